@@ -1,0 +1,5 @@
+import sys
+
+from mountscope.cli import main
+
+sys.exit(main())

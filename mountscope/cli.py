@@ -1,0 +1,271 @@
+"""The command line: ``mountscope [FILE [FILE]]`` and its subcommands.
+
+stdout is data, stderr is messages; errors are one line and an exit code
+(errors.ExitCode). Nothing here imports Textual: the app is imported only
+when it is about to start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+
+from mountscope import __version__
+from mountscope.errors import ExitCode, MountscopeError
+from mountscope.loader import DEFAULT_MAX_BYTES, Limits, load, load_all
+from mountscope.model import Capture
+
+PROG = "mountscope"
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def use_color(mode: str, stream: object = None) -> bool:
+    """Color only on a terminal, never under NO_COLOR or TERM=dumb, unless forced."""
+    if mode == "always":
+        return True
+    if mode == "never" or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+        return False
+    stream = stream or sys.stdout
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def parse_size(text: str) -> int:
+    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    value = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = value[-1:] if value[-1:] in units else ""
+    try:
+        return int(float(value[: len(value) - len(unit)] if unit else value) * units[unit])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (say 512M or 2G)") from None
+
+
+def warn(message: str) -> None:
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def note(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+MAX_WARNINGS_SHOWN = 10
+
+
+def report_warnings(capture: Capture, strict: bool) -> None:
+    """Print a capture's warnings (the first few); --strict makes any fatal."""
+    shown = capture.warnings[:MAX_WARNINGS_SHOWN]
+    for warning in shown:
+        warn(str(warning))
+    if len(capture.warnings) > len(shown):
+        warn(f"... and {len(capture.warnings) - len(shown)} more warnings")
+    for index, problem in capture.tree.problems[:MAX_WARNINGS_SHOWN]:
+        mount = capture.mounts[index]
+        warn(str(MountscopeError(f"{capture.origin}:{mount.line}: {problem}")))
+    if strict and (capture.warnings or capture.tree.problems):
+        raise MountscopeError(f"{capture.origin}: warnings are errors with --strict")
+
+
+def write_lines(lines: Iterable[str]) -> None:
+    out = sys.stdout
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= 4096:
+            out.write("\n".join(batch) + "\n")
+            batch.clear()
+    if batch:
+        out.write("\n".join(batch) + "\n")
+    out.flush()
+
+
+def write_bytes(chunks: Iterable[bytes]) -> None:
+    out = sys.stdout.buffer
+    sys.stdout.flush()
+    batch: list[bytes] = []
+    for chunk in chunks:
+        batch.append(chunk)
+        if len(batch) >= 4096:
+            out.write(b"".join(batch))
+            batch.clear()
+    out.write(b"".join(batch))
+    out.flush()
+
+
+def limits_of(args: argparse.Namespace) -> Limits:
+    return Limits(max_bytes=args.max_input)
+
+
+def load_one(spec: str | None, args: argparse.Namespace, notes: list[str] | None = None) -> Capture:
+    """A capture named on the command line; no name means the live table."""
+    if spec is None or spec == "live":
+        from mountscope.capture import capture_live
+
+        return capture_live(getattr(args, "pid", None) or "self")
+    capture = load(spec, args.format, limits_of(args), notes)
+    for message in notes or []:
+        note(message)
+    return capture
+
+
+# --- commands ----------------------------------------------------------------
+
+
+def cmd_tree(args: argparse.Namespace) -> int:
+    from mountscope import output
+
+    capture = load_one(args.file, args, [])
+    report_warnings(capture, args.strict)
+    columns = output.choose_columns(args.output, capture)
+    if args.json:
+        write_bytes(output.json_chunks(capture, columns, as_list=args.list))
+        return ExitCode.OK
+    lines = output.table_lines(
+        capture, columns, as_list=args.list, ascii_only=args.ascii or not _utf8_locale(),
+        header=not args.noheadings, color=use_color(args.color),
+    )
+    write_lines(lines)
+    return ExitCode.OK
+
+
+def _prepend(first: str, rest: Iterable[str]) -> Iterable[str]:
+    yield first
+    yield from rest
+
+
+def _utf8_locale() -> bool:
+    """findmnt draws the tree in ASCII when the locale is not UTF-8."""
+    for name in ("LC_ALL", "LC_CTYPE", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "UTF-8" in value.upper() or "UTF8" in value.upper()
+    return (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from mountscope import output
+    from mountscope.jsonio import dumps
+
+    captures = load_all(args.file, args.format, limits_of(args))
+    if args.json:
+        entries = []
+        for index, capture in enumerate(captures, 1):
+            entry = {"index": index, **output.capture_json(capture)}
+            entries.append(entry)
+        write_bytes([dumps(entries, indent=True), b"\n"])
+        return ExitCode.OK
+    from mountscope.text import safe
+
+    rows = []
+    for index, capture in enumerate(captures, 1):
+        title = f"  {capture.title}" if capture.title else ""
+        warned = f"  ({len(capture.warnings)} warnings)" if capture.warnings else ""
+        rows.append(
+            f"#{index}  lines {capture.first_line}-{capture.last_line}  {capture.format}  "
+            f"{len(capture.mounts)} mounts{warned}{title}"
+        )
+    write_lines(safe(row) for row in rows)
+    if args.strict:
+        for capture in captures:
+            report_warnings(capture, strict=True)
+    return ExitCode.OK
+
+
+# --- argument parsing ---------------------------------------------------------
+
+
+def _common(parser: argparse.ArgumentParser, formats: bool = True) -> None:
+    if formats:
+        from mountscope.parsers import FORMAT_NAMES
+
+        parser.add_argument("--format", choices=FORMAT_NAMES, metavar="NAME",
+                            help="read input in this format instead of detecting it "
+                            f"({', '.join(FORMAT_NAMES)})")
+        parser.add_argument("--strict", action="store_true",
+                            help="treat warnings about the input as errors (exit 2)")
+        parser.add_argument("--max-input", type=parse_size, default=DEFAULT_MAX_BYTES,
+                            metavar="SIZE", help="refuse inputs larger than this (default 256M)")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="color output (auto: on a terminal, unless NO_COLOR is set)")
+
+
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
+
+
+def command(name: str, help_text: str) -> Callable[[Callable[[argparse.ArgumentParser], None]], Callable[[argparse.ArgumentParser], None]]:
+    def register(configure: Callable[[argparse.ArgumentParser], None]) -> Callable[[argparse.ArgumentParser], None]:
+        COMMANDS[name] = (help_text, configure, globals()[f"cmd_{name}"])
+        return configure
+
+    return register
+
+
+@command("tree", "print the mount tree like findmnt")
+def _tree_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", nargs="?", metavar="FILE",
+                   help="a capture (FILE#N picks the N-th table; - is stdin); default: the live table")
+    p.add_argument("-o", "--output", metavar="LIST",
+                   help="columns, comma-separated (+LIST adds to the defaults); "
+                   "TARGET SOURCE FSTYPE OPTIONS VFS-OPTIONS FS-OPTIONS FSROOT ID PARENT MAJ:MIN "
+                   "PROPAGATION OPT-FIELDS KIND")
+    p.add_argument("-l", "--list", action="store_true", help="a flat list in table order")
+    p.add_argument("-a", "--ascii", action="store_true", help="draw the tree with ASCII characters")
+    p.add_argument("-J", "--json", action="store_true", help="findmnt's JSON shape")
+    p.add_argument("-n", "--noheadings", action="store_true", help="no header line")
+    p.add_argument("--pid", type=int, help="the live table of this process (its mount namespace)")
+    _common(p)
+
+
+@command("extract", "list every mount table in a text (article, transcript, log)")
+def _extract_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="any text; - is stdin")
+    p.add_argument("--json", action="store_true", help="a JSON list of the tables")
+    _common(p)
+
+
+def build_parser(name: str) -> argparse.ArgumentParser:
+    help_text, configure, handler = COMMANDS[name]
+    parser = argparse.ArgumentParser(prog=f"{PROG} {name}", description=help_text)
+    configure(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def main_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Explore a Linux mount table as a tree, compare two captures, "
+        "and say what kind of host produced it.",
+        epilog="commands:\n" + "\n".join(f"  {n:<9} {h}" for n, (h, _, _) in COMMANDS.items())
+        + f"\n\nRun '{PROG} COMMAND --help' for a command's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="one capture to explore or two to compare; none: the live table")
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    if argv and argv[0] in COMMANDS:
+        args = build_parser(argv[0]).parse_args(argv[1:])
+        return int(args.handler(args))
+    args = main_parser().parse_args(argv)
+    raise MountscopeError("the explorer is not built yet; use 'mountscope tree'")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return run(sys.argv[1:] if argv is None else argv)
+    except MountscopeError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # The reader went away (| head): stop quietly, as findmnt does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141

@@ -1,0 +1,215 @@
+"""Turn text into mount tables: format detection, whole-file parsing, extraction.
+
+A file that is one table in one format is parsed whole, so that a malformed
+line becomes a warning at its line number and the rest still loads. Any
+other text (an article, a chat log, a shell transcript) is scanned line by
+line for every table it holds, each with its line range and format.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mountscope.errors import ParseError
+from mountscope.jsonio import loads as json_loads
+from mountscope.model import Capture
+from mountscope.parsers import (
+    findmnt_json,
+    findmnt_pairs,
+    findmnt_raw,
+    findmnt_table,
+    mount_output,
+    mountinfo,
+    proc_mounts,
+    snapshot,
+)
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    description: str
+    parse: Callable[[list[str], int, str], Capture]
+    # Lines from an index that form a table of this format (0 if none).
+    scan: Callable[[list[str], int], int]
+
+
+def _parse_json_lines(lines: list[str], first_line: int, origin: str) -> Capture:
+    return _json_capture("\n".join(lines), origin, first_line)
+
+
+def _scan_json(lines: list[str], start: int) -> int:
+    if not lines[start].lstrip().startswith("{"):
+        return 0
+    text = "\n".join(lines[start:])
+    try:
+        document, end = json.JSONDecoder().raw_decode(text, len(text) - len(text.lstrip()))
+    except (ValueError, RecursionError):
+        return 0
+    if not (findmnt_json.is_findmnt(document) or snapshot.is_snapshot(document)):
+        return 0
+    return text.count("\n", 0, end) + 1
+
+
+# In detection order (formats.md section 0): the first that matches wins.
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("snapshot", "mountscope snapshot (JSON)", _parse_json_lines, _scan_json),
+        Format("findmnt-json", "findmnt -J", _parse_json_lines, _scan_json),
+        Format("mountinfo", "/proc/PID/mountinfo", mountinfo.parse, mountinfo.scan),
+        Format("findmnt-pairs", "findmnt -P", findmnt_pairs.parse, findmnt_pairs.scan),
+        Format("mount", "mount(8) output (util-linux, BusyBox)", mount_output.parse, mount_output.scan),
+        Format("proc-mounts", "/proc/mounts, /etc/mtab", proc_mounts.parse, proc_mounts.scan),
+        Format("findmnt-raw", "findmnt -r", findmnt_raw.parse, findmnt_raw.scan),
+        Format("findmnt", "findmnt tree or -l", findmnt_table.parse, findmnt_table.scan),
+    )
+}
+FORMAT_NAMES = tuple(FORMATS)
+_SCANNERS = [FORMATS[name] for name in FORMAT_NAMES if name != "snapshot"]
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines without their ends: CRLF and a missing final newline are tolerated."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if "\r" in text:
+        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    return lines
+
+
+def _json_capture(text: str, origin: str, first_line: int = 1) -> Capture:
+    """A snapshot or findmnt -J document (or one JSON object a line)."""
+    try:
+        documents = [json_loads(text)]
+        line_of = None
+    except ValueError as error:
+        documents = []
+        numbers = []
+        for number, line in enumerate(text.split("\n")):
+            if line.strip():
+                try:
+                    documents.append(json_loads(line))
+                except ValueError:
+                    raise ParseError(origin, f"invalid JSON: {_json_reason(error)}",
+                                     first_line + _json_line(text, error)) from None
+                numbers.append(first_line + number)
+        line_of = numbers.__getitem__
+    last_line = first_line + text.count("\n")
+    if len(documents) == 1 and snapshot.is_snapshot(documents[0]):
+        return snapshot.from_document(documents[0], origin, parse_text)
+    if not documents or not all(isinstance(d, dict) for d in documents) or not (
+        findmnt_json.is_findmnt(documents[0]) or "target" in documents[0] or "source" in documents[0]
+    ):
+        raise ParseError(origin, 'JSON that is neither a mountscope snapshot nor findmnt -J output '
+                         '(expected {"filesystems": [...]})', first_line)
+    return findmnt_json.from_documents(documents, origin, first_line, last_line, line_of)
+
+
+def _json_reason(error: ValueError) -> str:
+    return str(getattr(error, "msg", error)).split(":")[0]
+
+
+def _json_line(text: str, error: ValueError) -> int:
+    return text.count("\n", 0, getattr(error, "pos", 0) or 0)
+
+
+def detect(lines: list[str]) -> str | None:
+    """The format of a file that is a single table, from its first lines."""
+    first = next((line for line in lines if line.strip()), None)
+    if first is None:
+        return None
+    if mountinfo.looks_like(first):
+        return "mountinfo"
+    if findmnt_pairs.looks_like(first):
+        return "findmnt-pairs"
+    if mount_output.looks_like(first):
+        return "mount"
+    if proc_mounts.looks_like(first):
+        return "proc-mounts"
+    start = lines.index(first)
+    if findmnt_raw.scan(lines, start):
+        return "findmnt-raw"
+    if findmnt_table.parse_header(first) is not None:
+        return "findmnt"
+    if first.startswith("/") and any(findmnt_table.tree_prefix(line) not in (None, (0, 0))
+                                     for line in lines[start + 1 : start + 20]):
+        return "findmnt"  # a tree printed with -n: no header
+    return None
+
+
+_PROMPT = re.compile(r"^(?:\S*[$#%>] |\[[^\]]*\][$#] |PS [^>]*> )(.+)$")
+
+
+def _title_before(lines: list[str], start: int) -> str | None:
+    """What a table is called: the command or heading on the line before it."""
+    for back in range(start - 1, max(start - 3, -1), -1):
+        line = lines[back].strip()
+        if line:
+            match = _PROMPT.match(line)
+            if match:
+                return match.group(1).strip()
+            return line if len(line) <= 80 else None
+    return None
+
+
+def extract(lines: list[str], origin: str) -> list[Capture]:
+    """Every table in arbitrary text, in order, each with its line range."""
+    found: list[Capture] = []
+    i = 0
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        for fmt in _SCANNERS:
+            count = fmt.scan(lines, i)
+            if count:
+                capture = fmt.parse(lines[i : i + count], i + 1, origin)
+                if capture.mounts:
+                    capture.title = _title_before(lines, i)
+                    found.append(capture)
+                    i += count
+                    break
+        else:
+            i += 1
+    return found
+
+
+def parse_text(text: str, origin: str, format_name: str | None = None) -> list[Capture]:
+    """All mount tables in ``text``; raises ParseError when there is none."""
+    if format_name is not None and format_name not in FORMATS:
+        raise ParseError(origin, f"unknown format {format_name!r} (known: {', '.join(FORMAT_NAMES)})")
+    stripped = text.lstrip()
+    if format_name in ("snapshot", "findmnt-json") or (format_name is None and stripped.startswith("{")):
+        try:
+            return [_json_capture(text, origin)]
+        except ParseError:
+            if format_name is not None:
+                raise
+            json_error = True
+    else:
+        json_error = False
+    lines = split_lines(text)
+    if format_name is not None:
+        capture = FORMATS[format_name].parse(lines, 1, origin)
+        if not capture.mounts:
+            raise ParseError(origin, f"no mount table found (read as {format_name})")
+        return [capture]
+    name = detect(lines)
+    if name is not None:
+        capture = FORMATS[name].parse(lines, 1, origin)
+        skipped = sum(1 for w in capture.warnings if w.message.startswith("skipped"))
+        if capture.mounts and skipped <= max(2, len(capture.mounts) // 10):
+            return [capture]
+    found = extract(lines, origin)
+    if found:
+        return found
+    if json_error:
+        return [_json_capture(text, origin)]  # raises the JSON error, which says more
+    raise ParseError(origin, f"no mount table found (tried: {', '.join(FORMAT_NAMES)})")

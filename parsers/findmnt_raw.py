@@ -1,0 +1,91 @@
+"""findmnt ``-r`` (raw): one space between cells, unsafe bytes as ``\\xHH``.
+
+An empty cell leaves two spaces in a row, so lines are split on single
+spaces, never on runs. With ``--tree`` the tree art sits inside TARGET,
+hex-escaped; it is decoded, then stripped to give the depth.
+"""
+
+from __future__ import annotations
+
+from mountscope.errors import InputWarning
+from mountscope.model import Capture, Mount
+from mountscope.parsers.columns import canonical, fields_of, mount_from_cells
+from mountscope.parsers.findmnt_table import tree_prefix
+from mountscope.text import decode_hex
+
+NAME = "findmnt-raw"
+
+
+def parse_header(line: str) -> list[str] | None:
+    """Column names of a raw header (single spaces only), or None."""
+    tokens = line.rstrip(" ").split(" ")
+    names = [canonical(t) for t in tokens]
+    if not tokens or any(n is None for n in names) or len(set(names)) != len(names):
+        return None
+    if "TARGET" not in names and "SOURCE" not in names:
+        return None
+    return [n for n in names if n is not None]
+
+
+def row_fits(line: str, count: int) -> bool:
+    """A raw row has at most ``count`` cells (trailing empty ones may be stripped)."""
+    return line.count(" ") < count and not line.startswith("  ")
+
+
+def parse(lines: list[str], first_line: int, origin: str) -> Capture:
+    names: list[str] | None = None
+    mounts: list[Mount] = []
+    parents: list[int] = []
+    stack: list[int] = []
+    has_tree = False
+    warnings: list[InputWarning] = []
+    for offset, line in enumerate(lines):
+        lineno = first_line + offset
+        if not line.strip():
+            continue
+        if names is None:
+            names = parse_header(line)
+            if names is None:
+                warnings.append(InputWarning(origin, lineno, "not a findmnt -r header"))
+                break
+            continue
+        cells = line.split(" ")
+        if len(cells) > len(names):
+            warnings.append(InputWarning(origin, lineno, f"skipped: {len(cells)} cells for {len(names)} columns"))
+            continue
+        cells += [""] * (len(names) - len(cells))
+        decoded: dict[str, str | None] = {n: decode_hex(c) for n, c in zip(names, cells, strict=True)}
+        depth = 0
+        target = decoded.get("TARGET")
+        if target:
+            prefix = tree_prefix(target)
+            if prefix and prefix[0]:
+                has_tree = True
+                depth, art = prefix
+                decoded["TARGET"] = target[art:]
+        mount = mount_from_cells(decoded, lineno, line)
+        if isinstance(mount, str):
+            warnings.append(InputWarning(origin, lineno, f"skipped: {mount}"))
+            continue
+        depth = min(depth, len(stack))
+        del stack[depth:]
+        parents.append(stack[-1] if stack else -1)
+        stack.append(len(mounts))
+        mounts.append(mount)
+    return Capture(
+        mounts, NAME, origin, fields_of(names or []), warnings=warnings,
+        layout_parents=parents if has_tree else None,
+        first_line=first_line, last_line=first_line + len(lines) - 1,
+    )
+
+
+def scan(lines: list[str], start: int) -> int:
+    names = parse_header(lines[start])
+    if names is None or "  " in lines[start].rstrip():
+        return 0
+    end = start + 1
+    while end < len(lines) and lines[end].strip() and row_fits(lines[end], len(names)):
+        end += 1
+    # Needs rows, and a row that uses the raw escapes or fills every cell,
+    # to tell it from a human table whose columns happen to be one space apart.
+    return end - start if end > start + 1 else 0

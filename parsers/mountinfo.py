@@ -1,0 +1,109 @@
+"""/proc/PID/mountinfo.
+
+``36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue``
+
+Fields 1-6 are split on single spaces; the separator is the first lone "-"
+after field 6 (a source or a mount point may be "-" or contain " - " when
+escaped); two spaces after the fstype mean an empty source; the super options
+are the rest of the line, spaces included (old CIFS). Paths, source and fstype
+are octal-escaped (``\\040``) and decoded to bytes, then to text with
+surrogateescape so that invalid UTF-8 survives.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mountscope.errors import InputWarning
+from mountscope.model import Capture, Mount, merge_options
+from mountscope.text import decode_octal, encode_octal
+
+NAME = "mountinfo"
+FIELDS = frozenset(
+    {
+        "target", "source", "fstype", "options", "vfs_options", "fs_options", "fsroot",
+        "mount_id", "parent_id", "devno", "propagation", "optional_fields",
+    }
+)
+
+_HEAD = re.compile(r"\d+ \d+ \d+:\d+ ")
+_DEVNO = re.compile(r"\d+:\d+$")
+
+
+def looks_like(line: str) -> bool:
+    """libmount's test (two unsigned integers), tightened with maj:min and the separator."""
+    return _HEAD.match(line) is not None and " - " in line
+
+
+def parse_line(line: str, lineno: int) -> Mount | str:
+    """One mountinfo line as a Mount, or the reason it is not one."""
+    parts = line.split(" ")
+    if len(parts) < 9:
+        return "too few fields for mountinfo"
+    try:
+        mount_id = int(parts[0])
+        parent_id = int(parts[1])
+    except ValueError:
+        return "mount id and parent id must be numbers"
+    if not _DEVNO.match(parts[2]):
+        return f"bad major:minor {parts[2]!r}"
+    try:
+        sep = parts.index("-", 6)
+    except ValueError:
+        return "no ' - ' separator after the optional fields"
+    if sep + 1 >= len(parts) or not parts[sep + 1]:
+        return "no filesystem type after the separator"
+    if sep + 2 >= len(parts):
+        return "no source after the filesystem type"
+    vfs = decode_octal(parts[5])
+    fs = decode_octal(" ".join(parts[sep + 3 :]))
+    return Mount(
+        target=decode_octal(parts[4]),
+        source=decode_octal(parts[sep + 2]),
+        fstype=decode_octal(parts[sep + 1]),
+        options=merge_options(vfs, fs),
+        vfs_options=vfs,
+        fs_options=fs,
+        fsroot=decode_octal(parts[3]),
+        mount_id=mount_id,
+        parent_id=parent_id,
+        devno=parts[2],
+        optional_fields=" ".join(parts[6:sep]),
+        line=lineno,
+        raw=line,
+    )
+
+
+def parse(lines: list[str], first_line: int, origin: str) -> Capture:
+    mounts: list[Mount] = []
+    warnings: list[InputWarning] = []
+    for offset, line in enumerate(lines):
+        if not line.strip():
+            continue
+        result = parse_line(line, first_line + offset)
+        if isinstance(result, str):
+            warnings.append(InputWarning(origin, first_line + offset, f"skipped: {result}"))
+        else:
+            mounts.append(result)
+    return Capture(mounts, NAME, origin, FIELDS, warnings=warnings,
+                   first_line=first_line, last_line=first_line + len(lines) - 1)
+
+
+def scan(lines: list[str], start: int) -> int:
+    """How many lines from ``start`` form a mountinfo block (0 if none)."""
+    end = start
+    while end < len(lines) and looks_like(lines[end]) and not isinstance(parse_line(lines[end], 0), str):
+        end += 1
+    return end - start
+
+
+def format_line(m: Mount) -> str:
+    """Write a Mount back as a mountinfo line (the inverse of parse_line)."""
+    optional = f" {m.optional_fields}" if m.optional_fields else ""
+    vfs = m.vfs_options if m.vfs_options is not None else m.options
+    fs = m.fs_options if m.fs_options is not None else m.options
+    return (
+        f"{m.mount_id} {m.parent_id} {m.devno or '0:0'} {encode_octal(m.fsroot or '/')} "
+        f"{encode_octal(m.target)} {encode_octal(vfs)}{optional} - "
+        f"{encode_octal(m.fstype, '#')} {encode_octal(m.source, '#')} {encode_octal(fs)}"
+    )

@@ -1,0 +1,74 @@
+"""/proc/mounts, /proc/PID/mounts and /etc/mtab: ``source target fstype options 0 0``.
+
+No ids, no fsroot, no propagation: bind mounts cannot be told apart, and the
+tree is rebuilt from the targets. Source and paths are octal-escaped. A line
+that starts with a space has an empty source (libc and libmount misread it);
+a raw "#" source (kernels before 6.0) is data, not a comment; old kernels
+mark a target whose root was deleted with " (deleted)".
+"""
+
+from __future__ import annotations
+
+import re
+
+from mountscope.errors import InputWarning
+from mountscope.model import Capture, Mount
+from mountscope.text import decode_octal
+
+NAME = "proc-mounts"
+FIELDS = frozenset({"target", "source", "fstype", "options"})
+
+_LINE = re.compile(r"(\S*) (/\S*|none|\S+) (\S+) (\S.*) (\d+) (\d+)$")
+_DELETED = "\\040(deleted)"
+
+
+def looks_like(line: str) -> bool:
+    return _LINE.match(line) is not None and (line.startswith("/") or " /" in line)
+
+
+def parse_line(line: str, lineno: int) -> Mount | str:
+    match = _LINE.match(line)
+    if match is None:
+        return "not a /proc/mounts line (source target fstype options 0 0)"
+    source, target, fstype, options, _freq, _passno = match.groups()
+    deleted = target.endswith(_DELETED)
+    if deleted:
+        target = target[: -len(_DELETED)]
+    return Mount(
+        target=decode_octal(target),
+        source=decode_octal(source),
+        fstype=decode_octal(fstype),
+        options=decode_octal(options),
+        line=lineno,
+        raw=line,
+        target_deleted=deleted,
+    )
+
+
+def parse(lines: list[str], first_line: int, origin: str) -> Capture:
+    mounts: list[Mount] = []
+    warnings: list[InputWarning] = []
+    for offset, line in enumerate(lines):
+        lineno = first_line + offset
+        if not line.strip():
+            continue
+        result = parse_line(line, lineno)
+        if isinstance(result, str):
+            warnings.append(InputWarning(origin, lineno, f"skipped: {result}"))
+            continue
+        if line.startswith("#"):
+            warnings.append(InputWarning(
+                origin, lineno,
+                "source starts with '#': kept as data (kernels before 6.0 do not escape it; "
+                "libc and findmnt drop such lines as comments)",
+            ))
+        mounts.append(result)
+    return Capture(mounts, NAME, origin, FIELDS, warnings=warnings,
+                   first_line=first_line, last_line=first_line + len(lines) - 1)
+
+
+def scan(lines: list[str], start: int) -> int:
+    end = start
+    while end < len(lines) and looks_like(lines[end]):
+        end += 1
+    return end - start

@@ -1,0 +1,53 @@
+"""mountscope's own snapshots (docs/snapshot.md).
+
+A snapshot keeps the table text verbatim in its original format (mountinfo
+for live captures) next to the parsed mounts, so loading re-parses the text:
+what was saved is exactly what comes back, and a better parser later reads
+the same bytes better.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mountscope.errors import ParseError
+from mountscope.model import Capture
+
+NAME = "snapshot"
+FORMAT_ID = "mountscope.snapshot"
+VERSION = 1
+
+
+def is_snapshot(document: Any) -> bool:
+    return isinstance(document, dict) and document.get("format") == FORMAT_ID
+
+
+def from_document(document: dict[str, Any], origin: str,
+                  parse_text: Callable[..., list[Capture]]) -> Capture:
+    version = document.get("version")
+    if version != VERSION:
+        raise ParseError(origin, f"snapshot version {version!r} is not supported "
+                         f"(this mountscope reads version {VERSION}); a newer mountscope may read it")
+    table = document.get("table")
+    if not isinstance(table, dict) or not isinstance(table.get("text"), str) \
+            or not isinstance(table.get("format"), str):
+        raise ParseError(origin, 'snapshot without a "table" holding "format" and "text"')
+    captures = parse_text(table["text"], origin, table["format"])
+    capture = captures[0]
+    capture.format = NAME
+    capture.raw_text = table["text"]
+    metadata = document.get("metadata")
+    capture.metadata = dict(metadata) if isinstance(metadata, dict) else {}
+    capture.metadata.setdefault("table_format", table["format"])
+    for key in ("settled", "reads"):
+        if key in table:
+            capture.metadata[key] = table[key]
+    if isinstance(document.get("title"), str):
+        capture.title = document["title"]
+    signals = document.get("signals")
+    if isinstance(signals, dict):
+        from mountscope.signals import Signals
+
+        capture.signals = Signals.from_dict(signals)
+    return capture

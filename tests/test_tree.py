@@ -1,0 +1,75 @@
+"""Tree building: ids, drawn layout, paths; stacked mounts, orphans, cycles, depth."""
+
+from __future__ import annotations
+
+from conftest import parse, run_cli
+
+from mountscope import output
+
+
+def test_paths_nest_under_the_longest_mounted_prefix_in_table_order():
+    c = parse(
+        "/dev/sda1 / ext4 rw 0 0\n"
+        "proc /proc proc rw 0 0\n"
+        "tmpfs /mnt/a tmpfs rw 0 0\n"
+        "tmpfs /mnt/a/b/c tmpfs rw 0 0\n"
+        "tmpfs /mnt/a tmpfs rw 0 0\n"  # stacked on the first /mnt/a
+        "tmpfs /mnt/a/d tmpfs rw 0 0\n"  # under the visible (upper) /mnt/a
+        "tmpfs /mntx tmpfs rw 0 0\n"  # a prefix of characters is not a parent path
+    )
+    assert c.tree.built_from == "paths"
+    assert c.tree.parent == [-1, 0, 0, 2, 2, 4, 0]
+    assert c.tree.stacked == [False, False, False, False, True, False, False]
+    assert c.tree.shadowed[2]
+
+
+def test_ten_thousand_deep_chain_builds_and_prints_without_recursion(write):
+    depth = 10_000
+    lines = ["1 0 8:1 / / rw - ext4 /dev/sda1 rw"]
+    path = ""
+    for n in range(2, depth + 1):
+        path += "/d"
+        lines.append(f"{n} {n - 1} 0:{n} / {path} rw - tmpfs t rw")
+    capture = parse("\n".join(lines) + "\n")
+    walked = list(capture.tree.walk_plain())
+    assert len(walked) == depth and walked[-1][1] == depth - 1
+    chunks = b"".join(output.json_chunks(capture, output.choose_columns("TARGET", capture)))
+    assert chunks.count(b'"children"') == depth - 1
+    assert chunks.count(b"[") == chunks.count(b"]")
+    result = run_cli("tree", str(write("\n".join(lines[:3000]) + "\n")), "-o", "TARGET", "-n")
+    assert result.returncode == 0, result.stderr
+    rows = result.stdout.decode().splitlines()
+    assert len(rows) == 3000 and rows[-1].endswith("└─" + "/d" * 2999)
+
+
+def test_cycle_longer_than_two_is_cut_once():
+    c = parse("1 3 0:1 / /a rw - tmpfs a rw\n2 1 0:2 / /a/b rw - tmpfs b rw\n3 2 0:3 / /a/b/c rw - tmpfs c rw\n")
+    assert c.tree.roots == [0]
+    assert len(list(c.tree.walk())) == 3
+    assert len(c.tree.problems) == 1
+
+
+def test_walk_flags_draw_findmnt_art():
+    c = parse(
+        "1 0 8:1 / / rw - ext4 a rw\n2 1 0:2 / /x rw - tmpfs b rw\n3 2 0:3 / /x/y rw - tmpfs c rw\n"
+        "4 1 0:4 / /z rw - tmpfs d rw\n"
+    )
+    drawn = [output.art(last, False) + c.mounts[i].target for i, _, last in c.tree.walk()]
+    assert drawn == ["/", "├─/x", "│ └─/x/y", "└─/z"]
+    drawn_ascii = [output.art(last, True) + c.mounts[i].target for i, _, last in c.tree.walk()]
+    assert drawn_ascii == ["/", "|-/x", "| `-/x/y", "`-/z"]
+
+
+def test_deep_tree_json_is_valid_nested_json():
+    import json
+
+    lines = ["1 0 8:1 / / rw - ext4 /dev/sda1 rw"]
+    for n in range(2, 401):
+        lines.append(f"{n} {n - 1} 0:{n} / {'/d' * (n - 1)} rw - tmpfs t rw")
+    capture = parse("\n".join(lines) + "\n")
+    document = json.loads(b"".join(output.json_chunks(capture, output.choose_columns(None, capture))))
+    node, depth = document["filesystems"][0], 0
+    while "children" in node:
+        (node,) = node["children"]
+        depth += 1
+    assert depth == 399 and node["target"] == "/d" * 399
