@@ -7,9 +7,11 @@ from mountscope.live import read_mountinfo
 from mountscope.model import Capture
 
 
-def capture_live(pid: int | str = "self") -> Capture:
-    """The live table of a process (default: this one), read until it settles."""
+def capture_live(pid: int | str = "self", with_signals: bool = True) -> Capture:
+    """The live table of a process (default: this one), read until it settles,
+    with the classifier's live signals."""
     from mountscope.parsers import mountinfo, split_lines
+    from mountscope.signals import read_live
 
     read = read_mountinfo(pid)
     if not read.text.strip():
@@ -17,6 +19,8 @@ def capture_live(pid: int | str = "self") -> Capture:
     capture = mountinfo.parse(split_lines(read.text), 1, read.path)
     capture.raw_text = read.text
     capture.metadata.update({"settled": read.settled, "reads": read.reads})
+    if with_signals:
+        capture.signals = read_live(pid)
     if not read.settled:
         capture.warnings.append(InputWarning(
             read.path, None,

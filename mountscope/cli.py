@@ -126,6 +126,10 @@ def cmd_tree(args: argparse.Namespace) -> int:
         capture, columns, as_list=args.list, ascii_only=args.ascii or not _utf8_locale(),
         header=not args.noheadings, color=use_color(args.color),
     )
+    if args.verdict if args.verdict is not None else (sys.stdout.isatty() and not args.noheadings):
+        from mountscope.report import verdict_line
+
+        lines = _prepend(verdict_line(capture), lines)
     write_lines(lines)
     return ExitCode.OK
 
@@ -142,6 +146,23 @@ def _utf8_locale() -> bool:
         if value:
             return "UTF-8" in value.upper() or "UTF8" in value.upper()
     return (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from mountscope.classify import classify
+    from mountscope.jsonio import dumps
+    from mountscope.report import verdict_lines
+
+    capture = load_one(args.file, args, [])
+    report_warnings(capture, args.strict)
+    if args.table_only:
+        capture.signals = None
+    verdict = classify(capture)
+    if args.json:
+        write_bytes([dumps(verdict.to_dict(), indent=True), b"\n"])
+    else:
+        write_lines(verdict_lines(verdict))
+    return ExitCode.OK
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -214,6 +235,19 @@ def _tree_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-a", "--ascii", action="store_true", help="draw the tree with ASCII characters")
     p.add_argument("-J", "--json", action="store_true", help="findmnt's JSON shape")
     p.add_argument("-n", "--noheadings", action="store_true", help="no header line")
+    p.add_argument("--verdict", action=argparse.BooleanOptionalAction, default=None,
+                   help="print the host verdict above the tree (default: on a terminal)")
+    p.add_argument("--pid", type=int, help="the live table of this process (its mount namespace)")
+    _common(p)
+
+
+@command("classify", "say what kind of host produced a mount table, and why")
+def _classify_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", nargs="?", metavar="FILE",
+                   help="a capture (FILE#N, - for stdin); default: this machine, live")
+    p.add_argument("--json", action="store_true", help="the verdict, evidence and caveats as JSON")
+    p.add_argument("--table-only", action="store_true",
+                   help="judge the mount table alone, ignoring live signals a snapshot carries")
     p.add_argument("--pid", type=int, help="the live table of this process (its mount namespace)")
     _common(p)
 

@@ -1,0 +1,148 @@
+"""Cheap live signals about the machine, for the classifier.
+
+Only small, world-readable files and this process's own environment are read:
+nothing needs root, nothing touches the network, and a file that cannot be
+read is simply absent (None). Snapshots store these values so that a capture
+opened later is classified with the same evidence.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+# Environment variables worth keeping (names and values): platform markers.
+ENV_PREFIXES = ("AWS_LAMBDA_", "FLY_", "WSL_")
+ENV_NAMES = frozenset({
+    "AWS_EXECUTION_ENV", "LAMBDA_TASK_ROOT", "K_SERVICE", "K_REVISION", "CLOUD_RUN_JOB",
+    "KUBERNETES_SERVICE_HOST", "ECS_CONTAINER_METADATA_URI_V4", "GITHUB_ACTIONS",
+    "WEBSITE_SITE_NAME", "container",
+})
+# Credentials never leave the process, even into a snapshot.
+_SECRET_WORDS = ("SECRET", "TOKEN", "PASSWORD", "SESSION", "KEY")
+
+_SMALL = 64 * 1024
+
+
+@dataclass
+class Signals:
+    cmdline: str | None = None
+    version: str | None = None
+    osrelease: str | None = None
+    # The first processor's fields from /proc/cpuinfo (vendor_id, model name, ...).
+    cpu: dict[str, str] | None = None
+    # /sys/class/dmi/id: None when the directory does not exist.
+    dmi: dict[str, str] | None = None
+    dmi_present: bool | None = None
+    device_tree_compatible: str | None = None
+    # Virtio device ids ("0x0002"), ACPI device names, PCI device count.
+    virtio_devices: list[str] | None = None
+    acpi_devices: list[str] | None = None
+    pci_devices: int | None = None
+    cgroup_self: str | None = None
+    cgroup_init: str | None = None
+    # Marker files: path -> exists (and /run/systemd/container's content).
+    markers: dict[str, bool] = field(default_factory=dict)
+    systemd_container: str | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    hostname: str | None = None
+    machine: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Signals:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def _read(path: str, limit: int = _SMALL) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def _listdir(path: str) -> list[str] | None:
+    try:
+        return sorted(os.listdir(path))
+    except OSError:
+        return None
+
+
+def _first_cpu(text: str | None) -> dict[str, str] | None:
+    if text is None:
+        return None
+    cpu: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip():
+            if cpu:
+                break
+            continue
+        key, sep, value = line.partition(":")
+        if sep:
+            cpu[key.strip()] = value.strip()
+    return cpu
+
+
+def _environment() -> dict[str, str]:
+    kept = {}
+    for name, value in os.environ.items():
+        if name in ENV_NAMES or name.startswith(ENV_PREFIXES):
+            if any(word in name.upper() for word in _SECRET_WORDS):
+                continue
+            kept[name] = value
+    return kept
+
+
+def read_live(pid: int | str = "self") -> Signals:
+    """The signals of this machine (cgroups of ``pid``), reading only cheap files."""
+    dmi_dir = "/sys/class/dmi/id"
+    dmi_present = os.path.isdir(dmi_dir)
+    dmi = None
+    if dmi_present:
+        dmi = {}
+        for name in ("sys_vendor", "product_name", "product_version", "board_vendor", "bios_vendor"):
+            value = _read(f"{dmi_dir}/{name}", 256)
+            if value is not None:
+                dmi[name] = value.strip()
+    virtio = None
+    names = _listdir("/sys/bus/virtio/devices")
+    if names is not None:
+        virtio = []
+        for name in names:
+            device = _read(f"/sys/bus/virtio/devices/{name}/device", 32)
+            if device is not None:
+                virtio.append(device.strip())
+    pci = _listdir("/sys/bus/pci/devices")
+    compatible = _read("/proc/device-tree/compatible", 1024)
+    markers = {path: os.path.exists(path) for path in ("/.dockerenv", "/run/.containerenv",
+                                                       "/dev/lxd/sock", "/dev/incus")}
+    try:
+        hostname: str | None = socket.gethostname()
+    except OSError:
+        hostname = None
+    osrelease = _read("/proc/sys/kernel/osrelease", 256)
+    return Signals(
+        cmdline=(_read("/proc/cmdline") or "").strip() or None,
+        version=(_read("/proc/version") or "").strip() or None,
+        osrelease=osrelease.strip() if osrelease else None,
+        cpu=_first_cpu(_read("/proc/cpuinfo")),
+        dmi=dmi,
+        dmi_present=dmi_present,
+        device_tree_compatible=compatible.replace("\0", " ").strip() if compatible else None,
+        virtio_devices=virtio,
+        acpi_devices=_listdir("/sys/bus/acpi/devices"),
+        pci_devices=len(pci) if pci is not None else None,
+        cgroup_self=_read(f"/proc/{pid}/cgroup"),
+        cgroup_init=_read("/proc/1/cgroup"),
+        markers=markers,
+        systemd_container=(_read("/run/systemd/container", 256) or "").strip() or None,
+        env=_environment(),
+        hostname=hostname,
+        machine=os.uname().machine,
+    )
