@@ -1,25 +1,78 @@
-"""Live capture of a process's mount table."""
+"""Live capture and snapshots: read a process's mount table, save it, load it back.
+
+A snapshot (docs/snapshot.md) is one JSON document written with orjson. It
+keeps the mount table's text verbatim in its original format next to the
+parsed mounts, the classifier's live signals and where and when it was taken.
+Loading re-parses the text, so what was saved is exactly what comes back.
+
+This module imports only the standard library and orjson: it is what runs in
+a Lambda function (``lambda_handler``) and in a Lambda shell session.
+"""
 
 from __future__ import annotations
 
+import base64
+import errno
+import os
+import socket
+import tempfile
+import time
+from typing import Any
+
+from mountscope import __version__
 from mountscope.errors import InputWarning, MountscopeError
 from mountscope.live import read_mountinfo
 from mountscope.model import Capture
 
+FORMAT_ID = "mountscope.snapshot"
+VERSION = 1
+
+
+# --- live capture ---------------------------------------------------------------
+
+
+def mount_namespace(pid: int | str) -> str | None:
+    """The mount namespace id ("mnt:[4026531840]"), when it may be read."""
+    try:
+        return os.readlink(f"/proc/{pid}/ns/mnt")
+    except OSError:
+        return None
+
+
+def live_metadata(pid: int | str, path: str) -> dict[str, Any]:
+    try:
+        hostname: str | None = socket.gethostname()
+    except OSError:
+        hostname = None
+    uname = os.uname()
+    return {
+        "hostname": hostname,
+        "kernel_release": uname.release,
+        "machine": uname.machine,
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "mountscope_version": __version__,
+        "command_pid": os.getpid(),
+        "pid": os.getpid() if pid == "self" else int(pid),
+        "mnt_ns": mount_namespace(pid),
+        "source": path,
+    }
+
 
 def capture_live(pid: int | str = "self", with_signals: bool = True) -> Capture:
     """The live table of a process (default: this one), read until it settles,
-    with the classifier's live signals."""
+    with the classifier's live signals and where and when it was read."""
     from mountscope.parsers import mountinfo, split_lines
-    from mountscope.signals import read_live
 
     read = read_mountinfo(pid)
     if not read.text.strip():
         raise MountscopeError(f"{read.path} is empty: the process has exited")
     capture = mountinfo.parse(split_lines(read.text), 1, read.path)
     capture.raw_text = read.text
+    capture.metadata.update(live_metadata(pid, read.path))
     capture.metadata.update({"settled": read.settled, "reads": read.reads})
     if with_signals:
+        from mountscope.signals import read_live
+
         capture.signals = read_live(pid)
     if not read.settled:
         capture.warnings.append(InputWarning(
@@ -27,3 +80,205 @@ def capture_live(pid: int | str = "self", with_signals: bool = True) -> Capture:
             f"the mount table kept changing over {read.reads} reads; this is the last of them",
         ))
     return capture
+
+
+# --- snapshots ------------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    """Text valid as UTF-8: invalid bytes become \\xHH (for the informational copy)."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _table(capture: Capture) -> dict[str, Any]:
+    """The table's text verbatim, in the format it was read in."""
+    if capture.raw_text is not None:
+        text = capture.raw_text
+        fmt = capture.metadata.get("table_format", capture.format)
+    else:  # built in code, not read: written out as mountinfo
+        from mountscope.parsers import mountinfo
+
+        text = "".join(mountinfo.format_line(m) + "\n" for m in capture.mounts)
+        fmt = "mountinfo"
+    table: dict[str, Any] = {"format": fmt, "first_line": capture.first_line}
+    try:
+        text.encode("utf-8")
+        table["text"] = text
+    except UnicodeEncodeError:
+        # Paths that are not UTF-8: kept byte for byte.
+        table["text_base64"] = base64.b64encode(text.encode("utf-8", "surrogateescape")).decode()
+    for key in ("settled", "reads"):
+        if key in capture.metadata:
+            table[key] = capture.metadata[key]
+    return table
+
+
+def snapshot_document(capture: Capture) -> dict[str, Any]:
+    """The snapshot of a capture, as plain data."""
+    metadata = {k: v for k, v in capture.metadata.items() if k not in ("settled", "reads", "table_format")}
+    return {
+        "format": FORMAT_ID,
+        "version": VERSION,
+        "title": capture.title,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "tool": {"name": "mountscope", "version": __version__},
+        "metadata": metadata,
+        "table": _table(capture),
+        "mounts": [{k: _clean(v) if isinstance(v, str) else v for k, v in m.to_dict().items()}
+                   for m in capture.mounts],
+        "signals": capture.signals.to_dict() if capture.signals is not None else None,
+    }
+
+
+def snapshot_bytes(capture: Capture) -> bytes:
+    from mountscope.jsonio import dumps
+
+    return dumps(snapshot_document(capture), indent=True) + b"\n"
+
+
+def decode_table_text(table: dict[str, Any]) -> str | None:
+    if isinstance(table.get("text"), str):
+        return table["text"]
+    if isinstance(table.get("text_base64"), str):
+        try:
+            return base64.b64decode(table["text_base64"], validate=True).decode("utf-8", "surrogateescape")
+        except ValueError:
+            return None
+    return None
+
+
+# --- writing files safely ------------------------------------------------------------------
+
+
+def _fsync_dir(folder: str) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_error(path: str, error: OSError) -> MountscopeError:
+    name = os.path.basename(path) or "snapshot.json"
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        reason = "read-only file system" if error.errno == errno.EROFS else "permission denied"
+        return MountscopeError(f"cannot write {path}: {reason}; write to /tmp instead: -o /tmp/{name}")
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return MountscopeError(f"cannot write {path}: no space left on the device; nothing was saved")
+    if error.errno == errno.ENOENT:
+        return MountscopeError(f"cannot write {path}: the folder does not exist")
+    return MountscopeError(f"cannot write {path}: {os.strerror(error.errno or 0)}")
+
+
+def write_atomic(path: str, data: bytes, force: bool = False) -> None:
+    """Write ``data`` to ``path`` all at once or not at all.
+
+    The bytes go to an unnamed file in the same folder (O_TMPFILE) that only
+    gets a name once it is complete and synced, so a crash or a kill at any
+    moment leaves either the old file or the new one, and no debris. Without
+    ``force`` an existing file is never replaced (the final link fails
+    instead, even if the file appeared while we wrote).
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise MountscopeError(f"cannot write {path}: it is a directory")
+    if os.path.lexists(path) and not force:
+        raise MountscopeError(f"{path} exists; not overwritten (use --force to replace it)")
+    try:
+        fd, named = _open_unnamed(folder)
+    except OSError as error:
+        raise _write_error(path, error) from None
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+        if named is None:
+            _link_unnamed(fd, folder, path, force)
+        elif force:
+            os.replace(named, path)
+        else:
+            os.link(named, path)
+            os.unlink(named)
+        named = None
+        _fsync_dir(folder)
+    except FileExistsError:
+        raise MountscopeError(f"{path} exists; not overwritten (use --force to replace it)") from None
+    except OSError as error:
+        raise _write_error(path, error) from None
+    finally:
+        os.close(fd)
+        if named is not None:
+            try:
+                os.unlink(named)
+            except OSError:
+                pass
+
+
+def _open_unnamed(folder: str) -> tuple[int, str | None]:
+    """An unnamed file in ``folder`` (O_TMPFILE), or a hidden named one where
+    the filesystem cannot do that."""
+    if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
+        try:
+            return os.open(folder, os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o644), None
+        except OSError as error:
+            if error.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
+                raise
+    fd, name = tempfile.mkstemp(dir=folder, prefix=".mountscope-", suffix=".tmp")
+    os.fchmod(fd, 0o644)
+    return fd, name
+
+
+def _link_unnamed(fd: int, folder: str, path: str, force: bool) -> None:
+    """Give the unnamed file a name: linkat() through /proc/self/fd, following
+    the magic link (os.link uses plain link() unless given a directory fd)."""
+    proc_fds = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        if not force:
+            os.link(str(fd), path, src_dir_fd=proc_fds, follow_symlinks=True)
+            return
+        # Link under a temporary name, then rename over the old file: atomic.
+        temporary = os.path.join(folder, f".mountscope-{os.getpid()}-{time.monotonic_ns()}.tmp")
+        os.link(str(fd), temporary, src_dir_fd=proc_fds, follow_symlinks=True)
+        try:
+            os.replace(temporary, path)
+        except OSError:
+            os.unlink(temporary)
+            raise
+    finally:
+        os.close(proc_fds)
+
+
+def default_snapshot_path() -> str:
+    """Where a snapshot goes when asked on a terminal without -o: here, or /tmp."""
+    host = (socket.gethostname() or "host").replace("/", "_")
+    name = f"mountscope-{host}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
+    here = os.getcwd()
+    return os.path.join(here if os.access(here, os.W_OK) else tempfile.gettempdir(), name)
+
+
+# --- AWS Lambda ------------------------------------------------------------------------------
+
+
+def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
+    """A Lambda function's handler: the snapshot of its execution environment.
+
+    Deploy mountscope (with orjson built for the function's architecture) and
+    set the handler to ``mountscope.capture.lambda_handler``; every invocation
+    returns a snapshot, to be saved as a file and opened later. An event of
+    ``{"title": "..."}`` names the snapshot.
+    """
+    capture = capture_live()
+    if isinstance(event, dict) and isinstance(event.get("title"), str):
+        capture.title = event["title"]
+    for name in ("aws_request_id", "function_name", "function_version", "memory_limit_in_mb",
+                 "invoked_function_arn", "log_stream_name"):
+        value = getattr(context, name, None)
+        if value is not None:
+            capture.metadata[f"lambda_{name}"] = value
+    return snapshot_document(capture)

@@ -165,6 +165,58 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_capture(args: argparse.Namespace) -> int:
+    from mountscope.capture import capture_live, default_snapshot_path, snapshot_bytes, write_atomic
+
+    capture = capture_live(args.pid or "self", with_signals=not args.no_signals)
+    capture.title = args.title
+    for warning in capture.warnings:
+        warn(str(warning))
+    data = snapshot_bytes(capture)
+    target = args.output
+    if target is None and not sys.stdout.isatty():
+        target = "-"
+    if target == "-":
+        write_bytes([data])
+        return ExitCode.OK
+    path = target or default_snapshot_path()
+    write_atomic(path, data, force=args.force)
+    note(f"saved a snapshot of {len(capture.mounts)} mounts to {path}")
+    return ExitCode.OK
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from mountscope.jsonio import dumps
+    from mountscope.text import safe
+    from mountscope.watch import MountWatcher
+
+    out = sys.stdout
+    seen = 0
+    with MountWatcher(args.pid or "self") as watcher:
+        if not args.json:
+            note(f"watching {watcher.path} ({len(watcher.capture.mounts)} mounts); Ctrl-C stops")
+        try:
+            for event in watcher.events(args.timeout):
+                if args.json:
+                    out.buffer.write(dumps(event.to_dict()) + b"\n")
+                else:
+                    m = event.mount
+                    extra = ""
+                    if event.action == "move" and event.old:
+                        extra = f"  (was {event.old.target})"
+                    elif event.action == "remount" and event.old:
+                        extra = f"  (was {event.old.options})"
+                    out.write(safe(f"{event.action:<10} {m.target} {m.display_source or '-'} "
+                                   f"{m.fstype} {m.options}{extra}") + "\n")
+                out.flush()
+                seen += 1
+                if args.count and seen >= args.count:
+                    break
+        except KeyboardInterrupt:
+            pass
+    return ExitCode.OK
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from mountscope import output
     from mountscope.jsonio import dumps
@@ -250,6 +302,27 @@ def _classify_args(p: argparse.ArgumentParser) -> None:
                    help="judge the mount table alone, ignoring live signals a snapshot carries")
     p.add_argument("--pid", type=int, help="the live table of this process (its mount namespace)")
     _common(p)
+
+
+@command("capture", "save a snapshot of the live mount table (and the machine's signals)")
+def _capture_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the snapshot here (- for stdout); default: stdout when it is not "
+                   "a terminal, else a new file in this folder (or /tmp)")
+    p.add_argument("--pid", type=int, help="the mount namespace of this process (default: this one)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--title", help="a name for the snapshot")
+    p.add_argument("--no-signals", action="store_true", help="do not read the machine's live signals")
+    _common(p, formats=False)
+
+
+@command("watch", "print each change of the live mount table as it happens")
+def _watch_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pid", type=int, help="watch this process's mount namespace (default: this one)")
+    p.add_argument("--json", action="store_true", help="one JSON object per change, a line each")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="stop after this long")
+    p.add_argument("--count", type=int, metavar="N", help="stop after N changes")
+    _common(p, formats=False)
 
 
 @command("extract", "list every mount table in a text (article, transcript, log)")

@@ -62,9 +62,9 @@ def describe_os_error(error: OSError, path: str, pid: int | str) -> str:
     return f"cannot read {path}: {os.strerror(error.errno or 0)}"
 
 
-def read_mountinfo(pid: int | str = "self", tries: int = SETTLE_TRIES) -> LiveRead:
-    """Read /proc/PID/mountinfo until two reads agree (at most ``tries`` reads)."""
-    path = proc_path(pid, "mountinfo")
+def read_mountinfo(pid: int | str = "self", tries: int = SETTLE_TRIES, path: str | None = None) -> LiveRead:
+    """Read /proc/PID/mountinfo (or ``path``) until two reads agree, at most ``tries`` times."""
+    path = path or proc_path(pid, "mountinfo")
     previous: str | None = None
     text = ""
     for count in range(1, tries + 1):

@@ -159,7 +159,7 @@ def _title_before(lines: list[str], start: int) -> str | None:
     return None
 
 
-def extract(lines: list[str], origin: str) -> list[Capture]:
+def extract(lines: list[str], origin: str, first_line: int = 1) -> list[Capture]:
     """Every table in arbitrary text, in order, each with its line range."""
     found: list[Capture] = []
     i = 0
@@ -170,7 +170,7 @@ def extract(lines: list[str], origin: str) -> list[Capture]:
         for fmt in _SCANNERS:
             count = fmt.scan(lines, i)
             if count:
-                capture = fmt.parse(lines[i : i + count], i + 1, origin)
+                capture = fmt.parse(lines[i : i + count], i + first_line, origin)
                 if capture.mounts:
                     capture.title = _title_before(lines, i)
                     found.append(capture)
@@ -181,8 +181,28 @@ def extract(lines: list[str], origin: str) -> list[Capture]:
     return found
 
 
-def parse_text(text: str, origin: str, format_name: str | None = None) -> list[Capture]:
-    """All mount tables in ``text``; raises ParseError when there is none."""
+def parse_text(text: str, origin: str, format_name: str | None = None,
+               first_line: int = 1) -> list[Capture]:
+    """All mount tables in ``text``; raises ParseError when there is none.
+
+    Each capture keeps the text it was read from (``raw_text``), so that it
+    can be saved in a snapshot exactly as it came.
+    """
+    captures = _parse_text(text, origin, format_name, first_line)
+    lines: list[str] | None = None
+    for capture in captures:
+        if capture.raw_text is not None:
+            continue
+        if capture.format == "findmnt-json" and len(captures) == 1:
+            capture.raw_text = text
+            continue
+        lines = lines if lines is not None else split_lines(text)
+        start = capture.first_line - first_line
+        capture.raw_text = "\n".join(lines[start : capture.last_line - first_line + 1]) + "\n"
+    return captures
+
+
+def _parse_text(text: str, origin: str, format_name: str | None, first_line: int) -> list[Capture]:
     if format_name is not None and format_name not in FORMATS:
         raise ParseError(origin, f"unknown format {format_name!r} (known: {', '.join(FORMAT_NAMES)})")
     stripped = text.lstrip()
@@ -197,17 +217,17 @@ def parse_text(text: str, origin: str, format_name: str | None = None) -> list[C
         json_error = False
     lines = split_lines(text)
     if format_name is not None:
-        capture = FORMATS[format_name].parse(lines, 1, origin)
+        capture = FORMATS[format_name].parse(lines, first_line, origin)
         if not capture.mounts:
             raise ParseError(origin, f"no mount table found (read as {format_name})")
         return [capture]
     name = detect(lines)
     if name is not None:
-        capture = FORMATS[name].parse(lines, 1, origin)
+        capture = FORMATS[name].parse(lines, first_line, origin)
         skipped = sum(1 for w in capture.warnings if w.message.startswith("skipped"))
         if capture.mounts and skipped <= max(2, len(capture.mounts) // 10):
             return [capture]
-    found = extract(lines, origin)
+    found = extract(lines, origin, first_line)
     if found:
         return found
     if json_error:

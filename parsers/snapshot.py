@@ -29,17 +29,20 @@ def from_document(document: dict[str, Any], origin: str,
     if version != VERSION:
         raise ParseError(origin, f"snapshot version {version!r} is not supported "
                          f"(this mountscope reads version {VERSION}); a newer mountscope may read it")
+    from mountscope.capture import decode_table_text
+
     table = document.get("table")
-    if not isinstance(table, dict) or not isinstance(table.get("text"), str) \
-            or not isinstance(table.get("format"), str):
-        raise ParseError(origin, 'snapshot without a "table" holding "format" and "text"')
-    captures = parse_text(table["text"], origin, table["format"])
+    text = decode_table_text(table) if isinstance(table, dict) else None
+    if text is None or not isinstance(table.get("format"), str) or table["format"] == NAME:
+        raise ParseError(origin, 'a snapshot without a "table" holding its "format" and "text"')
+    first_line = table.get("first_line", 1)
+    captures = parse_text(text, origin, table["format"], first_line if isinstance(first_line, int) else 1)
     capture = captures[0]
     capture.format = NAME
-    capture.raw_text = table["text"]
+    capture.raw_text = text
     metadata = document.get("metadata")
     capture.metadata = dict(metadata) if isinstance(metadata, dict) else {}
-    capture.metadata.setdefault("table_format", table["format"])
+    capture.metadata["table_format"] = table["format"]
     for key in ("settled", "reads"):
         if key in table:
             capture.metadata[key] = table[key]

@@ -53,3 +53,57 @@ def write(tmp_path: Path):
         return path
 
     return writer
+
+
+def _try(*argv: str) -> bool:
+    try:
+        return subprocess.run(argv, capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+# How this machine lets a test make a private mount namespace: as root, or
+# inside a user namespace; None where neither is permitted.
+if shutil.which("unshare") is None:
+    UNSHARE: list[str] | None = None
+elif _try("unshare", "-m", "--propagation", "private", "true"):
+    UNSHARE = ["unshare", "-m", "--propagation", "private"]
+elif _try("unshare", "-Urm", "--propagation", "private", "true"):
+    UNSHARE = ["unshare", "-Urm", "--propagation", "private"]
+else:
+    UNSHARE = None
+needs_unshare = pytest.mark.skipif(UNSHARE is None, reason="unshare is not permitted here")
+
+
+class Namespace:
+    """A process sleeping in a private mount namespace; run commands inside it."""
+
+    def __init__(self) -> None:
+        assert UNSHARE is not None
+        self.process = subprocess.Popen([*UNSHARE, "sleep", "600"])
+        self.pid = self.process.pid
+        for _ in range(100):  # until unshare has exec'd sleep in the new namespace
+            if os.readlink(f"/proc/{self.pid}/ns/mnt") != os.readlink("/proc/self/ns/mnt"):
+                break
+            import time
+
+            time.sleep(0.02)
+
+    def run(self, *argv: str) -> subprocess.CompletedProcess[bytes]:
+        enter = ["nsenter", "-t", str(self.pid), "-m"]
+        if "-Urm" in (UNSHARE or []):
+            enter += ["-U", "--preserve-credentials"]
+        done = subprocess.run([*enter, *argv], capture_output=True, timeout=30)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    def close(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+@pytest.fixture
+def namespace():
+    space = Namespace()
+    yield space
+    space.close()

@@ -13,12 +13,12 @@ import time
 
 
 def run_in_pty(argv: list[str], cols: int, rows: int = 24, env: dict[str, str] | None = None,
-               timeout: float = 30) -> bytes:
+               timeout: float = 30, cwd: str | os.PathLike[str] | None = None) -> bytes:
     """Everything the program writes to its terminal until it exits."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, close_fds=True,
-                               env={**os.environ, "TERM": "xterm", **(env or {})})
+                               env={**os.environ, "TERM": "xterm", **(env or {})}, cwd=cwd)
     os.close(slave)
     output = bytearray()
     deadline = time.monotonic() + timeout

@@ -1,0 +1,288 @@
+"""Live capture, snapshots, atomic writes, the Lambda handler and the watcher,
+on the real /proc and on real mounts in private mount namespaces."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import ARTICLE, REPO, SAMPLES, needs_unshare, run_cli
+from ptyutil import run_in_pty
+
+from mountscope.capture import (
+    capture_live,
+    lambda_handler,
+    snapshot_bytes,
+    snapshot_document,
+    write_atomic,
+)
+from mountscope.errors import MountscopeError, ParseError
+from mountscope.live import read_mountinfo
+from mountscope.loader import load
+from mountscope.parsers import parse_text
+
+SCHEMA = json.loads((REPO / "docs" / "snapshot.schema.json").read_text())
+KEYS = ("line", "raw", "target", "source", "fstype", "options", "vfs_options", "fs_options",
+        "fsroot", "mount_id", "parent_id", "devno", "optional_fields", "truncated")
+
+
+def same_capture(a, b) -> None:
+    assert [tuple(getattr(m, k) for k in KEYS) for m in a.mounts] == \
+        [tuple(getattr(m, k) for k in KEYS) for m in b.mounts]
+    assert a.signals == b.signals
+    assert a.title == b.title
+    assert a.tree.parent == b.tree.parent
+
+
+def reload(capture):
+    (loaded,) = parse_text(snapshot_bytes(capture).decode(), "snap.json")
+    return loaded
+
+
+def test_live_snapshot_round_trip():
+    capture = capture_live()
+    capture.title = "round trip"
+    loaded = reload(capture)
+    assert loaded.format == "snapshot" and loaded.metadata["table_format"] == "mountinfo"
+    same_capture(capture, loaded)
+    for key in ("hostname", "kernel_release", "time", "mountscope_version", "pid", "mnt_ns", "source"):
+        assert loaded.metadata[key] == capture.metadata[key]
+    assert loaded.metadata["mnt_ns"].startswith("mnt:[")
+    jsonschema.validate(snapshot_document(capture), SCHEMA)
+
+
+@pytest.mark.parametrize("name", ["article/lambda-pattern2.txt", "environments/kubernetes-pod.mountinfo",
+                                  "environments/lambda-container-image.log", "article/excerpt.txt#4"])
+def test_file_capture_snapshot_round_trip(name: str):
+    capture = load(str(SAMPLES / name))
+    loaded = reload(capture)
+    same_capture(capture, loaded)
+    assert loaded.metadata["table_format"] == capture.format
+    assert not loaded.warnings or [w.message for w in loaded.warnings] == [w.message for w in capture.warnings]
+    jsonschema.validate(snapshot_document(capture), SCHEMA)
+
+
+def test_paths_that_are_not_utf8_survive_byte_for_byte():
+    text = b"20 1 8:1 / / rw - ext4 /dev/sda1 rw\n21 20 0:5 / /mnt/\xff\xfe\\040x rw - tmpfs t\xe9 rw\n"
+    (capture,) = parse_text(text.decode("utf-8", "surrogateescape"), "bytes")
+    document = snapshot_document(capture)
+    assert "text_base64" in document["table"] and "text" not in document["table"]
+    jsonschema.validate(document, SCHEMA)
+    loaded = reload(capture)
+    same_capture(capture, loaded)
+    assert loaded.mounts[1].target.encode("utf-8", "surrogateescape") == b"/mnt/\xff\xfe x"
+
+
+def test_unknown_version_and_corrupt_snapshots_are_one_line_errors(write):
+    document = json.loads(snapshot_bytes(load(str(ARTICLE / "lambda-pattern1.txt"))))
+    document["version"] = 2
+    newer = write(json.dumps(document), "newer.json")
+    result = run_cli("tree", str(newer))
+    assert result.returncode == 2
+    assert result.stderr.decode() == (f"mountscope: error: {newer}: snapshot version 2 is not supported "
+                                      "(this mountscope reads version 1); a newer mountscope may read it\n")
+    document["version"] = 1
+    del document["table"]
+    broken = write(json.dumps(document), "broken.json")
+    with pytest.raises(ParseError, match="without a \"table\""):
+        load(str(broken))
+
+
+def test_capture_writes_json_to_stdout_when_it_is_not_a_terminal():
+    result = run_cli("capture")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["format"] == "mountscope.snapshot" and document["version"] == 1
+    assert document["table"]["settled"] is True
+    jsonschema.validate(document, SCHEMA)
+
+
+def test_capture_on_a_terminal_saves_a_file_here(tmp_path: Path):
+    output = run_in_pty([sys.executable, "-m", "mountscope", "capture", "--title", "tty"], cols=200,
+                        env={"PWD": str(tmp_path)}, timeout=30, cwd=tmp_path)
+    (saved,) = tmp_path.glob("mountscope-*.json")
+    assert b"saved a snapshot of" in output and saved.name.encode() in output
+    assert load(str(saved)).title == "tty"
+
+
+def test_atomic_write_never_overwrites_without_force_and_leaves_no_debris(tmp_path: Path):
+    target = tmp_path / "snap.json"
+    target.write_text("precious")
+    result = run_cli("capture", "-o", str(target))
+    assert result.returncode == 2
+    assert result.stderr.decode() == f"mountscope: error: {target} exists; not overwritten (use --force to replace it)\n"
+    assert target.read_text() == "precious"
+    assert run_cli("capture", "-o", str(target), "--force").returncode == 0
+    assert json.loads(target.read_text())["format"] == "mountscope.snapshot"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snap.json"]
+
+
+def test_write_atomic_reports_a_missing_folder(tmp_path: Path):
+    with pytest.raises(MountscopeError, match="the folder does not exist"):
+        write_atomic(str(tmp_path / "nope" / "x.json"), b"{}")
+
+
+@needs_unshare
+def test_read_only_folder_is_an_error_that_suggests_tmp(tmp_path: Path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    script = (f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} && "
+              f"{sys.executable} -m mountscope capture -o {folder}/snap.json")
+    from conftest import UNSHARE
+
+    result = subprocess.run([*UNSHARE, "sh", "-c", script], capture_output=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.decode() == (f"mountscope: error: cannot write {folder}/snap.json: read-only "
+                                      "file system; write to /tmp instead: -o /tmp/snap.json\n")
+    assert list(folder.iterdir()) == []
+
+
+@needs_unshare
+def test_capture_pid_reads_another_mount_namespace(namespace, tmp_path: Path):
+    point = tmp_path / "private point"
+    point.mkdir()
+    namespace.run("mount", "-t", "tmpfs", "-o", "size=1m", "nsprobe", str(point))
+    result = run_cli("capture", "--pid", str(namespace.pid))
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["metadata"]["pid"] == namespace.pid
+    assert document["metadata"]["mnt_ns"] == os.readlink(f"/proc/{namespace.pid}/ns/mnt")
+    assert any(m["target"] == str(point) and m["source"] == "nsprobe" for m in document["mounts"])
+    mine = json.loads(run_cli("capture").stdout)
+    assert not any(m["source"] == "nsprobe" for m in mine["mounts"])
+
+
+def test_a_pid_that_does_not_exist_is_a_one_line_error():
+    result = run_cli("capture", "--pid", "999999999")
+    assert result.returncode == 2
+    assert result.stderr.decode() == "mountscope: error: no process with pid 999999999\n"
+
+
+def test_permission_denied_is_a_one_line_error():
+    """As another user, in a mount namespace whose /proc hides other users' processes."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to mount a proc that hides other users' processes")
+    import ctypes
+
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: never returns into pytest
+        message = b"setup failed"
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.unshare(0x00020000) == 0:  # CLONE_NEWNS
+                subprocess.run(["mount", "--make-rprivate", "/"], check=True)
+                subprocess.run(["mount", "-t", "proc", "-o", "hidepid=1", "proc", "/proc"], check=True)
+                os.setgid(65534)
+                os.setuid(65534)
+                try:
+                    capture_live(1)
+                    message = b"no error"
+                except MountscopeError as error:
+                    message = str(error).encode()
+        finally:
+            os.write(write_end, message)
+            os._exit(0)
+    os.close(write_end)
+    os.waitpid(child, 0)
+    message = os.read(read_end, 4096).decode()
+    os.close(read_end)
+    if message == "setup failed":
+        pytest.skip("could not make a private mount namespace with a restricted /proc")
+    assert message == ("permission denied reading /proc/1/mountinfo "
+                       "(the process belongs to another user; run as that user or as root)")
+
+
+def test_the_settle_loop_rereads_until_two_reads_agree():
+    steady = read_mountinfo(path="/proc/self/cmdline")
+    assert steady.settled and steady.reads == 2
+    # io counts the bytes this process has read: every read changes it.
+    moving = read_mountinfo(path="/proc/self/io", tries=4)
+    assert not moving.settled and moving.reads == 4
+
+
+def test_the_capture_path_never_imports_textual():
+    code = ("import sys; from mountscope.capture import capture_live, snapshot_bytes; "
+            "snapshot_bytes(capture_live()); "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'pyte')]; "
+            "assert not bad, bad")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()
+
+
+class LambdaContext:
+    """The attributes AWS passes to a Python handler (the runtime's LambdaContext)."""
+
+    aws_request_id = "0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f"
+    function_name = "mountscope-probe"
+    function_version = "$LATEST"
+    memory_limit_in_mb = "128"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:mountscope-probe"
+    log_stream_name = "2026/11/27/[$LATEST]0123456789abcdef"
+
+
+def test_lambda_handler_returns_a_snapshot_that_loads(tmp_path: Path):
+    document = lambda_handler({"title": "first invocation"}, LambdaContext())
+    jsonschema.validate(document, SCHEMA)
+    assert document["metadata"]["lambda_function_name"] == "mountscope-probe"
+    saved = tmp_path / "invocation.json"
+    saved.write_text(json.dumps(document))  # what the Lambda runtime sends back
+    capture = load(str(saved))
+    assert capture.title == "first invocation" and capture.mounts and capture.signals is not None
+
+
+# --- watching -------------------------------------------------------------------------
+
+
+@needs_unshare
+def test_watch_reports_mount_remount_move_and_umount_on_real_mounts(namespace, tmp_path: Path):
+    first, second = tmp_path / "first", tmp_path / "second place"
+    first.mkdir()
+    second.mkdir()
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "mountscope", "watch", "--pid", str(namespace.pid), "--json",
+         "--count", "4", "--timeout", "30"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    time.sleep(0.5)  # let it read the first table
+    steps = [
+        ("mount", "-t", "tmpfs", "-o", "size=1m", "watched", str(first)),
+        ("mount", "-o", "remount,ro", str(first)),
+        ("mount", "--move", str(first), str(second)),
+        ("umount", str(second)),
+    ]
+    for step in steps:
+        namespace.run(*step)
+        time.sleep(0.3)  # one event per wake-up, as a person would see them
+    out, err = watcher.communicate(timeout=30)
+    events = [json.loads(line) for line in out.decode().splitlines()]
+    assert [e["action"] for e in events] == ["mount", "remount", "move", "umount"], err
+    assert events[0]["target"] == str(first) and events[0]["source"] == "watched"
+    assert events[1]["options"].startswith("ro") and events[1]["old_options"].startswith("rw")
+    assert events[2]["target"] == str(second) and events[2]["old_target"] == str(first)
+    assert events[3]["target"] == str(second)
+    assert len({e["id"] for e in events}) == 1
+
+
+@needs_unshare
+def test_watcher_waits_on_poll_without_busy_rereading(namespace, tmp_path: Path):
+    from mountscope.watch import MountWatcher
+
+    with MountWatcher(namespace.pid) as watcher:
+        started = time.process_time()
+        assert watcher.wait(timeout=0.5) == []  # nothing changed: no events, little CPU
+        assert time.process_time() - started < 0.2
+        point = tmp_path / "m"
+        point.mkdir()
+        timer = threading.Timer(0.2, namespace.run, ("mount", "-t", "tmpfs", "tmpfs", str(point)))
+        timer.start()
+        events = watcher.wait(timeout=10)
+        timer.join()
+        assert [(e.action, e.mount.target) for e in events] == [("mount", str(point))]
