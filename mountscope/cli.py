@@ -217,6 +217,25 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from mountscope.diff import compare
+    from mountscope.jsonio import dumps
+    from mountscope.report import diff_lines
+
+    if args.a == "-" and args.b == "-":
+        raise MountscopeError("standard input can be only one of the two captures")
+    a = load_one(args.a, args, [])
+    b = load_one(args.b, args, [])
+    for capture in (a, b):
+        report_warnings(capture, args.strict)
+    comparison = compare(a, b, exact=args.exact)
+    if args.json:
+        write_bytes([dumps(comparison.to_dict(), indent=True), b"\n"])
+    else:
+        write_lines(diff_lines(comparison, color=use_color(args.color)))
+    return ExitCode.DIFFERENT if comparison.different else ExitCode.OK
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from mountscope import output
     from mountscope.jsonio import dumps
@@ -301,6 +320,16 @@ def _classify_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--table-only", action="store_true",
                    help="judge the mount table alone, ignoring live signals a snapshot carries")
     p.add_argument("--pid", type=int, help="the live table of this process (its mount namespace)")
+    _common(p)
+
+
+@command("diff", "compare two captures: what changed, appeared, vanished (exit 1 if they differ)")
+def _diff_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("a", metavar="A", help="a capture (FILE, FILE#N, - for stdin, live)")
+    p.add_argument("b", metavar="B", help="the other capture")
+    p.add_argument("--json", action="store_true", help="summary, pairs and verdicts as JSON")
+    p.add_argument("--exact", action="store_true",
+                   help="count differences in random ids (UUIDs, hashes...) as changes")
     _common(p)
 
 

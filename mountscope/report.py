@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mountscope.classify import Evidence, Verdict
-from mountscope.model import Capture
+from mountscope.diff import Comparison
+from mountscope.model import Capture, Mount
 from mountscope.text import safe
 
 
-def details_text(verdict: Verdict) -> str:
+def details_text(details: dict[str, object]) -> str:
     parts = []
-    for key, value in verdict.details.items():
+    for key, value in details.items():
         if key == "lambda_model_confidence":
             continue
         if key == "lambda_model":
-            value = f"{value}? (confidence {verdict.details.get('lambda_model_confidence', 0):.2f})"
+            value = f"{value}? (confidence {details.get('lambda_model_confidence', 0):.2f})"
         parts.append(f"{key}={value}")
     return ", ".join(parts)
 
@@ -23,7 +24,7 @@ def details_text(verdict: Verdict) -> str:
 def headline(verdict: Verdict) -> str:
     """The verdict and its confidence, on one line."""
     text = f"{verdict.environment} (confidence {verdict.confidence:.2f})"
-    details = details_text(verdict)
+    details = details_text(verdict.details)
     return safe(f"{text}: {details}" if details else text)
 
 
@@ -56,3 +57,69 @@ def verdict_line(capture: Capture) -> str:
     from mountscope.classify import classify
 
     return "verdict: " + headline(classify(capture))
+
+
+# --- diff -----------------------------------------------------------------------------
+
+DIFF_MARK = {"changed": "~", "added": "+", "removed": "-", "same_shape": "=", "same": " "}
+DIFF_STYLE = {"changed": "33", "added": "32", "removed": "31", "same_shape": "2"}
+
+
+def _marks(mount: Mount | None) -> str:
+    if mount is None:
+        return ""
+    words = [mount.kind]
+    if mount.is_bind:
+        words.append("bind")
+    return ", ".join(words)
+
+
+def diff_lines(comparison: Comparison, color: bool = False) -> Iterator[str]:
+    """The comparison for people: a summary, then each difference in tree order."""
+
+    def paint(style: str | None, text: str) -> str:
+        return f"\x1b[{style}m{text}\x1b[0m" if color and style else text
+
+    counts = comparison.summary
+    yield safe(
+        f"{counts['changed']} changed, {counts['added']} added, {counts['removed']} removed, "
+        f"{counts['same']} same, {counts['same_shape']} same shape"
+        f"  (A: {comparison.a.label}, {len(comparison.a.mounts)} mounts; "
+        f"B: {comparison.b.label}, {len(comparison.b.mounts)} mounts)"
+    )
+    not_comparable: set[str] = set()
+    for pair in comparison.pairs:
+        not_comparable.update(pair.not_comparable)
+        if pair.kind == "same":
+            continue
+        style = DIFF_STYLE.get(pair.kind)
+        mount = pair.b or pair.a
+        assert mount is not None
+        head = f"{DIFF_MARK[pair.kind]} {safe(pair.target)}"
+        if pair.kind in ("added", "removed"):
+            side = "B" if pair.kind == "added" else "A"
+            yield paint(style, safe(f"{head}  {mount.display_source} {mount.fstype} {mount.options}".rstrip()
+                                    + f"  ({side} line {mount.line}; {_marks(mount)})"))
+            continue
+        if pair.kind == "same_shape":
+            head += "  (same shape: differs only in random ids)"
+        yield paint(style, head)
+        fields = pair.changes if pair.kind == "changed" else pair.same_shape
+        for name, (old, new) in fields.items():
+            yield paint(style, safe(f"    {name}: {old if old is not None else '(none)'} -> "
+                                    f"{new if new is not None else '(none)'}"))
+        if pair.kind == "changed" and _marks(pair.a) != _marks(pair.b):
+            yield safe(f"    A: {_marks(pair.a)}; B: {_marks(pair.b)}")
+    if not_comparable:
+        yield safe(f"not comparable (one format cannot carry them): {', '.join(sorted(not_comparable))}")
+    if comparison.verdicts:
+        yield "verdicts:"
+        for side in ("a", "b"):
+            verdict = comparison.verdicts[side]
+            details = details_text(verdict["details"])
+            yield safe(f"  {side.upper()}: {verdict['environment']} (confidence {verdict['confidence']:.2f})"
+                       + (f": {details}" if details else ""))
+        for side in ("a", "b"):
+            for item in comparison.verdicts[f"only_in_{side}"]:
+                where = item["mount"]["target"] if item["mount"] else item["signal"]
+                yield safe(f"  only in {side.upper()}: {item['weight']:+.1f} {item['says']}: {where}: {item['why']}")

@@ -1,0 +1,243 @@
+"""Compare two captures: which mounts changed, appeared, vanished, or differ
+only in random ids.
+
+Mounts are paired by target (stacked mounts in stacking order), then
+compared field by field: source, fsroot, fstype, options, super options,
+propagation. Two values that differ only in volatile parts (UUIDs, long hex
+hashes, account-like numbers, random suffixes, peer-group and namespace
+numbers) are "same shape", not changed. A field one capture's format cannot
+carry (findmnt -J has no super options; /proc/mounts has no fsroot) is "not
+comparable", never a change. A mount that left one target for another with
+nothing else different is paired across the move.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from mountscope.model import Capture, Mount, split_options
+
+KINDS = ("same", "same_shape", "changed", "added", "removed")
+DIFFERENT = frozenset({"changed", "added", "removed"})
+
+# Compared fields, and the model field each one needs on both sides.
+FIELDS: dict[str, str] = {
+    "source": "source",
+    "fsroot": "fsroot",
+    "fstype": "fstype",
+    "options": "options",
+    "super_options": "fs_options",
+    "propagation": "propagation",
+}
+
+
+# --- volatile parts --------------------------------------------------------------
+
+# Ordered: the first pattern that matches a token names it.
+VOLATILE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("<uuid>", re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")),
+    ("<ns>", re.compile(r"(?<=:\[)\d+(?=\])")),  # nsfs roots: net:[4026532178]
+    ("<hex>", re.compile(r"(?<![0-9a-zA-Z])[0-9a-f]{12,}(?![0-9a-zA-Z])")),
+    ("<account>", re.compile(r"(?<!\d)\d{12}(?!\d)")),
+    ("<n>", re.compile(r"(?<!\d)\d{6,}(?!\d)")),
+    # A random suffix: letters and digits mixed, six or more, glued to a word
+    # (the article's resolv.conf<random>, boot_id-<random>, es2088019054).
+    ("<random>", re.compile(r"(?<![0-9A-Za-z])(?=[0-9A-Za-z]*\d)(?=[0-9A-Za-z]*[A-Za-z])[0-9A-Za-z]{8,}(?![0-9A-Za-z])")),
+)
+_PEER = re.compile(r"(shared|master|propagate_from):\d+")
+
+
+def shape(value: str) -> str:
+    """The value with its volatile parts replaced by placeholders."""
+    for placeholder, pattern in VOLATILE:
+        value = pattern.sub(placeholder, value)
+    return _PEER.sub(r"\1:<n>", value)
+
+
+def _options_key(value: str) -> list[str]:
+    """Options compare as a set: their order differs between formats."""
+    return sorted(split_options(value))
+
+
+# --- pairs ---------------------------------------------------------------------------
+
+
+@dataclass
+class Pair:
+    kind: str
+    target: str
+    a: Mount | None
+    b: Mount | None
+    changes: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    same_shape: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    not_comparable: list[str] = field(default_factory=list)
+    moved_from: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "target": self.target,
+            "a": self.a.to_dict() if self.a else None,
+            "b": self.b.to_dict() if self.b else None,
+            "changes": {k: list(v) for k, v in self.changes.items()},
+            "same_shape": {k: list(v) for k, v in self.same_shape.items()},
+            "not_comparable": self.not_comparable,
+            "moved_from": self.moved_from,
+        }
+
+
+@dataclass
+class Comparison:
+    a: Capture
+    b: Capture
+    pairs: list[Pair]
+    exact: bool
+    verdicts: dict[str, Any] | None = None
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = dict.fromkeys(KINDS, 0)
+        for pair in self.pairs:
+            counts[pair.kind] += 1
+        return counts
+
+    @property
+    def different(self) -> bool:
+        return any(p.kind in DIFFERENT for p in self.pairs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "a": {"origin": self.a.label, "format": self.a.format, "mounts": len(self.a.mounts)},
+            "b": {"origin": self.b.label, "format": self.b.format, "mounts": len(self.b.mounts)},
+            "exact": self.exact,
+            "pairs": [p.to_dict() for p in self.pairs],
+            "verdicts": self.verdicts,
+        }
+
+
+def _value(mount: Mount, name: str) -> str | None:
+    if name == "options":
+        # Per-mount options when both sides split them, else findmnt's merged ones.
+        return mount.options
+    if name == "super_options":
+        return mount.fs_options
+    if name == "propagation":
+        return mount.propagation
+    value = getattr(mount, name)
+    return value
+
+
+def _compare(pair: Pair, a_fields: frozenset[str], b_fields: frozenset[str], exact: bool) -> None:
+    a, b = pair.a, pair.b
+    assert a is not None and b is not None
+    split = {"vfs_options", "fs_options"} <= a_fields and {"vfs_options", "fs_options"} <= b_fields
+    for name, needs in FIELDS.items():
+        if needs not in a_fields or needs not in b_fields:
+            if needs in a_fields or needs in b_fields:
+                pair.not_comparable.append(name)
+            continue
+        if name == "options" and split:
+            old, new = a.vfs_options, b.vfs_options
+        else:
+            old, new = _value(a, name), _value(b, name)
+        if old == new:
+            continue
+        if name in ("options", "super_options") and _options_key(old or "") == _options_key(new or ""):
+            continue
+        cut = (name in a.truncated and (new or "").startswith(old or "")) or \
+              (name in b.truncated and (old or "").startswith(new or ""))
+        if cut:
+            pair.not_comparable.append(name)
+        elif not exact and shape(old or "") == shape(new or ""):
+            pair.same_shape[name] = (old, new)
+        else:
+            pair.changes[name] = (old, new)
+    if pair.changes:
+        pair.kind = "changed"
+    elif pair.same_shape:
+        pair.kind = "same_shape"
+    else:
+        pair.kind = "same"
+
+
+def _by_target(capture: Capture) -> dict[str, list[Mount]]:
+    """Mounts per target, lower mounts of a stack first."""
+    groups: dict[str, list[Mount]] = defaultdict(list)
+    mounts = capture.mounts
+    for index, _, _ in capture.tree.walk_plain():
+        groups[mounts[index].target].append(mounts[index])
+    return groups
+
+
+def _identity(m: Mount) -> tuple[str, str | None, str, str]:
+    return (m.source, m.fsroot, m.fstype, m.fs_options if m.fs_options is not None else m.options)
+
+
+def _pair_moves(pairs: list[Pair], a_fields: frozenset[str], b_fields: frozenset[str], exact: bool) -> list[Pair]:
+    """A mount removed from one target and added at another, unchanged: a move."""
+    removed: dict[tuple, list[Pair]] = defaultdict(list)
+    added: dict[tuple, list[Pair]] = defaultdict(list)
+    for pair in pairs:
+        if pair.kind == "removed" and pair.a is not None:
+            removed[_identity(pair.a)].append(pair)
+        elif pair.kind == "added" and pair.b is not None:
+            added[_identity(pair.b)].append(pair)
+    merged: set[int] = set()
+    for key, gone in removed.items():
+        new = added.get(key, [])
+        if len(gone) == 1 and len(new) == 1:
+            out, into = gone[0], new[0]
+            into.a = out.a
+            into.moved_from = out.target
+            _compare(into, a_fields, b_fields, exact)
+            into.changes = {"target": (out.target, into.target), **into.changes}
+            into.kind = "changed"
+            merged.add(id(out))
+    return [p for p in pairs if id(p) not in merged]
+
+
+def _order(target: str) -> tuple[str, ...]:
+    return tuple(target.split("/"))
+
+
+def compare(a: Capture, b: Capture, *, exact: bool = False, with_verdicts: bool = True) -> Comparison:
+    a_groups, b_groups = _by_target(a), _by_target(b)
+    pairs: list[Pair] = []
+    for target in a_groups.keys() | b_groups.keys():
+        left, right = a_groups.get(target, []), b_groups.get(target, [])
+        for k in range(max(len(left), len(right))):
+            pa = left[k] if k < len(left) else None
+            pb = right[k] if k < len(right) else None
+            if pa is None:
+                pairs.append(Pair("added", target, None, pb))
+            elif pb is None:
+                pairs.append(Pair("removed", target, pa, None))
+            else:
+                pair = Pair("same", target, pa, pb)
+                _compare(pair, a.fields, b.fields, exact)
+                pairs.append(pair)
+    pairs = _pair_moves(pairs, a.fields, b.fields, exact)
+    pairs.sort(key=lambda p: (_order(p.target), (p.a or p.b).line if (p.a or p.b) else 0))
+    comparison = Comparison(a, b, pairs, exact)
+    if with_verdicts:
+        comparison.verdicts = verdicts(a, b)
+    return comparison
+
+
+def verdicts(a: Capture, b: Capture) -> dict[str, Any]:
+    """Both verdicts side by side, and the evidence only one side has."""
+    from mountscope.classify import classify
+
+    va, vb = classify(a), classify(b)
+    rules_a = {e.rule for e in va.evidence}
+    rules_b = {e.rule for e in vb.evidence}
+    return {
+        "a": va.to_dict(),
+        "b": vb.to_dict(),
+        "only_in_a": [e.to_dict() for e in va.evidence if e.rule not in rules_b],
+        "only_in_b": [e.to_dict() for e in vb.evidence if e.rule not in rules_a],
+    }
