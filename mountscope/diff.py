@@ -40,9 +40,10 @@ FIELDS: dict[str, str] = {
 VOLATILE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("<uuid>", re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")),
     ("<ns>", re.compile(r"(?<=:\[)\d+(?=\])")),  # nsfs roots: net:[4026532178]
+    # Hex with at least one letter; all-digit runs are the next two rows.
+    ("<hex>", re.compile(r"(?<![0-9a-zA-Z])(?=[0-9a-f]*[a-f])[0-9a-f]{12,}(?![0-9a-zA-Z])")),
     ("<account>", re.compile(r"(?<!\d)\d{12}(?!\d)")),
     ("<n>", re.compile(r"(?<!\d)\d{6,}(?!\d)")),
-    ("<hex>", re.compile(r"(?<![0-9a-zA-Z])[0-9a-f]{12,}(?![0-9a-zA-Z])")),
     # A random suffix: letters and digits mixed, six or more, glued to a word
     # (the article's resolv.conf<random>, boot_id-<random>, es2088019054).
     ("<random>", re.compile(r"(?<![0-9A-Za-z])(?=[0-9A-Za-z]*\d)(?=[0-9A-Za-z]*[A-Za-z])[0-9A-Za-z]{8,}(?![0-9A-Za-z])")),
