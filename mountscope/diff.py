@@ -46,7 +46,9 @@ VOLATILE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("<n>", re.compile(r"(?<!\d)\d{6,}(?!\d)")),
     # A random suffix: letters and digits mixed, six or more, glued to a word
     # (the article's resolv.conf<random>, boot_id-<random>, es2088019054).
-    ("<random>", re.compile(r"(?<![0-9A-Za-z])(?=[0-9A-Za-z]*\d)(?=[0-9A-Za-z]*[A-Za-z])[0-9A-Za-z]{8,}(?![0-9A-Za-z])")),
+    # Device names (nvme0n1p1) look random but are not.
+    ("<random>", re.compile(r"(?<![0-9A-Za-z])(?<!/dev/)(?=(?:[A-Za-z]*\d){2})(?=(?:\d*[A-Za-z]){2})"
+                            r"[0-9A-Za-z]{8,}(?![0-9A-Za-z])")),
 )
 _PEER = re.compile(r"(shared|master|propagate_from):\d+")
 
