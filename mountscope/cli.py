@@ -381,7 +381,61 @@ def main_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("files", nargs="*", metavar="FILE",
                         help="one capture to explore or two to compare; none: the live table")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--tui", action="store_true", help="open the app even without a terminal check")
+    mode.add_argument("--no-tui", action="store_true", help="print the plain report instead of the app")
+    parser.add_argument("-a", "--ascii", action="store_true", help="draw trees with ASCII characters")
+    parser.add_argument("--pid", type=int, help="live: the mount namespace of this process")
+    _common(parser)
     return parser
+
+
+def wants_tui(args: argparse.Namespace) -> bool:
+    """The app needs a terminal on both ends; a pipe, a Lambda shell or TERM=dumb
+    get the plain report (Textual would write escape codes into them)."""
+    if args.tui:
+        return True
+    if args.no_tui:
+        return False
+    term = os.environ.get("TERM", "")
+    return sys.stdin.isatty() and sys.stdout.isatty() and term not in ("", "dumb")
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """``mountscope [FILE [FILE]]``: the app on a terminal, else the plain report."""
+    if len(args.files) > 2:
+        raise MountscopeError("give one capture to explore, or two to compare")
+    specs = args.files or [None]
+    captures = [load_one(spec, args, []) for spec in specs]
+    for capture in captures:
+        report_warnings(capture, args.strict)
+    if wants_tui(args):
+        from mountscope.tui import run as run_app
+
+        live = (args.pid or "self") if not args.files else None
+        return run_app(captures[0], captures[1] if len(captures) > 1 else None, live_pid=live,
+                       ascii_only=args.ascii or not _utf8_locale())
+    from mountscope import output
+    from mountscope.report import diff_lines, verdict_lines
+
+    if len(captures) == 2:
+        from mountscope.diff import compare
+
+        comparison = compare(captures[0], captures[1])
+        write_lines(diff_lines(comparison, color=use_color(args.color)))
+        return ExitCode.DIFFERENT if comparison.different else ExitCode.OK
+    from mountscope.classify import classify
+
+    capture = captures[0]
+    lines = output.table_lines(capture, output.choose_columns(None, capture),
+                               ascii_only=args.ascii or not _utf8_locale(), color=use_color(args.color))
+    write_lines(_chain(verdict_lines(classify(capture)), [""], lines))
+    return ExitCode.OK
+
+
+def _chain(*parts: Iterable[str]) -> Iterable[str]:
+    for part in parts:
+        yield from part
 
 
 def run(argv: Sequence[str]) -> int:
@@ -389,7 +443,7 @@ def run(argv: Sequence[str]) -> int:
         args = build_parser(argv[0]).parse_args(argv[1:])
         return int(args.handler(args))
     args = main_parser().parse_args(argv)
-    raise MountscopeError("the explorer is not built yet; use 'mountscope tree'")
+    return int(cmd_open(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

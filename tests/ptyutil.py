@@ -41,3 +41,91 @@ def run_in_pty(argv: list[str], cols: int, rows: int = 24, env: dict[str, str] |
         process.wait()
         os.close(master)
     return bytes(output)
+
+
+class Terminal:
+    """A program in a real pseudo-terminal, seen through a pyte screen.
+
+    Everything the program writes goes through one long-lived pyte stream, so
+    escape sequences split across reads are handled; ``wait_for`` polls the
+    screen with a deadline instead of sleeping fixed times.
+    """
+
+    def __init__(self, argv: list[str], cols: int = 80, rows: int = 24,
+                 env: dict[str, str] | None = None, cwd: str | os.PathLike[str] | None = None) -> None:
+        import pyte
+
+        self.cols, self.rows = cols, rows
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.ByteStream(self.screen)
+        self.raw = bytearray()
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        full_env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows),
+                    "TEXTUAL_ANIMATIONS": "none", **(env or {})}
+        full_env.pop("NO_COLOR", None) if env is None or "NO_COLOR" not in env else None
+        self.process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+                                        env=full_env, cwd=cwd, start_new_session=True)
+        os.close(slave)
+
+    def _pump(self, timeout: float) -> bool:
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if not ready:
+            return False
+        try:
+            chunk = os.read(self.master, 65536)
+        except OSError:
+            return False
+        if not chunk:
+            return False
+        self.raw += chunk
+        self.stream.feed(chunk)
+        return True
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def wait_for(self, needle: str, timeout: float = 15) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if needle in self.text():
+                return self.text()
+            self._pump(0.05)
+            if self.process.poll() is not None and not self._pump(0.05):
+                break
+        raise AssertionError(f"{needle!r} never appeared on screen:\n{self.text()}")
+
+    def wait_until(self, predicate, timeout: float = 15) -> str:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate(self.text()):
+                return self.text()
+            self._pump(0.05)
+        raise AssertionError(f"the screen never got there:\n{self.text()}")
+
+    def settle(self, quiet: float = 0.3, timeout: float = 10) -> str:
+        """Read until the program has been quiet for ``quiet`` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self._pump(quiet):
+            pass
+        return self.text()
+
+    def send(self, keys: str | bytes) -> None:
+        os.write(self.master, keys.encode() if isinstance(keys, str) else keys)
+
+    def wait_exit(self, timeout: float = 10) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._pump(0.05)
+            code = self.process.poll()
+            if code is not None:
+                while self._pump(0.05):
+                    pass
+                return code
+        raise AssertionError(f"the program did not exit:\n{self.text()}")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        os.close(self.master)

@@ -1,0 +1,426 @@
+"""The Textual app: explore one capture, compare two side by side, watch live.
+
+It only displays what the core computes: the CLI loads, classifies and
+compares, then hands the results to ``MountscopeApp``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.worker import get_current_worker
+
+from mountscope.classify import Verdict, classify
+from mountscope.diff import Comparison, compare
+from mountscope.errors import MountscopeError
+from mountscope.model import Capture
+from mountscope.text import safe
+from mountscope.tui.panes import (
+    ConfirmScreen,
+    HelpScreen,
+    PathScreen,
+    VerdictPane,
+    legend,
+    mount_details,
+    mount_of,
+    pair_details,
+)
+from mountscope.tui.rows import MountRows, PairRows
+from mountscope.tui.view import RowsView
+
+WIDE = 110  # columns from which the verdict and details sit beside the tree
+
+
+class MainScreen(Screen[None]):
+    """One capture, or two side by side, with the verdict and details panes."""
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="app.filter"),
+        Binding("n", "next(True)", "Next", id="app.next"),
+        Binding("N", "next(False)", "Previous", id="app.previous"),
+        Binding("d", "differences_only", "Diffs only", id="app.differences"),
+        Binding("v", "toggle_verdict", "Verdict", id="app.verdict"),
+        Binding("s", "save", "Save", id="app.save"),
+        Binding("o", "open", "Open", id="app.open"),
+        Binding("y", "copy_source", "Copy source", show=False, id="app.copy"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="app.clear"),
+    ]
+
+    def __init__(self, a: Capture, b: Capture | None = None, *, live_pid: int | str | None = None,
+                 ascii_only: bool = False) -> None:
+        super().__init__()
+        self.capture = a
+        self.other = b
+        self.live_pid = live_pid
+        self.ascii_only = ascii_only
+        self.comparison: Comparison | None = None
+        self.verdict: Verdict | None = None
+        self.differences_only = False
+        self.filter_text = ""
+        self._full_order: list[int] | None = None
+        self._load()
+
+    # --- model ----------------------------------------------------------------------
+
+    def _load(self) -> None:
+        """Compute what the screens show (the core does the work)."""
+        self._full_order = None
+        if self.other is not None:
+            self.comparison = compare(self.capture, self.other)
+            self.rows: MountRows | PairRows = PairRows(self.comparison)
+            self.sub_title = safe(f"{self.capture.label}  ⇄  {self.other.label}")
+        else:
+            self.comparison = None
+            self.verdict = classify(self.capture)
+            self.rows = MountRows(self.capture)
+            kind = "live" if self.live_pid is not None else self.capture.format
+            self.sub_title = safe(f"{self.capture.label} ({kind}, {len(self.capture.mounts)} mounts)")
+
+    @property
+    def pair_mode(self) -> bool:
+        return self.comparison is not None
+
+    # --- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        if self.comparison is not None:
+            verdicts = self.comparison.verdicts or {}
+            only_a = {e["rule"] for e in verdicts.get("only_in_a", [])}
+            only_b = {e["rule"] for e in verdicts.get("only_in_b", [])}
+            with Horizontal(id="verdicts"):
+                yield VerdictPane(classify(self.capture), "A:", only_a, id="verdict-a")
+                assert self.other is not None
+                yield VerdictPane(classify(self.other), "B:", only_b, id="verdict-b")
+        with Horizontal(id="body"):
+            with Vertical(id="tree-box"):
+                yield RowsView(self.rows, ascii_only=self.ascii_only, id="tree")
+                yield Static("", id="legend", markup=False)
+            with Vertical(id="side"):
+                if self.verdict is not None:
+                    yield VerdictPane(self.verdict, id="verdict")
+                yield Static("", id="details", markup=False)
+        yield Input(placeholder="filter: text, or target:/source:/fstype:/option:/kind: …", id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._layout(self.app.size.width)
+        self.query_one("#filter").display = False
+        view = self.query_one(RowsView)
+        view.focus()
+        self.query_one("#legend", Static).update(legend(view._styles().styles))
+        if self.live_pid is not None:
+            self.watch_live()
+
+    def on_resize(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._layout(event.size.width)
+
+    def _layout(self, width: int) -> None:
+        # Side by side needs the whole width for the two trees: details go below.
+        wide = width >= WIDE and not self.pair_mode
+        self.set_class(self.pair_mode, "-pair")
+        self.set_class(wide, "-wide")
+        self.set_class(not wide, "-narrow")
+
+    # --- the tree and its panes ----------------------------------------------------------------
+
+    @on(RowsView.Highlighted)
+    def show_details(self, event: RowsView.Highlighted) -> None:
+        details = self.query_one("#details", Static)
+        if event.node is None:
+            details.update(Text("(no mounts)"))
+        elif self.comparison is not None:
+            details.update(pair_details(self.comparison.pairs[event.node]))
+        else:
+            details.update(mount_details(self.capture, event.node))
+
+    @on(OptionList.OptionSelected, ".evidence")
+    def go_to_evidence(self, event: OptionList.OptionSelected) -> None:
+        pane = event.option_list.parent
+        assert isinstance(pane, VerdictPane)
+        item = pane.evidence_at(int(event.option.id or 0))
+        if item.mount is None:
+            self.notify(f"this evidence is a live signal ({item.signal}), not a mount",
+                        markup=False)
+            return
+        node = self._node_of_mount(item.mount, pane.id or "")
+        view = self.query_one(RowsView)
+        if node is not None:
+            view.show_node(node)
+            view.focus()
+
+    def _node_of_mount(self, mount, pane_id: str) -> int | None:  # type: ignore[no-untyped-def]
+        if self.comparison is None:
+            return mount_of(self.capture).get(id(mount))
+        for index, pair in enumerate(self.comparison.pairs):
+            if pair.a is mount or pair.b is mount:
+                return index
+        return None
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "differences_only":
+            return self.pair_mode
+        if action == "save":
+            return not self.pair_mode
+        return True
+
+    def key_rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for binding in [*RowsView.BINDINGS, *self.BINDINGS, *MountscopeApp.BINDINGS]:
+            if isinstance(binding, Binding) and (binding.id or "") != "app.clear":
+                if binding.action == "differences_only" and not self.pair_mode:
+                    continue
+                rows.append((binding.key.replace(",", " / "), binding.description))
+        rows.append(("tab", "move between the tree, the evidence and the filter"))
+        rows.append(("ctrl+p", "command palette: every action by name"))
+        return rows
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.value = self.filter_text
+        box.focus()
+
+    @on(Input.Submitted, "#filter")
+    def apply_filter(self, event: Input.Submitted) -> None:
+        self._set_filter(event.value)
+        self.query_one(RowsView).focus()
+
+    def _set_filter(self, query: str) -> None:
+        self.filter_text = query.strip()
+        view = self.query_one(RowsView)
+        node = view.node
+        if not self.filter_text:
+            self.rows.matches = set()
+            self._apply_shown(node)
+            self.query_one("#filter").display = False
+            return
+        self.rows.matches = self.rows.search(self.filter_text)
+        self._apply_shown(node)
+        count = len(self.rows.matches)
+        self.notify(f"{count} match{'es' if count != 1 else ''} for {safe(self.filter_text)}", markup=False)
+        if self.rows.matches and (view.node not in self.rows.matches):
+            view.next_row(True, self.rows.matches.__contains__) or view.next_row(False, self.rows.matches.__contains__)
+
+    def _apply_shown(self, keep: int | None) -> None:
+        """Show the filter's matches, or only the differences, or everything."""
+        shown: set[int] | None = None
+        if self.filter_text:
+            shown = set(self.rows.matches)
+        if self.differences_only and isinstance(self.rows, PairRows):
+            diffs = {i for i, p in enumerate(self.rows.pairs) if p.kind != "same"}
+            shown = diffs if shown is None else shown & diffs
+        self.rows.state.set_filter(shown, self.rows.parent_of)
+        self.query_one(RowsView)._changed(keep)
+
+    def action_clear_filter(self) -> None:
+        if self.filter_text or self.query_one("#filter").display:
+            self._set_filter("")
+
+    def action_next(self, forward: bool) -> None:
+        view = self.query_one(RowsView)
+        if self.filter_text:
+            if not view.next_row(forward, self.rows.matches.__contains__):
+                self.notify("no more matches", markup=False)
+            return
+        if isinstance(self.rows, PairRows):
+            node = self._next_in_full_order(view.node, forward, self.rows.is_difference)
+            if node is None:
+                self.notify("no more differences", markup=False)
+            else:
+                view.show_node(node)
+            return
+        self.notify("filter first (/), then n and N move between matches", markup=False)
+
+    def _next_in_full_order(self, node: int | None, forward: bool, wanted) -> int | None:  # type: ignore[no-untyped-def]
+        """The next wanted node in tree order, collapsed or not."""
+        if self._full_order is None:
+            order: list[int] = []
+            state = self.rows.state
+            stack = list(reversed(state.roots))
+            while stack:
+                current = stack.pop()
+                order.append(current)
+                stack.extend(reversed(state.children[current]))
+            self._full_order = order
+            self._position = {n: i for i, n in enumerate(order)}
+        order = self._full_order
+        start = self._position.get(node, -1) if node is not None else -1
+        steps = range(start + 1, len(order)) if forward else range(start - 1, -1, -1)
+        for position in steps:
+            if wanted(order[position]):
+                return order[position]
+        return None
+
+    def action_differences_only(self) -> None:
+        self.differences_only = not self.differences_only
+        self._apply_shown(self.query_one(RowsView).node)
+        self.notify("differences only" if self.differences_only else "all mounts", markup=False)
+
+    def action_toggle_verdict(self) -> None:
+        """Show the evidence (narrow screens show only the verdict's headline)."""
+        box = self.query_one("#verdicts" if self.pair_mode else "#side")
+        box.set_class(not box.has_class("-verdict"), "-verdict")
+
+    def action_copy_source(self) -> None:
+        node = self.query_one(RowsView).node
+        if node is None:
+            return
+        if isinstance(self.rows, PairRows):
+            pair = self.rows.pairs[node]
+            mount = pair.b or pair.a
+        else:
+            mount = self.capture.mounts[node]
+        assert mount is not None
+        self.copy_to_clipboard(mount.display_source)
+        self.notify(f"copied {safe(mount.display_source)}", markup=False)
+
+    # --- saving and opening ----------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        from mountscope.capture import default_snapshot_path
+
+        folder = Path.cwd()
+        hint = "" if _writable(folder) else "this folder is read-only; /tmp is suggested"
+        self.app.push_screen(PathScreen("Save a snapshot to:", default_snapshot_path(), hint), self._save_to)
+
+    def _save_to(self, path: str | None, force: bool = False) -> None:
+        from mountscope.capture import snapshot_bytes, write_atomic
+
+        if not path:
+            return
+        try:
+            write_atomic(path, snapshot_bytes(self.capture), force=force)
+        except MountscopeError as error:
+            if "exists" in error.message and not force:
+                def answer(yes: bool | None) -> None:
+                    if yes:
+                        self._save_to(path, force=True)
+
+                self.app.push_screen(ConfirmScreen(f"{safe(path)} exists. Replace it?"), answer)
+                return
+            self.notify(str(error), severity="error", markup=False, timeout=10)
+            return
+        self.notify(f"saved {safe(path)}", markup=False)
+
+    def action_open(self) -> None:
+        self.app.push_screen(PathScreen("Open a capture (FILE, or FILE#N for the N-th table):", "",
+                                        "any format mountscope reads"), self._open)
+
+    def _open(self, spec: str | None) -> None:
+        from mountscope.loader import load
+
+        if not spec:
+            return
+        try:
+            capture = load(spec)
+        except MountscopeError as error:
+            self.notify(str(error), severity="error", markup=False, timeout=10)
+            return
+        self.workers.cancel_group(self, "live")
+        self.app.switch_screen(MainScreen(capture, ascii_only=self.ascii_only))
+
+    # --- live ------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="live", exit_on_error=False)
+    def watch_live(self) -> None:
+        from mountscope.watch import MountWatcher
+
+        worker = get_current_worker()
+        try:
+            watcher = MountWatcher(self.live_pid if self.live_pid is not None else "self")
+        except MountscopeError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        with watcher:
+            while not worker.is_cancelled:
+                try:
+                    events = watcher.wait(timeout=0.5)
+                except MountscopeError as error:
+                    self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+                    return
+                if events:
+                    self.app.call_from_thread(self.apply_live_changes, events)
+
+    def apply_live_changes(self, events) -> None:  # type: ignore[no-untyped-def]
+        from mountscope.capture import capture_live
+
+        view = self.query_one(RowsView)
+        keep = self.capture.mounts[view.node].target if view.node is not None else None
+        try:
+            capture = capture_live(self.live_pid if self.live_pid is not None else "self")
+        except MountscopeError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.capture = capture
+        self._load()
+        self._replace_verdict()
+        targets = {e.mount.target for e in events}
+        self.rows.changed = {i for i, m in enumerate(capture.mounts) if m.target in targets}
+        node = next((i for i, m in enumerate(capture.mounts) if m.target == keep), None)
+        view.set_rows(self.rows, node)
+        summary = ", ".join(f"{e.action} {e.mount.target}" for e in events[:3])
+        more = f" and {len(events) - 3} more" if len(events) > 3 else ""
+        self.notify(safe(f"{summary}{more}"), title="mount table changed", markup=False)
+
+    def _replace_verdict(self) -> None:
+        if self.verdict is None:
+            return
+        old = self.query_one("#verdict", VerdictPane)
+        if old.verdict.to_dict() != self.verdict.to_dict():
+            old.remove()
+            self.query_one("#side").mount(VerdictPane(self.verdict, id="verdict"), before=0)
+
+
+class MountscopeApp(App[None]):
+    """mountscope's app: a MainScreen, help, and the command palette."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "mountscope"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+    ]
+
+    def __init__(self, a: Capture, b: Capture | None = None, *, live_pid: int | str | None = None,
+                 ascii_only: bool = False) -> None:
+        super().__init__()
+        self.first_screen = MainScreen(a, b, live_pid=live_pid, ascii_only=ascii_only)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.first_screen)
+
+    def action_help(self) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            self.push_screen(HelpScreen(screen.key_rows()))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette lists every action of the screen by name, with its key."""
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, MainScreen):
+            return
+        for binding in [*screen.BINDINGS, *RowsView.BINDINGS]:
+            if not isinstance(binding, Binding) or binding.id == "app.clear":
+                continue
+            if not screen.check_action(binding.action.split("(")[0], ()):
+                continue
+            target = screen if binding in screen.BINDINGS else screen.query_one(RowsView)
+            yield SystemCommand(binding.description, f"key: {binding.key.replace(',', ' or ')}",
+                                lambda target=target, action=binding.action: target.run_action(action))
+
+
+def _writable(folder: Path) -> bool:
+    import os
+
+    return os.access(folder, os.W_OK)

@@ -1,0 +1,240 @@
+"""The panes around the tree: verdict and evidence, details of a mount, the
+legend, and the dialogs (help, a path to save or open, a yes/no question).
+
+Everything shown is built as rich ``Text`` from ``safe()`` strings; no
+widget here parses markup.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from mountscope.classify import Evidence, Verdict
+from mountscope.diff import Pair
+from mountscope.model import Capture, Mount
+from mountscope.report import details_text
+from mountscope.text import safe
+from mountscope.tui.rows import LEGEND
+
+
+def headline(verdict: Verdict, label: str = "") -> Text:
+    text = Text(no_wrap=False)
+    if label:
+        text.append(label + " ", "bold")
+    text.append(verdict.environment, "bold")
+    text.append(f"  confidence {verdict.confidence:.2f}")
+    details = details_text(verdict.details)
+    if details:
+        text.append("  " + safe(details), "dim")
+    return text
+
+
+def evidence_prompt(item: Evidence, marked: bool = False) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("◆ " if marked else "  ", "bold")
+    sign = "+" if item.weight >= 0 else "−"
+    text.append(f"{sign}{abs(item.weight):.1f} ", "bold")
+    text.append(item.says if item.weight >= 0 else f"against {item.says}", "italic")
+    where = safe(item.mount.target) if item.mount is not None else f"live {item.signal}"
+    text.append(f"  {where}: ", "bold")
+    text.append(safe(item.why))
+    return text
+
+
+class VerdictPane(Vertical):
+    """The verdict, every piece of evidence (select one to go to its mount), the caveats."""
+
+    DEFAULT_CSS = """
+    VerdictPane { height: auto; }
+    VerdictPane > OptionList { height: auto; max-height: 12; }
+    """
+
+    def __init__(self, verdict: Verdict, label: str = "", only_here: set[str] | None = None,
+                 id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.verdict = verdict
+        self.label = label
+        self.only_here = only_here or set()
+
+    def compose(self) -> ComposeResult:
+        yield Static(headline(self.verdict, self.label), classes="headline", markup=False)
+        options = [Option(evidence_prompt(e, e.rule in self.only_here), id=str(n))
+                   for n, e in enumerate(self.verdict.evidence)]
+        yield OptionList(*options, markup=False, classes="evidence")
+        if self.verdict.caveats:
+            caveats = Text("\n".join(f"• {safe(c)}" for c in self.verdict.caveats), style="italic")
+            yield Static(caveats, classes="caveats", markup=False)
+
+    def evidence_at(self, index: int) -> Evidence:
+        return self.verdict.evidence[index]
+
+
+FIELD_ROWS = (
+    ("target", lambda m: m.target),
+    ("source", lambda m: m.source or "(empty)"),
+    ("fsroot", lambda m: m.fsroot),
+    ("fstype", lambda m: m.fstype),
+    ("options", lambda m: m.options),
+    ("per-mount", lambda m: m.vfs_options),
+    ("super", lambda m: m.fs_options),
+    ("propagation", lambda m: m.propagation),
+    ("optional", lambda m: m.optional_fields),
+    ("id/parent", lambda m: None if m.mount_id is None else f"{m.mount_id} / {m.parent_id}"),
+    ("maj:min", lambda m: m.devno),
+)
+
+
+def mount_details(capture: Capture, index: int) -> Text:
+    """Every field of a mount, its marks, and the input line it came from."""
+    mount = capture.mounts[index]
+    tree = capture.tree
+    text = Text(no_wrap=False)
+    text.append(safe(mount.target) + "\n", "bold")
+    marks = [f"{mount.kind} source"]
+    if mount.is_bind:
+        marks.append("bind: shows " + safe(mount.fsroot or "") + " of its filesystem")
+    if tree.stacked[index]:
+        marks.append("stacked on another mount at this target")
+    if tree.shadowed[index]:
+        marks.append("hidden under a mount stacked on it")
+    if tree.orphan[index]:
+        marks.append("orphan: its parent is not in the table")
+    if mount.truncated:
+        marks.append("cut by a terminal: " + ", ".join(mount.truncated))
+    if mount.lossy:
+        marks.append("lossy: " + ", ".join(mount.lossy))
+    text.append("  " + "; ".join(marks) + "\n", "italic")
+    for name, get in FIELD_ROWS[1:]:
+        value = get(mount)
+        if value is not None and value != "":
+            text.append(f"  {name:<12}", "dim")
+            text.append(safe(str(value)) + "\n")
+    text.append(f"  line {mount.line}:\n", "dim")
+    text.append(safe(mount.raw.rstrip()) if mount.raw else "(the input had no line of its own)")
+    return text
+
+
+def pair_details(pair: Pair) -> Text:
+    text = Text(no_wrap=False)
+    text.append(f"{pair.kind.replace('_', ' ')}: ", "bold")
+    text.append(safe(pair.target) + "\n", "bold")
+    if pair.moved_from:
+        text.append(f"  moved from {safe(pair.moved_from)}\n", "italic")
+    for name, getter in FIELD_ROWS[1:7]:
+        a = getter(pair.a) if pair.a is not None else None
+        b = getter(pair.b) if pair.b is not None else None
+        if not a and not b:
+            continue
+        key = "super_options" if name == "super" else name
+        style = "bold reverse" if key in pair.changes else ("dim italic" if key in pair.same_shape else "")
+        mark = "≠" if key in pair.changes else ("≈" if key in pair.same_shape else " ")
+        shown_a = safe(str(a)) if a is not None else "—"
+        shown_b = safe(str(b)) if b is not None else "—"
+        text.append(f"  {name:<10}{mark} ", "dim")
+        if shown_a == shown_b:
+            text.append(shown_a + "\n")
+            continue
+        text.append("A ", "bold")
+        text.append(shown_a + "\n", style)
+        text.append(" " * 14)
+        text.append("B ", "bold")
+        text.append(shown_b + "\n", style)
+    if pair.not_comparable:
+        text.append("  not comparable: " + ", ".join(pair.not_comparable) + "\n", "dim")
+    for side, mount in (("A", pair.a), ("B", pair.b)):
+        if mount is not None:
+            text.append(f"  {side} line {mount.line}: ", "dim")
+            text.append(safe(mount.raw.split("\n")[0]) + "\n" if mount.raw else "\n")
+    return text
+
+
+def legend(styles: dict[str, Style]) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for name, label in LEGEND:
+        text.append("■ ", styles.get(name) or "")
+        text.append(label + "  ", styles.get(name) or "")
+    return text
+
+
+# --- dialogs --------------------------------------------------------------------------
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, generated from the bindings, and the filter syntax."""
+
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append("mountscope — keys\n\n", "bold")
+        for keys, description in self.rows:
+            text.append(f"  {keys:<22}", "bold")
+            text.append(description + "\n")
+        text.append("\nFilter (/): text matches TARGET, SOURCE, FSTYPE or OPTIONS;\n"
+                    "  target:…, source:…, fstype:…, option:…, kind:loop|virtio|… match one field.\n"
+                    "  Enter keeps the filter, Escape clears it; n / N go to the next / previous match.\n")
+        text.append("Side by side: n / N go to the next / previous difference, d shows differences only.\n"
+                    "Marks: ~ changed  + added (B only)  - removed (A only)  = same shape (random ids)\n")
+        text.append("\nPress Escape to close.", "dim")
+        with Vertical(id="help-box"):
+            yield Static(text, markup=False)
+
+
+class PathScreen(ModalScreen[str | None]):
+    """Ask for a path (to save a snapshot to, or to open)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, initial: str, hint: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.initial = initial
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="path-box"):
+            yield Static(Text(self.title_text, "bold"), markup=False)
+            yield Input(value=self.initial, id="path-input")
+            if self.hint:
+                yield Static(Text(self.hint, "dim"), markup=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(Text(self.question + "  [y/n]", "bold"), markup=False)
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+def mount_of(capture: Capture) -> dict[int, int]:
+    """Mount object identity to its index, for jumping from evidence to a row."""
+    return {id(m): i for i, m in enumerate(capture.mounts)}
+
+
+__all__ = ["ConfirmScreen", "HelpScreen", "Mount", "PathScreen", "VerdictPane", "legend",
+           "mount_details", "mount_of", "pair_details"]
