@@ -37,6 +37,7 @@ from mountscope.tui.rows import MountRows, PairRows
 from mountscope.tui.view import RowsView
 
 WIDE = 110  # columns from which the verdict and details sit beside the tree
+TALL = 34  # rows from which both verdicts show their evidence side by side
 
 
 class MainScreen(Screen[None]):
@@ -112,7 +113,7 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._layout(self.app.size.width)
+        self._layout(self.app.size.width, self.app.size.height)
         self.query_one("#filter").display = False
         view = self.query_one(RowsView)
         view.focus()
@@ -121,14 +122,15 @@ class MainScreen(Screen[None]):
             self.watch_live()
 
     def on_resize(self, event) -> None:  # type: ignore[no-untyped-def]
-        self._layout(event.size.width)
+        self._layout(event.size.width, event.size.height)
 
-    def _layout(self, width: int) -> None:
+    def _layout(self, width: int, height: int) -> None:
         # Side by side needs the whole width for the two trees: details go below.
         wide = width >= WIDE and not self.pair_mode
         self.set_class(self.pair_mode, "-pair")
         self.set_class(wide, "-wide")
         self.set_class(not wide, "-narrow")
+        self.set_class(height < TALL, "-short")
 
     # --- the tree and its panes ----------------------------------------------------------------
 
