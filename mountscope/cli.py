@@ -104,7 +104,7 @@ def load_one(spec: str | None, args: argparse.Namespace, notes: list[str] | None
         from mountscope.capture import capture_live
 
         return capture_live(getattr(args, "pid", None) or "self")
-    capture = load(spec, args.format, limits_of(args), notes)
+    capture = load(spec, args.format, limits_of(args), notes, getattr(args, "timing", None))
     for message in notes or []:
         note(message)
     return capture
@@ -240,7 +240,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from mountscope import output
     from mountscope.jsonio import dumps
 
-    captures = load_all(args.file, args.format, limits_of(args))
+    captures = load_all(args.file, args.format, limits_of(args), args.timing)
     if args.json:
         entries = []
         for index, capture in enumerate(captures, 1):
@@ -253,6 +253,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     rows = []
     for index, capture in enumerate(captures, 1):
         title = f"  {capture.title}" if capture.title else ""
+        if "seconds" in capture.metadata:
+            title = f"  at {capture.metadata['seconds']:.1f}s{title}"
         warned = f"  ({len(capture.warnings)} warnings)" if capture.warnings else ""
         rows.append(
             f"#{index}  lines {capture.first_line}-{capture.last_line}  {capture.format}  "
@@ -270,11 +272,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def _common(parser: argparse.ArgumentParser, formats: bool = True) -> None:
     if formats:
-        from mountscope.parsers import FORMAT_NAMES
+        from mountscope.parsers import FORMAT_NAMES, RECORDINGS
 
-        parser.add_argument("--format", choices=FORMAT_NAMES, metavar="NAME",
-                            help="read input in this format instead of detecting it "
-                            f"({', '.join(FORMAT_NAMES)})")
+        names = FORMAT_NAMES + RECORDINGS
+        parser.add_argument("--format", choices=names, metavar="NAME",
+                            help=f"read input in this format instead of detecting it ({', '.join(names)})")
+        parser.add_argument("--timing", metavar="FILE",
+                            help="the timing file of a script(1) recording (times for its tables)")
         parser.add_argument("--strict", action="store_true",
                             help="treat warnings about the input as errors (exit 2)")
         parser.add_argument("--max-input", type=parse_size, default=DEFAULT_MAX_BYTES,

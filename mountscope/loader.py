@@ -71,25 +71,27 @@ def decode(data: bytes, origin: str, limits: Limits) -> str:
     return text
 
 
-def load_all(spec: str, format_name: str | None = None, limits: Limits | None = None) -> list[Capture]:
-    """Every table in a file (or standard input)."""
+def load_all(spec: str, format_name: str | None = None, limits: Limits | None = None,
+             timing: str | None = None) -> list[Capture]:
+    """Every table in a file (or standard input); ``timing`` is a script timing file."""
     from mountscope.parsers import parse_text
 
     limits = limits or Limits()
     origin = "-" if spec == "-" else spec
     text = decode(read_bytes(spec, limits), origin, limits)
-    return parse_text(text, origin, format_name)
+    timing_text = decode(read_bytes(timing, limits), timing, limits) if timing else None
+    return parse_text(text, origin, format_name, timing=timing_text)
 
 
 def load(spec: str, format_name: str | None = None, limits: Limits | None = None,
-         notes: list[str] | None = None) -> Capture:
+         notes: list[str] | None = None, timing: str | None = None) -> Capture:
     """One capture: a file (the first table, or FILE#N), "-", or "live"."""
     if spec == "live":
         from mountscope.capture import capture_live
 
         return capture_live()
     path, pick = split_spec(spec)
-    captures = load_all(path, format_name, limits)
+    captures = load_all(path, format_name, limits, timing)
     if pick is None:
         if len(captures) > 1 and notes is not None:
             notes.append(f"{path} holds {len(captures)} mount tables; using #1 "

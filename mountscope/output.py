@@ -218,4 +218,6 @@ def capture_json(capture: Capture) -> dict[str, object]:
         "last_line": capture.last_line,
         "mounts": len(capture.mounts),
         "warnings": [str(w) for w in capture.warnings],
+        "recording": capture.metadata.get("recording"),
+        "seconds": capture.metadata.get("seconds"),
     }

@@ -84,6 +84,15 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
+def _recording_kind(text: str) -> str | None:
+    head = text[:16].lstrip()
+    if not (head.startswith(("{", "Script started")) or "\x1b" in text):
+        return None  # not a recording: pyte is not even imported
+    from mountscope.parsers.recording import kind_of
+
+    return kind_of(text)
+
+
 def _json_capture(text: str, origin: str, first_line: int = 1) -> Capture:
     """A snapshot or findmnt -J document (or one JSON object a line)."""
     try:
@@ -147,9 +156,10 @@ def detect(lines: list[str]) -> str | None:
 _PROMPT = re.compile(r"^(?:\S*[$#%>] |\[[^\]]*\][$#] |PS [^>]*> )(.+)$")
 
 
-def _title_before(lines: list[str], start: int) -> str | None:
-    """What a table is called: the command or heading on the line before it."""
-    for back in range(start - 1, max(start - 3, -1), -1):
+def _title_before(lines: list[str], start: int, floor: int = 0) -> str | None:
+    """What a table is called: the command or heading on the line before it
+    (not a line of the table before it, which ends at ``floor``)."""
+    for back in range(start - 1, max(start - 3, floor - 1), -1):
         line = lines[back].strip()
         if line:
             match = _PROMPT.match(line)
@@ -163,6 +173,7 @@ def extract(lines: list[str], origin: str, first_line: int = 1) -> list[Capture]
     """Every table in arbitrary text, in order, each with its line range."""
     found: list[Capture] = []
     i = 0
+    floor = 0
     while i < len(lines):
         if not lines[i].strip():
             i += 1
@@ -172,22 +183,31 @@ def extract(lines: list[str], origin: str, first_line: int = 1) -> list[Capture]
             if count:
                 capture = fmt.parse(lines[i : i + count], i + first_line, origin)
                 if capture.mounts:
-                    capture.title = _title_before(lines, i)
+                    capture.title = _title_before(lines, i, floor)
                     found.append(capture)
                     i += count
+                    floor = i
                     break
         else:
             i += 1
     return found
 
 
+# Terminal recordings hold tables rather than being one: replayed first (recording.py).
+RECORDINGS = ("script", "asciicast", "ansi")
+
+
 def parse_text(text: str, origin: str, format_name: str | None = None,
-               first_line: int = 1) -> list[Capture]:
+               first_line: int = 1, timing: str | None = None) -> list[Capture]:
     """All mount tables in ``text``; raises ParseError when there is none.
 
     Each capture keeps the text it was read from (``raw_text``), so that it
     can be saved in a snapshot exactly as it came.
     """
+    if format_name in RECORDINGS or (format_name is None and _recording_kind(text) in ("script", "asciicast")):
+        from mountscope.parsers.recording import parse_recording
+
+        return parse_recording(text, origin, timing)
     captures = _parse_text(text, origin, format_name, first_line)
     lines: list[str] | None = None
     for capture in captures:
@@ -204,7 +224,8 @@ def parse_text(text: str, origin: str, format_name: str | None = None,
 
 def _parse_text(text: str, origin: str, format_name: str | None, first_line: int) -> list[Capture]:
     if format_name is not None and format_name not in FORMATS:
-        raise ParseError(origin, f"unknown format {format_name!r} (known: {', '.join(FORMAT_NAMES)})")
+        raise ParseError(origin, f"unknown format {format_name!r} "
+                         f"(known: {', '.join(FORMAT_NAMES + RECORDINGS)})")
     stripped = text.lstrip()
     if format_name in ("snapshot", "findmnt-json") or (format_name is None and stripped.startswith("{")):
         try:
@@ -227,6 +248,14 @@ def _parse_text(text: str, origin: str, format_name: str | None, first_line: int
         skipped = sum(1 for w in capture.warnings if w.message.startswith("skipped"))
         if capture.mounts and skipped <= max(2, len(capture.mounts) // 10):
             return [capture]
+    if "\x1b" in text and _recording_kind(text) == "ansi":
+        # A log full of escape sequences: what a person saw, not the bytes.
+        from mountscope.parsers.recording import parse_recording
+
+        try:
+            return parse_recording(text, origin)
+        except ParseError:
+            pass
     found = extract(lines, origin, first_line)
     if found:
         return found

@@ -43,6 +43,11 @@ def run_in_pty(argv: list[str], cols: int, rows: int = 24, env: dict[str, str] |
     return bytes(output)
 
 
+def _controlling_terminal() -> None:
+    """In the child: make the pty (its stdin) the session's controlling terminal."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class Terminal:
     """A program in a real pseudo-terminal, seen through a pyte screen.
 
@@ -65,7 +70,8 @@ class Terminal:
                     "TEXTUAL_ANIMATIONS": "none", **(env or {})}
         full_env.pop("NO_COLOR", None) if env is None or "NO_COLOR" not in env else None
         self.process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, close_fds=True,
-                                        env=full_env, cwd=cwd, start_new_session=True)
+                                        env=full_env, cwd=cwd, start_new_session=True,
+                                        preexec_fn=_controlling_terminal)
         os.close(slave)
 
     def _pump(self, timeout: float) -> bool:

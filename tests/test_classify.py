@@ -36,6 +36,10 @@ def test_evidence_points_at_real_mounts(sample: dict):
     path = SAMPLES / sample["file"]
     capture = load(str(path))
     lines = path.read_text(encoding="utf-8").splitlines()
+    if "recording" in capture.metadata:  # lines of what the screen showed, not of the file
+        from mountscope.parsers.recording import transcript
+
+        lines = transcript(path.read_text(encoding="utf-8"), str(path))[0].splitlines()
     for item in classify(capture).evidence:
         if item.mount is None:
             continue
