@@ -98,7 +98,23 @@ class Comparison:
     b: Capture
     pairs: list[Pair]
     exact: bool
-    verdicts: dict[str, Any] | None = None
+    # Both verdicts (classify.Verdict), when computed.
+    verdict_a: Any = None
+    verdict_b: Any = None
+
+    @property
+    def verdicts(self) -> dict[str, Any] | None:
+        """Both verdicts side by side, and the evidence only one side has."""
+        if self.verdict_a is None or self.verdict_b is None:
+            return None
+        rules_a = {e.rule for e in self.verdict_a.evidence}
+        rules_b = {e.rule for e in self.verdict_b.evidence}
+        return {
+            "a": self.verdict_a.to_dict(),
+            "b": self.verdict_b.to_dict(),
+            "only_in_a": [e.to_dict() for e in self.verdict_a.evidence if e.rule not in rules_b],
+            "only_in_b": [e.to_dict() for e in self.verdict_b.evidence if e.rule not in rules_a],
+        }
 
     @property
     def summary(self) -> dict[str, int]:
@@ -122,31 +138,33 @@ class Comparison:
         }
 
 
-def _value(mount: Mount, name: str) -> str | None:
+def _values(mount: Mount, name: str, split: bool) -> str | None:
+    """A compared field's value (options: per-mount when both sides split them,
+    else findmnt's merged options)."""
     if name == "options":
-        # Per-mount options when both sides split them, else findmnt's merged ones.
-        return mount.options
+        return mount.vfs_options if split else mount.options
     if name == "super_options":
         return mount.fs_options
     if name == "propagation":
         return mount.propagation
-    value = getattr(mount, name)
-    return value
+    return getattr(mount, name)  # type: ignore[no-any-return]
 
 
 def _compare(pair: Pair, a_fields: frozenset[str], b_fields: frozenset[str], exact: bool) -> None:
     a, b = pair.a, pair.b
     assert a is not None and b is not None
     split = {"vfs_options", "fs_options"} <= a_fields and {"vfs_options", "fs_options"} <= b_fields
+    if (split and a.source == b.source and a.fsroot == b.fsroot and a.fstype == b.fstype
+            and a.vfs_options == b.vfs_options and a.fs_options == b.fs_options
+            and (a.optional_fields == b.optional_fields or a.propagation == b.propagation)):
+        pair.kind = "same"  # the common case on big tables, decided without field loops
+        return
     for name, needs in FIELDS.items():
         if needs not in a_fields or needs not in b_fields:
             if needs in a_fields or needs in b_fields:
                 pair.not_comparable.append(name)
             continue
-        if name == "options" and split:
-            old, new = a.vfs_options, b.vfs_options
-        else:
-            old, new = _value(a, name), _value(b, name)
+        old, new = _values(a, name, split), _values(b, name, split)
         if old == new:
             continue
         if name in ("options", "super_options") and _options_key(old or "") == _options_key(new or ""):
@@ -227,20 +245,7 @@ def compare(a: Capture, b: Capture, *, exact: bool = False, with_verdicts: bool 
     pairs.sort(key=lambda p: (_order(p.target), (p.a or p.b).line if (p.a or p.b) else 0))
     comparison = Comparison(a, b, pairs, exact)
     if with_verdicts:
-        comparison.verdicts = verdicts(a, b)
+        from mountscope.classify import classify
+
+        comparison.verdict_a, comparison.verdict_b = classify(a), classify(b)
     return comparison
-
-
-def verdicts(a: Capture, b: Capture) -> dict[str, Any]:
-    """Both verdicts side by side, and the evidence only one side has."""
-    from mountscope.classify import classify
-
-    va, vb = classify(a), classify(b)
-    rules_a = {e.rule for e in va.evidence}
-    rules_b = {e.rule for e in vb.evidence}
-    return {
-        "a": va.to_dict(),
-        "b": vb.to_dict(),
-        "only_in_a": [e.to_dict() for e in va.evidence if e.rule not in rules_b],
-        "only_in_b": [e.to_dict() for e in vb.evidence if e.rule not in rules_a],
-    }

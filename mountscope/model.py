@@ -379,10 +379,12 @@ class MountTree:
             if p >= 0:
                 children[p].append(i)
         if sort:
-            # findmnt lists siblings by mount id, not in file order.
+            # findmnt lists siblings by mount id, not in file order (a stable
+            # sort keeps duplicate ids in file order).
+            ids = [m.mount_id for m in mounts]
             for kids in children:
                 if len(kids) > 1:
-                    kids.sort(key=lambda k: (mounts[k].mount_id, k))
+                    kids.sort(key=ids.__getitem__)
         roots = [i for i in range(n) if parent[i] < 0]
         if built_from == "ids" and roots:
             # findmnt's root: the entry with the smallest parent id, walked up.

@@ -12,6 +12,7 @@ Weights: 4 decisive (practically unique to the environment), 2.5-3 strong,
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,12 +25,18 @@ DECISIVE, STRONG, MODERATE, WEAK = 4.0, 2.5, 1.2, 0.5
 
 @dataclass(frozen=True)
 class MountPattern:
-    """What one mount must look like; every given part must match."""
+    """What one mount must look like; every given part must match.
+
+    The exact parts (target, target_prefixes, source, fstype, kind) also pick
+    the candidates from an index, so that a rule never scans every mount.
+    """
 
     target: frozenset[str] | None = None
+    target_prefixes: tuple[str, ...] | None = None
     target_re: str | None = None
     fstype: frozenset[str] | None = None
     kind: str | None = None
+    source: frozenset[str] | None = None
     source_re: str | None = None
     fsroot_re: str | None = None
     options_re: str | None = None
@@ -37,11 +44,11 @@ class MountPattern:
     def fields(self) -> set[str]:
         """Model fields the pattern reads (a capture without them cannot match)."""
         needed = set()
-        if self.target is not None or self.target_re:
+        if self.target is not None or self.target_prefixes or self.target_re:
             needed.add("target")
         if self.fstype is not None:
             needed.add("fstype")
-        if self.kind or self.source_re:
+        if self.kind or self.source is not None or self.source_re:
             needed.add("source")
         if self.fsroot_re:
             needed.add("fsroot")
@@ -81,20 +88,40 @@ class TableIndex:
         self.by_target: dict[str, list[int]] = {}
         self.by_fstype: dict[str, list[int]] = {}
         self.by_kind: dict[str, list[int]] = {}
+        self.by_source: dict[str, list[int]] = {}
         self.binds: list[int] = []
         for i, m in enumerate(capture.mounts):
             self.by_target.setdefault(m.target, []).append(i)
             self.by_fstype.setdefault(m.fstype, []).append(i)
             self.by_kind.setdefault(m.kind, []).append(i)
+            self.by_source.setdefault(m.source, []).append(i)
             if m.fsroot not in (None, "/"):
                 self.binds.append(i)
         self.root = self.by_target.get("/", [None])[-1]  # the visible /
+        self._sorted_targets: list[str] | None = None
+
+    def with_prefix(self, prefix: str) -> list[int]:
+        """Mounts whose target starts with ``prefix`` (binary search, in table order)."""
+        if self._sorted_targets is None:
+            self._sorted_targets = sorted(self.by_target)
+        targets = self._sorted_targets
+        start = bisect.bisect_left(targets, prefix)
+        found: list[int] = []
+        for target in targets[start:]:
+            if not target.startswith(prefix):
+                break
+            found.extend(self.by_target[target])
+        return sorted(found)
 
     def candidates(self, pattern: MountPattern) -> list[int]:
         if pattern.target is not None:
-            return [i for t in pattern.target for i in self.by_target.get(t, ())]
+            return sorted(i for t in pattern.target for i in self.by_target.get(t, ()))
+        if pattern.target_prefixes:
+            return sorted({i for p in pattern.target_prefixes for i in self.with_prefix(p)})
+        if pattern.source is not None:
+            return sorted(i for src in pattern.source for i in self.by_source.get(src, ()))
         if pattern.fstype is not None:
-            return [i for f in pattern.fstype for i in self.by_fstype.get(f, ())]
+            return sorted(i for f in pattern.fstype for i in self.by_fstype.get(f, ()))
         if pattern.kind is not None:
             return self.by_kind.get(pattern.kind, [])
         if pattern.fsroot_re is not None:
@@ -105,7 +132,7 @@ class TableIndex:
         mounts = self.capture.mounts
         checks = pattern.compiled()
         found = []
-        for i in sorted(set(self.candidates(pattern))):
+        for i in self.candidates(pattern):
             m = mounts[i]
             if pattern.fstype is not None and m.fstype not in pattern.fstype:
                 continue
@@ -113,7 +140,12 @@ class TableIndex:
                 continue
             if pattern.target is not None and m.target not in pattern.target:
                 continue
-            if all(regex.search(_field(m, name) or "") for name, regex in checks):
+            if pattern.source is not None and m.source not in pattern.source:
+                continue
+            for name, regex in checks:
+                if regex.search(_field(m, name) or "") is None:
+                    break
+            else:
                 found.append(i)
         return found
 
@@ -496,7 +528,7 @@ RULES: tuple[Rule, ...] = (
 
     # Kata Containers: the shared rootfs is "kataShared" (kata-containers/runtime#1748).
     Rule("kata.shared", "kata", DECISIVE, "the source is kataShared: a Kata Containers guest",
-         mount=MountPattern(source_re=r"^kataShared$")),
+         mount=MountPattern(source=frozenset({"kataShared"}))),
     Rule("kata.cmdline", "kata", DECISIVE, "the kernel command line is a Kata agent's ({value})",
          signal=sig_kata_cmdline),
 
@@ -571,7 +603,8 @@ RULES: tuple[Rule, ...] = (
          mount=MountPattern(fsroot_re=r"/kubelet/pods/[0-9a-f-]{36}/")),
     Rule("kubernetes.serviceaccount", "kubernetes", STRONG,
          "a Kubernetes service-account token",
-         mount=MountPattern(target_re=r"^/(var/)?run/secrets/kubernetes\.io/serviceaccount$")),
+         mount=MountPattern(target=frozenset({"/run/secrets/kubernetes.io/serviceaccount",
+                                              "/var/run/secrets/kubernetes.io/serviceaccount"}))),
     Rule("kubernetes.termination-log", "kubernetes", STRONG, "the termination log of a Kubernetes container",
          mount=MountPattern(target=frozenset({"/dev/termination-log"}))),
     Rule("kubernetes.env", "kubernetes", STRONG, "{value}: injected into every pod",
@@ -613,20 +646,24 @@ RULES: tuple[Rule, ...] = (
     # a boot partition, a block-device root.
     Rule("host.container-roots", "host", STRONG,
          "a container's root seen from outside: this table is a container host's",
-         mount=MountPattern(target_re=r"^/var/lib/docker/overlay2/[0-9a-f]{64}/merged$|"
+         mount=MountPattern(target_prefixes=("/var/lib/docker/overlay2/", "/run/containerd/io.containerd.runtime.v2.task/",
+                                             "/var/lib/containers/storage/overlay/"),
+                            target_re=r"^/var/lib/docker/overlay2/[0-9a-f]{64}/merged$|"
                                       r"^/run/containerd/io\.containerd\.runtime\.v2\.task/.*/rootfs$|"
                                       r"^/var/lib/containers/storage/overlay/[0-9a-f]{64}/merged$")),
     Rule("host.kubelet-volumes", "host", STRONG,
          "a pod volume mounted by the kubelet: a Kubernetes node's own table",
-         mount=MountPattern(target_re=r"^/var/lib/kubelet/pods/[0-9a-f-]{36}/volumes/"),
+         mount=MountPattern(target_prefixes=("/var/lib/kubelet/pods/",),
+                            target_re=r"^/var/lib/kubelet/pods/[0-9a-f-]{36}/volumes/"),
          detail=("platform", "Kubernetes node")),
     Rule("host.jailer", "host", STRONG, "under the Firecracker jailer's chroot: a Firecracker host",
-         mount=MountPattern(target_re=r"^/srv/jailer/"), detail=("platform", "Firecracker host")),
+         mount=MountPattern(target_prefixes=("/srv/jailer/",)), detail=("platform", "Firecracker host")),
     Rule("host.boot", "host", 1.5, "a boot partition: a machine's own table",
          mount=MountPattern(target=frozenset({"/boot", "/boot/efi", "/efi"}))),
     Rule("host.block-root", "host", 1.0, "the root is a whole filesystem on a block device", table=block_device_root),
     Rule("host.user-runtime", "host", 1.0, "a login session's runtime directory",
-         mount=MountPattern(target_re=r"^/run/user/\d+$", fstype=frozenset({"tmpfs"}))),
+         mount=MountPattern(target_prefixes=("/run/user/",), target_re=r"^/run/user/\d+$",
+                            fstype=frozenset({"tmpfs"}))),
 
     # Platforms (details only): the environment comes from other evidence.
     Rule("platform.cloud-run", "unknown", 0.0, "Cloud Run's environment is set ({value})",

@@ -93,9 +93,14 @@ def _char_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+# Characters that may not take exactly one cell: combining marks, CJK and
+# other wide scripts, emoji. Box drawing (tree art) is one cell and common.
+_NOT_ONE_CELL = re.compile("[^\x00-\u02ff\u2500-\u257f]")
+
+
 def width(text: str) -> int:
     """Display width in terminal cells (CJK characters take two)."""
-    if text.isascii():
+    if text.isascii() or _NOT_ONE_CELL.search(text) is None:
         return len(text)
     return sum(_char_width(c) for c in text)
 

@@ -213,8 +213,9 @@ def parse_text(text: str, origin: str, format_name: str | None = None,
     for capture in captures:
         if capture.raw_text is not None:
             continue
-        if capture.format == "findmnt-json" and len(captures) == 1:
-            capture.raw_text = text
+        if len(captures) == 1 and (capture.format == "findmnt-json" or capture.first_line == first_line
+                                   and capture.last_line >= first_line + text.count("\n") - 1):
+            capture.raw_text = text  # the whole text is this one table
             continue
         lines = lines if lines is not None else split_lines(text)
         start = capture.first_line - first_line

@@ -27,7 +27,6 @@ FIELDS = frozenset(
 )
 
 _HEAD = re.compile(r"\d+ \d+ \d+:\d+ ")
-_DEVNO = re.compile(r"\d+:\d+$")
 
 
 def looks_like(line: str) -> bool:
@@ -40,13 +39,12 @@ def parse_line(line: str, lineno: int) -> Mount | str:
     parts = line.split(" ")
     if len(parts) < 9:
         return "too few fields for mountinfo"
-    try:
-        mount_id = int(parts[0])
-        parent_id = int(parts[1])
-    except ValueError:
+    id_text, parent_text, devno = parts[0], parts[1], parts[2]
+    major, colon, minor = devno.partition(":")
+    if not (id_text.isdecimal() and parent_text.isdecimal()):
         return "mount id and parent id must be numbers"
-    if not _DEVNO.match(parts[2]):
-        return f"bad major:minor {parts[2]!r}"
+    if not (colon and major.isdecimal() and minor.isdecimal()):
+        return f"bad major:minor {devno!r}"
     try:
         sep = parts.index("-", 6)
     except ValueError:
@@ -55,22 +53,14 @@ def parse_line(line: str, lineno: int) -> Mount | str:
         return "no filesystem type after the separator"
     if sep + 2 >= len(parts):
         return "no source after the filesystem type"
-    vfs = decode_octal(parts[5])
-    fs = decode_octal(" ".join(parts[sep + 3 :]))
+    # The super options are the rest of the line, spaces included (old CIFS).
+    fs = parts[sep + 3] if len(parts) == sep + 4 else " ".join(parts[sep + 3 :])
+    root, target, vfs, fstype, source = parts[3], parts[4], parts[5], parts[sep + 1], parts[sep + 2]
+    if "\\" in line:
+        root, target, vfs, fstype, source, fs = (decode_octal(f) for f in (root, target, vfs, fstype, source, fs))
     return Mount(
-        target=decode_octal(parts[4]),
-        source=decode_octal(parts[sep + 2]),
-        fstype=decode_octal(parts[sep + 1]),
-        options=merge_options(vfs, fs),
-        vfs_options=vfs,
-        fs_options=fs,
-        fsroot=decode_octal(parts[3]),
-        mount_id=mount_id,
-        parent_id=parent_id,
-        devno=parts[2],
-        optional_fields=" ".join(parts[6:sep]),
-        line=lineno,
-        raw=line,
+        target, source, fstype, merge_options(vfs, fs), vfs, fs, root,
+        int(id_text), int(parent_text), devno, " ".join(parts[6:sep]), None, lineno, line,
     )
 
 

@@ -94,13 +94,12 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         if self.comparison is not None:
-            verdicts = self.comparison.verdicts or {}
-            only_a = {e["rule"] for e in verdicts.get("only_in_a", [])}
-            only_b = {e["rule"] for e in verdicts.get("only_in_b", [])}
+            verdict_a, verdict_b = self.comparison.verdict_a, self.comparison.verdict_b
+            rules_a = {e.rule for e in verdict_a.evidence}
+            rules_b = {e.rule for e in verdict_b.evidence}
             with Horizontal(id="verdicts"):
-                yield VerdictPane(classify(self.capture), "A:", only_a, id="verdict-a")
-                assert self.other is not None
-                yield VerdictPane(classify(self.other), "B:", only_b, id="verdict-b")
+                yield VerdictPane(verdict_a, "A:", rules_a - rules_b, id="verdict-a")
+                yield VerdictPane(verdict_b, "B:", rules_b - rules_a, id="verdict-b")
         with Horizontal(id="body"):
             with Vertical(id="tree-box"):
                 yield RowsView(self.rows, ascii_only=self.ascii_only, id="tree")
