@@ -21,6 +21,7 @@ import argparse
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -50,21 +51,37 @@ class Measure:
         return max(self.peak_kb) / 1024 if self.peak_kb else None
 
 
+# Peak memory is read in a small launcher process that forks the command
+# fresh: a child forked straight from this (large) process would count our
+# memory as its own (ru_maxrss survives exec).
+LAUNCHER = """
+import os, sys, time
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    sink = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(sink, 1)
+    os.dup2(sink, 2)
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{time.perf_counter() - started} {usage.ru_maxrss}")
+"""
+
+
 def run_once(argv: list[str], timeout: float) -> tuple[float, int] | None:
     """Wall time and peak RSS (KB) of one whole process; None on timeout."""
-    started = time.perf_counter()
-    with open(os.devnull, "wb") as sink:
-        process = subprocess.Popen(argv, stdout=sink, stderr=sink)
-        deadline = started + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                return time.perf_counter() - started, usage.ru_maxrss
-            if time.perf_counter() > deadline:
-                process.kill()
-                os.wait4(process.pid, 0)
-                return None
-            time.sleep(0.002)
+    with tempfile.NamedTemporaryFile("r", suffix=".measure") as report:
+        launcher = subprocess.Popen([PY, "-S", "-c", LAUNCHER, report.name, *argv],
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            launcher.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(launcher.pid, signal.SIGKILL)  # the launcher and the command
+            launcher.wait()
+            return None
+        seconds, peak = report.read().split()
+    return float(seconds), int(peak)
 
 
 def measure(argv: list[str], runs: int, timeout: float) -> Measure:

@@ -113,20 +113,32 @@ def _table(capture: Capture) -> dict[str, Any]:
     return table
 
 
+def _clean_data(value: Any) -> Any:
+    """Strings anywhere in a structure made valid UTF-8 (labels and metadata)."""
+    if isinstance(value, str):
+        return _clean(value)
+    if isinstance(value, dict):
+        return {_clean_data(k): _clean_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean_data(v) for v in value]
+    return value
+
+
 def snapshot_document(capture: Capture) -> dict[str, Any]:
-    """The snapshot of a capture, as plain data."""
+    """The snapshot of a capture, as plain data; valid UTF-8 throughout (the
+    table's own bytes are kept exactly, in base64 when they are not UTF-8)."""
     metadata = {k: v for k, v in capture.metadata.items() if k not in ("settled", "reads", "table_format")}
     return {
         "format": FORMAT_ID,
         "version": VERSION,
-        "title": capture.title,
+        "title": _clean_data(capture.title),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "tool": {"name": "mountscope", "version": __version__},
-        "metadata": metadata,
+        "metadata": _clean_data(metadata),
         "table": _table(capture),
         "mounts": [{k: _clean(v) if isinstance(v, str) else v for k, v in m.to_dict().items()}
                    for m in capture.mounts],
-        "signals": capture.signals.to_dict() if capture.signals is not None else None,
+        "signals": _clean_data(capture.signals.to_dict()) if capture.signals is not None else None,
     }
 
 

@@ -57,7 +57,8 @@ def describe_os_error(error: OSError, path: str, pid: int | str) -> str:
     if error.errno in (errno.EACCES, errno.EPERM):
         return (f"permission denied reading {path} (the process belongs to another user; "
                 "run as that user or as root)")
-    if error.errno == errno.ESRCH:
+    if error.errno == errno.ESRCH or (error.errno == errno.EINVAL and pid != "self"):
+        # A process that has exited (a zombie) has no mount table left to read.
         return f"process {pid} exited while its mount table was being read"
     return f"cannot read {path}: {os.strerror(error.errno or 0)}"
 

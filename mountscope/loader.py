@@ -32,6 +32,14 @@ def split_spec(spec: str) -> tuple[str, int | None]:
     return spec, None
 
 
+def human_size(size: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:g} {unit}" if unit == "bytes" else f"{size:.4g} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return str(size)
+
+
 def read_bytes(path: str, limits: Limits) -> bytes:
     """The input's bytes, refusing anything over the limit before reading it all."""
     name = "standard input" if path == "-" else path
@@ -54,7 +62,7 @@ def read_bytes(path: str, limits: Limits) -> bytes:
         raise MountscopeError(f"{name}: cannot read: {os.strerror(error.errno or 0)}") from None
     if len(data) > limits.max_bytes:
         raise MountscopeError(
-            f"{name}: larger than {limits.max_bytes // (1024 * 1024)} MiB; refused "
+            f"{name}: larger than {human_size(limits.max_bytes)}; refused "
             "(raise the limit with --max-input SIZE)"
         )
     return data

@@ -66,7 +66,8 @@ class Mount:
     @property
     def display_source(self) -> str:
         """SOURCE as findmnt prints it: ``source[fsroot]`` when the root is not /."""
-        return display_source(self.source, self.fsroot)
+        root = self.fsroot
+        return self.source if root is None or root == "/" else f"{self.source}[{root}]"
 
     @property
     def is_bind(self) -> bool:
@@ -166,8 +167,10 @@ def split_options(options: str) -> list[str]:
 
 
 def _remove_first(items: list[str], name: str) -> bool:
+    """Remove the first option called ``name`` (libmount's mnt_optstr_remove_option)."""
+    prefix = name + "="
     for i, item in enumerate(items):
-        if item == name or item.startswith(name + "="):
+        if item == name or item.startswith(prefix):
             del items[i]
             return True
     return False

@@ -488,7 +488,7 @@ RULES: tuple[Rule, ...] = (
          signal=sig_firecracker_args),
     # cpuid/intel/normalize.rs, amd/normalize.rs rewrite the brand string.
     Rule("firecracker.cpu-brand", "firecracker", STRONG,
-         "the CPU's brand string is Firecracker's normalised one ({value!r})",
+         "the CPU's brand string is Firecracker's normalised one ('{value}')",
          signal=sig_firecracker_cpu),
     Rule("firecracker.cpu-template", "firecracker", MODERATE,
          "the CPU presents a Firecracker static template signature ({value}) with newer features",

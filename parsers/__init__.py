@@ -225,7 +225,7 @@ def parse_text(text: str, origin: str, format_name: str | None = None,
 
 def _parse_text(text: str, origin: str, format_name: str | None, first_line: int) -> list[Capture]:
     if format_name is not None and format_name not in FORMATS:
-        raise ParseError(origin, f"unknown format {format_name!r} "
+        raise ParseError(origin, f"unknown format '{format_name}' "
                          f"(known: {', '.join(FORMAT_NAMES + RECORDINGS)})")
     stripped = text.lstrip()
     if format_name in ("snapshot", "findmnt-json") or (format_name is None and stripped.startswith("{")):

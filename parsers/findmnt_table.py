@@ -305,7 +305,9 @@ def parse_headerless(lines: list[str], first_line: int, origin: str) -> Capture:
     # Tree art holds spaces too; gaps count only to the right of all of it.
     art = max(((p or (0, 0))[1] for p in (tree_prefix(cut(g, 0, 64)) for g in grids)), default=0)
     starts = [0]
-    for p in range(art + 1, longest):
+    # No real findmnt table is wider than this; past it, gaps are not columns
+    # (and scanning every position of megabyte lines would take minutes).
+    for p in range(art + 1, min(longest, 4096)):
         if all(p - 1 >= len(g) or g[p - 1] == " " for g in grids) and any(
             p < len(g) and g[p] not in ("", " ") for g in grids
         ):

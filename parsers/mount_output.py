@@ -19,20 +19,43 @@ from mountscope.text import decode_octal
 NAME = "mount"
 FIELDS = frozenset({"target", "source", "fstype", "options"})
 
-_TAIL = re.compile(r" type (\S+) \((.*)\)(?: \[([^\]]*)\])?$")
+_FSTYPE = re.compile(r"(\S+) \(")
+
+
+def _split_tail(line: str) -> tuple[str, str, str, str | None] | None:
+    """(head, fstype, options, label) of ``... type FSTYPE (OPTIONS)[ [LABEL]]``.
+
+    Read from the end, without a backtracking regex (a line of repeated
+    " type a (" made one quadratic): the options run to the last ")", and
+    the first " type X (" before them starts the tail.
+    """
+    label = None
+    rest = line
+    if rest.endswith("]"):
+        at = rest.rfind(" [")
+        if at >= 0 and rest[:at].endswith(")"):
+            rest, label = rest[:at], rest[at + 2 : -1]
+    if not rest.endswith(")"):
+        return None
+    at = rest.find(" type ")
+    while at >= 0:
+        match = _FSTYPE.match(rest, at + 6)
+        if match is not None and match.end() <= len(rest) - 1:
+            return rest[:at], match.group(1), rest[match.end() : -1], label
+        at = rest.find(" type ", at + 1)
+    return None
 
 
 def looks_like(line: str) -> bool:
-    return " on " in line and _TAIL.search(line) is not None
+    return " on " in line and _split_tail(line) is not None
 
 
 def parse_line(line: str, lineno: int) -> tuple[Mount, str | None] | str:
     """A Mount and a warning (or None), or the reason the line is not mount output."""
-    tail = _TAIL.search(line)
-    if tail is None or " on " not in line[: tail.start() + 1]:
+    tail = _split_tail(line)
+    if tail is None or " on " not in tail[0] + " ":
         return "not mount output (SOURCE on TARGET type FSTYPE (OPTIONS))"
-    head = line[: tail.start()]
-    fstype, options, label = tail.groups()
+    head, fstype, options, label = tail
     if head.startswith("on /"):
         source, target = "", head[3:]
     elif head.startswith(" on "):

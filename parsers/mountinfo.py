@@ -44,7 +44,7 @@ def parse_line(line: str, lineno: int) -> Mount | str:
     if not (id_text.isdecimal() and parent_text.isdecimal()):
         return "mount id and parent id must be numbers"
     if not (colon and major.isdecimal() and minor.isdecimal()):
-        return f"bad major:minor {devno!r}"
+        return f"bad major:minor '{devno}'"
     try:
         sep = parts.index("-", 6)
     except ValueError:
@@ -68,7 +68,7 @@ def parse(lines: list[str], first_line: int, origin: str) -> Capture:
     mounts: list[Mount] = []
     warnings: list[InputWarning] = []
     for offset, line in enumerate(lines):
-        if not line.strip():
+        if not line or line.isspace():  # (strip() would copy every long line)
             continue
         result = parse_line(line, first_line + offset)
         if isinstance(result, str):

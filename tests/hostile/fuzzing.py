@@ -1,0 +1,73 @@
+"""What one fuzz input must survive: parsing in every format, the tree, every
+output, the classifier, the diff and a snapshot round trip. The only
+exception allowed out is the project's own ParseError, naming the file.
+
+Shared by the hypothesis tests (test_fuzz.py) and the atheris harness
+(atheris_fuzz.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from mountscope import output
+from mountscope.capture import snapshot_bytes
+from mountscope.classify import classify
+from mountscope.diff import compare
+from mountscope.errors import ParseError
+from mountscope.parsers import FORMAT_NAMES, RECORDINGS, parse_text
+from mountscope.report import diff_lines, verdict_lines
+from mountscope.text import safe
+
+ORIGIN = "fuzz.txt"
+
+
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\udc80-\udcff]")
+
+
+def _unsafe(text: str) -> bool:
+    return _UNSAFE.search(text) is not None
+
+
+def check_error(error: ParseError) -> None:
+    message = str(error)
+    assert message.startswith(ORIGIN), message
+    assert "\n" not in message and not _unsafe(message), repr(message)
+
+
+def exercise_capture(capture) -> None:  # type: ignore[no-untyped-def]
+    """Everything mountscope does with a capture, fully consumed."""
+    for warning in capture.warnings:
+        text = str(warning)
+        assert text.startswith(ORIGIN) and not _unsafe(text), repr(text)
+    columns = output.choose_columns("TARGET,SOURCE,FSTYPE,OPTIONS,ID,PARENT,PROPAGATION", capture)
+    for line in output.table_lines(capture, columns):
+        assert not _unsafe(line), repr(line)
+    for line in output.table_lines(capture, columns, as_list=True, ascii_only=True):
+        assert not _unsafe(line), repr(line)
+    b"".join(output.json_chunks(capture, columns))
+    verdict = classify(capture)
+    for line in verdict_lines(verdict):
+        assert not _unsafe(line), repr(line)
+    comparison = compare(capture, capture)
+    assert not comparison.different
+    for line in diff_lines(comparison):
+        assert not _unsafe(line), repr(line)
+    (again,) = parse_text(snapshot_bytes(capture).decode("utf-8"), "snap.json")
+    assert [m.target for m in again.mounts] == [m.target for m in capture.mounts]
+
+
+def exercise(data: bytes, formats: bool = True) -> None:
+    """Feed bytes to detection (and to every parser by name, when ``formats``)."""
+    text = data.decode("utf-8", "surrogateescape")
+    names = (None, *FORMAT_NAMES, *RECORDINGS) if formats else (None,)
+    for name in names:
+        try:
+            captures = parse_text(text, ORIGIN, name)
+        except ParseError as error:
+            check_error(error)
+            continue
+        assert captures
+        for capture in captures[:3]:
+            exercise_capture(capture)
+    assert safe(text) is not None
