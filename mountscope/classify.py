@@ -132,10 +132,10 @@ def gather(capture: Capture, signals: Signals | None
                 fired = Evidence(rule.id, rule.says, rule.weight,
                                  _why(rule, first, len(found), None) + more, mount=first)
         elif rule.table is not None:
-            found = rule.table(capture, index)
-            if found:
-                first = capture.mounts[found[0]]
-                fired = Evidence(rule.id, rule.says, rule.weight, _why(rule, first, len(found), None), mount=first)
+            rested = rule.table(capture, index)
+            if rested:
+                first = capture.mounts[rested[0]]
+                fired = Evidence(rule.id, rule.says, rule.weight, _why(rule, first, len(rested), None), mount=first)
         elif rule.signal is not None and signals is not None:
             hit = rule.signal(signals)
             if hit:

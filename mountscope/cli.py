@@ -122,7 +122,7 @@ def cmd_tree(args: argparse.Namespace) -> int:
     if args.json:
         write_bytes(output.json_chunks(capture, columns, as_list=args.list))
         return ExitCode.OK
-    lines = output.table_lines(
+    lines: Iterable[str] = output.table_lines(
         capture, columns, as_list=args.list, ascii_only=args.ascii or not _utf8_locale(),
         header=not args.noheadings, color=use_color(args.color),
     )

@@ -221,6 +221,11 @@ def _pair_moves(pairs: list[Pair], a_fields: frozenset[str], b_fields: frozenset
     return [p for p in pairs if id(p) not in merged]
 
 
+def _line_of(pair: Pair) -> int:
+    mount = pair.a or pair.b
+    return mount.line if mount is not None else 0
+
+
 def _order(target: str) -> str:
     """Sorts like the path's components (the separator sorts first), without
     building a tuple of components for every pair (deep paths made that slow)."""
@@ -244,7 +249,7 @@ def compare(a: Capture, b: Capture, *, exact: bool = False, with_verdicts: bool 
                 _compare(pair, a.fields, b.fields, exact)
                 pairs.append(pair)
     pairs = _pair_moves(pairs, a.fields, b.fields, exact)
-    pairs.sort(key=lambda p: (_order(p.target), (p.a or p.b).line if (p.a or p.b) else 0))
+    pairs.sort(key=lambda p: (_order(p.target), _line_of(p)))
     comparison = Comparison(a, b, pairs, exact)
     if with_verdicts:
         from mountscope.classify import classify

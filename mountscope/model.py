@@ -384,7 +384,7 @@ class MountTree:
         if sort:
             # findmnt lists siblings by mount id, not in file order (a stable
             # sort keeps duplicate ids in file order).
-            ids = [m.mount_id for m in mounts]
+            ids = [m.mount_id or 0 for m in mounts]
             for kids in children:
                 if len(kids) > 1:
                     kids.sort(key=ids.__getitem__)

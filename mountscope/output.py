@@ -125,9 +125,11 @@ def _color_source(text: str, mount: Mount) -> str:
 def _row_cells(columns: list[Column], mount: Mount) -> tuple[list[str], bool]:
     """A row's cells as text safe for a terminal, and whether every character
     takes exactly one cell (then lengths are widths: the fast path)."""
-    values = [column.get(mount) for column in columns]
-    if not all(type(v) is str for v in values):
-        values = ["" if v is None else v if isinstance(v, str) else str(v) for v in values]
+    raw = [column.get(mount) for column in columns]
+    if all(type(v) is str for v in raw):
+        values: list[str] = raw  # type: ignore[assignment]
+    else:
+        values = ["" if v is None else v if isinstance(v, str) else str(v) for v in raw]
     joined = "".join(values)
     # isprintable() on ASCII is exactly "no control characters" (C speed).
     if joined.isascii() and joined.isprintable() and "\\x" not in joined:
@@ -169,6 +171,7 @@ def table_lines(
     deep = measured is None
     if measured is None:
         measured = _measure(order(), mounts, columns, tree_col, header, keep_art=False)
+    assert measured is not None  # without keeping the art it always finishes
     rows, widths = measured
     count = len(columns)
     last_col = count - 1
@@ -192,7 +195,7 @@ def table_lines(
 
     if header:
         yield line([c.name for c in columns], True)
-    walk = order() if deep else None
+    walk = iter(order()) if deep else None
     for index, values, plain in rows:
         if walk is not None and tree_col is not None:
             _, prefix = next(walk)

@@ -59,13 +59,13 @@ def table_changes(old: list[Mount], new: list[Mount], when: float | None = None)
         if now is None or (now.source, now.fstype, now.devno) != (was.source, was.fstype, was.devno):
             events.append(MountEvent("umount", was, was, when))  # gone, or its id reused
     for mount_id, now in after.items():
-        was = before.get(mount_id)
-        if was is None or (now.source, now.fstype, now.devno) != (was.source, was.fstype, was.devno):
+        earlier = before.get(mount_id)
+        if earlier is None or (now.source, now.fstype, now.devno) != (earlier.source, earlier.fstype, earlier.devno):
             events.append(MountEvent("mount", now, None, when))
-        elif now.target != was.target:
-            events.append(MountEvent("move", now, was, when))
-        elif (now.vfs_options, now.fs_options) != (was.vfs_options, was.fs_options):
-            events.append(MountEvent("remount", now, was, when))
+        elif now.target != earlier.target:
+            events.append(MountEvent("move", now, earlier, when))
+        elif (now.vfs_options, now.fs_options) != (earlier.vfs_options, earlier.fs_options):
+            events.append(MountEvent("remount", now, earlier, when))
     return events
 
 

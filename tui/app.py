@@ -283,7 +283,7 @@ class MainScreen(Screen[None]):
         else:
             mount = self.capture.mounts[node]
         assert mount is not None
-        self.copy_to_clipboard(mount.display_source)
+        self.app.copy_to_clipboard(mount.display_source)
         self.notify(f"copied {safe(mount.display_source)}", markup=False)
 
     # --- saving and opening ----------------------------------------------------------------------

@@ -232,7 +232,7 @@ class PairRows:
             up = capture.tree.parent[index_of[id(getattr(pair, attr))]]
             parents[i] = pair_of.get(id(capture.mounts[up]), -1) if up >= 0 else -1
         children: list[list[int]] = [[] for _ in pairs]
-        roots = []
+        roots: list[int] = []
         for i, up in enumerate(parents):
             (children[up] if up >= 0 else roots).append(i)
         self.parent_list = parents

@@ -149,7 +149,7 @@ class TreeState:
         if changed:
             self.rebuild()
 
-    def set_filter(self, matches: set[int] | None, parent_of: Callable[[int], int] | None = None) -> None:
+    def set_filter(self, matches: set[int] | None, parent_of: Callable[[int], int] = lambda _: -1) -> None:
         """Show only ``matches`` and their ancestors (None: everything)."""
         if matches is None:
             self.shown = None
@@ -157,7 +157,7 @@ class TreeState:
             shown = [False] * len(self.children)
             for node in matches:
                 shown[node] = True
-                up = parent_of(node) if parent_of else -1
+                up = parent_of(node)
                 while up >= 0 and not shown[up]:
                     shown[up] = True
                     self.expanded[up] = True  # an ancestor of a match is opened

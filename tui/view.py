@@ -36,7 +36,7 @@ class RowsView(ScrollView, can_focus=True):
         Binding("end,G", "jump('bottom')", "Bottom", show=False, id="rows.bottom"),
         Binding("left,h", "collapse", "Collapse", show=False, id="rows.collapse"),
         Binding("right,l", "expand", "Expand", show=False, id="rows.expand"),
-        Binding("space,enter", "toggle", "Toggle", show=False, id="rows.toggle"),
+        Binding("space,enter", "toggle_node", "Toggle", show=False, id="rows.toggle"),
         Binding("minus", "all(False)", "Collapse all", show=False, id="rows.collapse_all"),
         Binding("plus,equals_sign", "all(True)", "Expand all", show=False, id="rows.expand_all"),
     ]
@@ -168,7 +168,7 @@ class RowsView(ScrollView, can_focus=True):
     def action_jump(self, where: str) -> None:
         self.move_to(0 if where == "top" else len(self.rows.state.rows) - 1)
 
-    def action_toggle(self) -> None:
+    def action_toggle_node(self) -> None:
         node = self.node
         if node is not None and self.rows.state.has_children(node):
             self.rows.state.toggle(node)
@@ -208,7 +208,7 @@ class RowsView(ScrollView, can_focus=True):
         if event.y >= 1:
             row = int(self.scroll_y) + event.y - 1
             if event.chain >= 2 and row == self.cursor:
-                self.action_toggle()
+                self.action_toggle_node()
             else:
                 self.move_to(row)
 

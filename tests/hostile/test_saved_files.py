@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -106,3 +107,18 @@ def test_saving_over_a_file_needs_force_and_keeps_it_otherwise(tmp_path: Path):
     assert run_cli("capture", "-o", str(target)).returncode == 2
     assert json.loads(target.read_text()) == {"mine": True}
     assert os.listdir(tmp_path) == ["keep.json"]
+
+
+@needs_unshare
+def test_the_suggested_snapshot_path_is_in_tmp_where_the_folder_is_read_only(tmp_path: Path):
+    if os.geteuid() != 0 or "-Urm" in (UNSHARE or []):
+        pytest.skip("a read-only bind mount needs root in the namespace")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    code = "from mountscope.capture import default_snapshot_path; print(default_snapshot_path())"
+    script = (f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} && cd {folder} && "
+              f"{sys.executable} -c '{code}' && cd {tmp_path} && {sys.executable} -c '{code}'")
+    result = subprocess.run([*UNSHARE, "sh", "-c", script], capture_output=True, timeout=60)
+    read_only, writable = result.stdout.decode().split()
+    assert read_only.startswith(os.path.join(tempfile.gettempdir(), "mountscope-")) and read_only.endswith(".json")
+    assert writable.startswith(f"{tmp_path}/mountscope-")
