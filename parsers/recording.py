@@ -173,25 +173,46 @@ def kind_of(text: str) -> str | None:
     return None
 
 
+# A recording's screen is replayed cell by cell: sizes past these are not a
+# terminal (and would make the replay take forever).
+MAX_COLUMNS, MAX_LINES = 2000, 1000
+
+
+def _size(width: object, height: object, origin: str, line: int | None) -> tuple[int, int]:
+    try:
+        columns, rows = int(width), int(height)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise ParseError(origin, "a terminal size that is not two numbers", line) from None
+    if not (1 <= columns <= MAX_COLUMNS and 1 <= rows <= MAX_LINES):
+        raise ParseError(origin, f"a terminal of {columns}x{rows} (at most "
+                         f"{MAX_COLUMNS}x{MAX_LINES} is replayed)", line)
+    return columns, rows
+
+
 def _asciicast(text: str, origin: str) -> tuple[list[tuple[float | None, bytes]], int, int, dict[int, tuple[int, int]]]:
     lines = text.split("\n")
-    header = json.loads(lines[0])
-    columns, rows = int(header.get("width") or 80), int(header.get("height") or 24)
+    first = next(i for i, line in enumerate(lines) if line.strip())  # kind_of() saw a header
+    try:
+        header = json.loads(lines[first])
+    except ValueError:
+        raise ParseError(origin, "not an asciicast header", first + 1) from None
+    columns, rows = _size(header.get("width", 80), header.get("height", 24), origin, first + 1)
     chunks: list[tuple[float | None, bytes]] = []
     resizes: dict[int, tuple[int, int]] = {}
-    for number, line in enumerate(lines[1:], 2):
+    for number, line in enumerate(lines[first + 1 :], first + 2):
         if not line.strip():
             continue
         try:
             event = json.loads(line)
             when, code, data = float(event[0]), event[1], event[2]
-        except (ValueError, TypeError, IndexError, KeyError):
+        except (ValueError, TypeError, IndexError, KeyError, RecursionError):
             raise ParseError(origin, "not an asciicast event ([time, code, data])", number) from None
         if code == "o" and isinstance(data, str):
             chunks.append((when, data.encode("utf-8", "surrogateescape")))
         elif code == "r" and isinstance(data, str) and "x" in data:
             width, height = data.split("x", 1)
-            resizes[len(chunks)] = (int(height), int(width))
+            width_cells, height_cells = _size(width, height, origin, number)
+            resizes[len(chunks)] = (height_cells, width_cells)
     return chunks, columns, rows, resizes
 
 
@@ -202,9 +223,12 @@ def _script_size(header_line: str) -> tuple[int, int] | None:
         return None
     values = dict(re.findall(r'(\w+)="([^"]*)"', info))
     try:
-        return int(values["COLUMNS"]), int(values["LINES"])
+        columns, rows = int(values["COLUMNS"]), int(values["LINES"])
     except (KeyError, ValueError):
         return None
+    if 1 <= columns <= MAX_COLUMNS and 1 <= rows <= MAX_LINES:
+        return columns, rows
+    return None  # not a terminal's size: replayed as a log
 
 
 def parse_timing(timing: str, origin: str) -> list[tuple[float, int]]:
