@@ -6,7 +6,8 @@ only in how they cut a line into cells.
 
 from __future__ import annotations
 
-from mountscope.model import Mount, merge_options, split_display_source
+from mountscope.errors import InputWarning
+from mountscope.model import Capture, Mount, merge_options, split_display_source
 
 # findmnt.c's column catalogue (util-linux 2.43).
 KNOWN = frozenset(
@@ -105,3 +106,47 @@ def mount_from_cells(cells: dict[str, str | None], line: int, raw: str) -> Mount
         raw=raw,
         extra=extra or None,
     )
+
+
+class TableRows:
+    """Rows of a findmnt -r or -P table, cells by column name, into mounts.
+
+    With --tree, findmnt draws the tree inside TARGET; the art is stripped and
+    its depth turned into parent links.
+    """
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.mounts: list[Mount] = []
+        self.parents: list[int] = []
+        self.warnings: list[InputWarning] = []
+        self._stack: list[int] = []
+        self._drawn = False
+
+    def add(self, cells: dict[str, str | None], lineno: int, raw: str) -> None:
+        from mountscope.parsers.findmnt_table import tree_prefix
+
+        depth = 0
+        target = cells.get("TARGET")
+        if target:
+            prefix = tree_prefix(target)
+            if prefix and prefix[0]:
+                self._drawn = True
+                depth, art = prefix
+                cells["TARGET"] = target[art:]
+        mount = mount_from_cells(cells, lineno, raw)
+        if isinstance(mount, str):
+            self.warnings.append(InputWarning(self.origin, lineno, f"skipped: {mount}"))
+            return
+        depth = min(depth, len(self._stack))
+        del self._stack[depth:]
+        self.parents.append(self._stack[-1] if self._stack else -1)
+        self._stack.append(len(self.mounts))
+        self.mounts.append(mount)
+
+    def capture(self, name: str, columns: list[str], first_line: int, line_count: int) -> Capture:
+        return Capture(
+            self.mounts, name, self.origin, fields_of(columns), warnings=self.warnings,
+            layout_parents=self.parents if self._drawn else None,
+            first_line=first_line, last_line=first_line + line_count - 1,
+        )

@@ -8,9 +8,8 @@ hex-escaped; it is decoded, then stripped to give the depth.
 from __future__ import annotations
 
 from mountscope.errors import InputWarning
-from mountscope.model import Capture, Mount
-from mountscope.parsers.columns import canonical, fields_of, mount_from_cells
-from mountscope.parsers.findmnt_table import tree_prefix
+from mountscope.model import Capture
+from mountscope.parsers.columns import TableRows, canonical
 from mountscope.text import decode_hex
 
 NAME = "findmnt-raw"
@@ -34,11 +33,7 @@ def row_fits(line: str, count: int) -> bool:
 
 def parse(lines: list[str], first_line: int, origin: str) -> Capture:
     names: list[str] | None = None
-    mounts: list[Mount] = []
-    parents: list[int] = []
-    stack: list[int] = []
-    has_tree = False
-    warnings: list[InputWarning] = []
+    rows = TableRows(origin)
     for offset, line in enumerate(lines):
         lineno = first_line + offset
         if not line.strip():
@@ -46,37 +41,16 @@ def parse(lines: list[str], first_line: int, origin: str) -> Capture:
         if names is None:
             names = parse_header(line)
             if names is None:
-                warnings.append(InputWarning(origin, lineno, "not a findmnt -r header"))
+                rows.warnings.append(InputWarning(origin, lineno, "not a findmnt -r header"))
                 break
             continue
         cells = line.split(" ")
         if len(cells) > len(names):
-            warnings.append(InputWarning(origin, lineno, f"skipped: {len(cells)} cells for {len(names)} columns"))
+            rows.warnings.append(InputWarning(origin, lineno, f"skipped: {len(cells)} cells for {len(names)} columns"))
             continue
         cells += [""] * (len(names) - len(cells))
-        decoded: dict[str, str | None] = {n: decode_hex(c) for n, c in zip(names, cells, strict=True)}
-        depth = 0
-        target = decoded.get("TARGET")
-        if target:
-            prefix = tree_prefix(target)
-            if prefix and prefix[0]:
-                has_tree = True
-                depth, art = prefix
-                decoded["TARGET"] = target[art:]
-        mount = mount_from_cells(decoded, lineno, line)
-        if isinstance(mount, str):
-            warnings.append(InputWarning(origin, lineno, f"skipped: {mount}"))
-            continue
-        depth = min(depth, len(stack))
-        del stack[depth:]
-        parents.append(stack[-1] if stack else -1)
-        stack.append(len(mounts))
-        mounts.append(mount)
-    return Capture(
-        mounts, NAME, origin, fields_of(names or []), warnings=warnings,
-        layout_parents=parents if has_tree else None,
-        first_line=first_line, last_line=first_line + len(lines) - 1,
-    )
+        rows.add({n: decode_hex(c) for n, c in zip(names, cells, strict=True)}, lineno, line)
+    return rows.capture(NAME, names or [], first_line, len(lines))
 
 
 def scan(lines: list[str], start: int) -> int:

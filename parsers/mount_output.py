@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from mountscope.errors import InputWarning
-from mountscope.model import Capture, Mount
+from mountscope.model import Mount
+from mountscope.parsers.lines import line_table, scan_lines
 from mountscope.text import decode_octal
 
 NAME = "mount"
@@ -86,27 +86,9 @@ def parse_line(line: str, lineno: int) -> tuple[Mount, str | None] | str:
     return mount, warning
 
 
-def parse(lines: list[str], first_line: int, origin: str) -> Capture:
-    mounts: list[Mount] = []
-    warnings: list[InputWarning] = []
-    for offset, line in enumerate(lines):
-        lineno = first_line + offset
-        if not line.strip():
-            continue
-        result = parse_line(line, lineno)
-        if isinstance(result, str):
-            warnings.append(InputWarning(origin, lineno, f"skipped: {result}"))
-            continue
-        mount, warning = result
-        if warning:
-            warnings.append(InputWarning(origin, lineno, warning))
-        mounts.append(mount)
-    return Capture(mounts, NAME, origin, FIELDS, warnings=warnings,
-                   first_line=first_line, last_line=first_line + len(lines) - 1)
+# The whole table: every line through parse_line, bad ones kept as warnings.
+parse = line_table(NAME, FIELDS, parse_line)
 
 
 def scan(lines: list[str], start: int) -> int:
-    end = start
-    while end < len(lines) and looks_like(lines[end]):
-        end += 1
-    return end - start
+    return scan_lines(lines, start, looks_like)

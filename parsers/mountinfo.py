@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
-from mountscope.errors import InputWarning
-from mountscope.model import Capture, Mount, merge_options
+from mountscope.model import Mount, merge_options
+from mountscope.parsers.lines import line_table
 from mountscope.text import decode_octal, encode_octal
 
 NAME = "mountinfo"
@@ -64,19 +64,8 @@ def parse_line(line: str, lineno: int) -> Mount | str:
     )
 
 
-def parse(lines: list[str], first_line: int, origin: str) -> Capture:
-    mounts: list[Mount] = []
-    warnings: list[InputWarning] = []
-    for offset, line in enumerate(lines):
-        if not line or line.isspace():  # (strip() would copy every long line)
-            continue
-        result = parse_line(line, first_line + offset)
-        if isinstance(result, str):
-            warnings.append(InputWarning(origin, first_line + offset, f"skipped: {result}"))
-        else:
-            mounts.append(result)
-    return Capture(mounts, NAME, origin, FIELDS, warnings=warnings,
-                   first_line=first_line, last_line=first_line + len(lines) - 1)
+# The whole table: every line through parse_line, bad ones kept as warnings.
+parse = line_table(NAME, FIELDS, parse_line)
 
 
 def scan(lines: list[str], start: int) -> int:

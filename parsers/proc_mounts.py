@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from mountscope.errors import InputWarning
-from mountscope.model import Capture, Mount
+from mountscope.model import Mount
+from mountscope.parsers.lines import line_table, scan_lines
 from mountscope.text import decode_octal
 
 NAME = "proc-mounts"
@@ -26,7 +26,7 @@ def looks_like(line: str) -> bool:
     return _LINE.match(line) is not None and (line.startswith("/") or " /" in line)
 
 
-def parse_line(line: str, lineno: int) -> Mount | str:
+def parse_line(line: str, lineno: int) -> tuple[Mount, str | None] | str:
     match = _LINE.match(line)
     if match is None:
         return "not a /proc/mounts line (source target fstype options 0 0)"
@@ -34,7 +34,7 @@ def parse_line(line: str, lineno: int) -> Mount | str:
     deleted = target.endswith(_DELETED)
     if deleted:
         target = target[: -len(_DELETED)]
-    return Mount(
+    mount = Mount(
         target=decode_octal(target),
         source=decode_octal(source),
         fstype=decode_octal(fstype),
@@ -43,32 +43,15 @@ def parse_line(line: str, lineno: int) -> Mount | str:
         raw=line,
         target_deleted=deleted,
     )
+    if line.startswith("#"):
+        return mount, ("source starts with '#': kept as data (kernels before 6.0 do not escape it; "
+                       "libc and findmnt drop such lines as comments)")
+    return mount, None
 
 
-def parse(lines: list[str], first_line: int, origin: str) -> Capture:
-    mounts: list[Mount] = []
-    warnings: list[InputWarning] = []
-    for offset, line in enumerate(lines):
-        lineno = first_line + offset
-        if not line.strip():
-            continue
-        result = parse_line(line, lineno)
-        if isinstance(result, str):
-            warnings.append(InputWarning(origin, lineno, f"skipped: {result}"))
-            continue
-        if line.startswith("#"):
-            warnings.append(InputWarning(
-                origin, lineno,
-                "source starts with '#': kept as data (kernels before 6.0 do not escape it; "
-                "libc and findmnt drop such lines as comments)",
-            ))
-        mounts.append(result)
-    return Capture(mounts, NAME, origin, FIELDS, warnings=warnings,
-                   first_line=first_line, last_line=first_line + len(lines) - 1)
+# The whole table: every line through parse_line, bad ones kept as warnings.
+parse = line_table(NAME, FIELDS, parse_line)
 
 
 def scan(lines: list[str], start: int) -> int:
-    end = start
-    while end < len(lines) and looks_like(lines[end]):
-        end += 1
-    return end - start
+    return scan_lines(lines, start, looks_like)
