@@ -138,11 +138,22 @@ class TranscriptScreen(pyte.Screen):
         return [ScreenLine(line.text.rstrip(), line.time) for line in lines]
 
 
+class TolerantStream(pyte.ByteStream):
+    """pyte raises on some malformed sequences (ESC [0;g calls clear_tab_stop
+    with two arguments); a terminal ignores them, and so does this stream."""
+
+    def _send_to_parser(self, data: str) -> bool | None:
+        try:
+            return super()._send_to_parser(data)
+        except Exception:  # noqa: BLE001 - pyte has reset its parser; the sequence is dropped
+            return self._taking_plain_text
+
+
 def replay(chunks: list[tuple[float | None, bytes]], columns: int, lines: int,
            resizes: dict[int, tuple[int, int]] | None = None) -> list[ScreenLine]:
     """What a terminal of this size showed for these (time, bytes) chunks."""
     screen = TranscriptScreen(columns, lines)
-    stream = pyte.ByteStream(screen)
+    stream = TolerantStream(screen)
     for number, (when, data) in enumerate(chunks):
         if resizes and number in resizes:
             screen.resize(*resizes[number])

@@ -119,6 +119,8 @@ NAMED = [
     ("truncated json", b'{"filesystems": [{"target": "/", "children": [{"target'),
     ("json of the wrong shape", b'{"filesystems": {"target": "/"}}'),
     ("snapshot of the wrong shape", b'{"format": "mountscope.snapshot", "version": 1, "table": 7}'),
+    ("malformed escape sequences", b"1 0 8:1 / / rw - ext4 /dev/sda1 rw\n\x1b[0;g\x1b[99999999999999999999C"
+                                   b"\x1b[0;0;0;0r\x1b[?1049;47h\x1b]0;\x07\x1b[?1049l\x1bc"),
     ("deep json", b'{"filesystems": [' + b'{"target": "/", "children": [' * 5000 + b"]}" * 5000 + b"]}"),
 ]
 
