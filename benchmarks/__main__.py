@@ -234,6 +234,9 @@ def print_table(header: tuple[str, ...], rows: list[tuple[str, ...]], markdown: 
         print("  ".join(cell.ljust(widths[k]) for k, cell in enumerate(row)).rstrip())
 
 
+RATIO_FROM = 10_000  # the findmnt comparison is a goal at scale, not for tiny tables
+
+
 def print_goals(results: dict[tuple[int, str], Measure], sizes: list[int], markdown: bool) -> None:
     """Each goal of the scale issue, met or not, from the measurements."""
     big = max(sizes)
@@ -252,6 +255,10 @@ def print_goals(results: dict[tuple[int, str], Measure], sizes: list[int], markd
     flat = median(big, "findmnt tree -l")
     for name in ("tree", "tree --json"):
         mine = median(big, name)
+        if big < RATIO_FROM:
+            # Below this the interpreter's start-up, not the table, is what is measured.
+            checks.append((f"{name} faster than findmnt -l", f"only from {RATIO_FROM:,} mounts", None))
+            continue
         checks.append((f"{name} faster than findmnt -l at {big:,}",
                        "-" if mine is None or flat is None else f"{mine:.3f} s vs {flat:.3f} s",
                        None if mine is None or flat is None else mine < flat))
