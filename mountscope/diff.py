@@ -102,18 +102,23 @@ class Comparison:
     verdict_a: Any = None
     verdict_b: Any = None
 
+    def rules_only_in(self) -> tuple[set[str], set[str]]:
+        """The rules behind evidence only A's verdict has, and only B's."""
+        rules_a = {e.rule for e in self.verdict_a.evidence}
+        rules_b = {e.rule for e in self.verdict_b.evidence}
+        return rules_a - rules_b, rules_b - rules_a
+
     @property
     def verdicts(self) -> dict[str, Any] | None:
         """Both verdicts side by side, and the evidence only one side has."""
         if self.verdict_a is None or self.verdict_b is None:
             return None
-        rules_a = {e.rule for e in self.verdict_a.evidence}
-        rules_b = {e.rule for e in self.verdict_b.evidence}
+        only_a, only_b = self.rules_only_in()
         return {
             "a": self.verdict_a.to_dict(),
             "b": self.verdict_b.to_dict(),
-            "only_in_a": [e.to_dict() for e in self.verdict_a.evidence if e.rule not in rules_b],
-            "only_in_b": [e.to_dict() for e in self.verdict_b.evidence if e.rule not in rules_a],
+            "only_in_a": [e.to_dict() for e in self.verdict_a.evidence if e.rule in only_a],
+            "only_in_b": [e.to_dict() for e in self.verdict_b.evidence if e.rule in only_b],
         }
 
     @property
@@ -141,13 +146,9 @@ class Comparison:
 def _values(mount: Mount, name: str, split: bool) -> str | None:
     """A compared field's value (options: per-mount when both sides split them,
     else findmnt's merged options)."""
-    if name == "options":
-        return mount.vfs_options if split else mount.options
-    if name == "super_options":
-        return mount.fs_options
-    if name == "propagation":
-        return mount.propagation
-    return getattr(mount, name)  # type: ignore[no-any-return]
+    if name == "options" and split:
+        return mount.vfs_options
+    return getattr(mount, FIELDS[name])  # type: ignore[no-any-return]
 
 
 def _compare(pair: Pair, a_fields: frozenset[str], b_fields: frozenset[str], exact: bool) -> None:
@@ -189,7 +190,7 @@ def _by_target(capture: Capture) -> dict[str, list[Mount]]:
     """Mounts per target, lower mounts of a stack first."""
     groups: dict[str, list[Mount]] = defaultdict(list)
     mounts = capture.mounts
-    for index, _, _ in capture.tree.walk_plain():
+    for index, _ in capture.tree.walk():
         groups[mounts[index].target].append(mounts[index])
     return groups
 

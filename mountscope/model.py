@@ -114,12 +114,6 @@ class Mount:
         }
 
 
-def display_source(source: str, fsroot: str | None) -> str:
-    if fsroot is None or fsroot == "/":
-        return source
-    return f"{source}[{fsroot}]"
-
-
 # The bracketed part is a root only when it looks like one: a path, or an
 # nsfs-style "net:[4026532178]". Sources such as "[fe80::1]:/export" exist.
 _ROOT_LIKE = re.compile(r"/|\w+:\[\d+\]$")
@@ -405,39 +399,22 @@ class MountTree:
                 shadowed[p] = True
         return cls(parent, children, roots, orphan, stacked, shadowed, built_from, problems)
 
-    def walk(self) -> Iterator[tuple[int, int, tuple[bool, ...]]]:
-        """Depth-first, iteratively: (index, depth, last) for every mount.
-
-        ``last`` holds, for each level from 1 to depth, whether the ancestor at
-        that level (the mount itself at the end) is the last of its siblings:
-        enough to draw findmnt's tree art.
-        """
-        stack: list[tuple[int, int, tuple[bool, ...]]] = [
-            (r, 0, ()) for r in reversed(self.roots)
-        ]
-        children = self.children
-        while stack:
-            node, depth, last = stack.pop()
-            yield node, depth, last
-            kids = children[node]
-            for pos in range(len(kids) - 1, -1, -1):
-                stack.append((kids[pos], depth + 1, (*last, pos == len(kids) - 1)))
-
-    def depths(self) -> list[int]:
-        depth = [0] * len(self.parent)
-        for node, d, _ in self.walk_plain():
-            depth[node] = d
-        return depth
-
-    def walk_plain(self) -> Iterator[tuple[int, int, None]]:
-        """Like walk() without the art flags: cheaper for deep trees."""
+    def walk(self) -> Iterator[tuple[int, int]]:
+        """Depth-first in findmnt's order, iteratively: (index, depth) for every
+        mount. (Tree art is drawn by output.walk_with_art.)"""
         stack = [(r, 0) for r in reversed(self.roots)]
         children = self.children
         while stack:
             node, depth = stack.pop()
-            yield node, depth, None
+            yield node, depth
             for kid in reversed(children[node]):
                 stack.append((kid, depth + 1))
+
+    def depths(self) -> list[int]:
+        depth = [0] * len(self.parent)
+        for node, d in self.walk():
+            depth[node] = d
+        return depth
 
     def path_to(self, index: int) -> list[int]:
         """Ancestors of a mount from its root down to the mount itself."""

@@ -97,14 +97,6 @@ def walk_with_art(capture: Capture, ascii_only: bool = False) -> Iterator[tuple[
             stack.append((kids[pos], below, pos == end))
 
 
-def art(last: tuple[bool, ...], ascii_only: bool) -> str:
-    """findmnt's tree art for a row whose ancestors' "is last child" flags are ``last``."""
-    if not last:
-        return ""
-    bar, blank, branch, final = ART[ascii_only]
-    return "".join(blank if done else bar for done in last[:-1]) + (final if last[-1] else branch)
-
-
 # ANSI styles per source kind, for terminals only (never with NO_COLOR).
 KIND_STYLES = {
     "loop": "33", "virtio": "36", "xen": "36", "nvme": "36", "scsi": "36", "dm": "36",

@@ -63,7 +63,7 @@ def _truth(table: Path, tree: bool) -> list[tuple]:
     reference = parse(table.read_text(encoding="utf-8", errors="surrogateescape"))
     assert reference.format == "mountinfo"
     if tree:
-        order = [(i, d) for i, d, _ in reference.tree.walk()]
+        order = list(reference.tree.walk())
     else:
         order = [(i, None) for i in range(len(reference.mounts))]
     m = reference.mounts
@@ -91,7 +91,7 @@ def test_every_findmnt_output_form_reads_back(table: Path, form: str):
     assert not capture.warnings, [str(w) for w in capture.warnings]
     if tree:
         got = [(d, capture.mounts[i].target, capture.mounts[i].display_source,
-                capture.mounts[i].fstype, capture.mounts[i].options) for i, d, _ in capture.tree.walk()]
+                capture.mounts[i].fstype, capture.mounts[i].options) for i, d in capture.tree.walk()]
     else:
         got = [(None, m.target, m.display_source, m.fstype, m.options) for m in capture.mounts]
     assert got == _truth(table, tree)
@@ -113,7 +113,7 @@ def test_chosen_columns_with_ids_rebuild_the_tree_from_ids(table: Path):
 def test_tree_in_the_second_column(table: Path):
     capture = parse(findmnt("-F", str(table), "-o", "SOURCE,TARGET"))
     truth = _truth(table, tree=True)
-    got = [(d, capture.mounts[i].target, capture.mounts[i].display_source) for i, d, _ in capture.tree.walk()]
+    got = [(d, capture.mounts[i].target, capture.mounts[i].display_source) for i, d in capture.tree.walk()]
     assert got == [row[:3] for row in truth]
 
 
@@ -123,7 +123,7 @@ def test_findmnt_in_a_real_terminal_reads_back(table: Path, cols: int):
     screen_bytes = run_in_pty([FINDMNT, "-F", str(table)], cols=cols)
     capture = parse(screen_bytes.decode("utf-8", "surrogateescape"), origin=f"pty{cols}")
     truth = _truth(table, tree=True)
-    got = [(d, capture.mounts[i]) for i, d, _ in capture.tree.walk()]
+    got = [(d, capture.mounts[i]) for i, d in capture.tree.walk()]
     assert len(got) == len(truth)
     for (depth, mount), (t_depth, target, source, fstype, options) in zip(got, truth, strict=True):
         assert (depth, mount.target, mount.display_source) == (t_depth, target, source)

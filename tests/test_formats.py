@@ -299,7 +299,7 @@ def test_t26_tree_on_an_80_column_terminal():
         ("/dev", "udev", "devtmpf"),
         ("/mnt/my share", "/dev/vda1[/srv/share]", "ext4"),
     ]
-    assert [d for _, d, _ in c.tree.walk()] == [0, 1, 2, 3, 1, 1]
+    assert [d for _, d in c.tree.walk()] == [0, 1, 2, 3, 1, 1]
     assert c.tree.stacked[3]
     assert "fstype" in c.mounts[3].truncated and "fstype" in c.mounts[4].truncated
     assert "options" in c.mounts[2].truncated and "options" in c.mounts[4].truncated
@@ -324,7 +324,7 @@ def test_t27_very_narrow_terminal_rows_over_three_lines():
         ("/proc", "/proc", "proc", "rw,rela"),
         ("/proc/sys/fs/binfmt_misc", "systemd-1", "autofs", "rw,rela"),
     ]
-    assert [d for _, d, _ in c.tree.walk()] == [0, 1, 2]
+    assert [d for _, d in c.tree.walk()] == [0, 1, 2]
 
 
 def test_t28_whitespace_only_continuation_line():
@@ -348,7 +348,7 @@ def test_t29_ascii_tree_and_a_tree_in_the_second_column():
         "          └─/mnt/empty\n"
     )
     for c in (ascii_tree, second):
-        assert [d for _, d, _ in c.tree.walk()] == [0, 1, 2, 1]
+        assert [d for _, d in c.tree.walk()] == [0, 1, 2, 1]
         assert [m.target for m in c.mounts] == ["/", "/mnt/my disk", "/mnt/my disk", "/mnt/empty"]
         assert c.mounts[3].source == ""
     assert ascii_tree.mounts[2].source == "over"
@@ -451,7 +451,7 @@ def test_t35_raw_and_pairs_with_tree_art():
     )
     for c in (raw, pairs):
         assert [m.target for m in c.mounts] == ["/", "/sys", "/sys/kernel/security"]
-        assert [d for _, d, _ in c.tree.walk()] == [0, 1, 2]
+        assert [d for _, d in c.tree.walk()] == [0, 1, 2]
 
 
 def test_t36_pairs_with_and_without_shell_names():

@@ -31,7 +31,7 @@ def test_ten_thousand_deep_chain_builds_and_prints_without_recursion(write):
         path += "/d"
         lines.append(f"{n} {n - 1} 0:{n} / {path} rw - tmpfs t rw")
     capture = parse("\n".join(lines) + "\n")
-    walked = list(capture.tree.walk_plain())
+    walked = list(capture.tree.walk())
     assert len(walked) == depth and walked[-1][1] == depth - 1
     chunks = b"".join(output.json_chunks(capture, output.choose_columns("TARGET", capture)))
     assert chunks.count(b'"children"') == depth - 1
@@ -49,14 +49,14 @@ def test_cycle_longer_than_two_is_cut_once():
     assert len(c.tree.problems) == 1
 
 
-def test_walk_flags_draw_findmnt_art():
+def test_walk_draws_findmnt_art():
     c = parse(
         "1 0 8:1 / / rw - ext4 a rw\n2 1 0:2 / /x rw - tmpfs b rw\n3 2 0:3 / /x/y rw - tmpfs c rw\n"
         "4 1 0:4 / /z rw - tmpfs d rw\n"
     )
-    drawn = [output.art(last, False) + c.mounts[i].target for i, _, last in c.tree.walk()]
+    drawn = [art + c.mounts[i].target for i, art in output.walk_with_art(c)]
     assert drawn == ["/", "├─/x", "│ └─/x/y", "└─/z"]
-    drawn_ascii = [output.art(last, True) + c.mounts[i].target for i, _, last in c.tree.walk()]
+    drawn_ascii = [art + c.mounts[i].target for i, art in output.walk_with_art(c, ascii_only=True)]
     assert drawn_ascii == ["/", "|-/x", "| `-/x/y", "`-/z"]
 
 
