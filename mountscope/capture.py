@@ -23,10 +23,7 @@ from mountscope import __version__
 from mountscope.errors import InputWarning, MountscopeError
 from mountscope.live import read_mountinfo
 from mountscope.model import Capture
-
-FORMAT_ID = "mountscope.snapshot"
-VERSION = 1
-
+from mountscope.parsers.snapshot import FORMAT_ID, VERSION
 
 # --- live capture ---------------------------------------------------------------
 
@@ -39,6 +36,10 @@ def mount_namespace(pid: int | str) -> str | None:
         return None
 
 
+def utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
 def live_metadata(pid: int | str, path: str) -> dict[str, Any]:
     try:
         hostname: str | None = socket.gethostname()
@@ -49,7 +50,7 @@ def live_metadata(pid: int | str, path: str) -> dict[str, Any]:
         "hostname": hostname,
         "kernel_release": uname.release,
         "machine": uname.machine,
-        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "time": utc_now(),
         "mountscope_version": __version__,
         "command_pid": os.getpid(),
         "pid": os.getpid() if pid == "self" else int(pid),
@@ -82,12 +83,17 @@ def capture_live(pid: int | str = "self", with_signals: bool = True) -> Capture:
     return capture
 
 
+def reread(previous: Capture, table: Capture) -> Capture:
+    """``table``, a newer read of the live table ``previous`` came from (the
+    watcher's): the machine's signals and metadata carry over, not read again."""
+    table.signals = previous.signals
+    table.title = previous.title
+    table.metadata = {k: v for k, v in previous.metadata.items() if k not in ("settled", "reads")}
+    table.metadata["time"] = utc_now()
+    return table
+
+
 # --- snapshots ------------------------------------------------------------------------
-
-
-def _clean(text: str) -> str:
-    """Text valid as UTF-8: invalid bytes become \\xHH (for the informational copy)."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _table(capture: Capture) -> dict[str, Any]:
@@ -114,9 +120,10 @@ def _table(capture: Capture) -> dict[str, Any]:
 
 
 def _clean_data(value: Any) -> Any:
-    """Strings anywhere in a structure made valid UTF-8 (labels and metadata)."""
+    """Strings anywhere in a structure made valid UTF-8, invalid bytes as \\xHH
+    (labels, metadata and the informational copy of the mounts)."""
     if isinstance(value, str):
-        return _clean(value)
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     if isinstance(value, dict):
         return {_clean_data(k): _clean_data(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -132,12 +139,11 @@ def snapshot_document(capture: Capture) -> dict[str, Any]:
         "format": FORMAT_ID,
         "version": VERSION,
         "title": _clean_data(capture.title),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "created": utc_now(),
         "tool": {"name": "mountscope", "version": __version__},
         "metadata": _clean_data(metadata),
         "table": _table(capture),
-        "mounts": [{k: _clean(v) if isinstance(v, str) else v for k, v in m.to_dict().items()}
-                   for m in capture.mounts],
+        "mounts": [_clean_data(m.to_dict()) for m in capture.mounts],
         "signals": _clean_data(capture.signals.to_dict()) if capture.signals is not None else None,
     }
 
@@ -146,17 +152,6 @@ def snapshot_bytes(capture: Capture) -> bytes:
     from mountscope.jsonio import dumps
 
     return dumps(snapshot_document(capture), indent=True) + b"\n"
-
-
-def decode_table_text(table: dict[str, Any]) -> str | None:
-    if isinstance(table.get("text"), str):
-        return table["text"]
-    if isinstance(table.get("text_base64"), str):
-        try:
-            return base64.b64decode(table["text_base64"], validate=True).decode("utf-8", "surrogateescape")
-        except ValueError:
-            return None
-    return None
 
 
 # --- writing files safely ------------------------------------------------------------------

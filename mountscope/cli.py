@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 
 from mountscope import __version__
 from mountscope.errors import ExitCode, MountscopeError
@@ -129,14 +130,9 @@ def cmd_tree(args: argparse.Namespace) -> int:
     if args.verdict if args.verdict is not None else (sys.stdout.isatty() and not args.noheadings):
         from mountscope.report import verdict_line
 
-        lines = _prepend(verdict_line(capture), lines)
+        lines = chain([verdict_line(capture)], lines)
     write_lines(lines)
     return ExitCode.OK
-
-
-def _prepend(first: str, rest: Iterable[str]) -> Iterable[str]:
-    yield first
-    yield from rest
 
 
 def _utf8_locale() -> bool:
@@ -187,7 +183,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
 
 def cmd_watch(args: argparse.Namespace) -> int:
     from mountscope.jsonio import dumps
-    from mountscope.text import safe
+    from mountscope.report import event_line
     from mountscope.watch import MountWatcher
 
     out = sys.stdout
@@ -200,14 +196,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
                 if args.json:
                     out.buffer.write(dumps(event.to_dict()) + b"\n")
                 else:
-                    m = event.mount
-                    extra = ""
-                    if event.action == "move" and event.old:
-                        extra = f"  (was {event.old.target})"
-                    elif event.action == "remount" and event.old:
-                        extra = f"  (was {event.old.options})"
-                    out.write(safe(f"{event.action:<10} {m.target} {m.display_source or '-'} "
-                                   f"{m.fstype} {m.options}{extra}") + "\n")
+                    out.write(event_line(event) + "\n")
                 out.flush()
                 seen += 1
                 if args.count and seen >= args.count:
@@ -433,13 +422,8 @@ def cmd_open(args: argparse.Namespace) -> int:
     capture = captures[0]
     lines = output.table_lines(capture, output.choose_columns(None, capture),
                                ascii_only=args.ascii or not _utf8_locale(), color=use_color(args.color))
-    write_lines(_chain(verdict_lines(classify(capture)), [""], lines))
+    write_lines(chain(verdict_lines(classify(capture)), [""], lines))
     return ExitCode.OK
-
-
-def _chain(*parts: Iterable[str]) -> Iterable[str]:
-    for part in parts:
-        yield from part
 
 
 def run(argv: Sequence[str]) -> int:

@@ -8,6 +8,7 @@ from mountscope.classify import Evidence, Verdict
 from mountscope.diff import Comparison
 from mountscope.model import Capture, Mount
 from mountscope.text import safe
+from mountscope.watch import MountEvent
 
 
 def details_text(details: dict[str, object]) -> str:
@@ -112,14 +113,29 @@ def diff_lines(comparison: Comparison, color: bool = False) -> Iterator[str]:
             yield safe(f"    A: {_marks(pair.a)}; B: {_marks(pair.b)}")
     if not_comparable:
         yield safe(f"not comparable (one format cannot carry them): {', '.join(sorted(not_comparable))}")
-    if comparison.verdicts:
+    verdicts = comparison.verdicts
+    if verdicts:
         yield "verdicts:"
         for side in ("a", "b"):
-            verdict = comparison.verdicts[side]
+            verdict = verdicts[side]
             details = details_text(verdict["details"])
             yield safe(f"  {side.upper()}: {verdict['environment']} (confidence {verdict['confidence']:.2f})"
                        + (f": {details}" if details else ""))
         for side in ("a", "b"):
-            for item in comparison.verdicts[f"only_in_{side}"]:
+            for item in verdicts[f"only_in_{side}"]:
                 where = item["mount"]["target"] if item["mount"] else item["signal"]
                 yield safe(f"  only in {side.upper()}: {item['weight']:+.1f} {item['says']}: {where}: {item['why']}")
+
+
+# --- watch ----------------------------------------------------------------------------
+
+
+def event_line(event: MountEvent) -> str:
+    """One change of a live table: action, target, source, type, options."""
+    m = event.mount
+    extra = ""
+    if event.action == "move" and event.old:
+        extra = f"  (was {event.old.target})"
+    elif event.action == "remount" and event.old:
+        extra = f"  (was {event.old.options})"
+    return safe(f"{event.action:<10} {m.target} {m.display_source or '-'} {m.fstype} {m.options}{extra}")

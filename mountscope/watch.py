@@ -48,6 +48,11 @@ class MountEvent:
         }
 
 
+def _filesystem(m: Mount) -> tuple[str, str, str | None]:
+    """What a mount id stands for: a reused id with another of these is another mount."""
+    return m.source, m.fstype, m.devno
+
+
 def table_changes(old: list[Mount], new: list[Mount], when: float | None = None) -> list[MountEvent]:
     """What happened between two reads of one mount table, paired by mount id."""
     when = time.time() if when is None else when
@@ -56,11 +61,11 @@ def table_changes(old: list[Mount], new: list[Mount], when: float | None = None)
     events: list[MountEvent] = []
     for mount_id, was in before.items():
         now = after.get(mount_id)
-        if now is None or (now.source, now.fstype, now.devno) != (was.source, was.fstype, was.devno):
+        if now is None or _filesystem(now) != _filesystem(was):
             events.append(MountEvent("umount", was, was, when))  # gone, or its id reused
     for mount_id, now in after.items():
         earlier = before.get(mount_id)
-        if earlier is None or (now.source, now.fstype, now.devno) != (earlier.source, earlier.fstype, earlier.devno):
+        if earlier is None or _filesystem(now) != _filesystem(earlier):
             events.append(MountEvent("mount", now, None, when))
         elif now.target != earlier.target:
             events.append(MountEvent("move", now, earlier, when))

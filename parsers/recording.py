@@ -306,9 +306,10 @@ def parse_recording(text: str, origin: str, timing: str | None = None) -> list[C
     from mountscope.parsers import extract, split_lines
 
     seen, times, kind = transcript(text, origin, timing)
-    captures = extract(split_lines(seen), origin)
+    lines = split_lines(seen)
+    captures = extract(lines, origin)
     for capture in captures:
-        capture.raw_text = "\n".join(split_lines(seen)[capture.first_line - 1 : capture.last_line]) + "\n"
+        capture.raw_text = "\n".join(lines[capture.first_line - 1 : capture.last_line]) + "\n"
         capture.metadata["recording"] = kind
         capture.metadata["screen_lines"] = [capture.first_line, capture.last_line]
         when = times[capture.first_line - 1] if capture.first_line - 1 < len(times) else None

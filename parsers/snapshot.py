@@ -8,6 +8,7 @@ the same bytes better.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -23,18 +24,26 @@ def is_snapshot(document: Any) -> bool:
     return isinstance(document, dict) and document.get("format") == FORMAT_ID
 
 
+def decode_table_text(table: dict[str, Any]) -> str | None:
+    """The table's text: as written, or its bytes from base64 (paths not UTF-8)."""
+    if isinstance(table.get("text"), str):
+        return table["text"]
+    if isinstance(table.get("text_base64"), str):
+        try:
+            return base64.b64decode(table["text_base64"], validate=True).decode("utf-8", "surrogateescape")
+        except ValueError:
+            return None
+    return None
+
+
 def from_document(document: dict[str, Any], origin: str,
                   parse_text: Callable[..., list[Capture]]) -> Capture:
     version = document.get("version")
     if version != VERSION:
         raise ParseError(origin, f"snapshot version {version!r} is not supported "
                          f"(this mountscope reads version {VERSION}); a newer mountscope may read it")
-    from mountscope.capture import decode_table_text
-
     table = document.get("table")
-    if not isinstance(table, dict):
-        raise ParseError(origin, 'a snapshot without a "table" holding its "format" and "text"')
-    text = decode_table_text(table)
+    text = decode_table_text(table) if isinstance(table, dict) else None
     if text is None or not isinstance(table.get("format"), str) or table["format"] == NAME:
         raise ParseError(origin, 'a snapshot without a "table" holding its "format" and "text"')
     first_line = table.get("first_line", 1)
