@@ -6,8 +6,9 @@ compares, then hands the results to ``MountscopeApp``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -21,7 +22,7 @@ from textual.worker import get_current_worker
 from mountscope.classify import Verdict, classify
 from mountscope.diff import Comparison, compare
 from mountscope.errors import MountscopeError
-from mountscope.model import Capture
+from mountscope.model import Capture, Mount
 from mountscope.text import safe
 from mountscope.tui.panes import (
     ConfirmScreen,
@@ -35,6 +36,11 @@ from mountscope.tui.panes import (
 )
 from mountscope.tui.rows import MountRows, PairRows
 from mountscope.tui.view import RowsView
+
+if TYPE_CHECKING:
+    from textual import events as textual_events
+
+    from mountscope.watch import MountEvent
 
 WIDE = 110  # columns from which the verdict and details sit beside the tree
 TALL = 34  # rows from which both verdicts show their evidence side by side
@@ -66,14 +72,12 @@ class MainScreen(Screen[None]):
         self.verdict: Verdict | None = None
         self.differences_only = False
         self.filter_text = ""
-        self._full_order: list[int] | None = None
         self._load()
 
     # --- model ----------------------------------------------------------------------
 
     def _load(self) -> None:
         """Compute what the screens show (the core does the work)."""
-        self._full_order = None
         if self.other is not None:
             self.comparison = compare(self.capture, self.other)
             self.rows: MountRows | PairRows = PairRows(self.comparison)
@@ -94,12 +98,10 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         if self.comparison is not None:
-            verdict_a, verdict_b = self.comparison.verdict_a, self.comparison.verdict_b
-            rules_a = {e.rule for e in verdict_a.evidence}
-            rules_b = {e.rule for e in verdict_b.evidence}
+            only_a, only_b = self.comparison.rules_only_in()
             with Horizontal(id="verdicts"):
-                yield VerdictPane(verdict_a, "A:", rules_a - rules_b, id="verdict-a")
-                yield VerdictPane(verdict_b, "B:", rules_b - rules_a, id="verdict-b")
+                yield VerdictPane(self.comparison.verdict_a, "A:", only_a, id="verdict-a")
+                yield VerdictPane(self.comparison.verdict_b, "B:", only_b, id="verdict-b")
         with Horizontal(id="body"):
             with Vertical(id="tree-box"):
                 yield RowsView(self.rows, ascii_only=self.ascii_only, id="tree")
@@ -120,7 +122,7 @@ class MainScreen(Screen[None]):
         if self.live_pid is not None:
             self.watch_live()
 
-    def on_resize(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_resize(self, event: textual_events.Resize) -> None:
         self._layout(event.size.width, event.size.height)
 
     def _layout(self, width: int, height: int) -> None:
@@ -152,13 +154,13 @@ class MainScreen(Screen[None]):
             self.notify(f"this evidence is a live signal ({item.signal}), not a mount",
                         markup=False)
             return
-        node = self._node_of_mount(item.mount, pane.id or "")
+        node = self._node_of_mount(item.mount)
         view = self.query_one(RowsView)
         if node is not None:
             view.show_node(node)
             view.focus()
 
-    def _node_of_mount(self, mount, pane_id: str) -> int | None:  # type: ignore[no-untyped-def]
+    def _node_of_mount(self, mount: Mount) -> int | None:
         if self.comparison is None:
             return mount_of(self.capture).get(id(mount))
         for index, pair in enumerate(self.comparison.pairs):
@@ -235,33 +237,13 @@ class MainScreen(Screen[None]):
                 self.notify("no more matches", markup=False)
             return
         if isinstance(self.rows, PairRows):
-            node = self._next_in_full_order(view.node, forward, self.rows.is_difference)
+            node = self.rows.state.next_in_order(view.node, forward, self.rows.is_difference)
             if node is None:
                 self.notify("no more differences", markup=False)
             else:
                 view.show_node(node)
             return
         self.notify("filter first (/), then n and N move between matches", markup=False)
-
-    def _next_in_full_order(self, node: int | None, forward: bool, wanted) -> int | None:  # type: ignore[no-untyped-def]
-        """The next wanted node in tree order, collapsed or not."""
-        if self._full_order is None:
-            order: list[int] = []
-            state = self.rows.state
-            stack = list(reversed(state.roots))
-            while stack:
-                current = stack.pop()
-                order.append(current)
-                stack.extend(reversed(state.children[current]))
-            self._full_order = order
-            self._position = {n: i for i, n in enumerate(order)}
-        order = self._full_order
-        start = self._position.get(node, -1) if node is not None else -1
-        steps = range(start + 1, len(order)) if forward else range(start - 1, -1, -1)
-        for position in steps:
-            if wanted(order[position]):
-                return order[position]
-        return None
 
     def action_differences_only(self) -> None:
         self.differences_only = not self.differences_only
@@ -291,9 +273,9 @@ class MainScreen(Screen[None]):
     def action_save(self) -> None:
         from mountscope.capture import default_snapshot_path
 
-        folder = Path.cwd()
-        hint = "" if _writable(folder) else "this folder is read-only; /tmp is suggested"
-        self.app.push_screen(PathScreen("Save a snapshot to:", default_snapshot_path(), hint), self._save_to)
+        path = default_snapshot_path()  # here, or /tmp when this folder is read-only
+        hint = "" if os.path.dirname(path) == os.getcwd() else "this folder is read-only; /tmp is suggested"
+        self.app.push_screen(PathScreen("Save a snapshot to:", path, hint), self._save_to)
 
     def _save_to(self, path: str | None, force: bool = False) -> None:
         from mountscope.capture import snapshot_bytes, write_atomic
@@ -351,19 +333,15 @@ class MainScreen(Screen[None]):
                     self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
                     return
                 if events:
-                    self.app.call_from_thread(self.apply_live_changes, events)
+                    # The watcher has read and parsed the new table in this thread already.
+                    self.app.call_from_thread(self.apply_live_changes, events, watcher.capture)
 
-    def apply_live_changes(self, events) -> None:  # type: ignore[no-untyped-def]
-        from mountscope.capture import capture_live
+    def apply_live_changes(self, events: list[MountEvent], table: Capture) -> None:
+        from mountscope.capture import reread
 
         view = self.query_one(RowsView)
         keep = self.capture.mounts[view.node].target if view.node is not None else None
-        try:
-            capture = capture_live(self.live_pid if self.live_pid is not None else "self")
-        except MountscopeError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self.capture = capture
+        capture = self.capture = reread(self.capture, table)
         self._load()
         self._replace_verdict()
         targets = {e.mount.target for e in events}
@@ -420,8 +398,3 @@ class MountscopeApp(App[None]):
             yield SystemCommand(binding.description, f"key: {binding.key.replace(',', ' or ')}",
                                 lambda target=target, action=binding.action: target.run_action(action))
 
-
-def _writable(folder: Path) -> bool:
-    import os
-
-    return os.access(folder, os.W_OK)

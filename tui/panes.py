@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from mountscope.classify import Evidence, Verdict
 from mountscope.diff import Pair
-from mountscope.model import Capture, Mount
+from mountscope.model import Capture
 from mountscope.report import details_text
 from mountscope.text import safe
 from mountscope.tui.rows import LEGEND
@@ -76,8 +76,8 @@ class VerdictPane(Vertical):
         return self.verdict.evidence[index]
 
 
+# The fields below a mount's target, as the details pane lists them.
 FIELD_ROWS = (
-    ("target", lambda m: m.target),
     ("source", lambda m: m.source or "(empty)"),
     ("fsroot", lambda m: m.fsroot),
     ("fstype", lambda m: m.fstype),
@@ -111,7 +111,7 @@ def mount_details(capture: Capture, index: int) -> Text:
     if mount.lossy:
         marks.append("lossy: " + ", ".join(mount.lossy))
     text.append("  " + "; ".join(marks) + "\n", "italic")
-    for name, get in FIELD_ROWS[1:]:
+    for name, get in FIELD_ROWS:
         value = get(mount)
         if value is not None and value != "":
             text.append(f"  {name:<12}", "dim")
@@ -127,7 +127,7 @@ def pair_details(pair: Pair) -> Text:
     text.append(safe(pair.target) + "\n", "bold")
     if pair.moved_from:
         text.append(f"  moved from {safe(pair.moved_from)}\n", "italic")
-    for name, getter in FIELD_ROWS[1:7]:
+    for name, getter in FIELD_ROWS[:6]:  # source to super options
         a = getter(pair.a) if pair.a is not None else None
         b = getter(pair.b) if pair.b is not None else None
         if not a and not b:
@@ -236,5 +236,5 @@ def mount_of(capture: Capture) -> dict[int, int]:
     return {id(m): i for i, m in enumerate(capture.mounts)}
 
 
-__all__ = ["ConfirmScreen", "HelpScreen", "Mount", "PathScreen", "VerdictPane", "legend",
+__all__ = ["ConfirmScreen", "HelpScreen", "PathScreen", "VerdictPane", "legend",
            "mount_details", "mount_of", "pair_details"]

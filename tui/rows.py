@@ -8,6 +8,7 @@ as markup: ``/dev/vdb[/opt/...]`` stays literal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -15,6 +16,7 @@ from rich.text import Text
 
 from mountscope.diff import DIFFERENT, Comparison, Pair
 from mountscope.model import Capture, Mount
+from mountscope.report import DIFF_MARK
 from mountscope.text import safe, width
 from mountscope.tui.tree_state import TreeState
 
@@ -185,10 +187,7 @@ def append_source(line: Text, mount: Mount, text: str, cells: int, style: StyleM
         line.append(shown, kind)
 
 
-FIELDS = ("target", "source", "fstype", "options", "fsroot")
-
-
-def make_matcher(query: str):  # type: ignore[no-untyped-def]
+def make_matcher(query: str) -> Callable[[Mount], bool]:
     """``text`` matches target, source, fstype or options; ``field:text`` one field
     (target, source, fstype, option(s), kind)."""
     query = query.strip()
@@ -207,7 +206,7 @@ def make_matcher(query: str):  # type: ignore[no-untyped-def]
                       or needle in m.fstype.lower() or needle in m.options.lower())
 
 
-DIFF_GUTTER = {"same": "  ", "same_shape": "= ", "changed": "~ ", "added": "+ ", "removed": "- "}
+DIFF_GUTTER = {kind: mark + " " for kind, mark in DIFF_MARK.items()}
 
 
 class PairRows:

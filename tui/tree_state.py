@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-ART = {False: ("│ ", "  ", "├─", "└─"), True: ("| ", "  ", "|-", "`-")}
+from mountscope.output import ART
 
 
 class TreeState:
@@ -26,6 +26,9 @@ class TreeState:
         self.last = [False] * size
         self.rows: list[int] = []
         self._row_of: dict[int, int] | None = None
+        # Every node in tree order, collapsed or hidden or not (built when first needed).
+        self._order: list[int] | None = None
+        self._position: dict[int, int] = {}
         # Bumped on every change of the visible rows (layouts cache on it).
         self.version = 0
         self.rebuild()
@@ -51,19 +54,20 @@ class TreeState:
             out.append(node)
             if expanded[node]:
                 kids = self._kids(node)
-                if kids:
-                    for kid in kids:
-                        self.last[kid] = False
-                    self.last[kids[-1]] = True
-                    stack.extend((k, d + 1, node) for k in reversed(kids))
+                self._mark_last(kids)
+                stack.extend((k, d + 1, node) for k in reversed(kids))
         return out
+
+    def _mark_last(self, siblings: list[int]) -> None:
+        """Which of these visible siblings is drawn with the final branch."""
+        for node in siblings:
+            self.last[node] = False
+        if siblings:
+            self.last[siblings[-1]] = True
 
     def rebuild(self) -> None:
         roots = [r for r in self.roots if self.shown is None or self.shown[r]]
-        for r in roots:
-            self.last[r] = False
-        if roots:
-            self.last[roots[-1]] = True
+        self._mark_last(roots)
         self.rows = self._walk((r, 0, -1) for r in roots)
         self._row_of = None
         self.version += 1
@@ -77,6 +81,22 @@ class TreeState:
 
     def has_children(self, node: int) -> bool:
         return bool(self._kids(node))
+
+    def next_in_order(self, node: int | None, forward: bool, wanted: Callable[[int], bool]) -> int | None:
+        """The next (or previous) wanted node in tree order, visible or not."""
+        if self._order is None:
+            order: list[int] = []
+            stack = list(reversed(self.roots))
+            while stack:
+                current = stack.pop()
+                order.append(current)
+                stack.extend(reversed(self.children[current]))
+            self._order = order
+            self._position = {n: i for i, n in enumerate(order)}
+        order = self._order
+        start = self._position.get(node, -1) if node is not None else -1
+        steps = range(start + 1, len(order)) if forward else range(start - 1, -1, -1)
+        return next((order[p] for p in steps if wanted(order[p])), None)
 
     def art(self, node: int, ascii_only: bool = False) -> str:
         """findmnt's tree art for a visible node: ancestors' bars, then its branch."""
@@ -120,9 +140,7 @@ class TreeState:
         if row is not None:
             kids = self._kids(node)
             if kids:
-                for kid in kids:
-                    self.last[kid] = False
-                self.last[kids[-1]] = True
+                self._mark_last(kids)
                 d = self.depth[node]
                 self.rows[row + 1 : row + 1] = self._walk((k, d + 1, node) for k in kids)
                 self._row_of = None

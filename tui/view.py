@@ -7,8 +7,11 @@ put; the cursor row is highlighted; keys move, expand and collapse.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -204,7 +207,7 @@ class RowsView(ScrollView, can_focus=True):
                 node = self.rows.parent_of(node)
         self._changed(node if node is not None and node >= 0 else None)
 
-    def on_click(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_click(self, event: events.Click) -> None:
         if event.y >= 1:
             row = int(self.scroll_y) + event.y - 1
             if event.chain >= 2 and row == self.cursor:
@@ -212,7 +215,7 @@ class RowsView(ScrollView, can_focus=True):
             else:
                 self.move_to(row)
 
-    def next_row(self, forward: bool, wanted) -> bool:  # type: ignore[no-untyped-def]
+    def next_row(self, forward: bool, wanted: Callable[[int], bool]) -> bool:
         """Move to the next (or previous) visible row whose node is ``wanted``."""
         rows = self.rows.state.rows
         order = range(self.cursor + 1, len(rows)) if forward else range(self.cursor - 1, -1, -1)
