@@ -43,7 +43,9 @@ def from_document(document: dict[str, Any], origin: str,
         raise ParseError(origin, f"snapshot version {version!r} is not supported "
                          f"(this mountscope reads version {VERSION}); a newer mountscope may read it")
     table = document.get("table")
-    text = decode_table_text(table) if isinstance(table, dict) else None
+    if not isinstance(table, dict):
+        table = {}
+    text = decode_table_text(table)
     if text is None or not isinstance(table.get("format"), str) or table["format"] == NAME:
         raise ParseError(origin, 'a snapshot without a "table" holding its "format" and "text"')
     first_line = table.get("first_line", 1)
