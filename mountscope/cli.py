@@ -184,20 +184,30 @@ def cmd_capture(args: argparse.Namespace) -> int:
 def cmd_watch(args: argparse.Namespace) -> int:
     from mountscope.jsonio import dumps
     from mountscope.report import event_line
-    from mountscope.watch import MountWatcher
+    from mountscope.text import safe
+    from mountscope.watch import Gap, MountWatcher
+
+    def tell() -> None:  # how the table is followed, when that changes
+        for message in watcher.notes:
+            note(safe(message))
+        watcher.notes.clear()
 
     out = sys.stdout
     seen = 0
     with MountWatcher(args.pid or "self") as watcher:
         if not args.json:
             note(f"watching {watcher.path} ({len(watcher.capture.mounts)} mounts); Ctrl-C stops")
+        tell()
         try:
             for event in watcher.events(args.timeout):
+                tell()
                 if args.json:
                     out.buffer.write(dumps(event.to_dict()) + b"\n")
                 else:
-                    out.write(event_line(event) + "\n")
+                    out.write((event.line() if isinstance(event, Gap) else event_line(event)) + "\n")
                 out.flush()
+                if isinstance(event, Gap):
+                    continue  # a mark in the stream, not a change
                 seen += 1
                 if args.count and seen >= args.count:
                     break

@@ -89,32 +89,60 @@ class Terminal:
         return True
 
     def text(self) -> str:
-        return "\n".join(self.screen.display)
+        """The screen as text, rendered from pyte's cells.
+
+        Not ``Screen.display``: it fails on a frame caught half-drawn, where a
+        narrow character has overwritten the first cell of a wide one and left
+        its empty second cell behind; such a cell is shown as a space.
+        """
+        from wcwidth import wcwidth
+
+        lines = []
+        for y in range(self.rows):
+            row = self.screen.buffer[y]
+            cells, skip = [], False
+            for x in range(self.cols):
+                data = row[x].data
+                if skip:  # the second cell of the wide character just shown
+                    skip = False
+                    continue
+                cells.append(data or " ")
+                skip = bool(data) and wcwidth(data[0]) == 2
+            lines.append("".join(cells))
+        return "\n".join(lines)
+
+    def quiet_text(self, quiet: float = 0.15, until: float | None = None) -> str:
+        """The screen once the program has written nothing for ``quiet`` seconds
+        (a whole frame, not one caught between two reads), or at ``until``."""
+        while self._pump(quiet):
+            if until is not None and time.monotonic() >= until:
+                break
+        return self.text()
+
+    def wait_until(self, predicate, timeout: float = 15, what: str = "the screen never got there"):  # type: ignore[no-untyped-def]
+        """Wait for a screen that ``predicate`` accepts, judging only quiet (whole) frames."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.quiet_text(until=deadline)
+            if predicate(text):
+                return text
+            if time.monotonic() >= deadline or (self.process.poll() is not None and not self._pump(0.05)):
+                raise AssertionError(f"{what}:\n{text}")
 
     def wait_for(self, needle: str, timeout: float = 15) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if needle in self.text():
-                return self.text()
-            self._pump(0.05)
-            if self.process.poll() is not None and not self._pump(0.05):
-                break
-        raise AssertionError(f"{needle!r} never appeared on screen:\n{self.text()}")
+        return self.wait_until(lambda text: needle in text, timeout, f"{needle!r} never appeared on screen")
 
-    def wait_until(self, predicate, timeout: float = 15) -> str:  # type: ignore[no-untyped-def]
+    def wait_output(self, predicate, since: int = 0, timeout: float = 15) -> bytes:  # type: ignore[no-untyped-def]
+        """Wait until the bytes written after offset ``since`` satisfy ``predicate``."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if predicate(self.text()):
-                return self.text()
-            self._pump(0.05)
-        raise AssertionError(f"the screen never got there:\n{self.text()}")
+        while not predicate(bytes(self.raw[since:])):
+            if time.monotonic() >= deadline or (not self._pump(0.05) and self.process.poll() is not None):
+                raise AssertionError(f"the program never wrote that:\n{bytes(self.raw[since:])!r}")
+        return bytes(self.raw[since:])
 
     def settle(self, quiet: float = 0.3, timeout: float = 10) -> str:
         """Read until the program has been quiet for ``quiet`` seconds."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self._pump(quiet):
-            pass
-        return self.text()
+        return self.quiet_text(quiet, time.monotonic() + timeout)
 
     def send(self, keys: str | bytes) -> None:
         os.write(self.master, keys.encode() if isinstance(keys, str) else keys)

@@ -241,34 +241,175 @@ def test_lambda_handler_returns_a_snapshot_that_loads(tmp_path: Path):
 # --- watching -------------------------------------------------------------------------
 
 
+class Watch:
+    """`mountscope watch` as a whole process; its lines read with deadlines, never sleeps."""
+
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "mountscope", "watch", *args],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.out = self.err = b""
+
+    def _pump(self, until: float) -> None:
+        import select
+
+        streams = [s for s in (self.process.stdout, self.process.stderr) if s is not None]
+        ready, _, _ = select.select(streams, [], [], max(0.0, until - time.monotonic()))
+        for stream in ready:
+            chunk = os.read(stream.fileno(), 65536)
+            if stream is self.process.stdout:
+                self.out += chunk
+            else:
+                self.err += chunk
+
+    def lines(self) -> list[str]:
+        return self.out.decode().splitlines()
+
+    def wait_for(self, done, timeout: float = 30) -> list[str]:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + timeout
+        while not done(self.lines()):
+            assert time.monotonic() < deadline, f"watch never got there:\n{self.out.decode()}{self.err.decode()}"
+            self._pump(deadline)
+        return self.lines()
+
+    def ready(self, timeout: float = 30) -> None:
+        """Until the first table is read (the note that says so is printed after it)."""
+        deadline = time.monotonic() + timeout
+        while b"watching " not in self.err:
+            assert time.monotonic() < deadline and self.process.poll() is None, self.err.decode()
+            self._pump(deadline)
+
+    def stop(self, timeout: float = 10) -> None:
+        """Stop the watcher (SIGSTOP) so that whatever happens next arrives in one read."""
+        import signal
+
+        os.kill(self.process.pid, signal.SIGSTOP)
+        deadline = time.monotonic() + timeout
+        while Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "T":
+            assert time.monotonic() < deadline, "the watcher did not stop"
+
+    def resume(self) -> None:
+        import signal
+
+        os.kill(self.process.pid, signal.SIGCONT)
+
+    def close(self) -> None:
+        self.process.kill()
+        self.process.communicate()
+
+
+@pytest.fixture
+def watch():  # type: ignore[no-untyped-def]
+    started: list[Watch] = []
+
+    def start(*args: str) -> Watch:
+        started.append(Watch(*args))
+        return started[-1]
+
+    yield start
+    for one in started:
+        one.close()
+
+
+def changes(lines: list[str]) -> list[tuple[str, str]]:
+    """(action, target) of each change line; gap lines left out."""
+    return [(line.split()[0], line.split()[1]) for line in lines if not line.startswith("gap ")]
+
+
 @needs_unshare
-def test_watch_reports_mount_remount_move_and_umount_on_real_mounts(namespace, tmp_path: Path):
-    first, second = tmp_path / "first", tmp_path / "second place"
+def test_watch_reports_mount_remount_move_and_umount_on_real_mounts(namespace, watch, tmp_path: Path):
+    first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
     second.mkdir()
-    watcher = subprocess.Popen(
-        [sys.executable, "-m", "mountscope", "watch", "--pid", str(namespace.pid), "--json",
-         "--count", "4", "--timeout", "30"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
-    time.sleep(0.5)  # let it read the first table
+    watcher = watch("--pid", str(namespace.pid), "--timeout", "60")
+    watcher.ready()
     steps = [
-        ("mount", "-t", "tmpfs", "-o", "size=1m", "watched", str(first)),
-        ("mount", "-o", "remount,ro", str(first)),
-        ("mount", "--move", str(first), str(second)),
-        ("umount", str(second)),
+        (("mount", "-t", "tmpfs", "-o", "size=1m", "watched", str(first)), ("mount", str(first))),
+        (("mount", "-o", "remount,ro", str(first)), ("remount", str(first))),
+        (("mount", "--move", str(first), str(second)), ("move", str(second))),
+        (("umount", str(second)), ("umount", str(second))),
     ]
-    for step in steps:
-        namespace.run(*step)
-        time.sleep(0.3)  # one event per wake-up, as a person would see them
-    out, err = watcher.communicate(timeout=30)
-    events = [json.loads(line) for line in out.decode().splitlines()]
-    assert [e["action"] for e in events] == ["mount", "remount", "move", "umount"], err
-    assert events[0]["target"] == str(first) and events[0]["source"] == "watched"
-    assert events[1]["options"].startswith("ro") and events[1]["old_options"].startswith("rw")
-    assert events[2]["target"] == str(second) and events[2]["old_target"] == str(first)
-    assert events[3]["target"] == str(second)
-    assert len({e["id"] for e in events}) == 1
+    for done, (step, expected) in enumerate(steps, 1):
+        namespace.run(*step)  # one change per read: each step waits for the one before
+        lines = watcher.wait_for(lambda lines, done=done: len(changes(lines)) >= done)
+        assert changes(lines)[-1] == expected, lines
+    assert changes(lines) == [expected for _, expected in steps]
+    assert lines[0].split()[2:4] == ["watched", "tmpfs"]
+    assert lines[1].split()[4].startswith("ro,") and "(was rw," in lines[1]
+    assert lines[2].endswith(f"(was {first})")
+    assert not any(line.startswith("gap ") for line in lines)
+
+
+@needs_unshare
+def test_watch_never_calls_a_reused_mount_id_a_move(namespace, watch, tmp_path: Path):
+    """umount A, then mount on B: the kernel gives B the id (and the device
+    number) A had; that is an umount and a mount, whether A was the newest
+    mount or one in the middle, never a move."""
+    points = {name: tmp_path / name for name in ("a", "b", "c", "keep")}
+    for point in points.values():
+        point.mkdir()
+    namespace.run("mount", "-t", "tmpfs", "t", str(points["a"]))
+    namespace.run("mount", "-t", "tmpfs", "t", str(points["keep"]))
+    watcher = watch("--pid", str(namespace.pid), "--timeout", "120")
+    watcher.ready()
+    here, spare = "a", "b"  # the moving tmpfs is first listed before "keep", then the newest
+    seen = 0
+    for _ in range(10):
+        watcher.stop()  # both changes arrive in one read, as on a busy machine
+        namespace.run("umount", str(points[here]))
+        namespace.run("mount", "-t", "tmpfs", "t", str(points[spare]))
+        watcher.resume()
+        seen += 2
+        lines = watcher.wait_for(lambda lines, seen=seen: len(changes(lines)) >= seen)
+        assert sorted(changes(lines)[-2:]) == [("mount", str(points[spare])), ("umount", str(points[here]))], lines
+        here, spare = spare, ("c" if spare != "c" else "a")
+    assert not any(line.startswith("move ") for line in lines)
+
+
+@needs_unshare
+def test_watch_reports_real_moves_that_arrive_together(namespace, watch, tmp_path: Path):
+    points = {name: tmp_path / name for name in ("a", "b", "c", "d")}
+    for point in points.values():
+        point.mkdir()
+    namespace.run("mount", "-t", "tmpfs", "ta", str(points["a"]))
+    namespace.run("mount", "-t", "tmpfs", "tb", str(points["b"]))
+    watcher = watch("--pid", str(namespace.pid), "--timeout", "60")
+    watcher.ready()
+    watcher.stop()
+    namespace.run("mount", "--move", str(points["a"]), str(points["c"]))  # listed before "b"
+    namespace.run("mount", "--move", str(points["b"]), str(points["d"]))  # the newest mount
+    watcher.resume()
+    lines = watcher.wait_for(lambda lines: len(changes(lines)) >= 2)
+    assert sorted(changes(lines)) == [("move", str(points["c"])), ("move", str(points["d"]))], lines
+    assert lines[0] == "gap        2 changes arrived in one read: changes in between may have been missed"
+
+
+@needs_unshare
+def test_watch_marks_changes_that_arrived_while_it_could_not_read(namespace, watch, tmp_path: Path):
+    watcher = watch("--pid", str(namespace.pid), "--timeout", "120")
+    watcher.ready()
+    watcher.stop()
+    script = f"for i in $(seq 100); do mkdir {tmp_path}/m$i && mount -t tmpfs burst {tmp_path}/m$i; done"
+    namespace.run("sh", "-c", script)
+    watcher.resume()
+    lines = watcher.wait_for(lambda lines: len(changes(lines)) >= 100)
+    assert lines[0] == "gap        100 changes arrived in one read: changes in between may have been missed"
+    assert sorted(changes(lines)) == sorted(("mount", f"{tmp_path}/m{i}") for i in range(1, 101))
+
+
+def test_a_table_that_does_not_signal_changes_is_reread_with_a_note(tmp_path: Path):
+    """A file poll() never wakes up for: re-read on a timer, and said so."""
+    from mountscope.watch import MountWatcher
+
+    table = tmp_path / "mountinfo"
+    line = "{id} 1 0:{id} / {target} rw - tmpfs t rw\n"
+    table.write_text(line.format(id=21, target="/"))
+    with MountWatcher(path=str(table)) as watcher:
+        assert watcher.notes == [f"{table} is not a live mount table of /proc and does not signal "
+                                 "changes: re-reading it every 1 s"]
+        with table.open("a") as grow:  # in place: the watcher keeps its descriptor
+            grow.write(line.format(id=22, target="/new"))
+        events = watcher.wait(timeout=30)
+    assert [(e.action, e.mount.target) for e in events] == [("mount", "/new")]
 
 
 @needs_unshare

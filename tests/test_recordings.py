@@ -42,9 +42,9 @@ def session(tmp_path: Path) -> list[tuple[str, str]]:
 def type_session(term: Terminal, commands: list[tuple[str, str]]) -> None:
     term.wait_for("$ ")
     for command, _ in commands:
+        sent = len(term.raw)
         term.send(command + "\n")
-        time.sleep(0.4)
-        term.settle(0.2)
+        term.wait_output(lambda new: new.endswith(b"$ "), since=sent)  # the next prompt: it is done
     term.send("exit\n")
 
 
