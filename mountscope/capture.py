@@ -21,9 +21,9 @@ from typing import Any
 
 from mountscope import __version__
 from mountscope.errors import InputWarning, MountscopeError
-from mountscope.live import read_mountinfo
-from mountscope.model import Capture
+from mountscope.model import MountTable
 from mountscope.parsers.snapshot import FORMAT_ID, VERSION
+from mountscope.system.live import read_mountinfo
 
 # --- live capture ---------------------------------------------------------------
 
@@ -59,7 +59,7 @@ def live_metadata(pid: int | str, path: str) -> dict[str, Any]:
     }
 
 
-def capture_live(pid: int | str = "self", with_signals: bool = True) -> Capture:
+def capture_live(pid: int | str = "self", with_signals: bool = True) -> MountTable:
     """The live table of a process (default: this one), read until it settles,
     with the classifier's live signals and where and when it was read."""
     from mountscope.parsers import mountinfo, split_lines
@@ -72,7 +72,7 @@ def capture_live(pid: int | str = "self", with_signals: bool = True) -> Capture:
     capture.metadata.update(live_metadata(pid, read.path))
     capture.metadata.update({"settled": read.settled, "reads": read.reads})
     if with_signals:
-        from mountscope.signals import read_live
+        from mountscope.system.signals import read_live
 
         capture.signals = read_live(pid)
     if not read.settled:
@@ -83,7 +83,7 @@ def capture_live(pid: int | str = "self", with_signals: bool = True) -> Capture:
     return capture
 
 
-def reread(previous: Capture, table: Capture) -> Capture:
+def reread(previous: MountTable, table: MountTable) -> MountTable:
     """``table``, a newer read of the live table ``previous`` came from (the
     watcher's): the machine's signals and metadata carry over, not read again."""
     table.signals = previous.signals
@@ -96,7 +96,7 @@ def reread(previous: Capture, table: Capture) -> Capture:
 # --- snapshots ------------------------------------------------------------------------
 
 
-def _table(capture: Capture) -> dict[str, Any]:
+def _table(capture: MountTable) -> dict[str, Any]:
     """The table's text verbatim, in the format it was read in."""
     if capture.raw_text is not None:
         text = capture.raw_text
@@ -131,7 +131,7 @@ def _clean_data(value: Any) -> Any:
     return value
 
 
-def snapshot_document(capture: Capture) -> dict[str, Any]:
+def snapshot_document(capture: MountTable) -> dict[str, Any]:
     """The snapshot of a capture, as plain data; valid UTF-8 throughout (the
     table's own bytes are kept exactly, in base64 when they are not UTF-8)."""
     metadata = {k: v for k, v in capture.metadata.items() if k not in ("settled", "reads", "table_format")}
@@ -148,7 +148,7 @@ def snapshot_document(capture: Capture) -> dict[str, Any]:
     }
 
 
-def snapshot_bytes(capture: Capture) -> bytes:
+def snapshot_bytes(capture: MountTable) -> bytes:
     from mountscope.jsonio import dumps
 
     return dumps(snapshot_document(capture), indent=True) + b"\n"

@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from mountscope.model import Capture, Mount, split_options
+from mountscope.model import Mount, MountTable, split_options
 
 KINDS = ("same", "same_shape", "changed", "added", "removed")
 DIFFERENT = frozenset({"changed", "added", "removed"})
@@ -94,8 +94,8 @@ class Pair:
 
 @dataclass
 class Comparison:
-    a: Capture
-    b: Capture
+    a: MountTable
+    b: MountTable
     pairs: list[Pair]
     exact: bool
     # Both verdicts (classify.Verdict), when computed.
@@ -186,7 +186,7 @@ def _compare(pair: Pair, a_fields: frozenset[str], b_fields: frozenset[str], exa
         pair.kind = "same"
 
 
-def _by_target(capture: Capture) -> dict[str, list[Mount]]:
+def _by_target(capture: MountTable) -> dict[str, list[Mount]]:
     """Mounts per target, lower mounts of a stack first."""
     groups: dict[str, list[Mount]] = defaultdict(list)
     mounts = capture.mounts
@@ -233,7 +233,7 @@ def _order(target: str) -> str:
     return target.replace("/", "\0")
 
 
-def compare(a: Capture, b: Capture, *, exact: bool = False, with_verdicts: bool = True) -> Comparison:
+def compare(a: MountTable, b: MountTable, *, exact: bool = False, with_verdicts: bool = True) -> Comparison:
     a_groups, b_groups = _by_target(a), _by_target(b)
     pairs: list[Pair] = []
     for target in a_groups.keys() | b_groups.keys():

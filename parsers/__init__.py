@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from mountscope.errors import ParseError
 from mountscope.jsonio import loads as json_loads
-from mountscope.model import Capture
+from mountscope.model import MountTable
 from mountscope.parsers import (
     findmnt_json,
     findmnt_pairs,
@@ -32,12 +32,12 @@ from mountscope.parsers import (
 class Format:
     name: str
     description: str
-    parse: Callable[[list[str], int, str], Capture]
+    parse: Callable[[list[str], int, str], MountTable]
     # Lines from an index that form a table of this format (0 if none).
     scan: Callable[[list[str], int], int]
 
 
-def _parse_json_lines(lines: list[str], first_line: int, origin: str) -> Capture:
+def _parse_json_lines(lines: list[str], first_line: int, origin: str) -> MountTable:
     return _json_capture("\n".join(lines), origin, first_line)
 
 
@@ -93,7 +93,7 @@ def _recording_kind(text: str) -> str | None:
     return kind_of(text)
 
 
-def _json_capture(text: str, origin: str, first_line: int = 1) -> Capture:
+def _json_capture(text: str, origin: str, first_line: int = 1) -> MountTable:
     """A snapshot or findmnt -J document (or one JSON object a line)."""
     try:
         documents = [json_loads(text)]
@@ -169,9 +169,9 @@ def _title_before(lines: list[str], start: int, floor: int = 0) -> str | None:
     return None
 
 
-def extract(lines: list[str], origin: str, first_line: int = 1) -> list[Capture]:
+def extract(lines: list[str], origin: str, first_line: int = 1) -> list[MountTable]:
     """Every table in arbitrary text, in order, each with its line range."""
-    found: list[Capture] = []
+    found: list[MountTable] = []
     i = 0
     floor = 0
     while i < len(lines):
@@ -198,7 +198,7 @@ RECORDINGS = ("script", "asciicast", "ansi")
 
 
 def parse_text(text: str, origin: str, format_name: str | None = None,
-               first_line: int = 1, timing: str | None = None) -> list[Capture]:
+               first_line: int = 1, timing: str | None = None) -> list[MountTable]:
     """All mount tables in ``text``; raises ParseError when there is none.
 
     Each capture keeps the text it was read from (``raw_text``), so that it
@@ -223,7 +223,7 @@ def parse_text(text: str, origin: str, format_name: str | None = None,
     return captures
 
 
-def _parse_text(text: str, origin: str, format_name: str | None, first_line: int) -> list[Capture]:
+def _parse_text(text: str, origin: str, format_name: str | None, first_line: int) -> list[MountTable]:
     if format_name is not None and format_name not in FORMATS:
         raise ParseError(origin, f"unknown format '{format_name}' "
                          f"(known: {', '.join(FORMAT_NAMES + RECORDINGS)})")

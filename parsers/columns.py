@@ -7,7 +7,7 @@ only in how they cut a line into cells.
 from __future__ import annotations
 
 from mountscope.errors import InputWarning
-from mountscope.model import Capture, Mount, merge_options, split_display_source
+from mountscope.model import Mount, MountTable, merge_options, split_display_source
 
 # findmnt.c's column catalogue (util-linux 2.43).
 KNOWN = frozenset(
@@ -144,8 +144,8 @@ class TableRows:
         self._stack.append(len(self.mounts))
         self.mounts.append(mount)
 
-    def capture(self, name: str, columns: list[str], first_line: int, line_count: int) -> Capture:
-        return Capture(
+    def capture(self, name: str, columns: list[str], first_line: int, line_count: int) -> MountTable:
+        return MountTable(
             self.mounts, name, self.origin, fields_of(columns), warnings=self.warnings,
             layout_parents=self.parents if self._drawn else None,
             first_line=first_line, last_line=first_line + line_count - 1,

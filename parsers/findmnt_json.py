@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from mountscope.errors import InputWarning
-from mountscope.model import Capture, Mount
+from mountscope.model import Mount, MountTable
 from mountscope.parsers.columns import canonical, fields_of, mount_from_cells
 
 NAME = "findmnt-json"
@@ -40,7 +40,7 @@ def _cells(entry: dict[str, Any]) -> dict[str, str | None]:
 
 
 def from_documents(documents: list[Any], origin: str, first_line: int, last_line: int,
-                   line_of: Any = None) -> Capture:
+                   line_of: Any = None) -> MountTable:
     """Mounts of one or more findmnt JSON documents (or bare entries, one per line)."""
     mounts: list[Mount] = []
     parents: list[int] = []
@@ -78,7 +78,7 @@ def from_documents(documents: list[Any], origin: str, first_line: int, last_line
             stack.extend((child, index, line) for child in reversed(children))
         elif children is not None:
             warnings.append(InputWarning(origin, line, "'children' is not a list: ignored"))
-    return Capture(
+    return MountTable(
         mounts, NAME, origin, fields_of(columns), warnings=warnings,
         layout_parents=parents if has_children else None,
         first_line=first_line, last_line=last_line,

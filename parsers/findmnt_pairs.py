@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from mountscope.errors import InputWarning
-from mountscope.model import Capture
+from mountscope.model import MountTable
 from mountscope.parsers.columns import TableRows, canonical
 from mountscope.text import decode_hex
 
@@ -24,7 +24,7 @@ def looks_like(line: str) -> bool:
     return _LINE.match(line) is not None and ("TARGET=" in line or "SOURCE=" in line)
 
 
-def parse(lines: list[str], first_line: int, origin: str) -> Capture:
+def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
     rows = TableRows(origin)
     columns: list[str] = []
     for offset, line in enumerate(lines):

@@ -8,7 +8,7 @@ hex-escaped; it is decoded, then stripped to give the depth.
 from __future__ import annotations
 
 from mountscope.errors import InputWarning
-from mountscope.model import Capture
+from mountscope.model import MountTable
 from mountscope.parsers.columns import TableRows, canonical
 from mountscope.text import decode_hex
 
@@ -31,7 +31,7 @@ def row_fits(line: str, count: int) -> bool:
     return line.count(" ") < count and not line.startswith("  ")
 
 
-def parse(lines: list[str], first_line: int, origin: str) -> Capture:
+def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
     names: list[str] | None = None
     rows = TableRows(origin)
     for offset, line in enumerate(lines):

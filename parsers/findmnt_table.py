@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from mountscope.errors import InputWarning
-from mountscope.model import Capture, Mount
+from mountscope.model import Mount, MountTable
 from mountscope.parsers.columns import (
     RIGHT_ALIGNED,
     TRUNCATABLE,
@@ -220,7 +220,7 @@ def _from_terminal(rows: list[list[tuple[int, str | list[str]]]], line_width: in
 
 
 def parse_table(lines: list[str], first_line: int, origin: str, columns: list[Column],
-                header: bool = True) -> Capture:
+                header: bool = True) -> MountTable:
     """Parse lines (the header first when ``header``) of a findmnt human table."""
     table = _Table(columns)
     body = lines[1:] if header else lines
@@ -277,21 +277,21 @@ def parse_table(lines: list[str], first_line: int, origin: str, columns: list[Co
         mounts.append(result)
     names = [c.name for c in columns]
     drawn = table.tree is not None and any(p >= 0 for p in parents)  # -l draws no tree
-    return Capture(
+    return MountTable(
         mounts, NAME, origin, fields_of(names), warnings=warnings,
         layout_parents=parents if drawn else None,
         first_line=first_line, last_line=first_line + len(lines) - 1,
     )
 
 
-def parse(lines: list[str], first_line: int, origin: str) -> Capture:
+def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
     for offset, line in enumerate(lines):
         if line.strip():
             columns = parse_header(line)
             if columns is not None:
                 return parse_table(lines[offset:], first_line + offset, origin, columns)
             return parse_headerless(lines[offset:], first_line + offset, origin)
-    return Capture([], NAME, origin, frozenset())
+    return MountTable([], NAME, origin, frozenset())
 
 
 # Without a header (-n) the columns are inferred from where every line has a
@@ -299,7 +299,7 @@ def parse(lines: list[str], first_line: int, origin: str) -> Capture:
 DEFAULT_COLUMNS = ("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
 
 
-def parse_headerless(lines: list[str], first_line: int, origin: str) -> Capture:
+def parse_headerless(lines: list[str], first_line: int, origin: str) -> MountTable:
     grids = [grid(line) for line in lines if line.strip()]
     longest = max((len(g) for g in grids), default=0)
     # Tree art holds spaces too; gaps count only to the right of all of it.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mountscope.errors import InputWarning
-from mountscope.model import Capture, Mount
+from mountscope.model import Mount, MountTable
 
 # A line parser gives a Mount, a Mount and a warning about it, or the reason
 # the line is not one.
@@ -34,12 +34,12 @@ def parse_lines(lines: list[str], first_line: int, origin: str,
 
 
 def line_table(name: str, fields: frozenset[str], parse_line: LineParser
-               ) -> Callable[[list[str], int, str], Capture]:
+               ) -> Callable[[list[str], int, str], MountTable]:
     """The whole-table parser of a one-mount-a-line format."""
 
-    def parse(lines: list[str], first_line: int, origin: str) -> Capture:
+    def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
         mounts, warnings = parse_lines(lines, first_line, origin, parse_line)
-        return Capture(mounts, name, origin, fields, warnings=warnings,
+        return MountTable(mounts, name, origin, fields, warnings=warnings,
                        first_line=first_line, last_line=first_line + len(lines) - 1)
 
     return parse

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pyte
 
 from mountscope.errors import ParseError
-from mountscope.model import Capture
+from mountscope.model import MountTable
 
 # Private modes that switch to the alternate screen (xterm).
 _ALTERNATE = frozenset({47, 1047, 1049})
@@ -301,7 +301,7 @@ def transcript(text: str, origin: str, timing: str | None = None) -> tuple[str, 
     return "\n".join(line.text for line in screen_lines) + "\n", [line.time for line in screen_lines], kind
 
 
-def parse_recording(text: str, origin: str, timing: str | None = None) -> list[Capture]:
+def parse_recording(text: str, origin: str, timing: str | None = None) -> list[MountTable]:
     """Every mount table in a recording, each with its command and time."""
     from mountscope.parsers import extract, split_lines
 

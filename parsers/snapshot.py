@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mountscope.errors import ParseError
-from mountscope.model import Capture
+from mountscope.model import MountTable
 
 NAME = "snapshot"
 FORMAT_ID = "mountscope.snapshot"
@@ -37,7 +37,7 @@ def decode_table_text(table: dict[str, Any]) -> str | None:
 
 
 def from_document(document: dict[str, Any], origin: str,
-                  parse_text: Callable[..., list[Capture]]) -> Capture:
+                  parse_text: Callable[..., list[MountTable]]) -> MountTable:
     version = document.get("version")
     if version != VERSION:
         raise ParseError(origin, f"snapshot version {version!r} is not supported "
@@ -63,7 +63,7 @@ def from_document(document: dict[str, Any], origin: str,
         capture.title = document["title"]
     signals = document.get("signals")
     if isinstance(signals, dict):
-        from mountscope.signals import Signals
+        from mountscope.model.signals import Signals
 
         capture.signals = Signals.from_dict(signals)
     return capture

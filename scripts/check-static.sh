@@ -11,4 +11,4 @@ trap 'rm -rf "$copy"' EXIT
 pip install -q --no-deps --target "$copy" . >/dev/null
 cd "$copy"
 mypy -p mountscope --ignore-missing-imports
-lint-imports --config "$repo/pyproject.toml"
+lint-imports "$repo/pyproject.toml"

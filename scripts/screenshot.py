@@ -7,7 +7,7 @@ import asyncio
 import os
 from pathlib import Path
 
-from mountscope.loader import load
+from mountscope.system.loader import load
 from mountscope.tui.app import MountscopeApp
 
 REPO = Path(__file__).resolve().parent.parent

@@ -6,9 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, REPO, parse, run_cli
-
-SEED = REPO.parent / "shared" / "seed"
+from conftest import ARTICLE, parse, run_cli
 
 EXPECTED = [  # (title, first line, mounts) in excerpt.txt
     ("パターン1", 10),
@@ -27,14 +25,6 @@ def test_extract_finds_all_five_tables_in_the_excerpt():
         (i, "findmnt", title, count) for i, (title, count) in enumerate(EXPECTED, 1)
     ]
     assert all(t["first_line"] < t["last_line"] for t in tables)
-
-
-@pytest.mark.skipif(not SEED.is_dir(), reason="the workplace's seed folder is not beside this checkout")
-def test_extract_finds_all_five_tables_in_the_whole_article():
-    (article,) = sorted(SEED.glob("*.txt"))
-    result = run_cli("extract", str(article), "--json")
-    tables = json.loads(result.stdout)
-    assert [t["mounts"] for t in tables] == [count for _, count in EXPECTED]
 
 
 @pytest.mark.parametrize("name", ["lambda-pattern1.txt", "lambda-pattern2.txt"])

@@ -24,9 +24,9 @@ from mountscope.capture import (
     write_atomic,
 )
 from mountscope.errors import MountscopeError, ParseError
-from mountscope.live import read_mountinfo
-from mountscope.loader import load
 from mountscope.parsers import parse_text
+from mountscope.system.live import read_mountinfo
+from mountscope.system.loader import load
 
 SCHEMA = json.loads((REPO / "docs" / "snapshot.schema.json").read_text())
 KEYS = ("line", "raw", "target", "source", "fstype", "options", "vfs_options", "fs_options",
@@ -398,7 +398,7 @@ def test_watch_marks_changes_that_arrived_while_it_could_not_read(namespace, wat
 
 def test_a_table_that_does_not_signal_changes_is_reread_with_a_note(tmp_path: Path):
     """A file poll() never wakes up for: re-read on a timer, and said so."""
-    from mountscope.watch import MountWatcher
+    from mountscope.system.watch import MountWatcher
 
     table = tmp_path / "mountinfo"
     line = "{id} 1 0:{id} / {target} rw - tmpfs t rw\n"
@@ -414,7 +414,7 @@ def test_a_table_that_does_not_signal_changes_is_reread_with_a_note(tmp_path: Pa
 
 @needs_unshare
 def test_watcher_waits_on_poll_without_busy_rereading(namespace, tmp_path: Path):
-    from mountscope.watch import MountWatcher
+    from mountscope.system.watch import MountWatcher
 
     with MountWatcher(namespace.pid) as watcher:
         started = time.process_time()

@@ -13,9 +13,10 @@ import pytest
 from conftest import ARTICLE, SAMPLES, run_cli
 
 from mountscope.classify import ENVIRONMENTS, LAMBDA_MODEL_CAVEAT, classify
-from mountscope.loader import load
-from mountscope.rules import RULES
-from mountscope.signals import Signals, read_live
+from mountscope.classify.rules import RULES
+from mountscope.model.signals import Signals
+from mountscope.system.loader import load
+from mountscope.system.signals import read_live
 
 MANIFEST = json.loads((SAMPLES / "manifest.json").read_text())["samples"]
 

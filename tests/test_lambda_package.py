@@ -67,7 +67,7 @@ def test_the_handler_runs_from_the_zip_alone(package: Path, tmp_path: Path):
     assert snapshot["metadata"]["lambda_function_name"] == "probe"
     saved = tmp_path / "invocation.json"
     saved.write_text(json.dumps(snapshot))
-    from mountscope.loader import load
+    from mountscope.system.loader import load
 
     assert load(str(saved)).mounts
 

@@ -16,7 +16,7 @@ from conftest import FINDMNT, REPO, parse, run_cli
 from ptyutil import Terminal
 
 from benchmarks.generate import generate
-from mountscope.loader import load_all
+from mountscope.system.loader import load_all
 
 SHELL = shutil.which("sh")
 pytestmark = pytest.mark.skipif(FINDMNT is None or SHELL is None, reason="needs findmnt and sh")

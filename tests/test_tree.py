@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import parse, run_cli
 
-from mountscope import output
+from mountscope.render import findmnt
 
 
 def test_paths_nest_under_the_longest_mounted_prefix_in_table_order():
@@ -33,7 +33,7 @@ def test_ten_thousand_deep_chain_builds_and_prints_without_recursion(write):
     capture = parse("\n".join(lines) + "\n")
     walked = list(capture.tree.walk())
     assert len(walked) == depth and walked[-1][1] == depth - 1
-    chunks = b"".join(output.json_chunks(capture, output.choose_columns("TARGET", capture)))
+    chunks = b"".join(findmnt.json_chunks(capture, findmnt.choose_columns("TARGET", capture)))
     assert chunks.count(b'"children"') == depth - 1
     assert chunks.count(b"[") == chunks.count(b"]")
     result = run_cli("tree", str(write("\n".join(lines[:3000]) + "\n")), "-o", "TARGET", "-n")
@@ -54,9 +54,9 @@ def test_walk_draws_findmnt_art():
         "1 0 8:1 / / rw - ext4 a rw\n2 1 0:2 / /x rw - tmpfs b rw\n3 2 0:3 / /x/y rw - tmpfs c rw\n"
         "4 1 0:4 / /z rw - tmpfs d rw\n"
     )
-    drawn = [art + c.mounts[i].target for i, art in output.walk_with_art(c)]
+    drawn = [art + c.mounts[i].target for i, art in findmnt.walk_with_art(c)]
     assert drawn == ["/", "├─/x", "│ └─/x/y", "└─/z"]
-    drawn_ascii = [art + c.mounts[i].target for i, art in output.walk_with_art(c, ascii_only=True)]
+    drawn_ascii = [art + c.mounts[i].target for i, art in findmnt.walk_with_art(c, ascii_only=True)]
     assert drawn_ascii == ["/", "|-/x", "| `-/x/y", "`-/z"]
 
 
@@ -67,7 +67,7 @@ def test_deep_tree_json_is_valid_nested_json():
     for n in range(2, 401):
         lines.append(f"{n} {n - 1} 0:{n} / {'/d' * (n - 1)} rw - tmpfs t rw")
     capture = parse("\n".join(lines) + "\n")
-    document = json.loads(b"".join(output.json_chunks(capture, output.choose_columns(None, capture))))
+    document = json.loads(b"".join(findmnt.json_chunks(capture, findmnt.choose_columns(None, capture))))
     node, depth = document["filesystems"][0], 0
     while "children" in node:
         (node,) = node["children"]

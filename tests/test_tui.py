@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLE, SAMPLES, needs_unshare, run_cli
 
-from mountscope.loader import load
+from mountscope.system.loader import load
 from mountscope.tui.app import MainScreen, MountscopeApp
 from mountscope.tui.panes import ConfirmScreen, HelpScreen, PathScreen, VerdictPane
 from mountscope.tui.view import RowsView

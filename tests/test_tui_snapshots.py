@@ -11,7 +11,7 @@ import pytest
 import textual
 from conftest import REPO
 
-from mountscope.loader import load
+from mountscope.system.loader import load
 from mountscope.tui.app import MountscopeApp
 
 PINNED = "8.2.8"

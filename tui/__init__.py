@@ -3,10 +3,10 @@ Textual is imported only by ``run``, when the app is about to start."""
 
 from __future__ import annotations
 
-from mountscope.model import Capture
+from mountscope.model import MountTable
 
 
-def run(a: Capture, b: Capture | None = None, *, live_pid: int | str | None = None,
+def run(a: MountTable, b: MountTable | None = None, *, live_pid: int | str | None = None,
         ascii_only: bool = False) -> int:
     from mountscope.tui.app import MountscopeApp
 

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from mountscope.classify import Verdict, classify
 from mountscope.diff import Comparison, compare
 from mountscope.errors import MountscopeError
-from mountscope.model import Capture, Mount
+from mountscope.model import Mount, MountTable
 from mountscope.text import safe
 from mountscope.tui.panes import (
     ConfirmScreen,
@@ -40,7 +40,7 @@ from mountscope.tui.view import RowsView
 if TYPE_CHECKING:
     from textual import events as textual_events
 
-    from mountscope.watch import MountEvent
+    from mountscope.system.watch import MountEvent
 
 WIDE = 110  # columns from which the verdict and details sit beside the tree
 TALL = 34  # rows from which both verdicts show their evidence side by side
@@ -61,7 +61,7 @@ class MainScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="app.clear"),
     ]
 
-    def __init__(self, a: Capture, b: Capture | None = None, *, live_pid: int | str | None = None,
+    def __init__(self, a: MountTable, b: MountTable | None = None, *, live_pid: int | str | None = None,
                  ascii_only: bool = False) -> None:
         super().__init__()
         self.capture = a
@@ -301,7 +301,7 @@ class MainScreen(Screen[None]):
                                         "any format mountscope reads"), self._open)
 
     def _open(self, spec: str | None) -> None:
-        from mountscope.loader import load
+        from mountscope.system.loader import load
 
         if not spec:
             return
@@ -317,7 +317,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="live", exit_on_error=False)
     def watch_live(self) -> None:
-        from mountscope.watch import MountWatcher
+        from mountscope.system.watch import MountWatcher
 
         worker = get_current_worker()
         try:
@@ -336,7 +336,7 @@ class MainScreen(Screen[None]):
                     # The watcher has read and parsed the new table in this thread already.
                     self.app.call_from_thread(self.apply_live_changes, events, watcher.capture)
 
-    def apply_live_changes(self, events: list[MountEvent], table: Capture) -> None:
+    def apply_live_changes(self, events: list[MountEvent], table: MountTable) -> None:
         from mountscope.capture import reread
 
         view = self.query_one(RowsView)
@@ -371,7 +371,7 @@ class MountscopeApp(App[None]):
         Binding("question_mark,f1", "help", "Help", id="app.help"),
     ]
 
-    def __init__(self, a: Capture, b: Capture | None = None, *, live_pid: int | str | None = None,
+    def __init__(self, a: MountTable, b: MountTable | None = None, *, live_pid: int | str | None = None,
                  ascii_only: bool = False) -> None:
         super().__init__()
         self.first_screen = MainScreen(a, b, live_pid=live_pid, ascii_only=ascii_only)

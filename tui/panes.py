@@ -18,8 +18,8 @@ from textual.widgets.option_list import Option
 
 from mountscope.classify import Evidence, Verdict
 from mountscope.diff import Pair
-from mountscope.model import Capture
-from mountscope.report import details_text
+from mountscope.model import MountTable
+from mountscope.render.report import details_text
 from mountscope.text import safe
 from mountscope.tui.rows import LEGEND
 
@@ -91,7 +91,7 @@ FIELD_ROWS = (
 )
 
 
-def mount_details(capture: Capture, index: int) -> Text:
+def mount_details(capture: MountTable, index: int) -> Text:
     """Every field of a mount, its marks, and the input line it came from."""
     mount = capture.mounts[index]
     tree = capture.tree
@@ -231,7 +231,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-def mount_of(capture: Capture) -> dict[int, int]:
+def mount_of(capture: MountTable) -> dict[int, int]:
     """Mount object identity to its index, for jumping from evidence to a row."""
     return {id(m): i for i, m in enumerate(capture.mounts)}
 

@@ -15,8 +15,8 @@ from rich.style import Style
 from rich.text import Text
 
 from mountscope.diff import DIFFERENT, Comparison, Pair
-from mountscope.model import Capture, Mount
-from mountscope.report import DIFF_MARK
+from mountscope.model import Mount, MountTable
+from mountscope.render.report import DIFF_MARK
 from mountscope.text import safe, width
 from mountscope.tui.tree_state import TreeState
 
@@ -78,7 +78,7 @@ class MountRows:
 
     pair_mode = False
 
-    def __init__(self, capture: Capture) -> None:
+    def __init__(self, capture: MountTable) -> None:
         self.capture = capture
         tree = capture.tree
         self.state = TreeState(tree.roots, tree.children)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from mountscope.output import ART
+from mountscope.render.findmnt import ART
 
 
 class TreeState:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 
-from mountscope import output
 from mountscope.capture import snapshot_bytes
 from mountscope.classify import classify
 from mountscope.diff import compare
 from mountscope.errors import ParseError
 from mountscope.parsers import FORMAT_NAMES, RECORDINGS, parse_text
-from mountscope.report import diff_lines, verdict_lines
+from mountscope.render import findmnt
+from mountscope.render.report import diff_lines, verdict_lines
 from mountscope.text import safe
 
 ORIGIN = "fuzz.txt"
@@ -40,12 +40,12 @@ def exercise_capture(capture) -> None:  # type: ignore[no-untyped-def]
     for warning in capture.warnings:
         text = str(warning)
         assert text.startswith(ORIGIN) and not _unsafe(text), repr(text)
-    columns = output.choose_columns("TARGET,SOURCE,FSTYPE,OPTIONS,ID,PARENT,PROPAGATION", capture)
-    for line in output.table_lines(capture, columns):
+    columns = findmnt.choose_columns("TARGET,SOURCE,FSTYPE,OPTIONS,ID,PARENT,PROPAGATION", capture)
+    for line in findmnt.table_lines(capture, columns):
         assert not _unsafe(line), repr(line)
-    for line in output.table_lines(capture, columns, as_list=True, ascii_only=True):
+    for line in findmnt.table_lines(capture, columns, as_list=True, ascii_only=True):
         assert not _unsafe(line), repr(line)
-    b"".join(output.json_chunks(capture, columns))
+    b"".join(findmnt.json_chunks(capture, columns))
     verdict = classify(capture)
     for line in verdict_lines(verdict):
         assert not _unsafe(line), repr(line)

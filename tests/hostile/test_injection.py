@@ -127,7 +127,7 @@ def test_the_app_shows_hostile_strings_literally_in_a_real_terminal(hostile):
 
 
 async def test_the_app_never_reads_capture_strings_as_markup(hostile):
-    from mountscope.loader import load
+    from mountscope.system.loader import load
     from mountscope.tui.app import MountscopeApp
     from mountscope.tui.view import RowsView
 

@@ -17,7 +17,7 @@ import pytest
 from conftest import ARTICLE, UNSHARE, needs_unshare, run_cli
 
 from mountscope.capture import snapshot_bytes
-from mountscope.loader import load
+from mountscope.system.loader import load
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+
+from mountscope.model.signals import Signals
 
 # Environment variables worth keeping (names and values): platform markers.
 ENV_PREFIXES = ("AWS_LAMBDA_", "FLY_", "WSL_")
@@ -24,39 +24,6 @@ ENV_NAMES = frozenset({
 _SECRET_WORDS = ("SECRET", "TOKEN", "PASSWORD", "SESSION", "KEY")
 
 _SMALL = 64 * 1024
-
-
-@dataclass
-class Signals:
-    cmdline: str | None = None
-    version: str | None = None
-    osrelease: str | None = None
-    # The first processor's fields from /proc/cpuinfo (vendor_id, model name, ...).
-    cpu: dict[str, str] | None = None
-    # /sys/class/dmi/id: None when the directory does not exist.
-    dmi: dict[str, str] | None = None
-    dmi_present: bool | None = None
-    device_tree_compatible: str | None = None
-    # Virtio device ids ("0x0002"), ACPI device names, PCI device count.
-    virtio_devices: list[str] | None = None
-    acpi_devices: list[str] | None = None
-    pci_devices: int | None = None
-    cgroup_self: str | None = None
-    cgroup_init: str | None = None
-    # Marker files: path -> exists (and /run/systemd/container's content).
-    markers: dict[str, bool] = field(default_factory=dict)
-    systemd_container: str | None = None
-    env: dict[str, str] = field(default_factory=dict)
-    hostname: str | None = None
-    machine: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Signals:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 def _read(path: str, limit: int = _SMALL) -> str | None:

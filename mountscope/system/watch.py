@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mountscope.errors import MountscopeError
-from mountscope.live import describe_os_error, proc_path
-from mountscope.model import Capture, Mount
+from mountscope.model import Mount, MountTable
+from mountscope.system.live import describe_os_error, proc_path
 
 ACTIONS = ("mount", "umount", "remount", "move")
 
@@ -279,7 +279,7 @@ class MountWatcher:
     def fileno(self) -> int:
         return self.fd
 
-    def _read(self) -> Capture:
+    def _read(self) -> MountTable:
         from mountscope.parsers import mountinfo, split_lines
 
         try:
@@ -309,8 +309,8 @@ class MountWatcher:
             # Wake up by the next check (silence check, or the periodic re-read).
             due = self.last_read + (CHECK_AFTER if self.signals else REREAD_EVERY) - now
             wait = max(0.0, due if left is None else min(left, due))
-            ready = self.poller.poll(0 if self.pending else int(wait * 1000) + (1 if wait > 0 else 0))
-            ready = ready or self.pending
+            polled = self.poller.poll(0 if self.pending else int(wait * 1000) + (1 if wait > 0 else 0))
+            ready = bool(polled) or self.pending
             self.pending = False
             if ready or time.monotonic() - self.last_read >= (CHECK_AFTER if self.signals else REREAD_EVERY):
                 found = self._reread(bool(ready))

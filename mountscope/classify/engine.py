@@ -16,9 +16,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from mountscope.model import Capture, Mount
-from mountscope.rules import RULES, Rule, TableIndex
-from mountscope.signals import Signals
+from mountscope.classify.rules import RULES, Rule, TableIndex
+from mountscope.model import Mount, MountTable
+from mountscope.model.signals import Signals
 
 ENVIRONMENTS = (
     "aws-lambda", "firecracker", "gvisor", "kata", "wsl1", "wsl2", "kubernetes", "docker",
@@ -110,7 +110,7 @@ def _why(rule: Rule, mount: Mount | None, count: int, value: str | None) -> str:
     )
 
 
-def gather(capture: Capture, signals: Signals | None
+def gather(capture: MountTable, signals: Signals | None
            ) -> tuple[list[Evidence], dict[str, tuple[str, str]], set[str]]:
     """Evidence from every rule, the details they establish (with the environment
     that says so), and the fields the capture lacked for some rules."""
@@ -148,7 +148,7 @@ def gather(capture: Capture, signals: Signals | None
     return evidence, details, missing
 
 
-def classify(capture: Capture, signals: Signals | None = None) -> Verdict:
+def classify(capture: MountTable, signals: Signals | None = None) -> Verdict:
     """The verdict on ``capture``, using ``signals`` (default: those it carries)."""
     signals = signals if signals is not None else capture.signals
     evidence, found_details, missing = gather(capture, signals)
@@ -226,7 +226,7 @@ LAMBDA_MODEL_CAVEAT = (
 )
 
 
-def _lambda_model(capture: Capture, scores: dict[str, float], caveats: list[str]) -> dict[str, Any]:
+def _lambda_model(capture: MountTable, scores: dict[str, float], caveats: list[str]) -> dict[str, Any]:
     task = next((m for m in capture.mounts if m.target == "/var/task"), None)
     result: dict[str, Any] = {"lambda_model": "unknown", "lambda_model_confidence": 0.0}
     if task is not None and task.kind == "loop":
@@ -242,7 +242,7 @@ def _lambda_model(capture: Capture, scores: dict[str, float], caveats: list[str]
     return result
 
 
-def _format_caveats(capture: Capture, signals: Signals | None, missing: set[str]) -> list[str]:
+def _format_caveats(capture: MountTable, signals: Signals | None, missing: set[str]) -> list[str]:
     caveats = []
     if "fsroot" in missing:
         caveats.append(f"this capture ({capture.format}) has no mount roots, so bind-mount evidence "

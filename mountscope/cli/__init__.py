@@ -15,8 +15,8 @@ from itertools import chain
 
 from mountscope import __version__
 from mountscope.errors import ExitCode, MountscopeError
-from mountscope.loader import DEFAULT_MAX_BYTES, Limits, load, load_all
-from mountscope.model import Capture
+from mountscope.model import MountTable
+from mountscope.system.loader import DEFAULT_MAX_BYTES, Limits, load, load_all
 
 PROG = "mountscope"
 
@@ -55,7 +55,7 @@ def note(message: str) -> None:
 MAX_WARNINGS_SHOWN = 10
 
 
-def report_warnings(capture: Capture, strict: bool) -> None:
+def report_warnings(capture: MountTable, strict: bool) -> None:
     """Print a capture's warnings (the first few); --strict makes any fatal."""
     shown = capture.warnings[:MAX_WARNINGS_SHOWN]
     for warning in shown:
@@ -99,7 +99,7 @@ def limits_of(args: argparse.Namespace) -> Limits:
     return Limits(max_bytes=args.max_input)
 
 
-def load_one(spec: str | None, args: argparse.Namespace, notes: list[str] | None = None) -> Capture:
+def load_one(spec: str | None, args: argparse.Namespace, notes: list[str] | None = None) -> MountTable:
     """A capture named on the command line; no name means the live table."""
     if spec is None or spec == "live":
         from mountscope.capture import capture_live
@@ -115,20 +115,20 @@ def load_one(spec: str | None, args: argparse.Namespace, notes: list[str] | None
 
 
 def cmd_tree(args: argparse.Namespace) -> int:
-    from mountscope import output
+    from mountscope.render import findmnt
 
     capture = load_one(args.file, args, [])
     report_warnings(capture, args.strict)
-    columns = output.choose_columns(args.output, capture)
+    columns = findmnt.choose_columns(args.output, capture)
     if args.json:
-        write_bytes(output.json_chunks(capture, columns, as_list=args.list))
+        write_bytes(findmnt.json_chunks(capture, columns, as_list=args.list))
         return ExitCode.OK
-    lines: Iterable[str] = output.table_lines(
+    lines: Iterable[str] = findmnt.table_lines(
         capture, columns, as_list=args.list, ascii_only=args.ascii or not _utf8_locale(),
         header=not args.noheadings, color=use_color(args.color),
     )
     if args.verdict if args.verdict is not None else (sys.stdout.isatty() and not args.noheadings):
-        from mountscope.report import verdict_line
+        from mountscope.render.report import verdict_line
 
         lines = chain([verdict_line(capture)], lines)
     write_lines(lines)
@@ -147,7 +147,7 @@ def _utf8_locale() -> bool:
 def cmd_classify(args: argparse.Namespace) -> int:
     from mountscope.classify import classify
     from mountscope.jsonio import dumps
-    from mountscope.report import verdict_lines
+    from mountscope.render.report import verdict_lines
 
     capture = load_one(args.file, args, [])
     report_warnings(capture, args.strict)
@@ -183,9 +183,9 @@ def cmd_capture(args: argparse.Namespace) -> int:
 
 def cmd_watch(args: argparse.Namespace) -> int:
     from mountscope.jsonio import dumps
-    from mountscope.report import event_line
+    from mountscope.render.report import event_line
+    from mountscope.system.watch import Gap, MountWatcher
     from mountscope.text import safe
-    from mountscope.watch import Gap, MountWatcher
 
     def tell() -> None:  # how the table is followed, when that changes
         for message in watcher.notes:
@@ -219,7 +219,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from mountscope.diff import compare
     from mountscope.jsonio import dumps
-    from mountscope.report import diff_lines
+    from mountscope.render.report import diff_lines
 
     if args.a == "-" and args.b == "-":
         raise MountscopeError("standard input can be only one of the two captures")
@@ -236,14 +236,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from mountscope import output
     from mountscope.jsonio import dumps
+    from mountscope.render import findmnt
 
     captures = load_all(args.file, args.format, limits_of(args), args.timing)
     if args.json:
         entries = []
         for index, capture in enumerate(captures, 1):
-            entry = {"index": index, **output.capture_json(capture)}
+            entry = {"index": index, **findmnt.capture_json(capture)}
             entries.append(entry)
         write_bytes([dumps(entries, indent=True), b"\n"])
         return ExitCode.OK
@@ -418,8 +418,8 @@ def cmd_open(args: argparse.Namespace) -> int:
         live = (args.pid or "self") if not args.files else None
         return run_app(captures[0], captures[1] if len(captures) > 1 else None, live_pid=live,
                        ascii_only=args.ascii or not _utf8_locale())
-    from mountscope import output
-    from mountscope.report import diff_lines, verdict_lines
+    from mountscope.render import findmnt
+    from mountscope.render.report import diff_lines, verdict_lines
 
     if len(captures) == 2:
         from mountscope.diff import compare
@@ -430,7 +430,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     from mountscope.classify import classify
 
     capture = captures[0]
-    lines = output.table_lines(capture, output.choose_columns(None, capture),
+    lines = findmnt.table_lines(capture, findmnt.choose_columns(None, capture),
                                ascii_only=args.ascii or not _utf8_locale(), color=use_color(args.color))
     write_lines(chain(verdict_lines(classify(capture)), [""], lines))
     return ExitCode.OK

@@ -3,8 +3,7 @@
 Each row names what it matches (a pattern on one mount's fields, a named
 check on the whole table, or a live signal), the environment it speaks for
 (negative weight: against), how much, and the sentence that explains it. The
-public source of each fact is in the comment above its row; the evidence base
-is the project's signals reference (shared/reference/signals.md).
+public source of each fact is in the comment above its row.
 
 Weights: 4 decisive (practically unique to the environment), 2.5-3 strong,
 1-1.5 moderate, 0.5 weak. Adding a rule is adding a row.
@@ -17,8 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mountscope.model import Capture, Mount
-from mountscope.signals import Signals
+from mountscope.model import Mount, MountTable
+from mountscope.model.signals import Signals
 
 DECISIVE, STRONG, MODERATE, WEAK = 4.0, 2.5, 1.2, 0.5
 
@@ -73,7 +72,7 @@ class Rule:
     why: str
     mount: MountPattern | None = None
     # Named checks on the whole table: indices of the mounts they rest on, or None.
-    table: Callable[[Capture, TableIndex], list[int] | None] | None = None
+    table: Callable[[MountTable, TableIndex], list[int] | None] | None = None
     # Live signal checks: (signal name, matched value) or None.
     signal: Callable[[Signals], tuple[str, str] | None] | None = None
     # A fact the rule establishes when it fires: (details key, value).
@@ -83,7 +82,7 @@ class Rule:
 class TableIndex:
     """Mounts of a capture indexed once, so that rules never scan 50 000 mounts each."""
 
-    def __init__(self, capture: Capture) -> None:
+    def __init__(self, capture: MountTable) -> None:
         self.capture = capture
         self.by_target: dict[str, list[int]] = {}
         self.by_fstype: dict[str, list[int]] = {}
@@ -165,21 +164,21 @@ LAMBDA_SANDBOX_DIRS = ("/var/runtime", "/var/lang", "/opt", "/tmp")
 WORKER = "/opt/amazon/asc/worker/"
 
 
-def lambda_sandbox_layout(capture: Capture, ix: TableIndex) -> list[int] | None:
+def lambda_sandbox_layout(capture: MountTable, ix: TableIndex) -> list[int] | None:
     """Separate mounts on /var/task and on at least two of Lambda's other sandbox dirs."""
     task = ix.by_target.get("/var/task")
     others = [ix.by_target[d][0] for d in LAMBDA_SANDBOX_DIRS if d in ix.by_target]
     return [task[0], *others] if task and len(others) >= 2 else None
 
 
-def lambda_worker_binds(capture: Capture, ix: TableIndex) -> list[int] | None:
+def lambda_worker_binds(capture: MountTable, ix: TableIndex) -> list[int] | None:
     """Two or more sandbox files bound from the worker's directories (not /var/task)."""
     found = [i for i in ix.binds if (capture.mounts[i].fsroot or "").startswith(WORKER)
              and capture.mounts[i].target not in ("/", "/var/task")]
     return found if len(found) >= 2 else None
 
 
-def lambda_emulator(capture: Capture, ix: TableIndex) -> list[int] | None:
+def lambda_emulator(capture: MountTable, ix: TableIndex) -> list[int] | None:
     """A Lambda-shaped /var/task inside a Docker container: SAM local, lambci, localstack."""
     root = ix.mount(ix.root)
     if "/var/task" in ix.by_target and root is not None and root.fstype == "overlay" \
@@ -188,7 +187,7 @@ def lambda_emulator(capture: Capture, ix: TableIndex) -> list[int] | None:
     return None
 
 
-def gvisor_all_none(capture: Capture, ix: TableIndex) -> list[int] | None:
+def gvisor_all_none(capture: MountTable, ix: TableIndex) -> list[int] | None:
     """Every mount's source is "none" and the root is an overlay or a 9p gofer mount."""
     mounts = capture.mounts
     root = ix.mount(ix.root)
@@ -198,7 +197,7 @@ def gvisor_all_none(capture: Capture, ix: TableIndex) -> list[int] | None:
     return None
 
 
-def block_device_root(capture: Capture, ix: TableIndex) -> list[int] | None:
+def block_device_root(capture: MountTable, ix: TableIndex) -> list[int] | None:
     """/ is a whole filesystem on a block device (not a bind, not an overlay)."""
     root = ix.mount(ix.root)
     if root is None or root.kind not in ("virtio", "xen", "nvme", "scsi", "dm") \
@@ -209,12 +208,12 @@ def block_device_root(capture: Capture, ix: TableIndex) -> list[int] | None:
     return [ix.root] if ix.root is not None else None
 
 
-def overlay_root(capture: Capture, ix: TableIndex) -> list[int] | None:
+def overlay_root(capture: MountTable, ix: TableIndex) -> list[int] | None:
     root = ix.mount(ix.root)
     return [ix.root] if root is not None and root.fstype == "overlay" and ix.root is not None else None
 
 
-def host_leaked_dockerenv(capture: Capture, ix: TableIndex) -> list[int] | None:
+def host_leaked_dockerenv(capture: MountTable, ix: TableIndex) -> list[int] | None:
     """/.dockerenv exists but / is a block device: the file was left in the image."""
     signals = capture.signals
     if signals is None or not signals.markers.get("/.dockerenv"):
@@ -222,7 +221,7 @@ def host_leaked_dockerenv(capture: Capture, ix: TableIndex) -> list[int] | None:
     return block_device_root(capture, ix)
 
 
-def root_is_dev_root_with_virtio(capture: Capture, ix: TableIndex) -> list[int] | None:
+def root_is_dev_root_with_virtio(capture: MountTable, ix: TableIndex) -> list[int] | None:
     root = ix.mount(ix.root)
     if root is not None and root.source == "/dev/root" and (ix.by_kind.get("virtio")):
         return [ix.root] if ix.root is not None else None

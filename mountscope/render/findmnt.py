@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from mountscope.jsonio import dumps
-from mountscope.model import Capture, Mount
+from mountscope.model import Mount, MountTable
 from mountscope.text import _NOT_ONE_CELL, _UNSAFE, safe, width
 
 
@@ -51,7 +51,7 @@ DEFAULT_COLUMNS = ("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
 _NUMERIC = frozenset({"ID", "PARENT"})
 
 
-def choose_columns(spec: str | None, capture: Capture) -> list[Column]:
+def choose_columns(spec: str | None, capture: MountTable) -> list[Column]:
     """Columns from ``-o`` (``+LIST`` appends to the defaults), else the
     defaults the capture can fill (the article's tables hold only TARGET and SOURCE)."""
     defaults = [COLUMNS[n] for n in DEFAULT_COLUMNS if COLUMNS[n].needs in capture.fields]
@@ -76,7 +76,7 @@ ART = {
 }
 
 
-def walk_with_art(capture: Capture, ascii_only: bool = False) -> Iterator[tuple[int, str]]:
+def walk_with_art(capture: MountTable, ascii_only: bool = False) -> Iterator[tuple[int, str]]:
     """Every mount in tree order with its tree art, depth-first and iterative;
     each child's indent is its parent's plus one bar or blank."""
     bar, blank, branch, final = ART[ascii_only]
@@ -137,7 +137,7 @@ ART_KEPT = 1 << 22
 
 
 def table_lines(
-    capture: Capture,
+    capture: MountTable,
     columns: list[Column],
     *,
     as_list: bool = False,
@@ -235,7 +235,7 @@ def _json_value(column: Column, mount: Mount) -> str | int | None:
     return value
 
 
-def json_chunks(capture: Capture, columns: list[Column], *, as_list: bool = False) -> Iterator[bytes]:
+def json_chunks(capture: MountTable, columns: list[Column], *, as_list: bool = False) -> Iterator[bytes]:
     """findmnt -J's document, ``{"filesystems": [...]}``, one mount per line.
 
     Children nest under "children" in tree mode. Written with an explicit
@@ -278,7 +278,7 @@ def json_chunks(capture: Capture, columns: list[Column], *, as_list: bool = Fals
     yield b"\n]}\n"
 
 
-def capture_json(capture: Capture) -> dict[str, object]:
+def capture_json(capture: MountTable) -> dict[str, object]:
     """Everything mountscope knows about a capture, as data (extract, classify)."""
     return {
         "origin": capture.origin,

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from mountscope.classify import Evidence, Verdict
 from mountscope.diff import Comparison
-from mountscope.model import Capture, Mount
+from mountscope.model import Mount, MountTable
+from mountscope.system.watch import MountEvent
 from mountscope.text import safe
-from mountscope.watch import MountEvent
 
 
 def details_text(details: dict[str, object]) -> str:
@@ -53,7 +53,7 @@ def verdict_lines(verdict: Verdict) -> Iterator[str]:
             yield safe(f"  - {caveat}")
 
 
-def verdict_line(capture: Capture) -> str:
+def verdict_line(capture: MountTable) -> str:
     """The verdict as one header line above a tree."""
     from mountscope.classify import classify
 

@@ -1,4 +1,4 @@
-"""From what the user names (a file, FILE#N, "-", "live") to a Capture."""
+"""From what the user names (a file, FILE#N, "-", "live") to a MountTable."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 
 from mountscope.errors import MountscopeError, ParseError
-from mountscope.model import Capture
+from mountscope.model import MountTable
 
 # Inputs beyond these are refused rather than allowed to exhaust memory
 # (a Lambda has 128 MB); --max-input raises the byte limit.
@@ -80,7 +80,7 @@ def decode(data: bytes, origin: str, limits: Limits) -> str:
 
 
 def load_all(spec: str, format_name: str | None = None, limits: Limits | None = None,
-             timing: str | None = None) -> list[Capture]:
+             timing: str | None = None) -> list[MountTable]:
     """Every table in a file (or standard input); ``timing`` is a script timing file."""
     from mountscope.parsers import parse_text
 
@@ -92,7 +92,7 @@ def load_all(spec: str, format_name: str | None = None, limits: Limits | None = 
 
 
 def load(spec: str, format_name: str | None = None, limits: Limits | None = None,
-         notes: list[str] | None = None, timing: str | None = None) -> Capture:
+         notes: list[str] | None = None, timing: str | None = None) -> MountTable:
     """One capture: a file (the first table, or FILE#N), "-", or "live"."""
     if spec == "live":
         from mountscope.capture import capture_live

@@ -1,0 +1,44 @@
+"""The mount model: what a mount table says, independent of the format it came in.
+
+A ``Mount`` holds what /proc/PID/mountinfo holds (ids, device, fsroot,
+target, source, fstype, per-mount and super options, propagation) plus where
+it came from. A ``MountTable`` is one table with its origin, warnings and
+metadata; its ``tree`` is built on first use.
+"""
+
+from mountscope.model.kinds import (
+    NETWORK_FSTYPES,
+    OVERLAY_FSTYPES,
+    PSEUDO_FSTYPES,
+    SOURCE_KIND_BY_DEVICE,
+    SOURCE_KINDS,
+    TMPFS_FSTYPES,
+    source_kind,
+)
+from mountscope.model.mount import (
+    ALL_FIELDS,
+    Mount,
+    merge_options,
+    propagation_of,
+    split_display_source,
+    split_options,
+)
+from mountscope.model.table import MountTable, MountTree
+
+__all__ = [
+    "ALL_FIELDS",
+    "Mount",
+    "split_display_source",
+    "split_options",
+    "merge_options",
+    "propagation_of",
+    "SOURCE_KIND_BY_DEVICE",
+    "PSEUDO_FSTYPES",
+    "NETWORK_FSTYPES",
+    "TMPFS_FSTYPES",
+    "OVERLAY_FSTYPES",
+    "source_kind",
+    "SOURCE_KINDS",
+    "MountTable",
+    "MountTree",
+]

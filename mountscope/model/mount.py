@@ -1,0 +1,202 @@
+"""One mount as a mount table states it, and what findmnt derives from it
+(SOURCE[fsroot], the merged OPTIONS, PROPAGATION)."""
+
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from mountscope.model.kinds import source_kind
+
+# Model fields a format may or may not carry; MountTable.fields lists the ones it does.
+ALL_FIELDS = frozenset(
+    {
+        "target",
+        "source",
+        "fstype",
+        "options",
+        "vfs_options",
+        "fs_options",
+        "fsroot",
+        "mount_id",
+        "parent_id",
+        "devno",
+        "propagation",
+        "optional_fields",
+    }
+)
+
+
+@dataclass(slots=True)
+class Mount:
+    target: str
+    source: str = ""
+    fstype: str = ""
+    # findmnt's OPTIONS: per-mount and super options merged the way libmount does.
+    options: str = ""
+    vfs_options: str | None = None
+    fs_options: str | None = None
+    # Root of the mount inside its filesystem; "//deleted" kept as the kernel wrote it.
+    fsroot: str | None = None
+    mount_id: int | None = None
+    parent_id: int | None = None
+    devno: str | None = None
+    # mountinfo's optional fields as written ("shared:1 master:5"), when known.
+    optional_fields: str | None = None
+    # findmnt's PROPAGATION text, when that is all the input had.
+    propagation_text: str | None = None
+    line: int = 0
+    raw: str = ""
+    # Fields the input shows incompletely: cut by a terminal ("truncated"),
+    # or with characters replaced irreversibly ("lossy", e.g. mount(8)'s "?").
+    truncated: tuple[str, ...] = ()
+    lossy: tuple[str, ...] = ()
+    target_deleted: bool = False
+    # Columns the model has no field for (LABEL, UUID, SIZE...), kept as text.
+    extra: dict[str, str] | None = None
+
+    @property
+    def display_source(self) -> str:
+        """SOURCE as findmnt prints it: ``source[fsroot]`` when the root is not /."""
+        root = self.fsroot
+        return self.source if root is None or root == "/" else f"{self.source}[{root}]"
+
+    @property
+    def is_bind(self) -> bool:
+        """The mount shows a subdirectory of its filesystem (findmnt's bracket)."""
+        return self.fsroot is not None and self.fsroot != "/"
+
+    @property
+    def fsroot_deleted(self) -> bool:
+        return self.fsroot is not None and self.fsroot.endswith("//deleted")
+
+    @property
+    def propagation(self) -> str | None:
+        if self.propagation_text is not None:
+            return self.propagation_text
+        if self.optional_fields is None:
+            return None
+        return propagation_of(self.optional_fields)
+
+    @property
+    def kind(self) -> str:
+        return source_kind(self.source, self.fstype)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The mount as plain data, for JSON output and snapshots."""
+        return {
+            "line": self.line,
+            "id": self.mount_id,
+            "parent": self.parent_id,
+            "maj:min": self.devno,
+            "fsroot": self.fsroot,
+            "target": self.target,
+            "source": self.source,
+            "display_source": self.display_source,
+            "fstype": self.fstype,
+            "options": self.options,
+            "vfs_options": self.vfs_options,
+            "fs_options": self.fs_options,
+            "optional_fields": self.optional_fields,
+            "propagation": self.propagation,
+            "kind": self.kind,
+            "bind": self.is_bind,
+            "truncated": list(self.truncated),
+            "lossy": list(self.lossy),
+        }
+
+
+# The bracketed part is a root only when it looks like one: a path, or an
+# nsfs-style "net:[4026532178]". Sources such as "[fe80::1]:/export" exist.
+_ROOT_LIKE = re.compile(r"/|\w+:\[\d+\]$")
+
+
+def split_display_source(text: str) -> tuple[str, str | None]:
+    """Split findmnt's ``SOURCE[fsroot]`` back into source and fsroot.
+
+    Returns fsroot None when there is no bracket, which in findmnt output
+    means the root is / (or the format does not say).
+    """
+    if not text.endswith("]"):
+        return text, None
+    start = text.find("[")
+    while start != -1:
+        root = text[start + 1 : -1]
+        if _ROOT_LIKE.match(root):
+            return text[:start], root
+        start = text.find("[", start + 1)
+    return text, None
+
+
+# --- options ---------------------------------------------------------------
+
+
+def split_options(options: str) -> list[str]:
+    """Split an option string on commas, except inside double quotes (libmount's rule)."""
+    if '"' not in options:
+        return [item for item in options.split(",") if item]
+    items: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for char in options:
+        if char == '"':
+            quoted = not quoted
+        if char == "," and not quoted:
+            if current:
+                items.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    if current:
+        items.append("".join(current))
+    return items
+
+
+def _remove_first(items: list[str], name: str) -> bool:
+    """Remove the first option called ``name`` (libmount's mnt_optstr_remove_option)."""
+    prefix = name + "="
+    for i, item in enumerate(items):
+        if item == name or item.startswith(prefix):
+            del items[i]
+            return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def merge_options(vfs: str | None, fs: str | None) -> str:
+    """findmnt's OPTIONS column: libmount's merge_optstr() of the two strings.
+
+    Identical strings are kept as they are. Otherwise both are joined, up to two
+    "rw" are removed (and "ro" when not both sides were rw), and a single
+    "rw" or "ro" is put in front.
+    """
+    if vfs is None or fs is None:
+        return fs if fs is not None else (vfs or "")
+    if vfs == fs:
+        return vfs
+    items = split_options(f"{vfs},{fs}")
+    rw = _remove_first(items, "rw") + _remove_first(items, "rw")
+    ro = 0
+    if rw != 2:
+        ro = int(_remove_first(items, "ro"))
+        if ro + rw < 2:
+            ro += _remove_first(items, "ro")
+    head = "ro" if ro else "rw"
+    return ",".join([head, *items])
+
+
+def propagation_of(optional_fields: str) -> str:
+    """findmnt's PROPAGATION column from mountinfo's optional fields."""
+    tags = optional_fields.split()
+    names = {tag.split(":", 1)[0] for tag in tags}
+    words = ["shared" if "shared" in names else "private"]
+    if "master" in names:
+        words.append("slave")
+    if "unbindable" in names:
+        words.append("unbindable")
+    return ",".join(words)
+
+

@@ -1,0 +1,202 @@
+"""A mount table with its origin, and the tree of its mounts."""
+
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from mountscope.errors import InputWarning
+from mountscope.model.mount import Mount
+
+# --- captures and trees ------------------------------------------------------
+
+
+@dataclass
+class MountTable:
+    """One mount table and where it came from."""
+
+    mounts: list[Mount]
+    format: str
+    origin: str
+    fields: frozenset[str]
+    title: str | None = None
+    warnings: list[InputWarning] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    # Parent row of each mount when the input drew the tree (findmnt tree
+    # output, findmnt -J): the drawn structure, used when there are no ids.
+    layout_parents: list[int] | None = None
+    # The live signals of the classifier, when the capture carries them.
+    signals: Any = None
+    first_line: int = 1
+    last_line: int = 0
+    # The input text the mounts were read from, when it is kept (snapshots).
+    raw_text: str | None = None
+    # findmnt output filtered by type or options: drawn parents are the
+    # nearest shown ancestors, not the real parents.
+    filtered: bool = False
+
+    @cached_property
+    def tree(self) -> MountTree:
+        return MountTree.build(self)
+
+    @property
+    def label(self) -> str:
+        return f"{self.origin} ({self.title})" if self.title else self.origin
+
+
+@dataclass
+class MountTree:
+    """Parent and child links between the mounts of a capture, by index.
+
+    Built in one pass over dictionaries: O(n), plus sorting siblings by id as
+    findmnt does. Nothing is dropped: a mount whose parent is absent becomes a
+    root marked orphan, a cycle is broken and reported.
+    """
+
+    parent: list[int]
+    children: list[list[int]]
+    roots: list[int]
+    orphan: list[bool]
+    # A mount on the same target as its parent: it hides (shadows) the parent.
+    stacked: list[bool]
+    shadowed: list[bool]
+    built_from: str
+    problems: list[tuple[int, str]]
+
+    @classmethod
+    def build(cls, capture: MountTable) -> MountTree:
+        mounts = capture.mounts
+        if mounts and all(m.mount_id is not None for m in mounts) and "parent_id" in capture.fields:
+            return cls._by_ids(mounts)
+        if capture.layout_parents is not None and len(capture.layout_parents) == len(mounts):
+            return cls._finish(mounts, list(capture.layout_parents), "layout", [], sort=False)
+        return cls._by_prefix(mounts)
+
+    @classmethod
+    def _by_ids(cls, mounts: list[Mount]) -> MountTree:
+        problems: list[tuple[int, str]] = []
+        index_of: dict[int, int] = {}
+        for i, m in enumerate(mounts):
+            assert m.mount_id is not None
+            if m.mount_id in index_of:
+                problems.append((i, f"duplicate mount id {m.mount_id}; children attach to the first"))
+            else:
+                index_of[m.mount_id] = i
+        parent = [-1] * len(mounts)
+        for i, m in enumerate(mounts):
+            p = index_of.get(m.parent_id) if m.parent_id is not None else None
+            if p is not None and p != i:
+                parent[i] = p
+        _break_cycles(parent, problems)
+        return cls._finish(mounts, parent, "ids", problems, sort=True)
+
+    @classmethod
+    def _by_prefix(cls, mounts: list[Mount]) -> MountTree:
+        """Nest each target under the longest mounted prefix seen before it."""
+        latest: dict[str, int] = {}
+        parent = [-1] * len(mounts)
+        for i, m in enumerate(mounts):
+            target = m.target
+            if target in latest:
+                parent[i] = latest[target]
+            elif target.startswith("/") and target != "/":
+                path = target.rstrip("/")
+                while path:
+                    path = path[: path.rfind("/")]
+                    p = latest.get(path or "/")
+                    if p is not None:
+                        parent[i] = p
+                        break
+            latest[target] = i
+        return cls._finish(mounts, parent, "paths", [], sort=False)
+
+    @classmethod
+    def _finish(
+        cls,
+        mounts: list[Mount],
+        parent: list[int],
+        built_from: str,
+        problems: list[tuple[int, str]],
+        sort: bool,
+    ) -> MountTree:
+        n = len(mounts)
+        children: list[list[int]] = [[] for _ in range(n)]
+        for i, p in enumerate(parent):
+            if p >= 0:
+                children[p].append(i)
+        if sort:
+            # findmnt lists siblings by mount id, not in file order (a stable
+            # sort keeps duplicate ids in file order).
+            ids = [m.mount_id or 0 for m in mounts]
+            for kids in children:
+                if len(kids) > 1:
+                    kids.sort(key=ids.__getitem__)
+        roots = [i for i in range(n) if parent[i] < 0]
+        if built_from == "ids" and roots:
+            # findmnt's root: the entry with the smallest parent id, walked up.
+            primary = min(roots, key=lambda r: (mounts[r].parent_id is None, mounts[r].parent_id or 0, r))
+            roots.remove(primary)
+            roots.insert(0, primary)
+        orphan = [False] * n
+        for r in roots[1:] if built_from == "ids" else ():
+            orphan[r] = True
+        stacked = [False] * n
+        shadowed = [False] * n
+        for i, p in enumerate(parent):
+            if p >= 0 and mounts[p].target == mounts[i].target:
+                stacked[i] = True
+                shadowed[p] = True
+        return cls(parent, children, roots, orphan, stacked, shadowed, built_from, problems)
+
+    def walk(self) -> Iterator[tuple[int, int]]:
+        """Depth-first in findmnt's order, iteratively: (index, depth) for every
+        mount. (Tree art is drawn by output.walk_with_art.)"""
+        stack = [(r, 0) for r in reversed(self.roots)]
+        children = self.children
+        while stack:
+            node, depth = stack.pop()
+            yield node, depth
+            for kid in reversed(children[node]):
+                stack.append((kid, depth + 1))
+
+    def depths(self) -> list[int]:
+        depth = [0] * len(self.parent)
+        for node, d in self.walk():
+            depth[node] = d
+        return depth
+
+    def path_to(self, index: int) -> list[int]:
+        """Ancestors of a mount from its root down to the mount itself."""
+        path = [index]
+        while self.parent[path[-1]] >= 0:
+            path.append(self.parent[path[-1]])
+        path.reverse()
+        return path
+
+
+def _break_cycles(parent: list[int], problems: list[tuple[int, str]]) -> None:
+    """Cut every cycle of parent links (a mount that is its own ancestor).
+
+    A 2-cycle makes findmnt 2.38.1 loop forever; here the first mount of the
+    cycle in input order becomes a root and the cycle is reported.
+    """
+    state = [0] * len(parent)  # 0 unseen, 1 on the current path, 2 done
+    for start in range(len(parent)):
+        if state[start]:
+            continue
+        path = []
+        node = start
+        while node >= 0 and state[node] == 0:
+            state[node] = 1
+            path.append(node)
+            node = parent[node]
+        if node >= 0 and state[node] == 1:
+            cycle = path[path.index(node) :]
+            first = min(cycle)
+            parent[first] = -1
+            problems.append((first, f"parent ids form a cycle of {len(cycle)} mounts; shown as a root"))
+        for visited in path:
+            state[visited] = 2
