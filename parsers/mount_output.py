@@ -50,6 +50,15 @@ def looks_like(line: str) -> bool:
     return " on " in line and _split_tail(line) is not None
 
 
+# The start of a line cut short: "SOURCE o", or anything up to " on /TARGET ...".
+_FRAGMENT = re.compile(r"\S+(?: (?:on? ?)?)?|(?:.* )?on /.*")
+
+
+def fragment(line: str) -> bool:
+    """Whether a line that is not one may be a damaged mount(8) line."""
+    return _FRAGMENT.fullmatch(line) is not None
+
+
 def parse_line(line: str, lineno: int) -> tuple[Mount, str | None] | str:
     """A Mount and a warning (or None), or the reason the line is not mount output."""
     tail = _split_tail(line)
