@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -65,6 +66,11 @@ class _JsonScan:
     def _line_at(self, pos: int) -> int:
         return bisect.bisect_right(self.offsets, pos) - 1
 
+    def _line_end(self, pos: int) -> int:
+        """The end of the line holding ``pos`` (or the end of the text)."""
+        at = self.text.find("\n", pos)
+        return len(self.text) if at < 0 else at
+
     def __call__(self, start: int) -> int:
         line = self.lines[start]
         indent = len(line) - len(line.lstrip())
@@ -73,14 +79,34 @@ class _JsonScan:
         if not self.offsets:
             self.text = "\n".join(self.lines)
             self.offsets = list(itertools.accumulate((len(x) + 1 for x in self.lines[:-1]), initial=0))
-        try:
-            document, end = _DECODER.raw_decode(self.text, self.offsets[start] + indent)
-        except json.JSONDecodeError as error:
-            # Nothing before the error can start a document of its own.
-            self.next_start = max(start + 1, self._line_at(error.pos))
-            return 0
-        except (ValueError, RecursionError):
-            return 0
+        begin = self.offsets[start] + indent
+        size = _WINDOW
+        while True:
+            # The document is read from a window of whole lines that doubles
+            # while the decoder runs out of it: a decoding error costs as
+            # much as the text read (the error counts the lines before it),
+            # never the rest of the file. Strings cannot hold a raw newline,
+            # so a window cut at a line end only ever runs out at its end.
+            stop = self._line_end(begin + size)
+            window = self.text[begin:stop]
+            try:
+                document, end = _DECODER.raw_decode(window)
+                end += begin
+                break
+            except json.JSONDecodeError as error:
+                if stop < len(self.text) and error.pos >= len(window.rstrip()):
+                    size *= 2
+                    continue
+                # Nothing before the error can start a document of its own.
+                self.next_start = max(start + 1, self._line_at(begin + error.pos))
+                return 0
+            except RecursionError:
+                # Nested past what the decoder can follow: nothing up to the
+                # deepest point can start a document of its own either.
+                self.next_start = max(start + 1, self._line_at(_deepest(self.text, begin, stop)))
+                return 0
+            except ValueError:
+                return 0
         last = self._line_at(end - 1)
         if not (findmnt_json.is_findmnt(document) or snapshot.is_snapshot(document)):
             self.next_start = last + 1  # lines inside other JSON are not tables
@@ -89,6 +115,24 @@ class _JsonScan:
 
 
 _DECODER = json.JSONDecoder()
+_WINDOW = 4096
+# Brackets outside strings (a JSON string never holds a raw newline).
+_BRACKET = re.compile(r'"(?:[^"\\\n]|\\.)*"?|[\[\]{}]')
+
+
+def _deepest(text: str, begin: int, stop: int) -> int:
+    """Where JSON nesting is deepest in ``text[begin:stop]``."""
+    depth = deepest = 0
+    at = begin
+    for match in _BRACKET.finditer(text, begin, stop):
+        char = match.group()[0]
+        if char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, match.start()
+        elif char in "]}":
+            depth -= 1
+    return at
 
 
 def _scan_json(lines: list[str], start: int) -> int:
