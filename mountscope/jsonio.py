@@ -8,6 +8,7 @@ as the original raw bytes, exactly as findmnt -J does, and reads them again.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orjson
@@ -25,6 +26,11 @@ def dumps(value: Any, *, indent: bool = False) -> bytes:
         return to_bytes(text)
 
 
+# A byte that was not UTF-8, as surrogateescape keeps it (searched in C, not
+# character by character in Python).
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def loads(text: str | bytes) -> Any:
     """Parse JSON; raises ValueError (orjson.JSONDecodeError is one) on bad input."""
     try:
@@ -32,6 +38,6 @@ def loads(text: str | bytes) -> Any:
     except orjson.JSONDecodeError:
         if isinstance(text, bytes):
             text = text.decode("utf-8", "surrogateescape")
-        if not any("\udc80" <= c <= "\udcff" for c in text):
+        if _SURROGATE.search(text) is None:
             raise
         return json.loads(text)
