@@ -33,6 +33,8 @@ def dumps(value: Any, *, indent: bool = False) -> bytes:
         return to_bytes(text)
 
 
+# A byte that was not UTF-8, as surrogateescape keeps it (searched in C, not
+# character by character in Python).
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
