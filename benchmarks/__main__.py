@@ -201,7 +201,10 @@ def main() -> int:
                     results[(size, f"{label}: {name}")] = measured
                     rows.append((f"{size:,}", f"{label}: {name}", fmt_time(measured), fmt_mem(measured),
                                  "", "", ""))
-    capture = measure([PY, "-m", "mountscope", "capture", "-o", os.devnull, "--force"], runs, 60)
+    # Each run replaces the snapshot the run before it saved: a regular file in
+    # our own folder (never a device: --force replaces only regular files).
+    capture = measure([PY, "-m", "mountscope", "capture", "-o", str(work / "snapshot.json"), "--force"],
+                      runs, 60)
     rows.append(("live", "mountscope capture", fmt_time(capture), fmt_mem(capture), "", "", ""))
     results[(0, "capture")] = capture
 

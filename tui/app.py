@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from mountscope.classify import Verdict, classify
 from mountscope.diff import Comparison, compare
-from mountscope.errors import MountscopeError
+from mountscope.errors import MountscopeError, SnapshotExists
 from mountscope.model import Capture, Mount
 from mountscope.text import safe
 from mountscope.tui.panes import (
@@ -284,14 +284,14 @@ class MainScreen(Screen[None]):
             return
         try:
             write_atomic(path, snapshot_bytes(self.capture), force=force)
-        except MountscopeError as error:
-            if "exists" in error.message and not force:
-                def answer(yes: bool | None) -> None:
-                    if yes:
-                        self._save_to(path, force=True)
+        except SnapshotExists:
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._save_to(path, force=True)
 
-                self.app.push_screen(ConfirmScreen(f"{safe(path)} exists. Replace it?"), answer)
-                return
+            self.app.push_screen(ConfirmScreen(f"{safe(path)} exists. Replace it?"), answer)
+            return
+        except MountscopeError as error:
             self.notify(str(error), severity="error", markup=False, timeout=10)
             return
         self.notify(f"saved {safe(path)}", markup=False)
