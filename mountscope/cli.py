@@ -548,9 +548,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         missing = (error.name or "").split(".")[0]
         if missing not in ("textual", "rich", "pyte") and not (error.name or "").startswith("mountscope.tui"):
             raise
-        needs = "terminal recordings need pyte" if missing == "pyte" else "the app needs Textual"
-        print(f"{PROG}: error: {needs}, which this installation leaves out "
-              "(a Lambda package has only the plain commands; try --no-tui)", file=sys.stderr)
+        needs = ("terminal recordings need pyte, which this installation leaves out (it reads the "
+                 "other formats)") if missing == "pyte" else ("the app needs Textual, which this "
+                 "installation leaves out (a Lambda package has the plain commands: try --no-tui)")
+        print(f"{PROG}: error: {needs}", file=sys.stderr)
         return int(ExitCode.TROUBLE)
     except KeyboardInterrupt:
         return int(ExitCode.INTERRUPTED)

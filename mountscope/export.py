@@ -1,9 +1,9 @@
 """Export captures as JSON Lines, for a query engine (docs/fleet.md).
 
-One row per capture (``"kind": "capture"``: its id, time, format, verdict,
-shape group and signals), then one row per mount of it (``"kind": "mount"``:
+One row per capture (``"record": "capture"``: its id, time, format, verdict,
+shape group and signals), then one row per mount of it (``"record": "mount"``:
 the capture's id, time, verdict and shape group, and the mount's fields), and
-one row per file that could not be read (``"kind": "unreadable"``). The shape
+one row per file that could not be read (``"record": "unreadable"``). The shape
 group is the one ``survey`` uses, so counting capture rows per group
 reproduces survey's groups.
 
@@ -33,7 +33,7 @@ def capture_rows(entry: Entry, transform: Callable[[Any], Any] | None = None) ->
     when = capture_time(capture)
     group = shape_key(capture)
     head: dict[str, Any] = {
-        "kind": "capture",
+        "record": "capture",
         "capture_id": entry.name,
         "capture_time": when,
         "title": capture.title,
@@ -48,7 +48,7 @@ def capture_rows(entry: Entry, transform: Callable[[Any], Any] | None = None) ->
     }
     yield transform(head) if transform else head
     for mount in capture.mounts:
-        row = {"kind": "mount", "capture_id": entry.name, "capture_time": when,
+        row = {"record": "mount", "capture_id": entry.name, "capture_time": when,
                "environment": verdict.environment, "shape_group": group, **mount.to_dict()}
         yield transform(row) if transform else row
 
@@ -61,7 +61,7 @@ def rows(items: Iterable[Entry | tuple[str, str]], transform: Callable[[Any], An
                 observe(item.capture)
             yield from capture_rows(item, transform)
         else:
-            row = {"kind": "unreadable", "file": item[0], "error": item[1]}
+            row = {"record": "unreadable", "file": item[0], "error": item[1]}
             yield transform(row) if transform else row
 
 
@@ -72,7 +72,7 @@ def write_rows(out: IO[bytes], rows_: Iterable[dict[str, Any]]) -> dict[str, int
     counts: dict[str, int] = {"capture": 0, "mount": 0, "unreadable": 0}
     batch: list[bytes] = []
     for row in rows_:
-        counts[row["kind"]] += 1
+        counts[row["record"]] += 1
         batch.append(dumps(row) + b"\n")
         if len(batch) >= 1024:
             out.write(b"".join(batch))
