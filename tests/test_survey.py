@@ -372,3 +372,40 @@ def test_namespaces_are_found_grouped_and_classified(tmp_path):
     odd = result["groups"][c - 1]
     if c != 1:
         assert any(d["target"] == str(tmp_path) for d in odd["differs_from_largest"])
+
+
+# --- the survey view -------------------------------------------------------------------------
+
+
+async def test_the_survey_view_opens_a_representative_and_compares_with_the_largest(fleet):
+    from mountscope.survey import read_entries, survey
+    from mountscope.tui.app import MainScreen
+    from mountscope.tui.survey import SurveyApp, SurveyScreen
+
+    folder = fleet[0]
+    result = survey(read_entries([str(folder / "pattern1"), str(folder / "pattern2"),
+                                  str(folder / "containers")]))
+    app = SurveyApp(result)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SurveyScreen)
+        details = str(app.screen.query_one("#group-details").render())
+        assert f"group 1: {PATTERN1} captures" in details
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.screen.comparison is None
+        assert app.screen.capture.label.startswith(str(folder / "pattern1"))
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert isinstance(app.screen, SurveyScreen)
+        await pilot.press("down")
+        await pilot.pause()
+        assert "/var/task source: /dev/loop1 -> /dev/vdb" in str(app.screen.query_one("#group-details").render())
+        await pilot.press("d")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and screen.comparison is not None
+        assert screen.capture.origin.startswith(str(folder / "pattern1"))
+        assert screen.other is not None and screen.other.origin.startswith(str(folder / "pattern2"))
+        changed = [p.target for p in screen.comparison.pairs if p.kind == "changed"]
+        assert changed == ["/var/task"]
