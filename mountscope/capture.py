@@ -133,10 +133,21 @@ def _clean_data(value: Any) -> Any:
     return value
 
 
+def is_live(capture: Capture) -> bool:
+    """Read from /proc just now (capture_live), not loaded from a file."""
+    return capture.metadata.get("source") == capture.origin and capture.origin.startswith("/proc/")
+
+
 def snapshot_document(capture: Capture) -> dict[str, Any]:
     """The snapshot of a capture, as plain data; valid UTF-8 throughout (the
     table's own bytes are kept exactly, in base64 when they are not UTF-8)."""
     metadata = {k: v for k, v in capture.metadata.items() if k not in ("settled", "reads", "table_format")}
+    if not is_live(capture):
+        # Saved from a file: say which, and in what format, not only the
+        # machine the table first came from.
+        metadata["saved_from"] = {"file": capture.origin, "format": capture.format,
+                                  "table_format": capture.metadata.get("table_format", capture.format),
+                                  "first_line": capture.first_line, "title": capture.title}
     return {
         "format": FORMAT_ID,
         "version": VERSION,
@@ -406,15 +417,27 @@ def _link_unnamed(fd: int, folder: str, path: str, before: os.stat_result | None
         os.close(proc_fds)
 
 
-def default_snapshot_path() -> str:
-    """Where a snapshot goes when asked on a terminal without -o: here, or /tmp."""
-    host = (socket.gethostname() or "host").replace("/", "_")
-    name = f"mountscope-{host}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
+def default_snapshot_path(capture: Capture | None = None) -> str:
+    """Where a snapshot goes when asked on a terminal without -o: here, or /tmp.
+    Named after the file the capture was read from, or else this machine."""
+    if capture is not None and not is_live(capture):
+        origin = "stdin" if capture.origin == "-" else os.path.basename(capture.origin.rstrip("/"))
+        stem, dot, _ = origin.rpartition(".")
+        about = (stem if dot and stem else origin) or "capture"
+        if capture.first_line > 1:  # one of several tables in the file
+            about += f"-line{capture.first_line}"
+    else:
+        about = socket.gethostname() or "host"
+    about = "".join(c if c.isalnum() or c in "-_." else "_" for c in about).lstrip(".") or "capture"
+    name = f"mountscope-{about}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
     here = os.getcwd()
     return os.path.join(here if os.access(here, os.W_OK) else tempfile.gettempdir(), name)
 
 
 # --- AWS Lambda ------------------------------------------------------------------------------
+
+
+_invocations = 0
 
 
 def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
@@ -423,14 +446,24 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     Deploy mountscope (with orjson built for the function's architecture) and
     set the handler to ``mountscope.capture.lambda_handler``; every invocation
     returns a snapshot, to be saved as a file and opened later. An event of
-    ``{"title": "..."}`` names the snapshot.
+    ``{"title": "..."}`` names the snapshot; ``{"redact": true}`` replaces the
+    account id, ARN, function name, request id, hostname and addresses with
+    placeholders (mountscope.redact).
     """
+    global _invocations
+    _invocations += 1
     capture = capture_live()
     if isinstance(event, dict) and isinstance(event.get("title"), str):
         capture.title = event["title"]
+    # 1 on a cold start: the first invocation this execution environment serves.
+    capture.metadata["lambda_invocation"] = _invocations
     for name in ("aws_request_id", "function_name", "function_version", "memory_limit_in_mb",
                  "invoked_function_arn", "log_stream_name"):
         value = getattr(context, name, None)
         if value is not None:
             capture.metadata[f"lambda_{name}"] = value
+    if isinstance(event, dict) and event.get("redact") is True:
+        from mountscope.redact import Redactor
+
+        capture = Redactor().capture(capture)
     return snapshot_document(capture)

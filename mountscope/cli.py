@@ -15,7 +15,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -25,6 +25,9 @@ from mountscope.errors import ExitCode, MountscopeError
 from mountscope.loader import DEFAULT_MAX_BYTES, MAX_LINES, Limits, human_size, load, load_all
 from mountscope.model import Capture
 from mountscope.text import safe
+
+if TYPE_CHECKING:
+    from mountscope.redact import Redactor
 
 PROG = "mountscope"
 
@@ -224,7 +227,9 @@ def load_one(spec: str | None, args: argparse.Namespace, notes: list[str] | None
 def cmd_tree(args: argparse.Namespace) -> int:
     from mountscope import output
 
-    capture = load_one(args.file, args, [])
+    raw = load_one(args.file, args, [])
+    redactor = redactor_for(args, raw)
+    capture = redactor.capture(raw) if redactor else raw
     report_warnings(capture, args.strict)
     columns = output.choose_columns(args.output, capture)
     if args.json:
@@ -237,7 +242,7 @@ def cmd_tree(args: argparse.Namespace) -> int:
     if args.verdict if args.verdict is not None else (is_terminal(1) and not args.noheadings):
         from mountscope.report import verdict_line
 
-        lines = chain([verdict_line(capture)], lines)
+        lines = chain([redactor.text(verdict_line(raw)) if redactor else verdict_line(raw)], lines)
     write_lines(lines)
     return ExitCode.OK
 
@@ -275,7 +280,8 @@ def cmd_capture(args: argparse.Namespace) -> int:
     capture.title = args.title
     for warning in capture.warnings:
         warn(str(warning))
-    data = snapshot_bytes(capture)
+    redactor = redactor_for(args, capture)
+    data = snapshot_bytes(redactor.capture(capture) if redactor else capture)
     target = args.output
     if target is None and not is_terminal(1):
         target = "-"
@@ -331,13 +337,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
         raise MountscopeError("standard input can be only one of the two captures")
     a = load_one(args.a, args, [])
     b = load_one(args.b, args, [])
+    hide = redactor_for(args, a, b)
     for capture in (a, b):
-        report_warnings(capture, args.strict)
+        report_warnings(hide.capture(capture) if hide else capture, args.strict)
     comparison = compare(a, b, exact=args.exact)
+    redactor = redactor_for(args, a, b)
     if args.json:
-        write_bytes([dumps(comparison.to_dict(), indent=True), b"\n"])
+        data = comparison.to_dict()
+        write_bytes([dumps(redactor.data(data) if redactor else data, indent=True), b"\n"])
     else:
-        write_lines(diff_lines(comparison, color=use_color(args.color)))
+        lines = diff_lines(comparison, color=use_color(args.color))
+        write_lines(map(redactor.text, lines) if redactor else lines)
     return ExitCode.DIFFERENT if comparison.different else ExitCode.OK
 
 
@@ -367,6 +377,58 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.strict:
         for capture in captures:
             report_warnings(capture, strict=True)
+    return ExitCode.OK
+
+
+def redactor_for(args: argparse.Namespace, *captures: Capture) -> Redactor | None:
+    """With --redact: placeholders for what identifies an account or a machine,
+    knowing the names these captures carry; else None."""
+    if not getattr(args, "redact", False):
+        return None
+    from mountscope.redact import Redactor
+
+    redactor = Redactor()
+    for capture in captures:
+        redactor.learn(capture)
+    return redactor
+
+
+def survey_items(args: argparse.Namespace) -> Iterable[Any]:
+    from mountscope.survey import namespace_entries, read_entries
+
+    if not args.paths and not args.namespaces:
+        raise MountscopeError("name the captures to survey (files, folders, globs) or give --namespaces")
+    files = read_entries(args.paths, args.format, limits_of(args))
+    return chain(files, namespace_entries()) if args.namespaces else files
+
+
+def cmd_survey(args: argparse.Namespace) -> int:
+    from mountscope.jsonio import dumps
+    from mountscope.survey import report_lines, survey
+    from mountscope.text import safe
+
+    redactor = redactor_for(args)
+    result = survey(survey_items(args), args.format, limits_of(args), redactor.learn if redactor else None)
+    if args.json:
+        data = result.to_dict()
+        write_bytes([dumps(redactor.data(data) if redactor else data, indent=True), b"\n"])
+    elif wants_tui(args):
+        from mountscope.tui import run_survey
+
+        return run_survey(result, redactor, ascii_only=args.ascii or not _utf8_locale())
+    else:
+        write_lines(safe(redactor.text(line) if redactor else line) for line in report_lines(result))
+    return ExitCode.OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from mountscope.export import export_to, rows, write_rows
+
+    redactor = redactor_for(args)
+    made = rows(survey_items(args), redactor.data if redactor else None, redactor.learn if redactor else None)
+    counts = write_rows(sys.stdout.buffer, made) if args.to == "-" else export_to(args.to, made, args.force)
+    note(f"exported {counts['capture']} captures, {counts['mount']} mounts"
+         + (f" and {counts['unreadable']} unreadable files" if counts["unreadable"] else ""))
     return ExitCode.OK
 
 
@@ -419,6 +481,7 @@ def _tree_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--verdict", action=argparse.BooleanOptionalAction, default=None,
                    help="print the host verdict above the tree (default: on a terminal)")
     p.add_argument("--pid", type=process_id, help="the live table of this process (its mount namespace)")
+    _redact_arg(p)
     _common(p)
 
 
@@ -440,6 +503,7 @@ def _diff_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="summary, pairs and verdicts as JSON")
     p.add_argument("--exact", action="store_true",
                    help="count differences in random ids (UUIDs, hashes...) as changes")
+    _redact_arg(p)
     _common(p)
 
 
@@ -455,6 +519,7 @@ def _capture_args(p: argparse.ArgumentParser) -> None:
                    "links to anything else are never replaced")
     p.add_argument("--title", help="a name for the snapshot")
     p.add_argument("--no-signals", action="store_true", help="do not read the machine's live signals")
+    _redact_arg(p)
     _common(p, formats=False)
 
 
@@ -488,6 +553,38 @@ class Parser(argparse.ArgumentParser):
             _message(message.rstrip("\n"))
 
 
+def _redact_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--redact", action="store_true",
+                   help="replace account ids, ARNs, function names, request ids, UUIDs, hostnames and "
+                   "IP addresses with placeholders (the same value, the same placeholder)")
+
+
+def _survey_sources(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="captures: files, folders (read recursively) and globs, in any format")
+    p.add_argument("--namespaces", action="store_true",
+                   help="also every mount namespace on this machine (one process of each)")
+    _redact_arg(p)
+    _common(p)
+
+
+@command("survey", "group many captures by their table's shape, with the signals that go with each group")
+def _survey_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="groups, signals and unreadable files as JSON")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--tui", action="store_true", help="open the survey view even without a terminal check")
+    mode.add_argument("--no-tui", action="store_true", help="print the report instead of the survey view")
+    p.add_argument("-a", "--ascii", action="store_true", help="draw trees with ASCII characters")
+    _survey_sources(p)
+
+
+@command("export", "write captures as JSON Lines (a row per capture and per mount) for a query engine")
+def _export_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--to", required=True, metavar="FILE", help="the JSON Lines file (- for stdout)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    _survey_sources(p)
+
+
 def build_parser(name: str) -> argparse.ArgumentParser:
     help_text, configure, handler = COMMANDS[name]
     parser = Parser(prog=f"{PROG} {name}", description=help_text)
@@ -513,6 +610,9 @@ def main_parser() -> argparse.ArgumentParser:
     mode.add_argument("--no-tui", action="store_true", help="print the plain report instead of the app")
     parser.add_argument("-a", "--ascii", action="store_true", help="draw trees with ASCII characters")
     parser.add_argument("--pid", type=process_id, help="live: the mount namespace of this process")
+    parser.add_argument("--redact", action="store_true",
+                        help="the app saves snapshots with placeholders for account ids, ARNs, names, "
+                        "UUIDs, hostnames and IP addresses (the plain report shows them so too)")
     _common(parser)
     return parser
 
@@ -541,22 +641,24 @@ def cmd_open(args: argparse.Namespace) -> int:
 
         live = (args.pid or "self") if not args.files else None
         return run_app(captures[0], captures[1] if len(captures) > 1 else None, live_pid=live,
-                       ascii_only=args.ascii or not _utf8_locale())
+                       ascii_only=args.ascii or not _utf8_locale(), redact=args.redact)
     from mountscope import output
     from mountscope.report import diff_lines, verdict_lines
 
+    redactor = redactor_for(args, *captures)
+    hide: Callable[[str], str] = redactor.text if redactor else str
     if len(captures) == 2:
         from mountscope.diff import compare
 
         comparison = compare(captures[0], captures[1])
-        write_lines(diff_lines(comparison, color=use_color(args.color)))
+        write_lines(map(hide, diff_lines(comparison, color=use_color(args.color))))
         return ExitCode.DIFFERENT if comparison.different else ExitCode.OK
     from mountscope.classify import classify
 
-    capture = captures[0]
+    capture = redactor.capture(captures[0]) if redactor else captures[0]
     lines = output.table_lines(capture, output.choose_columns(None, capture),
                                ascii_only=args.ascii or not _utf8_locale(), color=use_color(args.color))
-    write_lines(chain(verdict_lines(classify(capture)), [""], lines))
+    write_lines(chain(map(hide, verdict_lines(classify(captures[0]))), [""], lines))
     return ExitCode.OK
 
 
@@ -614,6 +716,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 141
         except MemoryError:
             _message(f"{PROG}: error: not enough memory for this input; refused")
+            return int(ExitCode.TROUBLE)
+        except ModuleNotFoundError as error:
+            # A Lambda zip or layer leaves out the app (Textual) and pyte.
+            missing = (error.name or "").split(".")[0]
+            if missing not in ("textual", "rich", "pyte") and not (error.name or "").startswith("mountscope.tui"):
+                raise
+            needs = ("terminal recordings need pyte, which this installation leaves out (it reads the "
+                     "other formats)") if missing == "pyte" else ("the app needs Textual, which this "
+                     "installation leaves out (a Lambda package has the plain commands: try --no-tui)")
+            _message(f"{PROG}: error: {needs}")
             return int(ExitCode.TROUBLE)
     except KeyboardInterrupt:
         return int(ExitCode.INTERRUPTED)
