@@ -201,7 +201,10 @@ def main() -> int:
                     results[(size, f"{label}: {name}")] = measured
                     rows.append((f"{size:,}", f"{label}: {name}", fmt_time(measured), fmt_mem(measured),
                                  "", "", ""))
-    capture = measure([PY, "-m", "mountscope", "capture", "-o", os.devnull, "--force"], runs, 60)
+    # Each run replaces the snapshot the run before it saved: a regular file in
+    # our own folder (never a device: --force replaces only regular files).
+    capture = measure([PY, "-m", "mountscope", "capture", "-o", str(work / "snapshot.json"), "--force"],
+                      runs, 60)
     rows.append(("live", "mountscope capture", fmt_time(capture), fmt_mem(capture), "", "", ""))
     results[(0, "capture")] = capture
 
@@ -284,5 +287,69 @@ def print_goals(results: dict[tuple[int, str], Measure], sizes: list[int], markd
     print_table(("goal", "measured", "result"), rows, markdown)
 
 
+
+# --- survey of many snapshots: python -m benchmarks --survey [--survey-large] ---------------
+
+# Reads each file and parses it with orjson, nothing else: what a survey cannot beat.
+READ_ONLY = """
+import os, sys, orjson
+for folder, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        with open(os.path.join(folder, name), "rb") as handle:
+            orjson.loads(handle.read())
+"""
+
+
+def _big_snapshots(folder: Path, count: int, mounts: int) -> None:
+    """``count`` snapshots of a ``mounts``-mount table (two shapes, random ids)."""
+    import json
+
+    for number in range(count):
+        text = generate(mounts, seed=number % 2 + 1)
+        document = {"format": "mountscope.snapshot", "version": 1, "title": None,
+                    "created": "2026-11-27T00:00:00Z", "tool": {"name": "mountscope", "version": "0"},
+                    "metadata": {"time": f"2026-11-27T{number % 24:02d}:00:00Z"},
+                    "table": {"format": "mountinfo", "first_line": 1, "text": text},
+                    "mounts": [], "signals": None}
+        (folder / f"big-{number:05d}.json").write_text(json.dumps(document))
+
+
+def survey_main(argv: list[str]) -> int:
+    from benchmarks.lambda_fleet import write_fleet
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks --survey")
+    parser.add_argument("--survey", action="store_true")
+    parser.add_argument("--survey-large", action="store_true",
+                        help="also 1,000 snapshots of 5,000 mounts (about 0.5 GB of files; slow)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--markdown", action="store_true")
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="mountscope-bench-survey-"))
+    rows: list[tuple[str, ...]] = []
+    try:
+        cases = [("1,000 x 10 mounts", 500, None), ("10,000 x 10 mounts", 5000, None)]
+        if args.survey_large:
+            cases.append(("1,000 x 5,000 mounts", 0, 1000))
+        for label, half, big in cases:
+            folder = work / label.replace(" ", "").replace(",", "")
+            folder.mkdir()
+            if big:
+                _big_snapshots(folder, big, 5000)
+            else:
+                write_fleet(folder, half, half)
+            read = measure([PY, "-c", READ_ONLY, str(folder)], args.runs, 3600)
+            survey = measure([PY, "-m", "mountscope", "survey", "--json", str(folder)], args.runs, 3600)
+            ratio_text = ratio(survey, read)
+            rows.append((label, "read + orjson only", fmt_time(read), fmt_mem(read), ""))
+            rows.append((label, "mountscope survey --json", fmt_time(survey), fmt_mem(survey), ratio_text))
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print_table(("captures", "command", "median", "peak memory", "survey / read"), rows, args.markdown)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+          f"runs: {args.runs} (medians)")
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(survey_main(sys.argv[1:]) if "--survey" in sys.argv[1:] else main())

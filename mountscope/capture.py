@@ -14,13 +14,15 @@ from __future__ import annotations
 import base64
 import errno
 import os
+import re
 import socket
+import stat
 import tempfile
 import time
 from typing import Any
 
 from mountscope import __version__
-from mountscope.errors import InputWarning, MountscopeError
+from mountscope.errors import InputWarning, MountscopeError, SnapshotExists
 from mountscope.model import MountTable
 from mountscope.parsers.snapshot import FORMAT_ID, VERSION
 from mountscope.system.live import read_mountinfo
@@ -131,10 +133,21 @@ def _clean_data(value: Any) -> Any:
     return value
 
 
+def is_live(capture: MountTable) -> bool:
+    """Read from /proc just now (capture_live), not loaded from a file."""
+    return capture.metadata.get("source") == capture.origin and capture.origin.startswith("/proc/")
+
+
 def snapshot_document(capture: MountTable) -> dict[str, Any]:
     """The snapshot of a capture, as plain data; valid UTF-8 throughout (the
     table's own bytes are kept exactly, in base64 when they are not UTF-8)."""
     metadata = {k: v for k, v in capture.metadata.items() if k not in ("settled", "reads", "table_format")}
+    if not is_live(capture):
+        # Saved from a file: say which, and in what format, not only the
+        # machine the table first came from.
+        metadata["saved_from"] = {"file": capture.origin, "format": capture.format,
+                                  "table_format": capture.metadata.get("table_format", capture.format),
+                                  "first_line": capture.first_line, "title": capture.title}
     return {
         "format": FORMAT_ID,
         "version": VERSION,
@@ -182,20 +195,84 @@ def _write_error(path: str, error: OSError) -> MountscopeError:
     return MountscopeError(f"cannot write {path}: {os.strerror(error.errno or 0)}")
 
 
-def write_atomic(path: str, data: bytes, force: bool = False) -> None:
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISDIR, "a directory"), (stat.S_ISLNK, "a symbolic link")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _replaceable(path: str, force: bool) -> tuple[str, os.stat_result | None]:
+    """Where the snapshot goes, and what is there now (None: nothing).
+
+    Only a regular file is ever replaced, and only with ``force``. A symbolic
+    link is written through: its target is replaced when that is a regular
+    file, and the link itself stays. Devices, FIFOs, sockets, directories and
+    links to anything else are refused: replacing one with a file would
+    destroy it (a device node), and writing into one is not saving a file.
+    """
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return path, None
+    except OSError as error:
+        raise _write_error(path, error) from None
+    if stat.S_ISDIR(status.st_mode):
+        raise MountscopeError(f"cannot write {path}: it is a directory")
+    if not force:
+        raise SnapshotExists(path)
+    shown = path
+    if stat.S_ISLNK(status.st_mode):
+        path = os.path.realpath(path)
+        try:
+            status = os.lstat(path)
+        except OSError:
+            raise MountscopeError(f"cannot write {shown}: it is a symbolic link to nothing "
+                                  f"({path}); not replaced") from None
+        if not stat.S_ISREG(status.st_mode):
+            raise MountscopeError(f"cannot write {shown}: it is a symbolic link to "
+                                  f"{_kind(status.st_mode)}; --force replaces only regular files")
+    elif not stat.S_ISREG(status.st_mode):
+        hint = "; -o - writes to standard output" if stat.S_ISCHR(status.st_mode) else ""
+        raise MountscopeError(f"cannot write {shown}: it is {_kind(status.st_mode)}, not a regular "
+                              f"file; --force replaces only regular files{hint}")
+    return path, status
+
+
+def _check_unchanged(path: str, before: os.stat_result | None) -> None:
+    """Just before the rename: ``path`` is still the regular file we checked
+    (a device or FIFO put there while we wrote is not replaced)."""
+    if before is None:
+        return  # nothing was there: the final link refuses to replace anything
+    try:
+        now = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
+        raise MountscopeError(f"cannot write {path}: it changed while the snapshot was written; "
+                              "not replaced")
+
+
+def write_atomic(path: str, data: bytes, force: bool = False) -> list[str]:
     """Write ``data`` to ``path`` all at once or not at all.
 
     The bytes go to an unnamed file in the same folder (O_TMPFILE) that only
     gets a name once it is complete and synced, so a crash or a kill at any
-    moment leaves either the old file or the new one, and no debris. Without
-    ``force`` an existing file is never replaced (the final link fails
-    instead, even if the file appeared while we wrote).
+    moment leaves either the old file or the new one. Without ``force`` an
+    existing file is never replaced (the final link fails instead, even if the
+    file appeared while we wrote); with it, only a regular file is (see
+    ``_replaceable``).
+
+    Replacing goes through a temporary name (``.mountscope-*.tmp``, also the
+    whole write where O_TMPFILE is missing); a process killed in between
+    leaves that file behind, so each write first removes the ones earlier
+    writes left in the folder. Returns their paths.
     """
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise MountscopeError(f"cannot write {path}: it is a directory")
-    if os.path.lexists(path) and not force:
-        raise MountscopeError(f"{path} exists; not overwritten (use --force to replace it)")
+    target, before = _replaceable(path, force)
+    folder = os.path.dirname(os.path.abspath(target))
+    removed = remove_stale_temporaries(folder)
     try:
         fd, named = _open_unnamed(folder)
     except OSError as error:
@@ -206,16 +283,20 @@ def write_atomic(path: str, data: bytes, force: bool = False) -> None:
             view = view[os.write(fd, view):]
         os.fsync(fd)
         if named is None:
-            _link_unnamed(fd, folder, path, force)
-        elif force:
-            os.replace(named, path)
+            _link_unnamed(fd, folder, target, before)
+        elif before is not None:
+            _check_unchanged(target, before)
+            os.replace(named, target)
         else:
-            os.link(named, path)
+            os.link(named, target)
             os.unlink(named)
         named = None
         _fsync_dir(folder)
     except FileExistsError:
-        raise MountscopeError(f"{path} exists; not overwritten (use --force to replace it)") from None
+        if force:  # nothing was there when we looked: what appeared since is not ours to replace
+            raise MountscopeError(f"cannot write {path}: a file appeared there while the snapshot "
+                                  "was written; not replaced") from None
+        raise SnapshotExists(path) from None
     except OSError as error:
         raise _write_error(path, error) from None
     finally:
@@ -225,6 +306,80 @@ def write_atomic(path: str, data: bytes, force: bool = False) -> None:
                 os.unlink(named)
             except OSError:
                 pass
+    return removed
+
+
+def _pid_namespace() -> str:
+    """This process's pid namespace (its inode number): a pid in a temporary
+    file's name means something only in the namespace that wrote it."""
+    try:
+        return os.readlink("/proc/self/ns/pid").removeprefix("pid:[").removesuffix("]")
+    except OSError:
+        return "0"
+
+
+def _temporary_prefix() -> str:
+    return f".mountscope-{_pid_namespace()}-{os.getpid()}-"
+
+
+# The names _temporary_prefix() makes: namespace, pid, then mkstemp's random
+# letters or a clock reading.
+_TEMPORARY = re.compile(r"\.mountscope-(\d+)-(\d+)-[a-z0-9_]+\.tmp")
+
+
+def remove_stale_temporaries(folder: str) -> list[str]:
+    """Remove the temporary files that killed writes left in ``folder``.
+
+    Only files that are certainly ours: our name pattern, a regular file owned
+    by us with no other name, written by a process of this pid namespace that
+    no longer exists, and holding the start of a snapshot (or nothing yet).
+    Anything else is left alone.
+    """
+    namespace = _pid_namespace()
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMPORARY.fullmatch(entry.name)
+        if not match or namespace == "0" or match.group(1) != namespace:
+            continue
+        pid = int(match.group(2))
+        if pid == os.getpid() or _alive(pid):
+            continue
+        try:
+            status = entry.stat(follow_symlinks=False)
+            if (not stat.S_ISREG(status.st_mode) or status.st_uid != os.geteuid()
+                    or status.st_nlink != 1 or not _holds_snapshot_start(entry.path)):
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(entry.path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or no pid at all): not ours to judge
+    return True
+
+
+_SNAPSHOT_START = b'{\n  "format": "' + FORMAT_ID.encode() + b'"'
+
+
+def _holds_snapshot_start(path: str) -> bool:
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        start = os.read(fd, len(_SNAPSHOT_START))
+    finally:
+        os.close(fd)
+    return _SNAPSHOT_START.startswith(start)
 
 
 def _open_unnamed(folder: str) -> tuple[int, str | None]:
@@ -236,40 +391,53 @@ def _open_unnamed(folder: str) -> tuple[int, str | None]:
         except OSError as error:
             if error.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
                 raise
-    fd, name = tempfile.mkstemp(dir=folder, prefix=".mountscope-", suffix=".tmp")
+    fd, name = tempfile.mkstemp(dir=folder, prefix=_temporary_prefix(), suffix=".tmp")
     os.fchmod(fd, 0o644)
     return fd, name
 
 
-def _link_unnamed(fd: int, folder: str, path: str, force: bool) -> None:
+def _link_unnamed(fd: int, folder: str, path: str, before: os.stat_result | None) -> None:
     """Give the unnamed file a name: linkat() through /proc/self/fd, following
     the magic link (os.link uses plain link() unless given a directory fd)."""
     proc_fds = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        if not force:
+        if before is None:
             os.link(str(fd), path, src_dir_fd=proc_fds, follow_symlinks=True)
             return
         # Link under a temporary name, then rename over the old file: atomic.
-        temporary = os.path.join(folder, f".mountscope-{os.getpid()}-{time.monotonic_ns()}.tmp")
+        temporary = os.path.join(folder, f"{_temporary_prefix()}{time.monotonic_ns()}.tmp")
         os.link(str(fd), temporary, src_dir_fd=proc_fds, follow_symlinks=True)
         try:
+            _check_unchanged(path, before)
             os.replace(temporary, path)
-        except OSError:
+        except BaseException:  # an error or Ctrl-C: the temporary name goes too
             os.unlink(temporary)
             raise
     finally:
         os.close(proc_fds)
 
 
-def default_snapshot_path() -> str:
-    """Where a snapshot goes when asked on a terminal without -o: here, or /tmp."""
-    host = (socket.gethostname() or "host").replace("/", "_")
-    name = f"mountscope-{host}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
+def default_snapshot_path(capture: MountTable | None = None) -> str:
+    """Where a snapshot goes when asked on a terminal without -o: here, or /tmp.
+    Named after the file the capture was read from, or else this machine."""
+    if capture is not None and not is_live(capture):
+        origin = "stdin" if capture.origin == "-" else os.path.basename(capture.origin.rstrip("/"))
+        stem, dot, _ = origin.rpartition(".")
+        about = (stem if dot and stem else origin) or "capture"
+        if capture.first_line > 1:  # one of several tables in the file
+            about += f"-line{capture.first_line}"
+    else:
+        about = socket.gethostname() or "host"
+    about = "".join(c if c.isalnum() or c in "-_." else "_" for c in about).lstrip(".") or "capture"
+    name = f"mountscope-{about}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
     here = os.getcwd()
     return os.path.join(here if os.access(here, os.W_OK) else tempfile.gettempdir(), name)
 
 
 # --- AWS Lambda ------------------------------------------------------------------------------
+
+
+_invocations = 0
 
 
 def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
@@ -278,14 +446,24 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     Deploy mountscope (with orjson built for the function's architecture) and
     set the handler to ``mountscope.capture.lambda_handler``; every invocation
     returns a snapshot, to be saved as a file and opened later. An event of
-    ``{"title": "..."}`` names the snapshot.
+    ``{"title": "..."}`` names the snapshot; ``{"redact": true}`` replaces the
+    account id, ARN, function name, request id, hostname and addresses with
+    placeholders (mountscope.redact).
     """
+    global _invocations
+    _invocations += 1
     capture = capture_live()
     if isinstance(event, dict) and isinstance(event.get("title"), str):
         capture.title = event["title"]
+    # 1 on a cold start: the first invocation this execution environment serves.
+    capture.metadata["lambda_invocation"] = _invocations
     for name in ("aws_request_id", "function_name", "function_version", "memory_limit_in_mb",
                  "invoked_function_arn", "log_stream_name"):
         value = getattr(context, name, None)
         if value is not None:
             capture.metadata[f"lambda_{name}"] = value
+    if isinstance(event, dict) and event.get("redact") is True:
+        from mountscope.redact import Redactor
+
+        capture = Redactor().capture(capture)
     return snapshot_document(capture)

@@ -30,6 +30,14 @@ class MountscopeError(Exception):
         return safe(self.message)
 
 
+class SnapshotExists(MountscopeError):
+    """The file a snapshot was to be saved to exists, and replacing it was not asked for."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} exists; not overwritten (use --force to replace it)")
+        self.path = path
+
+
 class ParseError(MountscopeError):
     """Input that cannot be read as a mount table, naming the file and line."""
 

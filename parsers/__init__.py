@@ -8,6 +8,8 @@ line for every table it holds, each with its line range and format.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -26,6 +28,7 @@ from mountscope.parsers import (
     proc_mounts,
     snapshot,
 )
+from mountscope.parsers.lines import PROMPT, LineParser, unprompted
 
 
 @dataclass(frozen=True)
@@ -35,23 +38,105 @@ class Format:
     parse: Callable[[list[str], int, str], MountTable]
     # Lines from an index that form a table of this format (0 if none).
     scan: Callable[[list[str], int], int]
+    # One mount a line: whether a line may be a damaged line of the format
+    # (cut short), which then stays in its table as a warning.
+    fragment: Callable[[str], bool] | None = None
+    parse_line: LineParser | None = None
 
 
 def _parse_json_lines(lines: list[str], first_line: int, origin: str) -> MountTable:
     return _json_capture("\n".join(lines), origin, first_line)
 
 
+class _JsonScan:
+    """Finds findmnt -J documents and snapshots in text, line by line.
+
+    The text is joined once and each document decoded where it starts, not
+    from a copy of the rest of the text. Lines inside a value that was read
+    (or that failed) are not tried again as starts: 40 000 lines of "{"
+    cost one pass, not 40 000.
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.text = ""
+        self.offsets: list[int] = []  # where each line starts in text
+        self.next_start = 0  # no document starts before this line
+
+    def _line_at(self, pos: int) -> int:
+        return bisect.bisect_right(self.offsets, pos) - 1
+
+    def _line_end(self, pos: int) -> int:
+        """The end of the line holding ``pos`` (or the end of the text)."""
+        at = self.text.find("\n", pos)
+        return len(self.text) if at < 0 else at
+
+    def __call__(self, start: int) -> int:
+        line = self.lines[start]
+        indent = len(line) - len(line.lstrip())
+        if start < self.next_start or not line.startswith("{", indent):
+            return 0
+        if not self.offsets:
+            self.text = "\n".join(self.lines)
+            self.offsets = list(itertools.accumulate((len(x) + 1 for x in self.lines[:-1]), initial=0))
+        begin = self.offsets[start] + indent
+        size = _WINDOW
+        while True:
+            # The document is read from a window of whole lines that doubles
+            # while the decoder runs out of it: a decoding error costs as
+            # much as the text read (the error counts the lines before it),
+            # never the rest of the file. Strings cannot hold a raw newline,
+            # so a window cut at a line end only ever runs out at its end.
+            stop = self._line_end(begin + size)
+            window = self.text[begin:stop]
+            try:
+                document, end = _DECODER.raw_decode(window)
+                end += begin
+                break
+            except json.JSONDecodeError as error:
+                if stop < len(self.text) and error.pos >= len(window.rstrip()):
+                    size *= 2
+                    continue
+                # Nothing before the error can start a document of its own.
+                self.next_start = max(start + 1, self._line_at(begin + error.pos))
+                return 0
+            except RecursionError:
+                # Nested past what the decoder can follow: nothing up to the
+                # deepest point can start a document of its own either.
+                self.next_start = max(start + 1, self._line_at(_deepest(self.text, begin, stop)))
+                return 0
+            except ValueError:
+                return 0
+        last = self._line_at(end - 1)
+        if not (findmnt_json.is_findmnt(document) or snapshot.is_snapshot(document)):
+            self.next_start = last + 1  # lines inside other JSON are not tables
+            return 0
+        return last - start + 1
+
+
+_DECODER = json.JSONDecoder()
+_WINDOW = 4096
+# Brackets outside strings (a JSON string never holds a raw newline).
+_BRACKET = re.compile(r'"(?:[^"\\\n]|\\.)*"?|[\[\]{}]')
+
+
+def _deepest(text: str, begin: int, stop: int) -> int:
+    """Where JSON nesting is deepest in ``text[begin:stop]``."""
+    depth = deepest = 0
+    at = begin
+    for match in _BRACKET.finditer(text, begin, stop):
+        char = match.group()[0]
+        if char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, match.start()
+        elif char in "]}":
+            depth -= 1
+    return at
+
+
 def _scan_json(lines: list[str], start: int) -> int:
-    if not lines[start].lstrip().startswith("{"):
-        return 0
-    text = "\n".join(lines[start:])
-    try:
-        document, end = json.JSONDecoder().raw_decode(text, len(text) - len(text.lstrip()))
-    except (ValueError, RecursionError):
-        return 0
-    if not (findmnt_json.is_findmnt(document) or snapshot.is_snapshot(document)):
-        return 0
-    return text.count("\n", 0, end) + 1
+    return _JsonScan(lines)(start)
 
 
 # In detection order (formats.md section 0): the first that matches wins.
@@ -60,10 +145,13 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format("snapshot", "mountscope snapshot (JSON)", _parse_json_lines, _scan_json),
         Format("findmnt-json", "findmnt -J", _parse_json_lines, _scan_json),
-        Format("mountinfo", "/proc/PID/mountinfo", mountinfo.parse, mountinfo.scan),
-        Format("findmnt-pairs", "findmnt -P", findmnt_pairs.parse, findmnt_pairs.scan),
-        Format("mount", "mount(8) output (util-linux, BusyBox)", mount_output.parse, mount_output.scan),
-        Format("proc-mounts", "/proc/mounts, /etc/mtab", proc_mounts.parse, proc_mounts.scan),
+        Format("mountinfo", "/proc/PID/mountinfo", mountinfo.parse, mountinfo.scan,
+               mountinfo.fragment, mountinfo.parse_line),
+        Format("findmnt-pairs", "findmnt -P", findmnt_pairs.parse, findmnt_pairs.scan, findmnt_pairs.fragment),
+        Format("mount", "mount(8) output (util-linux, BusyBox)", mount_output.parse, mount_output.scan,
+               mount_output.fragment, mount_output.parse_line),
+        Format("proc-mounts", "/proc/mounts, /etc/mtab", proc_mounts.parse, proc_mounts.scan,
+               proc_mounts.fragment, proc_mounts.parse_line),
         Format("findmnt-raw", "findmnt -r", findmnt_raw.parse, findmnt_raw.scan),
         Format("findmnt", "findmnt tree or -l", findmnt_table.parse, findmnt_table.scan),
     )
@@ -153,25 +241,83 @@ def detect(lines: list[str]) -> str | None:
     return None
 
 
-_PROMPT = re.compile(r"^(?:\S*[$#%>] |\[[^\]]*\][$#] |PS [^>]*> )(.+)$")
-
-
 def _title_before(lines: list[str], start: int, floor: int = 0) -> str | None:
     """What a table is called: the command or heading on the line before it
     (not a line of the table before it, which ends at ``floor``)."""
     for back in range(start - 1, max(start - 3, floor - 1), -1):
         line = lines[back].strip()
         if line:
-            match = _PROMPT.match(line)
+            match = PROMPT.match(line)
             if match:
                 return match.group(1).strip()
             return line if len(line) <= 80 else None
     return None
 
 
+# Damaged lines that are not even the start of a line of the table's format
+# (garbage, a line glued to another) still stay in it when the table goes on
+# within this many lines.
+_GAP = 3
+
+
+def _damaged(fmt: Format, line: str) -> bool:
+    """Whether a line next to a table may be one of its rows, damaged (cut short).
+
+    Blank lines and shell prompts end a table; a one-word heading ending in
+    ":" names it.
+    """
+    if not line.strip() or PROMPT.match(line) is not None:
+        return False
+    if line.endswith(":") and " " not in line.strip():
+        return False
+    return fmt.fragment is not None and fmt.fragment(line)
+
+
+def _table_end(fmt: Format, lines: list[str], end: int) -> int:
+    """Where a one-mount-a-line table really ends: damaged lines between its
+    rows, and rows cut short right after it, stay in it (as warnings).
+
+    Each call walks forward only until the table goes on (those lines are
+    then its own) or a blank line, a prompt or the ``_GAP``-th stranger, so
+    the scan stays linear.
+    """
+    while True:
+        k = end
+        strangers = 0
+        tail = end  # damaged rows directly after the last good one
+        resumed = 0
+        while k < len(lines) and lines[k].strip() and PROMPT.match(lines[k]) is None:
+            resumed = fmt.scan(lines, k)
+            if resumed:
+                break
+            if _damaged(fmt, lines[k]):
+                if not strangers:
+                    tail = k + 1
+            else:
+                strangers += 1
+                if strangers > _GAP:
+                    break
+            k += 1
+        if not resumed:
+            return tail
+        end = k + resumed
+
+
+def _table_start(fmt: Format, lines: list[str], start: int, floor: int) -> int:
+    """Where a one-mount-a-line table really starts: its first row, cut short
+    or behind a glued shell prompt, is the line before the first good one."""
+    if start - 1 < floor or fmt.fragment is None:
+        return start
+    line = lines[start - 1]
+    if fmt.parse_line is not None and unprompted(line, fmt.parse_line) is not None:
+        return start - 1
+    return start - 1 if _damaged(fmt, line) else start
+
+
 def extract(lines: list[str], origin: str, first_line: int = 1) -> list[MountTable]:
     """Every table in arbitrary text, in order, each with its line range."""
     found: list[MountTable] = []
+    json_scan = _JsonScan(lines)
     i = 0
     floor = 0
     while i < len(lines):
@@ -179,13 +325,16 @@ def extract(lines: list[str], origin: str, first_line: int = 1) -> list[MountTab
             i += 1
             continue
         for fmt in _SCANNERS:
-            count = fmt.scan(lines, i)
+            count = json_scan(i) if fmt.scan is _scan_json else fmt.scan(lines, i)
             if count:
-                capture = fmt.parse(lines[i : i + count], i + first_line, origin)
+                start, end = i, i + count
+                if fmt.fragment is not None:
+                    start, end = _table_start(fmt, lines, i, floor), _table_end(fmt, lines, end)
+                capture = fmt.parse(lines[start:end], start + first_line, origin)
                 if capture.mounts:
-                    capture.title = _title_before(lines, i, floor)
+                    capture.title = _title_before(lines, start, floor)
                     found.append(capture)
-                    i += count
+                    i = end
                     floor = i
                     break
         else:

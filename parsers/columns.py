@@ -71,12 +71,19 @@ def mount_from_cells(cells: dict[str, str | None], line: int, raw: str) -> Mount
     """A Mount from decoded cells keyed by column name, or why not."""
     cell = cells.get
     target = cell("TARGET") or ""
-    source, fsroot = split_display_source(cell("SOURCE") or "")
-    if "SOURCE" in cells and fsroot is None:
-        # findmnt prints the bracket whenever the root is not /.
-        fsroot = "/"
-    if cells.get("FSROOT") is not None:
-        fsroot = cell("FSROOT")
+    shown = cell("SOURCE") or ""
+    fsroot = cell("FSROOT")
+    if fsroot:
+        # findmnt shows SOURCE[FSROOT] when the root is not /: with the root
+        # in its own column, only that exact suffix comes off, and any other
+        # bracket belongs to the source (a tmpfs may be named "s[/a]").
+        suffix = f"[{fsroot}]"
+        source = shown[: -len(suffix)] if fsroot != "/" and shown.endswith(suffix) else shown
+    else:
+        source, fsroot = split_display_source(shown)
+        if "SOURCE" in cells and fsroot is None:
+            # findmnt prints the bracket whenever the root is not /.
+            fsroot = "/"
     vfs = cell("VFS-OPTIONS")
     fs = cell("FS-OPTIONS")
     options = cell("OPTIONS")

@@ -3,8 +3,10 @@
 Keys are lower-cased column names. Values are strings, numbers (id, parent,
 freq... since util-linux 2.33; strings before) or null for an empty cell.
 ``LIBSMARTCOLS_JSON=lines`` prints one object a line. Whitespace is never
-relied on. The tree is walked with an explicit stack: deep nesting cannot hit
-Python's recursion limit.
+relied on. findmnt nests each mount inside its parent, so a deep chain of
+mounts is a deeply nested document: it is decoded at any depth
+(mountscope.jsonio) and the tree is walked with an explicit stack, so deep
+nesting never hits Python's recursion limit.
 """
 
 from __future__ import annotations

@@ -24,6 +24,15 @@ def looks_like(line: str) -> bool:
     return _LINE.match(line) is not None and ("TARGET=" in line or "SOURCE=" in line)
 
 
+# The start of a line cut short: a column name, maybe its "=" and value.
+_FRAGMENT = re.compile(r"[A-Z][A-Z0-9_.:%-]*(?:=.*)?")
+
+
+def fragment(line: str) -> bool:
+    """Whether a line that is not one may be a damaged findmnt -P line."""
+    return _FRAGMENT.fullmatch(line) is not None
+
+
 def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
     rows = TableRows(origin)
     columns: list[str] = []

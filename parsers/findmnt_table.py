@@ -35,6 +35,7 @@ BRANCHES = frozenset({"├─", "└─", "|-", "`-"})
 GROUPS = frozenset({"│ ", "| ", "  "})
 _ART_START = frozenset(" │|├└`")
 _TOKEN = re.compile(r"\S+")
+_NOT_SPACE = re.compile(r"[^ ]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,14 +305,25 @@ def parse_headerless(lines: list[str], first_line: int, origin: str) -> MountTab
     longest = max((len(g) for g in grids), default=0)
     # Tree art holds spaces too; gaps count only to the right of all of it.
     art = max(((p or (0, 0))[1] for p in (tree_prefix(cut(g, 0, 64)) for g in grids)), default=0)
-    starts = [0]
     # No real findmnt table is wider than this; past it, gaps are not columns
     # (and scanning every position of megabyte lines would take minutes).
-    for p in range(art + 1, min(longest, 4096)):
-        if all(p - 1 >= len(g) or g[p - 1] == " " for g in grids) and any(
-            p < len(g) and g[p] not in ("", " ") for g in grids
-        ):
-            starts.append(p)
+    limit = min(longest, 4096)
+    # One pass over the characters (not one over all lines per column): a
+    # column starts where no line has a character just before it and some
+    # line shows one (the right half of a wide character is not shown).
+    taken = bytearray(limit)
+    shown = bytearray(limit)
+    for g in grids:
+        if isinstance(g, str):
+            for m in _NOT_SPACE.finditer(g, 0, limit):
+                taken[m.start() : m.end()] = shown[m.start() : m.end()] = b"\1" * (m.end() - m.start())
+        else:
+            for p, char in enumerate(g[:limit]):
+                if char != " ":
+                    taken[p] = 1
+                    if char:
+                        shown[p] = 1
+    starts = [0] + [p for p in range(art + 1, limit) if not taken[p - 1] and shown[p]]
     starts = starts[: len(DEFAULT_COLUMNS)]
     columns = [Column(name, s, s + len(name), False) for name, s in zip(DEFAULT_COLUMNS, starts, strict=False)]
     capture = parse_table(lines, first_line, origin, columns, header=False)

@@ -3,6 +3,7 @@ a line parser applied to every line, malformed lines kept as warnings."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from mountscope.errors import InputWarning
@@ -12,15 +13,49 @@ from mountscope.model import Mount, MountTable
 # the line is not one.
 LineParser = Callable[[str, int], "Mount | tuple[Mount, str | None] | str"]
 
+# A shell prompt and the command typed after it: "user@host:~$ cat /proc/mounts".
+PROMPT = re.compile(r"^(?:\S*[$#%>] |\[[^\]]*\][$#] |PS [^>]*> )(.+)$")
+
+
+def _mount_of(result: Mount | tuple[Mount, str | None] | str) -> Mount | None:
+    if isinstance(result, str):
+        return None
+    return result[0] if isinstance(result, tuple) else result
+
+
+def unprompted(line: str, parse_line: LineParser) -> str | None:
+    """The table line after a shell prompt glued before it, or None.
+
+    Only when what follows the prompt reads as a whole mount with a source
+    and an absolute target: a source that merely ends in "$" ("//srv/c$")
+    leaves too few fields behind and stays as it is.
+    """
+    match = PROMPT.match(line)
+    if match is None:
+        return None
+    mount = _mount_of(parse_line(match.group(1), 0))
+    if mount is None or not mount.source or not mount.target.startswith("/"):
+        return None
+    return match.group(1)
+
 
 def parse_lines(lines: list[str], first_line: int, origin: str,
                 parse_line: LineParser) -> tuple[list[Mount], list[InputWarning]]:
     mounts: list[Mount] = []
     warnings: list[InputWarning] = []
+    first = True
     for offset, line in enumerate(lines):
         if not line or line.isspace():  # (strip() would copy every long line)
             continue
         lineno = first_line + offset
+        if first:
+            first = False
+            rest = unprompted(line, parse_line)
+            if rest is not None:
+                # A prompt glued to the table's first line (a copy without the
+                # newline after the command): the mount is read, and said so.
+                warnings.append(InputWarning(origin, lineno, "a shell prompt before the line: read without it"))
+                line = rest
         result = parse_line(line, lineno)
         if isinstance(result, str):
             warnings.append(InputWarning(origin, lineno, f"skipped: {result}"))

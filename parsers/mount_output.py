@@ -5,7 +5,8 @@ util-linux prints values raw (options may hold spaces) but replaces control
 characters in the target with "?", which cannot be undone; BusyBox on musl
 before 1.2.5 prints the kernel's octal escapes, which are decoded here. The
 line is anchored at its end: the options run to the last ")" before the
-optional label, and the head is split at the first " on /".
+optional label, the type at the last " type X (" before them, and the head
+is split at the first " on /".
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ def _split_tail(line: str) -> tuple[str, str, str, str | None] | None:
 
     Read from the end, without a backtracking regex (a line of repeated
     " type a (" made one quadratic): the options run to the last ")", and
-    the first " type X (" before them starts the tail.
+    the last " type X (" before them starts the tail, so that a target
+    holding " type ext4 (rw) " cannot pass for the type and options.
     """
     label = None
     rest = line
@@ -37,17 +39,26 @@ def _split_tail(line: str) -> tuple[str, str, str, str | None] | None:
             rest, label = rest[:at], rest[at + 2 : -1]
     if not rest.endswith(")"):
         return None
-    at = rest.find(" type ")
+    at = rest.rfind(" type ")
     while at >= 0:
         match = _FSTYPE.match(rest, at + 6)
         if match is not None and match.end() <= len(rest) - 1:
             return rest[:at], match.group(1), rest[match.end() : -1], label
-        at = rest.find(" type ", at + 1)
+        at = rest.rfind(" type ", 0, at)
     return None
 
 
 def looks_like(line: str) -> bool:
     return " on " in line and _split_tail(line) is not None
+
+
+# The start of a line cut short: "SOURCE o", or anything up to " on /TARGET ...".
+_FRAGMENT = re.compile(r"\S+(?: (?:on? ?)?)?|(?:.* )?on /.*")
+
+
+def fragment(line: str) -> bool:
+    """Whether a line that is not one may be a damaged mount(8) line."""
+    return _FRAGMENT.fullmatch(line) is not None
 
 
 def parse_line(line: str, lineno: int) -> tuple[Mount, str | None] | str:

@@ -34,6 +34,15 @@ def looks_like(line: str) -> bool:
     return _HEAD.match(line) is not None and " - " in line
 
 
+# What the start of a mountinfo line cut short looks like: "36 35 98:0 /mnt1 /m".
+_FRAGMENT = re.compile(r"\d+(?: (?:\d+(?: (?:\d+(?::(?:\d+(?: .*)?)?)?)?)?)?)?")
+
+
+def fragment(line: str) -> bool:
+    """Whether a line that is not one may be a damaged mountinfo line."""
+    return _FRAGMENT.fullmatch(line) is not None or (_HEAD.match(line) is not None)
+
+
 def parse_line(line: str, lineno: int) -> Mount | str:
     """One mountinfo line as a Mount, or the reason it is not one."""
     parts = line.split(" ")

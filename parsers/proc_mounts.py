@@ -26,6 +26,15 @@ def looks_like(line: str) -> bool:
     return _LINE.match(line) is not None and (line.startswith("/") or " /" in line)
 
 
+# The start of a line cut short: a source, then a target that is a path.
+_FRAGMENT = re.compile(r"\S*(?: (?:/\S*(?: .*)?)?)?")
+
+
+def fragment(line: str) -> bool:
+    """Whether a line that is not one may be a damaged /proc/mounts line."""
+    return _FRAGMENT.fullmatch(line) is not None
+
+
 def parse_line(line: str, lineno: int) -> tuple[Mount, str | None] | str:
     match = _LINE.match(line)
     if match is None:

@@ -172,7 +172,7 @@ def kind_of(text: str) -> str | None:
         first = head.split("\n", 1)[0]
         try:
             header = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):  # deep nesting: not a header either
             return None
         if isinstance(header, dict) and header.get("version") == 2 and "width" in header:
             return "asciicast"
@@ -205,7 +205,7 @@ def _asciicast(text: str, origin: str) -> tuple[list[tuple[float | None, bytes]]
     first = next(i for i, line in enumerate(lines) if line.strip())  # kind_of() saw a header
     try:
         header = json.loads(lines[first])
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ParseError(origin, "not an asciicast header", first + 1) from None
     columns, rows = _size(header.get("width", 80), header.get("height", 24), origin, first + 1)
     chunks: list[tuple[float | None, bytes]] = []

@@ -95,6 +95,138 @@ def test_unknown_version_and_corrupt_snapshots_are_one_line_errors(write):
         load(str(broken))
 
 
+def _schema_types(node: dict, path: str, found: dict[str, set[str]]) -> None:
+    """Each field of the JSON Schema, by FIELDS' path spelling, and its types."""
+    if "type" in node:
+        types = node["type"] if isinstance(node["type"], list) else [node["type"]]
+    else:  # const or enum: the type of its values
+        values = [node["const"]] if "const" in node else node["enum"]
+        types = [{str: "string", int: "integer"}[type(v)] for v in values]
+    found[path] = set(types)
+    for key, child in node.get("properties", {}).items():
+        _schema_types(child, f"{path}.{key}" if path else key, found)
+    if isinstance(node.get("additionalProperties"), dict):
+        _schema_types(node["additionalProperties"], f"{path}.*", found)
+    if "items" in node:
+        _schema_types(node["items"], f"{path}[]", found)
+
+
+def test_the_snapshot_readers_field_table_agrees_with_the_schema():
+    from mountscope.parsers.snapshot import FIELDS
+
+    schema: dict[str, set[str]] = {}
+    _schema_types(SCHEMA, "", schema)
+    for path, types in FIELDS.items():
+        assert path in schema, f"{path} is checked but not in the schema"
+        assert set(types) == schema[path], path
+    # The mounts' own fields are informational and never read (the table's
+    # text is), so they are the only ones the reader leaves unchecked.
+    unchecked = {path for path in schema if path not in FIELDS}
+    assert unchecked and all(path.startswith("mounts[]") for path in unchecked), unchecked
+
+
+def test_the_snapshot_reader_checks_every_signal():
+    from dataclasses import fields
+
+    from mountscope.model.signals import Signals
+    from mountscope.parsers.snapshot import FIELDS
+
+    checked = {path.split(".")[1].removesuffix("[]") for path in FIELDS if path.startswith("signals.")}
+    assert checked == {f.name for f in fields(Signals)}
+
+
+def _snapshot_with(write, name: str, changes: dict[str, object]) -> Path:
+    """A real snapshot of the Lambda article table, with live-like signals,
+    and each "a.b" field set to a value."""
+    from mountscope.model.signals import Signals
+
+    capture = load(str(ARTICLE / "lambda-pattern2.txt"))
+    capture.signals = Signals(cmdline="console=ttyS0 reboot=k panic=1 pci=off", cpu={"model name": "x"},
+                              markers={"/.dockerenv": False}, env={"AWS_LAMBDA_FUNCTION_NAME": "f"})
+    capture.metadata["seconds"] = 2.5
+    document = json.loads(snapshot_bytes(capture))
+    for path, value in changes.items():
+        parent, _, key = path.rpartition(".")
+        target = document
+        for step in parent.split(".") if parent else []:
+            target = target[step]
+        target[key] = value
+    return write(json.dumps(document), name)
+
+
+# The issue's reproductions: each crashed classify, diff, the report or extract.
+WRONG_FIELDS = {"signals.markers": None, "signals.cmdline": 5, "signals.cpu": "x", "metadata.seconds": "2.5"}
+
+
+@pytest.mark.parametrize("field", list(WRONG_FIELDS))
+def test_a_snapshot_field_of_the_wrong_type_is_a_warning_naming_it(write, field: str):
+    good = _snapshot_with(write, "good.json", {})
+    odd = _snapshot_with(write, "odd.json", {field: WRONG_FIELDS[field]})
+    kind = {type(None): "null", int: "an integer", str: "a string"}[type(WRONG_FIELDS[field])]
+    warning = f"mountscope: warning: {odd}: snapshot field {field} is {kind}, not "
+    for argv, status in ((["classify", str(odd)], 0), (["classify", "--json", str(odd)], 0),
+                         (["diff", str(good), str(odd)], 0), (["--no-tui", str(odd)], 0),
+                         (["tree", str(odd)], 0)):
+        result = run_cli(*argv)
+        err = result.stderr.decode()
+        assert result.returncode == status, (argv, err)
+        assert "Traceback" not in err and warning in err, (argv, err)
+        assert err.splitlines()[0].endswith("; ignored")
+    result = run_cli("extract", str(odd))  # counts warnings, prints them with --strict
+    assert result.returncode == 0 and b"snapshot  10 mounts  (1 warnings)" in result.stdout, result.stdout
+    result = run_cli("classify", "--strict", str(odd))
+    assert result.returncode == 2 and result.stderr.decode().endswith("warnings are errors with --strict\n")
+
+
+def test_wrong_fields_are_ignored_and_the_rest_is_used(write):
+    odd = _snapshot_with(write, "odd.json", {"signals.cmdline": 5, "signals.env": {"A": 1, "container": "docker"},
+                                             "signals.acpi_devices": ["LNRO0005:00", 7], "metadata.pid": "7",
+                                             "metadata.lambda_extra": {"nested": [1]}, "title": ["x"],
+                                             "signals.unknown": {"deep": [[[]]]}, "tool": 5})
+    capture = load(str(odd))
+    messages = [w.message for w in capture.warnings]
+    assert messages[:7] == [
+        "snapshot field title is an array, not a string or null; ignored",
+        "snapshot field tool is an integer, not an object; ignored",
+        "snapshot field metadata.pid is a string, not an integer; ignored",
+        "snapshot field metadata.lambda_extra is an object, not a string or a number or a boolean or null; ignored",
+        "snapshot field signals.cmdline is an integer, not a string or null; ignored",
+        "snapshot field signals.acpi_devices[1] is an integer, not a string; ignored",
+        "snapshot field signals.env.A is an integer, not a string; ignored",
+    ]
+    assert capture.signals.cmdline is None and capture.signals.env == {"container": "docker"}
+    assert capture.signals.acpi_devices == ["LNRO0005:00"] and capture.signals.cpu == {"model name": "x"}
+    assert "pid" not in capture.metadata and capture.metadata["seconds"] == 2.5 and capture.title is None
+    assert len(capture.mounts) == 10
+
+
+@pytest.mark.parametrize("changes,why", [
+    ({"table": []}, "table is an array, not an object"),
+    ({"table.text": 5}, "table.text is an integer, not a string"),
+    ({"table.format": None}, "table.format is null, not a string"),
+    ({"table.text_base64": "not base64!"}, "table.text_base64 is not valid base64"),
+])
+def test_a_snapshot_whose_table_cannot_be_read_is_one_error_line(write, changes, why):
+    odd = _snapshot_with(write, "odd.json", changes)
+    if "table.text_base64" in changes:
+        document = json.loads(odd.read_text())
+        del document["table"]["text"]
+        odd.write_text(json.dumps(document))
+    result = run_cli("tree", str(odd))
+    assert result.returncode == 2 and result.stdout == b""
+    assert result.stderr.decode().endswith(f'a snapshot without a "table" holding its "format" and "text" ({why})\n')
+    assert result.stderr.decode().count("\n") == 1
+
+
+@pytest.mark.parametrize("version,shown", [(True, "true"), ("1", '"1"'), ([[1]], "an array"), (1.5, "1.5")])
+def test_a_version_that_is_not_the_integer_1_is_refused(write, version, shown):
+    odd = _snapshot_with(write, "odd.json", {"version": version})
+    result = run_cli("tree", str(odd))
+    assert result.returncode == 2
+    assert result.stderr.decode() == (f"mountscope: error: {odd}: snapshot version {shown} is not supported "
+                                      "(this mountscope reads version 1); a newer mountscope may read it\n")
+
+
 def test_capture_writes_json_to_stdout_when_it_is_not_a_terminal():
     result = run_cli("capture")
     assert result.returncode == 0, result.stderr

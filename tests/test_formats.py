@@ -7,8 +7,10 @@ source, kernel source, and output observed with util-linux 2.38.1 on Linux
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
-from conftest import parse
+from conftest import FINDMNT, needs_findmnt, parse, run_cli
 
 from mountscope.errors import ParseError
 from mountscope.parsers import parse_text
@@ -520,3 +522,74 @@ def test_invalid_utf8_survives_a_round_trip_through_the_model():
     raw = b"20 1 8:4 / /mnt/\xff\xfe rw - ext4 /dev/sda4 rw\n".decode("utf-8", "surrogateescape")
     m = parse(raw).mounts[0]
     assert to_bytes(m.target) == b"/mnt/\xff\xfe"
+
+
+# --- a target or source that imitates the syntax around it --------------------
+
+
+def test_mount_output_target_holding_a_fake_type_and_options():
+    # The tail is the last " type X (" whose options close the line: the
+    # target cannot pass its own "type ext4 (rw)" for the mount's.
+    (m,) = parse("evil on /mnt/a type ext4 (rw) b type tmpfs (rw,relatime)\n").mounts
+    assert (m.source, m.target, m.fstype, m.options) == ("evil", "/mnt/a type ext4 (rw) b", "tmpfs", "rw,relatime")
+    (m,) = parse("evil on /mnt/x type ext4 (ro) type tmpfs (rw) [LABEL]\n").mounts
+    assert (m.target, m.fstype, m.options, m.extra) == ("/mnt/x type ext4 (ro)", "tmpfs", "rw", {"LABEL": "LABEL"})
+
+
+# findmnt 2.38.1 on a mountinfo with a tmpfs named "s[/a]", a tmpfs named like
+# Lambda's task bind, and a real bind (root /b): with FSROOT in its own column
+# SOURCE still shows the bind's root, and never strips a name's own bracket.
+FSROOT_MOUNTINFO = (
+    "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n"
+    "2 1 0:22 / /mnt/s rw - tmpfs s[/a] rw\n"
+    "3 1 0:23 / /var/task rw - tmpfs /dev/vdb[/opt/amazon/asc/worker/tasks/x] rw\n"
+    "4 1 8:1 /b /mnt/bind rw - ext4 /dev/sda1 rw\n"
+)
+FSROOT_EXPECTED = [("/dev/sda1", "/"), ("s[/a]", "/"), ("/dev/vdb[/opt/amazon/asc/worker/tasks/x]", "/"),
+                   ("/dev/sda1", "/b")]
+FSROOT_OUTPUTS = {
+    "list": "TARGET    SOURCE                                   FSROOT\n"
+            "/         /dev/sda1                                /\n"
+            "/mnt/s    s[/a]                                    /\n"
+            "/var/task /dev/vdb[/opt/amazon/asc/worker/tasks/x] /\n"
+            "/mnt/bind /dev/sda1[/b]                            /b\n",
+    "tree": "TARGET      SOURCE                                   FSROOT\n"
+            "/           /dev/sda1                                /\n"
+            "├─/mnt/s    s[/a]                                    /\n"
+            "├─/var/task /dev/vdb[/opt/amazon/asc/worker/tasks/x] /\n"
+            "└─/mnt/bind /dev/sda1[/b]                            /b\n",
+    "raw": "TARGET SOURCE FSROOT\n/ /dev/sda1 /\n/mnt/s s[/a] /\n"
+           "/var/task /dev/vdb[/opt/amazon/asc/worker/tasks/x] /\n/mnt/bind /dev/sda1[/b] /b\n",
+    "pairs": 'TARGET="/" SOURCE="/dev/sda1" FSROOT="/"\nTARGET="/mnt/s" SOURCE="s[/a]" FSROOT="/"\n'
+             'TARGET="/var/task" SOURCE="/dev/vdb[/opt/amazon/asc/worker/tasks/x]" FSROOT="/"\n'
+             'TARGET="/mnt/bind" SOURCE="/dev/sda1[/b]" FSROOT="/b"\n',
+    "json": '{"filesystems": [{"target": "/", "source": "/dev/sda1", "fsroot": "/", "children": ['
+            '{"target": "/mnt/s", "source": "s[/a]", "fsroot": "/"},'
+            '{"target": "/var/task", "source": "/dev/vdb[/opt/amazon/asc/worker/tasks/x]", "fsroot": "/"},'
+            '{"target": "/mnt/bind", "source": "/dev/sda1[/b]", "fsroot": "/b"}]}]}\n',
+}
+
+
+@pytest.mark.parametrize("form", FSROOT_OUTPUTS)
+def test_a_source_ending_in_brackets_keeps_them_when_fsroot_is_a_column(form):
+    c = parse(FSROOT_OUTPUTS[form])
+    assert [(m.source, m.fsroot) for m in c.mounts] == FSROOT_EXPECTED
+
+
+@needs_findmnt
+@pytest.mark.parametrize("flags", [[], ["-l"], ["-r"], ["-P"], ["-J"]], ids=["tree", "list", "raw", "pairs", "json"])
+def test_real_findmnt_fsroot_column_and_bracketed_sources(tmp_path, flags):
+    table = tmp_path / "brackets.mountinfo"
+    table.write_text(FSROOT_MOUNTINFO)
+    out = subprocess.run([FINDMNT, "-F", str(table), *flags, "-o", "TARGET,SOURCE,FSROOT"],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    assert [(m.source, m.fsroot) for m in parse(out).mounts] == FSROOT_EXPECTED
+
+
+def test_a_tmpfs_named_like_the_lambda_task_bind_is_no_evidence(tmp_path):
+    path = tmp_path / "list.txt"
+    path.write_text(FSROOT_OUTPUTS["list"])
+    done = run_cli("classify", str(path))
+    verdict = done.stdout.decode()
+    assert done.returncode == 0 and verdict.startswith("unknown"), verdict
+    assert "vdb" not in verdict and "lambda" not in verdict.lower(), verdict

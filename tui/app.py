@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from mountscope.classify import Verdict, classify
 from mountscope.diff import Comparison, compare
-from mountscope.errors import MountscopeError
+from mountscope.errors import MountscopeError, SnapshotExists
 from mountscope.model import Mount, MountTable
 from mountscope.text import safe
 from mountscope.tui.panes import (
@@ -40,7 +40,7 @@ from mountscope.tui.view import RowsView
 if TYPE_CHECKING:
     from textual import events as textual_events
 
-    from mountscope.system.watch import MountEvent
+    from mountscope.model.events import MountEvent
 
 WIDE = 110  # columns from which the verdict and details sit beside the tree
 TALL = 34  # rows from which both verdicts show their evidence side by side
@@ -62,8 +62,9 @@ class MainScreen(Screen[None]):
     ]
 
     def __init__(self, a: MountTable, b: MountTable | None = None, *, live_pid: int | str | None = None,
-                 ascii_only: bool = False) -> None:
+                 ascii_only: bool = False, redact: bool = False) -> None:
         super().__init__()
+        self.redact = redact
         self.capture = a
         self.other = b
         self.live_pid = live_pid
@@ -273,7 +274,7 @@ class MainScreen(Screen[None]):
     def action_save(self) -> None:
         from mountscope.capture import default_snapshot_path
 
-        path = default_snapshot_path()  # here, or /tmp when this folder is read-only
+        path = default_snapshot_path(self.capture)  # here, or /tmp when this folder is read-only
         hint = "" if os.path.dirname(path) == os.getcwd() else "this folder is read-only; /tmp is suggested"
         self.app.push_screen(PathScreen("Save a snapshot to:", path, hint), self._save_to)
 
@@ -283,15 +284,20 @@ class MainScreen(Screen[None]):
         if not path:
             return
         try:
-            write_atomic(path, snapshot_bytes(self.capture), force=force)
-        except MountscopeError as error:
-            if "exists" in error.message and not force:
-                def answer(yes: bool | None) -> None:
-                    if yes:
-                        self._save_to(path, force=True)
+            capture = self.capture
+            if self.redact:
+                from mountscope.redact import Redactor
 
-                self.app.push_screen(ConfirmScreen(f"{safe(path)} exists. Replace it?"), answer)
-                return
+                capture = Redactor().capture(capture)
+            write_atomic(path, snapshot_bytes(capture), force=force)
+        except SnapshotExists:
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._save_to(path, force=True)
+
+            self.app.push_screen(ConfirmScreen(f"{safe(path)} exists. Replace it?"), answer)
+            return
+        except MountscopeError as error:
             self.notify(str(error), severity="error", markup=False, timeout=10)
             return
         self.notify(f"saved {safe(path)}", markup=False)
@@ -311,7 +317,7 @@ class MainScreen(Screen[None]):
             self.notify(str(error), severity="error", markup=False, timeout=10)
             return
         self.workers.cancel_group(self, "live")
-        self.app.switch_screen(MainScreen(capture, ascii_only=self.ascii_only))
+        self.app.switch_screen(MainScreen(capture, ascii_only=self.ascii_only, redact=self.redact))
 
     # --- live ------------------------------------------------------------------------------------
 
@@ -372,9 +378,9 @@ class MountscopeApp(App[None]):
     ]
 
     def __init__(self, a: MountTable, b: MountTable | None = None, *, live_pid: int | str | None = None,
-                 ascii_only: bool = False) -> None:
+                 ascii_only: bool = False, redact: bool = False) -> None:
         super().__init__()
-        self.first_screen = MainScreen(a, b, live_pid=live_pid, ascii_only=ascii_only)
+        self.first_screen = MainScreen(a, b, live_pid=live_pid, ascii_only=ascii_only, redact=redact)
 
     def on_mount(self) -> None:
         self.push_screen(self.first_screen)

@@ -244,10 +244,9 @@ _DMI_VMS = (  # (vendor or product substring, hypervisor name) as systemd-detect
 
 
 def sig_virtio_mmio(s: Signals) -> tuple[str, str] | None:
-    if s.cmdline and "virtio_mmio.device=" in s.cmdline:
-        device = next(w for w in s.cmdline.split() if w.startswith("virtio_mmio.device="))
-        return "cmdline", device
-    return None
+    # A parameter of its own, not the text inside another one ("xvirtio_mmio.device=").
+    device = next((w for w in (s.cmdline or "").split() if w.startswith("virtio_mmio.device=")), None)
+    return ("cmdline", device) if device is not None else None
 
 
 def sig_firecracker_args(s: Signals) -> tuple[str, str] | None:

@@ -111,7 +111,7 @@ class Mount:
 
 # The bracketed part is a root only when it looks like one: a path, or an
 # nsfs-style "net:[4026532178]". Sources such as "[fe80::1]:/export" exist.
-_ROOT_LIKE = re.compile(r"/|\w+:\[\d+\]$")
+_NSFS_TAIL = re.compile(r"\[\w+:\[\d+\]\n?\]\Z")
 
 
 def split_display_source(text: str) -> tuple[str, str | None]:
@@ -122,13 +122,16 @@ def split_display_source(text: str) -> tuple[str, str | None]:
     """
     if not text.endswith("]"):
         return text, None
-    start = text.find("[")
-    while start != -1:
-        root = text[start + 1 : -1]
-        if _ROOT_LIKE.match(root):
-            return text[:start], root
-        start = text.find("[", start + 1)
-    return text, None
+    # The first "[" that opens a root-like tail, found without slicing the
+    # text at every "[" (a source of a million "[" made that quadratic).
+    starts = [text.find("[/")]
+    nsfs = _NSFS_TAIL.search(text)
+    if nsfs is not None:
+        starts.append(nsfs.start())
+    start = min((s for s in starts if s >= 0), default=-1)
+    if start < 0:
+        return text, None
+    return text[:start], text[start + 1 : -1]
 
 
 # --- options ---------------------------------------------------------------

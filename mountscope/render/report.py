@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from mountscope.classify import Evidence, Verdict
 from mountscope.diff import Comparison
 from mountscope.model import Mount, MountTable
-from mountscope.system.watch import MountEvent
+from mountscope.model.events import MountEvent
 from mountscope.text import safe
 
 

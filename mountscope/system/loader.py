@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ from mountscope.errors import MountscopeError, ParseError
 from mountscope.model import MountTable
 
 # Inputs beyond these are refused rather than allowed to exhaust memory
-# (a Lambda has 128 MB); --max-input raises the byte limit.
+# (a Lambda has 128 MB); --max-input and --max-lines raise them.
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 MAX_LINES = 1_000_000
 
@@ -40,43 +41,93 @@ def human_size(size: int) -> str:
     return str(size)
 
 
+# Pipes and devices are read this much at a time, so that memory follows what
+# really arrives (and /dev/zero is refused after the limit, not after a
+# limit-sized buffer).
+CHUNK = 1 << 20
+
+
+def _too_large(name: str, limits: Limits) -> MountscopeError:
+    return MountscopeError(f"{name}: larger than {human_size(limits.max_bytes)}; refused "
+                           "(raise the limit with --max-input SIZE)")
+
+
+def _read_all(fd: int, name: str, limits: Limits) -> bytes:
+    """Everything ``fd`` holds, up to the limit; checked before reading where
+    the size is known (a regular file), chunk by chunk where it is not."""
+    status = os.fstat(fd)
+    if stat.S_ISDIR(status.st_mode):
+        raise MountscopeError(f"{name}: is a directory, not a capture")
+    chunk = CHUNK
+    if stat.S_ISREG(status.st_mode):
+        if status.st_size > limits.max_bytes:
+            raise _too_large(name, limits)
+        if status.st_size:  # all of it in one read, and one more byte to see the end
+            chunk = status.st_size + 1
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        while True:
+            data = os.read(fd, max(1, min(chunk, limits.max_bytes + 1 - total)))
+            if not data:
+                break
+            chunks.append(data)
+            total += len(data)
+            if total > limits.max_bytes:  # a file that grew, a pipe, a device
+                raise _too_large(name, limits)
+            chunk = CHUNK
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    except MemoryError:
+        chunks.clear()
+        raise MountscopeError(f"{name}: not enough memory to read it ({human_size(total)} read); refused "
+                              "(lower the limit with --max-input SIZE)") from None
+
+
 def read_bytes(path: str, limits: Limits) -> bytes:
     """The input's bytes, refusing anything over the limit before reading it all."""
-    name = "standard input" if path == "-" else path
+    if path == "-":
+        if sys.stdin is None:  # closed (<&-): Python had no stream to give it
+            raise MountscopeError("standard input: it is closed; nothing to read")
+        try:
+            fd = sys.stdin.fileno()
+        except (OSError, ValueError, AttributeError):
+            fd = -1
+        if fd < 0:  # a replaced stream (tests, embedding): read it as it is
+            data = sys.stdin.buffer.read(limits.max_bytes + 1)
+            if len(data) > limits.max_bytes:
+                raise _too_large("standard input", limits)
+            return data
+        try:
+            return _read_all(fd, "standard input", limits)
+        except OSError as error:
+            raise MountscopeError(f"standard input: cannot read: {os.strerror(error.errno or 0)}") from None
     try:
-        if path == "-":
-            stream = sys.stdin.buffer
-            data = stream.read(limits.max_bytes + 1)
-        else:
-            if os.path.isdir(path):
-                raise MountscopeError(f"{path}: is a directory, not a capture")
-            with open(path, "rb") as stream:
-                data = stream.read(limits.max_bytes + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOCTTY)
     except FileNotFoundError:
         raise MountscopeError(f"{path}: no such file") from None
     except PermissionError:
         raise MountscopeError(f"{path}: permission denied") from None
+    except OSError as error:
+        raise MountscopeError(f"{path}: cannot read: {os.strerror(error.errno or 0)}") from None
+    try:
+        return _read_all(fd, path, limits)
     except IsADirectoryError:
         raise MountscopeError(f"{path}: is a directory, not a capture") from None
     except OSError as error:
-        raise MountscopeError(f"{name}: cannot read: {os.strerror(error.errno or 0)}") from None
-    if len(data) > limits.max_bytes:
-        raise MountscopeError(
-            f"{name}: larger than {human_size(limits.max_bytes)}; refused "
-            "(raise the limit with --max-input SIZE)"
-        )
-    return data
+        raise MountscopeError(f"{path}: cannot read: {os.strerror(error.errno or 0)}") from None
+    finally:
+        os.close(fd)
 
 
 def decode(data: bytes, origin: str, limits: Limits) -> str:
-    text = data.decode("utf-8", "surrogateescape")
-    lines = text.count("\n")
+    # Lines are counted in the bytes, before the text (up to 4 times their size) exists.
+    lines = data.count(b"\n")
     if lines > limits.max_lines:
         raise MountscopeError(
             f"{origin}: {lines} lines, more than {limits.max_lines}; refused "
-            "(raise the limit with --max-input SIZE)"
+            "(raise the limit with --max-lines N)"
         )
-    return text
+    return data.decode("utf-8", "surrogateescape")
 
 
 def load_all(spec: str, format_name: str | None = None, limits: Limits | None = None,

@@ -36,11 +36,10 @@ import select
 import struct
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 from mountscope.errors import MountscopeError
 from mountscope.model import Mount, MountTable
+from mountscope.model.events import Gap, MountEvent
 from mountscope.system.live import describe_os_error, proc_path
 
 ACTIONS = ("mount", "umount", "remount", "move")
@@ -51,53 +50,6 @@ ACTIONS = ("mount", "umount", "remount", "move")
 CHECK_AFTER = 5.0
 REREAD_EVERY = 1.0
 PROC_SUPER_MAGIC = 0x9FA0
-
-
-def _stamp(when: float) -> str:
-    return (time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(when))
-            + f".{int(when * 1000) % 1000:03d}Z")
-
-
-@dataclass(frozen=True)
-class MountEvent:
-    action: str
-    mount: Mount
-    # The mount as it was, for umount, move and remount.
-    old: Mount | None
-    time: float
-
-    def to_dict(self) -> dict[str, Any]:
-        m = self.mount
-        return {
-            "action": self.action,
-            "time": _stamp(self.time),
-            "id": m.mount_id,
-            "target": m.target,
-            "source": m.display_source,
-            "fstype": m.fstype,
-            "options": m.options,
-            "old_target": self.old.target if self.old and self.action == "move" else None,
-            "old_options": self.old.options if self.old and self.action == "remount" else None,
-        }
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Several changes seen in one read: what happened between them was not seen."""
-
-    changes: int
-    time: float
-
-    @property
-    def text(self) -> str:
-        return (f"{self.changes} changes arrived in one read: "
-                "changes in between may have been missed")
-
-    def line(self) -> str:
-        return f"{'gap':<10} {self.text}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"action": "gap", "time": _stamp(self.time), "changes": self.changes, "note": self.text}
 
 
 def _filesystem(m: Mount) -> tuple[str, str | None, str, str | None]:

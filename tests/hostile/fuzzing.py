@@ -9,6 +9,10 @@ Shared by the hypothesis tests (test_fuzz.py) and the atheris harness
 from __future__ import annotations
 
 import re
+import signal
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from mountscope.capture import snapshot_bytes
 from mountscope.classify import classify
@@ -57,8 +61,44 @@ def exercise_capture(capture) -> None:  # type: ignore[no-untyped-def]
     assert [m.target for m in again.mounts] == [m.target for m in capture.mounts]
 
 
+class OverBudget(AssertionError):
+    pass
+
+
+def budget(data: bytes) -> float:
+    """Processor seconds one input may cost: work is linear in the input, so
+    a generous constant (imports, pyte's first screen) and a second a megabyte.
+    Processor time, not wall time: a busy machine does not make it fail."""
+    return 5.0 + len(data) / 1_000_000
+
+
+@contextmanager
+def time_budget(seconds: float, what: str) -> Iterator[None]:
+    """Stop runaway work at ``seconds`` of processor time, as a failure."""
+
+    def over(signum: int, frame: object) -> None:
+        raise OverBudget(f"{what}: more than {seconds:.1f} s of processor time")
+
+    start = time.process_time()
+    previous = signal.signal(signal.SIGPROF, over)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+    spent = time.process_time() - start
+    assert spent < seconds, f"{what}: {spent:.1f} s of processor time"
+
+
 def exercise(data: bytes, formats: bool = True) -> None:
-    """Feed bytes to detection (and to every parser by name, when ``formats``)."""
+    """Feed bytes to detection (and to every parser by name, when ``formats``),
+    within the input's time budget."""
+    with time_budget(budget(data), f"an input of {len(data)} bytes"):
+        _exercise(data, formats)
+
+
+def _exercise(data: bytes, formats: bool) -> None:
     text = data.decode("utf-8", "surrogateescape")
     names = (None, *FORMAT_NAMES, *RECORDINGS) if formats else (None,)
     for name in names:

@@ -5,6 +5,11 @@ The CI run is short. The long run (at least 100 000 cases per strategy):
     MOUNTSCOPE_FUZZ_EXAMPLES=100000 pytest tests/hostile/test_fuzz.py -p no:cacheprovider
 
 Atheris, where it installs: python tests/hostile/atheris_fuzz.py -runs=100000
+
+Every input runs within a budget of processor time that grows with its size
+(fuzzing.budget): a path that is quadratic in its input fails the run instead
+of slowing it. Hypothesis' own deadline stays off: it counts wall time, which a
+busy machine stretches.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import random
 
 import pytest
 from conftest import ARTICLE, REPO, SAMPLES
-from fuzzing import exercise
+from fuzzing import OverBudget, exercise, time_budget
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -137,3 +142,11 @@ def test_ten_thousand_deep_nesting_in_every_output():
         path += "/d"
         lines.append(f"{n} {n - 1} 0:{n} / {path} rw - tmpfs t rw")
     exercise(("\n".join(lines) + "\n").encode(), formats=False)
+
+
+def test_the_time_budget_stops_runaway_work():
+    spins = 0
+    with pytest.raises(OverBudget), time_budget(0.2, "a loop that never ends"):
+        while True:
+            spins += 1
+    assert spins

@@ -38,7 +38,7 @@ def test_a_pid_that_has_exited():
 def test_a_pid_that_never_existed_and_a_bad_pid_argument():
     assert run_cli("tree", "--pid", "999999999").stderr == b"mountscope: error: no process with pid 999999999\n"
     bad = run_cli("tree", "--pid", "self")
-    assert bad.returncode == 2 and b"invalid int value" in bad.stderr
+    assert bad.returncode == 2 and b"not a process id: 'self'" in bad.stderr
 
 
 def test_watching_a_process_that_exits(tmp_path):

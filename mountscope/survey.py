@@ -1,0 +1,606 @@
+"""Survey many captures: group them by the shape of their mount table, and
+show which live signals go with which group.
+
+A capture's shape is its table with everything random taken out: mount ids,
+parent ids and device numbers are left out, and in every value the parts
+``diff`` calls volatile (UUIDs, long hashes, account-like numbers, random
+suffixes, peer-group numbers) become placeholders. Captures with the same
+shape form a group. For each signal (kernel release, hostname form, CPU,
+memory size...) the values are counted per group and Cramér's V says how
+strongly the signal goes with the grouping; the counts are always shown next
+to it, so that five samples are not read as a law.
+
+Everything is streamed: a capture is read, reduced to its shape key and its
+signal values, and dropped. What is kept grows with the number of groups and
+distinct values, plus one name per capture (the members of each group).
+Representatives are read again at the end (live ones are kept).
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import ipaddress
+import math
+import os
+import re
+import stat
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from mountscope.diff import DIFFERENT, shape
+from mountscope.errors import MountscopeError
+from mountscope.model import Mount, MountTable, split_options
+from mountscope.system.loader import Limits, load_all
+
+# --- the shape of a table -------------------------------------------------------------
+
+_shape = lru_cache(maxsize=1 << 16)(shape)
+
+
+@lru_cache(maxsize=1 << 14)
+def _options_shape(options: str) -> str:
+    """Options as a set (formats order them differently), volatile parts replaced."""
+    return ",".join(sorted(_shape(item) for item in split_options(options)))
+
+
+def _mount_key(m: Mount, fields: frozenset[str], split: bool) -> str:
+    parts = [_shape(m.target)]
+    if "source" in fields:
+        parts.append(_shape(m.source))
+    if "fsroot" in fields:
+        parts.append(_shape(m.fsroot or ""))
+    if "fstype" in fields:
+        parts.append(m.fstype)
+    if split:
+        parts.append(_options_shape(m.vfs_options or ""))
+        parts.append(_options_shape(m.fs_options or ""))
+    elif "options" in fields:
+        parts.append(_options_shape(m.options))
+    if "optional_fields" in fields or "propagation" in fields:
+        parts.append(m.propagation or "")
+    return "\x1f".join(parts)
+
+
+def shape_key(capture: MountTable) -> str:
+    """A short digest that two captures share when their tables have the same
+    shape (in the same kind of format: a table without options or roots
+    cannot be compared with one that has them)."""
+    fields = capture.fields
+    split = {"vfs_options", "fs_options"} <= fields
+    keys = sorted(_mount_key(m, fields, split) for m in capture.mounts)
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(",".join(sorted(fields)).encode())
+    for key in keys:
+        digest.update(b"\x1e" + key.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+# --- signals ----------------------------------------------------------------------------
+
+# The signals a survey tabulates, in this order when they tie.
+SIGNAL_NAMES = (
+    "kernel_release", "hostname_form", "cpu_model", "architecture", "memory_size", "runtime",
+    "init_type", "region", "function_version", "cold_start", "capture_hour", "firecracker_cmdline",
+    "dmi_present",
+)
+# Past this many distinct values a signal's further values are counted as "(other)".
+MAX_VALUES = 200
+
+_ARN_REGION = re.compile(r"^arn:[^:]+:lambda:([^:]+):")
+
+
+def hostname_form(hostname: str) -> str:
+    """What a hostname looks like, without the hostname itself."""
+    try:
+        address = ipaddress.ip_address(hostname)
+    except ValueError:
+        return re.sub(r"\d+", "N", _shape(hostname))
+    if address.version == 4 and address.is_link_local:
+        return "IPv4 link-local (169.254.N.N)"
+    return f"IPv{address.version} address"
+
+
+def signal_values(capture: MountTable) -> dict[str, str]:
+    """The signals a capture carries (its live signals and its metadata), as text."""
+    meta = capture.metadata if isinstance(capture.metadata, dict) else {}
+    sig = capture.signals
+    env: dict[str, Any] = getattr(sig, "env", None) or {}
+    values: dict[str, Any] = {
+        "kernel_release": meta.get("kernel_release") or getattr(sig, "osrelease", None),
+        "architecture": meta.get("machine") or getattr(sig, "machine", None),
+        "memory_size": meta.get("lambda_memory_limit_in_mb") or env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"),
+        "runtime": env.get("AWS_EXECUTION_ENV"),
+        "init_type": env.get("AWS_LAMBDA_INITIALIZATION_TYPE"),
+        "region": env.get("AWS_REGION"),
+        "function_version": meta.get("lambda_function_version") or env.get("AWS_LAMBDA_FUNCTION_VERSION"),
+    }
+    hostname = meta.get("hostname") or getattr(sig, "hostname", None)
+    if isinstance(hostname, str) and hostname:
+        values["hostname_form"] = hostname_form(hostname)
+    cpu = getattr(sig, "cpu", None)
+    if isinstance(cpu, dict):
+        values["cpu_model"] = cpu.get("model name") or cpu.get("CPU part")
+    arn = meta.get("lambda_invoked_function_arn")
+    if not values["region"] and isinstance(arn, str) and (match := _ARN_REGION.match(arn)):
+        values["region"] = match.group(1)
+    invocation = meta.get("lambda_invocation")
+    if isinstance(invocation, int):
+        values["cold_start"] = "cold" if invocation == 1 else "warm"
+    when = meta.get("time")
+    if isinstance(when, str) and len(when) >= 13 and when[10] == "T":
+        values["capture_hour"] = when[11:13]
+    cmdline = getattr(sig, "cmdline", None)
+    if isinstance(cmdline, str):
+        values["firecracker_cmdline"] = "yes" if "virtio_mmio.device=" in cmdline else "no"
+    present = getattr(sig, "dmi_present", None)
+    if isinstance(present, bool):
+        values["dmi_present"] = "yes" if present else "no"
+    return {k: str(v) for k, v in values.items() if v is not None and v != ""}
+
+
+def capture_time(capture: MountTable) -> str | None:
+    """When the capture was taken (UTC, ISO 8601), when it says."""
+    when = capture.metadata.get("time") if isinstance(capture.metadata, dict) else None
+    return when if isinstance(when, str) and len(when) >= 13 and when[10] == "T" else None
+
+
+def cramers_v(table: dict[str, Counter[str]]) -> float | None:
+    """Cramér's V of a contingency table (rows: values, columns: groups), or
+    None when it is undefined (one value, or one group)."""
+    columns: Counter[str] = Counter()
+    for row in table.values():
+        columns.update(row)
+    n = sum(columns.values())
+    k = min(len(table), len(columns)) - 1
+    if n == 0 or k < 1:
+        return None
+    chi2 = 0.0
+    for row in table.values():
+        row_total = sum(row.values())
+        for column, column_total in columns.items():
+            expected = row_total * column_total / n
+            chi2 += (row.get(column, 0) - expected) ** 2 / expected
+    return math.sqrt(chi2 / (n * k))
+
+
+def _small_cells(table: dict[str, Counter[str]]) -> int:
+    """Cells whose expected count is below 5 (where chi-square based measures mislead)."""
+    columns: Counter[str] = Counter()
+    for row in table.values():
+        columns.update(row)
+    n = sum(columns.values())
+    return sum(1 for row in table.values() for c in columns.values()
+               if n and sum(row.values()) * c / n < 5)
+
+
+# --- finding captures -------------------------------------------------------------------
+
+_GLOB = re.compile(r"[*?[]")
+
+
+def expand(specs: Iterable[str]) -> Iterator[tuple[str, str | None]]:
+    """Each file named by files, folders (recursively) and globs, in a stable
+    order: (path, None), or (name, error) for what cannot be listed."""
+    seen: set[str] = set()
+
+    def one(path: str, walked: bool) -> Iterator[tuple[str, str | None]]:
+        if os.path.isdir(path):
+            errors: list[OSError] = []
+            for folder, dirs, files in os.walk(path, onerror=errors.append):
+                dirs.sort()
+                for name in sorted(files):
+                    yield from one(os.path.join(folder, name), True)
+            for error in errors:
+                yield error.filename or path, f"cannot list: {os.strerror(error.errno or 0)}"
+            return
+        if path in seen:
+            return
+        seen.add(path)
+        try:
+            info = os.stat(path)
+        except OSError as error:
+            if not os.path.lexists(path):
+                yield path, "no such file"
+            else:
+                yield path, f"cannot read: {os.strerror(error.errno or 0)}"
+            return
+        if walked and not stat.S_ISREG(info.st_mode):
+            yield path, "not a regular file"  # a FIFO in a folder would block forever
+            return
+        yield path, None
+
+    for spec in specs:
+        if not os.path.lexists(spec) and _GLOB.search(spec):
+            matches = sorted(glob.glob(spec, recursive=True))
+            if not matches:
+                yield spec, "no file matches this pattern"
+            for match in matches:
+                yield from one(match, True)
+        else:
+            yield from one(spec, False)
+
+
+@dataclass
+class Entry:
+    """One capture to survey: its name, the capture, and how to read it again."""
+
+    name: str
+    capture: MountTable
+    # (file, table number) to read it again later; None keeps the capture itself.
+    ref: tuple[str, int] | None
+
+
+def read_entries(specs: Iterable[str], format_name: str | None = None,
+                 limits: Limits | None = None) -> Iterator[Entry | tuple[str, str]]:
+    """Every capture in the files: an Entry each, or (file, error) for a file
+    that cannot be read. A file holding several tables gives FILE#N names."""
+    for path, problem in expand(specs):
+        if problem is not None:
+            yield path, problem
+            continue
+        try:
+            captures = load_all(path, format_name, limits)
+        except MountscopeError as error:
+            yield path, _strip_name(str(error), path)
+            continue
+        except ImportError as error:
+            # A terminal recording needs pyte, which a Lambda package leaves out.
+            yield path, f"needs the {error.name or 'missing'} module, which is not installed"
+            continue
+        except (ValueError, RecursionError, MemoryError, OSError) as error:
+            yield path, f"cannot be read ({type(error).__name__})"
+            continue
+        for number, capture in enumerate(captures, 1):
+            name = path if len(captures) == 1 else f"{path}#{number}"
+            yield Entry(name, capture, (path, number))
+
+
+def _strip_name(message: str, path: str) -> str:
+    """The error without the file name in front (it is listed beside it)."""
+    return message[len(path) + 2:] if message.startswith(path + ": ") else message
+
+
+def reread(entry_ref: tuple[str, int], format_name: str | None, limits: Limits | None) -> MountTable:
+    path, number = entry_ref
+    return load_all(path, format_name, limits)[number - 1]
+
+
+# --- every mount namespace ---------------------------------------------------------------
+
+
+def namespace_entries() -> Iterator[Entry | tuple[str, str]]:
+    """One capture per mount namespace on this machine, read through the
+    lowest pid in it. Processes whose namespace cannot be read (other users',
+    without root) are counted and reported as one line."""
+    from mountscope.capture import capture_live
+
+    pids: dict[str, list[int]] = defaultdict(list)
+    denied = 0
+    try:
+        names = os.listdir("/proc")
+    except OSError as error:
+        yield "/proc", f"cannot list: {os.strerror(error.errno or 0)}"
+        return
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            pids[os.readlink(f"/proc/{name}/ns/mnt")].append(int(name))
+        except PermissionError:
+            denied += 1
+        except OSError:
+            continue  # exited meanwhile, or a kernel thread
+    for namespace in sorted(pids, key=lambda ns: min(pids[ns])):
+        members = sorted(pids[namespace])
+        capture = None
+        last = ""
+        for pid in members:  # the first whose table can still be read
+            try:
+                capture = capture_live(pid, with_signals=False)
+                break
+            except MountscopeError as error:
+                last = str(error)
+        comm = _comm(members[0])
+        name = f"pid {members[0]} ({comm}) {namespace}, {len(members)} process{'es' if len(members) > 1 else ''}"
+        if capture is None:
+            yield name, last
+            continue
+        yield Entry(name, capture, None)
+    if denied:
+        yield "/proc/*/ns/mnt", (f"{denied} processes could not be read (permission denied): "
+                                 "run as root to see every mount namespace")
+
+
+def _comm(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm", "rb") as handle:
+            return handle.read(64).decode("utf-8", "replace").strip()
+    except OSError:
+        return "?"
+
+
+# --- the survey ----------------------------------------------------------------------------
+
+
+@dataclass
+class Group:
+    key: str
+    count: int = 0
+    members: list[str] = field(default_factory=list)
+    representative: str = ""
+    ref: tuple[str, int] | None = None
+    kept: MountTable | None = None
+    first_time: str | None = None
+    last_time: str | None = None
+
+
+@dataclass
+class Survey:
+    """Captures are added one by one; ``result`` computes the report."""
+
+    groups: dict[str, Group] = field(default_factory=dict)
+    unreadable: list[dict[str, str]] = field(default_factory=list)
+    # signal -> value -> group key -> count
+    values: dict[str, dict[str, Counter[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(Counter)))
+    # hour ("2026-11-27T17") -> group key -> count
+    hours: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    captures: int = 0
+    observe: Callable[[MountTable], None] | None = None
+
+    def add(self, entry: Entry) -> None:
+        capture = entry.capture
+        if self.observe is not None:
+            self.observe(capture)
+        key = shape_key(capture)
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = Group(key, representative=entry.name, ref=entry.ref,
+                                             kept=capture if entry.ref is None else None)
+        group.count += 1
+        group.members.append(entry.name)
+        self.captures += 1
+        for name, value in signal_values(capture).items():
+            table = self.values[name]
+            if value not in table and len(table) >= MAX_VALUES:
+                value = "(other)"
+            table[value][key] += 1
+        when = capture_time(capture)
+        if when is not None:
+            self.hours[when[:13]][key] += 1
+            group.first_time = min(group.first_time or when, when)
+            group.last_time = max(group.last_time or when, when)
+
+    def fail(self, name: str, error: str) -> None:
+        self.unreadable.append({"file": name, "error": error})
+
+    def feed(self, items: Iterable[Entry | tuple[str, str]]) -> Survey:
+        for item in items:
+            if isinstance(item, Entry):
+                self.add(item)
+            else:
+                self.fail(*item)
+        return self
+
+    def ordered(self) -> list[Group]:
+        """Largest first; ties by the representative's name."""
+        return sorted(self.groups.values(), key=lambda g: (-g.count, g.representative))
+
+    def result(self, format_name: str | None = None, limits: Limits | None = None) -> SurveyResult:
+        from mountscope.classify import classify
+        from mountscope.diff import compare
+
+        groups = self.ordered()
+        number = {g.key: i for i, g in enumerate(groups, 1)}
+        reps: list[MountTable | None] = []
+        for group in groups:
+            capture = group.kept
+            if capture is None and group.ref is not None:
+                try:
+                    capture = reread(group.ref, format_name, limits)
+                except MountscopeError:
+                    capture = None  # changed or removed since it was read
+            reps.append(capture)
+        rows = []
+        for index, (group, rep) in enumerate(zip(groups, reps, strict=True)):
+            verdict = classify(rep, rep.signals).to_dict() if rep is not None else None
+            differs: list[dict[str, Any]] = []
+            if index > 0 and rep is not None and reps[0] is not None:
+                differs = differences(compare(reps[0], rep, with_verdicts=False))
+            rows.append({
+                "group": index + 1,
+                "shape": group.key,
+                "count": group.count,
+                "share": round(group.count / self.captures, 4) if self.captures else 0.0,
+                "representative": group.representative,
+                "members": group.members,
+                "verdicts": _verdict_summary(verdict),
+                "differs_from_largest": differs,
+                "first_time": group.first_time,
+                "last_time": group.last_time,
+                "mounts": len(rep.mounts) if rep is not None else None,
+            })
+        return SurveyResult(self.captures, rows, self._signals(number), self._over_time(number),
+                            self.unreadable, reps)
+
+    def _signals(self, number: dict[str, int]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for name, table in self.values.items():
+            n = sum(sum(row.values()) for row in table.values())
+            v = cramers_v(table)
+            per_group: dict[int, dict[str, int]] = defaultdict(dict)
+            for value, row in table.items():
+                for key, count in row.items():
+                    per_group[number[key]][value] = count
+            out.append({
+                "signal": name,
+                "cramers_v": round(v, 3) if v is not None else None,
+                "n": n,
+                "values": len(table),
+                "cells_expected_below_5": _small_cells(table),
+                "groups": [{"group": g, "n": sum(vals.values()),
+                            "values": dict(sorted(vals.items(), key=lambda kv: (-kv[1], kv[0])))}
+                           for g, vals in sorted(per_group.items())],
+            })
+        order = {name: i for i, name in enumerate(SIGNAL_NAMES)}
+        # Separating signals first; an undefined V (one value or one group) last.
+        def rank(row: dict[str, Any]) -> tuple[bool, float, int]:
+            v = row["cramers_v"]
+            return v is None, -(v or 0.0), order.get(str(row["signal"]), 99)
+
+        out.sort(key=rank)
+        return out
+
+    def _over_time(self, number: dict[str, int]) -> dict[str, Any] | None:
+        if not self.hours:
+            return None
+        buckets: dict[str, Counter[str]] = self.hours
+        unit = "hour"
+        if len(buckets) > 24:  # more than a day's worth of hours: count per day
+            unit = "day"
+            days: dict[str, Counter[str]] = defaultdict(Counter)
+            for hour, row in buckets.items():
+                days[hour[:10]].update(row)
+            buckets = days
+        rows = []
+        for bucket in sorted(buckets):
+            row = buckets[bucket]
+            total = sum(row.values())
+            rows.append({"bucket": bucket, "total": total,
+                         "groups": {str(number[k]): c for k, c in sorted(row.items(), key=lambda kv: number[kv[0]])}})
+        return {"unit": unit, "rows": rows}
+
+
+def _verdict_summary(verdict: dict[str, Any] | None) -> dict[str, Any] | None:
+    if verdict is None:
+        return None
+    details = verdict["details"]
+    return {
+        "environment": verdict["environment"],
+        "confidence": verdict["confidence"],
+        "lambda_model": details.get("lambda_model"),
+        "code_delivery": details.get("code_delivery"),
+        "details": details,
+    }
+
+
+def differences(comparison: Any) -> list[dict[str, Any]]:
+    """What sets B apart from A, mount by mount, as ``diff`` says it."""
+    out: list[dict[str, Any]] = []
+    for pair in comparison.pairs:
+        if pair.kind not in DIFFERENT:
+            continue
+        if pair.kind == "added":
+            out.append({"target": pair.target, "field": "mount", "largest": None,
+                        "this": _mount_text(pair.b)})
+        elif pair.kind == "removed":
+            out.append({"target": pair.target, "field": "mount", "largest": _mount_text(pair.a),
+                        "this": None})
+        else:
+            for name, (old, new) in pair.changes.items():
+                out.append({"target": pair.target, "field": name, "largest": old, "this": new})
+    return out
+
+
+def _mount_text(mount: Mount | None) -> str | None:
+    if mount is None:
+        return None
+    return " ".join(part for part in (mount.display_source, mount.fstype, mount.options) if part)
+
+
+@dataclass
+class SurveyResult:
+    captures: int
+    groups: list[dict[str, Any]]
+    signals: list[dict[str, Any]]
+    over_time: dict[str, Any] | None
+    unreadable: list[dict[str, str]]
+    # Each group's representative capture (None where it could not be read
+    # again), for the app; not part of the JSON.
+    representatives: list[MountTable | None] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"captures": self.captures, "groups": self.groups, "signals": self.signals,
+                "over_time": self.over_time, "unreadable": self.unreadable}
+
+
+def survey(items: Iterable[Entry | tuple[str, str]], format_name: str | None = None,
+           limits: Limits | None = None, observe: Callable[[MountTable], None] | None = None) -> SurveyResult:
+    return Survey(observe=observe).feed(items).result(format_name, limits)
+
+
+# --- the report for people -------------------------------------------------------------------
+
+MEMBERS_SHOWN = 5
+VALUES_SHOWN = 4
+DIFFERENCES_SHOWN = 12
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "-"
+
+
+def report_lines(result: SurveyResult) -> Iterator[str]:
+    """The survey as text (not yet escaped for the terminal: the caller does)."""
+    n = result.captures
+    yield (f"{n} capture{'s' if n != 1 else ''} in {len(result.groups)} group"
+           f"{'s' if len(result.groups) != 1 else ''}"
+           + (f"; {len(result.unreadable)} unreadable (listed at the end)" if result.unreadable else ""))
+    for row in result.groups:
+        yield ""
+        verdict = row["verdicts"]
+        said = "verdict unavailable (the representative could not be read again)"
+        if verdict is not None:
+            extra = [f"{k}={v}" for k, v in verdict["details"].items() if k != "lambda_model_confidence"]
+            said = f"{verdict['environment']} (confidence {verdict['confidence']:.2f})" + (
+                f": {', '.join(extra)}" if extra else "")
+        yield f"group {row['group']}: {row['count']} of {n} ({_pct(row['count'], n)}), {said}"
+        yield f"  representative: {row['representative']}"
+        others = row["members"][:MEMBERS_SHOWN]
+        more = row["count"] - len(others)
+        yield "  members: " + ", ".join(others) + (f", ... and {more} more (--json lists all)" if more > 0 else "")
+        if row["first_time"]:
+            yield f"  captured from {row['first_time']} to {row['last_time']}"
+        if row["group"] == 1:
+            continue
+        if not row["differs_from_largest"]:
+            yield "  differs from group 1: nothing diff counts as a difference (formats differ?)"
+            continue
+        differs = row["differs_from_largest"]
+        yield "  differs from group 1:"
+        for item in differs[:DIFFERENCES_SHOWN]:
+            largest = item["largest"] if item["largest"] is not None else "(none)"
+            this = item["this"] if item["this"] is not None else "(none)"
+            yield f"    {item['target']}  {item['field']}: {largest} -> {this}"
+        if len(differs) > DIFFERENCES_SHOWN:
+            yield f"    ... and {len(differs) - DIFFERENCES_SHOWN} more (--json lists all)"
+    if result.signals:
+        yield ""
+        yield ("signals, those that go with the groups first (V: Cramér's V, 0 unrelated to 1 "
+               "determined; n: captures carrying the signal)")
+        for sig in result.signals:
+            v = "V undefined (one value or one group)" if sig["cramers_v"] is None else f"V={sig['cramers_v']:.2f}"
+            warn = ""
+            if sig["cells_expected_below_5"]:
+                warn = f"; {sig['cells_expected_below_5']} cells expect fewer than 5: read V with care"
+            yield f"  {sig['signal']}: {v}, n={sig['n']}, {sig['values']} values{warn}"
+            for g in sig["groups"]:
+                items = list(g["values"].items())
+                shown = ", ".join(f"{value} ({count})" for value, count in items[:VALUES_SHOWN])
+                rest = f", {len(items) - VALUES_SHOWN} more" if len(items) > VALUES_SHOWN else ""
+                yield f"    group {g['group']} (n={g['n']}): {shown}{rest}"
+    if result.over_time:
+        yield ""
+        yield f"over time (per {result.over_time['unit']}, UTC): captures per group"
+        for row in result.over_time["rows"]:
+            parts = ", ".join(f"group {g}: {c} ({_pct(c, row['total'])})" for g, c in row["groups"].items())
+            yield f"  {row['bucket']}  {row['total']}: {parts}"
+    if result.unreadable:
+        yield ""
+        yield f"unreadable ({len(result.unreadable)}):"
+        for item in result.unreadable:
+            yield f"  {item['file']}: {item['error']}"

@@ -1,0 +1,100 @@
+"""Ctrl-C while mountscope starts: status 130, no traceback, no crash.
+
+Python's own start-up (site, the interpreter's first imports) runs before any
+of mountscope's code and prints its own traceback when interrupted; that is
+outside what mountscope can catch. From mountscope's first line on, an
+interrupt must end the process with 130 and nothing else.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import ARTICLE, REPO
+
+RUNS = 40
+ARGV = [sys.executable, "-m", "mountscope", "tree", str(ARTICLE / "lambda-pattern1.txt")]
+
+
+# What runs before __main__ has its handler in place: the package's __init__
+# (a version string and a path check) and __main__'s lines up to the handler.
+# They take microseconds; an interrupt that lands there is Python's, as at
+# start-up.
+_MAIN = REPO / "mountscope" / "__main__.py"
+_HANDLER_LINE = next(
+    number for number, line in enumerate(_MAIN.read_text().splitlines(), 1)
+    if "_signal.signal(" in line
+)
+_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
+
+
+def _before_the_handler(path: str, line: int) -> bool:
+    return path == str(REPO / "mountscope" / "__init__.py") or (
+        path == str(_MAIN) and line <= _HANDLER_LINE
+    )
+
+
+def _ours(stderr: str) -> bool:
+    """A traceback that passes through mountscope's own files after its handler
+    is in place (Python's start-up and its import machinery print theirs
+    without any)."""
+    frames = [(path, int(line)) for path, line in _FRAME.findall(stderr) if path.startswith(str(REPO))]
+    return "Traceback" in stderr and any(not _before_the_handler(*frame) for frame in frames)
+
+
+def test_ctrl_c_at_random_moments_of_start_up():
+    started = time.perf_counter()
+    subprocess.run(ARGV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=True)
+    whole_run = time.perf_counter() - started
+    chance = random.Random(12)
+    outcomes: list[tuple[int, str]] = []
+    for _ in range(RUNS):
+        child = subprocess.Popen(ARGV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(chance.uniform(0, whole_run))  # the moment of the interrupt, not a wait for anything
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+        outcomes.append((child.returncode, err.decode(errors="replace")))
+    crashed = [(code, err) for code, err in outcomes if code in (-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS)]
+    assert not crashed, crashed[0]
+    ours = [err for _, err in outcomes if _ours(err)]
+    assert not ours, ours[0]
+    for code, err in outcomes:
+        if code == 130:  # interrupted in mountscope's code: nothing printed
+            assert err == "", err
+    # The interrupts did land in mountscope's start-up, not only before or after it.
+    assert sum(code == 130 for code, _ in outcomes) >= RUNS // 4, [code for code, _ in outcomes]
+
+
+# Sends SIGINT while orjson's module set-up imports one of its own dependencies.
+INTERRUPTED_ORJSON_IMPORT = """
+import builtins, os, signal, sys
+from mountscope import cli
+real_import = builtins.__import__
+inside = []
+def interrupting_import(name, *args, **kwargs):
+    if name == "orjson":
+        inside.append(name)
+    elif inside and name == sys.argv[2]:
+        inside.clear()
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = interrupting_import
+sys.exit(cli.main(["tree", sys.argv[1]]))
+"""
+
+
+@pytest.mark.parametrize("dependency", ["datetime", "uuid", "json"])
+def test_an_interrupt_inside_the_orjson_import_does_not_crash(dependency: str):
+    """orjson's module set-up crashes the interpreter when one of its imports is
+    interrupted; the command line imports it with SIGINT held back, so the
+    interrupt arrives just after, as a clean 130."""
+    result = subprocess.run([sys.executable, "-c", INTERRUPTED_ORJSON_IMPORT,
+                             str(ARTICLE / "lambda-pattern1.txt"), dependency],
+                            capture_output=True, timeout=60)
+    assert result.returncode == 130 and result.stderr == b"" and result.stdout == b""
