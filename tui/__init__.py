@@ -10,5 +10,7 @@ def run(a: Capture, b: Capture | None = None, *, live_pid: int | str | None = No
         ascii_only: bool = False) -> int:
     from mountscope.tui.app import MountscopeApp
 
-    MountscopeApp(a, b, live_pid=live_pid, ascii_only=ascii_only).run()
-    return 0
+    app = MountscopeApp(a, b, live_pid=live_pid, ascii_only=ascii_only)
+    app.run()
+    # Textual sets 1 after an unhandled error (and shows the traceback).
+    return app.return_code or 0
