@@ -14,15 +14,21 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 import orjson
 
 from mountscope.text import PRINTABLE_BLOCKS, has_unsafe, is_unsafe
 
-# Outside strings, JSON text is ASCII (only newlines and spaces besides
-# printable characters), so any other character found is inside a string.
-_MAY_ESCAPE = re.compile(f"[^\\x00-\\x7e{PRINTABLE_BLOCKS}]")
+
+@lru_cache(maxsize=1)
+def _may_escape() -> re.Pattern[str]:
+    """Characters that may need a JSON escape. Outside strings, JSON text is
+    ASCII (newlines and spaces besides printable characters), so any other
+    character found is inside a string. Compiled on first use (it takes a few
+    milliseconds, and most output is ASCII)."""
+    return re.compile(f"[^\\x00-\\x7e{PRINTABLE_BLOCKS}]")
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -43,13 +49,13 @@ def dumps(value: Any, *, indent: bool = False) -> bytes:
     except TypeError:  # lone surrogates: bytes of a path that are not UTF-8
         text = json.dumps(value, ensure_ascii=False, indent=2 if indent else None,
                           separators=None if indent else (",", ":"))
-        return _MAY_ESCAPE.sub(_json_escape, text).encode()
+        return _may_escape().sub(_json_escape, text).encode()
     if data.isascii() and b"\x7f" not in data:
         return data  # the common case, decided at C speed
     text = data.decode()
     if not has_unsafe(text.replace("\n", "") if indent else text):
         return data
-    return _MAY_ESCAPE.sub(_json_escape, text).encode()
+    return _may_escape().sub(_json_escape, text).encode()
 
 
 def loads(text: str | bytes) -> Any:
