@@ -215,3 +215,20 @@ def test_snapshot_escapes_c1_controls(namespace, tmp_path):
     shown = run_cli("tree", "-l", "-o", "TARGET", str(snapshot))
     assert shown.returncode == 0, shown.stderr
     assert b"/c1\\xc2\\x9b31m" in shown.stdout and b"/raw\\xff\\x9b" in shown.stdout
+
+
+def test_evidence_quoting_a_signal_is_escaped_once(tmp_path):
+    """A live signal quoted in the evidence (the kernel command line) was escaped
+    twice in the report and the app: \\x5cx1b for ESC."""
+    snapshot = tmp_path / "signals.json"
+    snapshot.write_text(json.dumps({
+        "format": "mountscope.snapshot", "version": 1,
+        "table": {"format": "mountinfo", "first_line": 1, "text": "1 0 253:0 / / rw - ext4 /dev/vda rw\n"},
+        "signals": {"cmdline": "console=ttyS0 virtio_mmio.device=4K@0xd0000000:5\x1b[31m\tx"},
+    }))
+    result = run_cli("classify", str(snapshot))
+    assert result.returncode == 0, result.stderr
+    assert b"(virtio_mmio.device=4K@0xd0000000:5\\x1b[31m)" in result.stdout
+    assert b"\\x5c" not in result.stdout and b"\x1b" not in result.stdout
+    document = assert_terminal_safe_json(run_cli("classify", "--json", str(snapshot)).stdout)
+    assert any("(virtio_mmio.device=4K@0xd0000000:5\x1b[31m)" in e["why"] for e in document["evidence"])
