@@ -72,11 +72,15 @@ def report_warnings(capture: Capture, strict: bool) -> None:
 def write_lines(lines: Iterable[str]) -> None:
     out = sys.stdout
     batch: list[str] = []
+    size = 0
     for line in lines:
         batch.append(line)
-        if len(batch) >= 4096:
+        size += len(line)
+        # Bounded in characters too: a row of a deep tree can be 200 000 long.
+        if len(batch) >= 4096 or size >= 1 << 16:
             out.write("\n".join(batch) + "\n")
             batch.clear()
+            size = 0
     if batch:
         out.write("\n".join(batch) + "\n")
     out.flush()
