@@ -58,21 +58,57 @@ def decode_hex(field: str) -> str:
     return from_bytes(_HEX.sub(lambda m: bytes((int(m.group(1), 16),)), to_bytes(field)))
 
 
-# Characters that must never reach a terminal raw: C0 and C1 controls, DEL,
-# the bidi and zero-width format characters that can disguise text, line and
-# paragraph separators, and lone surrogates (invalid bytes of the input).
-# A backslash before "x" is escaped too, so that \xHH stays unambiguous (the
-# rule findmnt uses).
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\udc80-\udcff]|\\\\(?=x)"
+# Characters that must never reach a terminal raw, or could pass for others:
+# everything str.isprintable() rejects (Unicode categories Cc, Cf, Cs, Co, Cn,
+# Zl, Zp, and Zs except the ASCII space: controls, format characters such as
+# bidi overrides, zero-width and tag characters, lone surrogates from invalid
+# bytes, private use, unassigned code points, separators and spaces that look
+# like a plain space), plus the default-ignorable code points Unicode files
+# under other categories (Unicode's DerivedCoreProperties.txt,
+# Default_Ignorable_Code_Point: Hangul fillers, the combining grapheme joiner,
+# Khmer inherent vowels, variation selectors) and the braille blank. Each is
+# shown as the \xHH escapes of its UTF-8 bytes; a backslash before "x" is
+# escaped too, so that \xHH stays unambiguous (the rule findmnt uses).
+_IGNORABLE_PRINTABLE = (
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u2800\u3164"
+    "\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef"
 )
+_INVISIBLE = re.compile(f"[{_IGNORABLE_PRINTABLE}]")
+# Blocks that hold only printable characters since Unicode 13 (the oldest a
+# supported Python has): Latin, Greek and Cyrillic letters and accents,
+# punctuation, arrows, box drawing, kana, CJK, Hangul syllables, full-width
+# forms. Skipped at C speed; the tests check each against unicodedata.
+PRINTABLE_BLOCKS = (
+    "\u00a1-\u00ac\u00ae-\u034e\u0350-\u0377\u2010-\u2027\u2030-\u205e\u2190-\u23ff"
+    "\u2500-\u27ff\u3001-\u303f\u3041-\u3096\u3099-\u30ff\u3400-\u4db5\u4e00-\u9ffc"
+    "\uac00-\ud7a3\uff01-\uff9f"
+)
+# What may need escaping: anything else, and a backslash before "x". The exact
+# decision is _escape_match's (this keeps the pattern small and fast; a class
+# of every unassigned code point is not).
+_UNSAFE = re.compile(f"[^\\x20-\\x7e{PRINTABLE_BLOCKS}]|\\\\(?=x)")
+
+
+def is_unsafe(char: str) -> bool:
+    """True for one character safe() escapes (the backslash rule aside)."""
+    return not char.isprintable() or _INVISIBLE.match(char) is not None
+
+
+def has_unsafe(text: str) -> bool:
+    """True when ``text`` holds a character safe() escapes (the backslash rule
+    aside); C-speed checks, as almost every string holds none."""
+    return not text.isprintable() or (not text.isascii() and _INVISIBLE.search(text) is not None)
 
 
 def _escape_match(match: re.Match[str]) -> str:
     char = match.group(0)
+    if char != "\\" and not is_unsafe(char):
+        return char
     if "\udc80" <= char <= "\udcff":
         return f"\\x{ord(char) - 0xDC00:02x}"
-    return "".join(f"\\x{b:02x}" for b in char.encode(ENCODING))
+    # surrogatepass: a lone surrogate that is not an invalid byte (only JSON
+    # escapes can make one) is shown as the three bytes it would be written as.
+    return "".join(f"\\x{b:02x}" for b in char.encode(ENCODING, "surrogatepass"))
 
 
 def safe(text: str) -> str:
@@ -81,7 +117,7 @@ def safe(text: str) -> str:
     The result is plain printable text; decode_hex() turns it back into the
     original string.
     """
-    if _UNSAFE.search(text) is None:
+    if "\\x" not in text and not has_unsafe(text):
         return text
     return _UNSAFE.sub(_escape_match, text)
 

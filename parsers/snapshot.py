@@ -56,6 +56,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "metadata.screen_lines": ("array",),
     "metadata.screen_lines[]": ("integer",),
     "metadata.seconds": ("number",),
+    "metadata.lambda_invocation": ("integer",),
+    "metadata.saved_from": ("object",),
+    "metadata.saved_from.file": ("string",),
+    "metadata.saved_from.format": ("string",),
+    "metadata.saved_from.table_format": ("string",),
+    "metadata.saved_from.first_line": ("integer",),
+    "metadata.saved_from.title": ("string", "null"),
     "metadata.*": _SCALAR,  # added by the Lambda handler, and by later versions
     "table": ("object",),
     "table.format": ("string",),

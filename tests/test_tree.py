@@ -73,3 +73,69 @@ def test_deep_tree_json_is_valid_nested_json():
         (node,) = node["children"]
         depth += 1
     assert depth == 399 and node["target"] == "/d" * 399
+
+
+def _nest_by_slicing(targets: list[str]) -> list[int]:
+    """The plain definition of path nesting: the latest mount on the longest
+    proper prefix ending before a "/" (the empty prefix is "/"), the same target first."""
+    latest: dict[str, int] = {}
+    parent = [-1] * len(targets)
+    for i, target in enumerate(targets):
+        if target in latest:
+            parent[i] = latest[target]
+        elif target.startswith("/") and target != "/":
+            path = target.rstrip("/")
+            while path:
+                path = path[: path.rfind("/")]
+                if (path or "/") in latest:
+                    parent[i] = latest[path or "/"]
+                    break
+        latest[target] = i
+    return parent
+
+
+def test_path_nesting_of_long_and_odd_paths_follows_the_plain_definition():
+    # Long paths take another way through the code (prefix hashes): both must
+    # agree with slicing on doubled and trailing slashes, stacks and repeats.
+    import random
+
+    from mountscope.model import SHORT_PATH, Mount, MountTable
+
+    rng = random.Random(12)
+    parts = ["a", "b", "", "ab", "a" * 100]
+    for _ in range(300):
+        targets: list[str] = []
+        for _ in range(rng.randint(1, 25)):
+            if targets and rng.random() < 0.5:
+                base = rng.choice(targets)  # extend or repeat an earlier target
+            else:
+                base = rng.choice(["", "/", "//"])
+            extra = "/".join(rng.choice(parts) for _ in range(rng.randint(0, 8)))
+            targets.append(base + ("/" if rng.random() < 0.8 else "") + extra + rng.choice(["", "/", "//"]))
+        capture = MountTable([Mount(t) for t in targets], "mounts", "test", frozenset({"target"}))
+        assert capture.tree.parent == _nest_by_slicing(targets), targets
+    assert any(len(t) > SHORT_PATH for t in targets)
+
+
+def test_art_of_a_comb_with_pending_siblings_is_drawn_like_findmnt():
+    # Each level holds a subtree and a last leaf still to draw: the bars of all
+    # open levels are drawn from one shared list, and the widths measured from
+    # the depth alone match the art drawn afterwards.
+    lines = ["1 0 8:1 / / rw - ext4 a rw"]
+    lines += [f"{n} {n - 1} 0:{n} / /c{n - 1} rw - tmpfs t rw" for n in range(2, 6)]
+    lines += [f"{n} {n - 5} 0:{n} / /leaf{n - 5} rw - tmpfs t rw" for n in range(6, 10)]
+    c = parse("\n".join(lines) + "\n")
+    expected = [
+        "/",
+        "├─/c1",
+        "│ ├─/c2",
+        "│ │ ├─/c3",
+        "│ │ │ ├─/c4",
+        "│ │ │ └─/leaf4",
+        "│ │ └─/leaf3",
+        "│ └─/leaf2",
+        "└─/leaf1",
+    ]
+    assert [art + c.mounts[i].target for i, art in findmnt.walk_with_art(c)] == expected
+    table = list(findmnt.table_lines(c, findmnt.choose_columns("TARGET,FSTYPE", c)))
+    assert table == [f"{'TARGET':<14} FSTYPE"] + [f"{row:<14} {'ext4' if row == '/' else 'tmpfs'}" for row in expected]

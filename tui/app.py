@@ -266,8 +266,13 @@ class MainScreen(Screen[None]):
         else:
             mount = self.capture.mounts[node]
         assert mount is not None
-        self.app.copy_to_clipboard(mount.display_source)
-        self.notify(f"copied {safe(mount.display_source)}", markup=False)
+        # The escaped form, as shown: a raw source could carry a newline and a
+        # command into whatever it is pasted into (and bytes that are not UTF-8
+        # cannot be copied at all).
+        shown = safe(mount.display_source)
+        self.app.copy_to_clipboard(shown)
+        form = "the escaped form, as shown: " if shown != mount.display_source else ""
+        self.notify(f"copied {form}{shown}", markup=False)
 
     # --- saving and opening ----------------------------------------------------------------------
 

@@ -100,13 +100,13 @@ class Verdict:
 
 
 def _why(rule: Rule, mount: Mount | None, count: int, value: str | None) -> str:
-    from mountscope.text import safe
-
+    # Raw here: every display escapes the whole line once (escaping here too
+    # showed an escape as \x5cx1b); JSON keeps it as data.
     return rule.why.format(
-        target=safe(mount.target) if mount else "",
-        source=safe(mount.display_source) if mount else "",
+        target=mount.target if mount else "",
+        source=mount.display_source if mount else "",
         count=count,
-        value=safe(value or ""),
+        value=value or "",
     )
 
 

@@ -192,11 +192,15 @@ def _encode(text: str) -> bytes:
 
 def write_lines(lines: Iterable[str]) -> None:
     batch: list[str] = []
+    size = 0
     for line in lines:
         batch.append(line)
-        if len(batch) >= 4096:
+        size += len(line)
+        # Bounded in characters too: a row of a deep tree can be 200 000 long.
+        if len(batch) >= 4096 or size >= 1 << 16:
             write_out(_encode("\n".join(batch) + "\n"))
             batch.clear()
+            size = 0
     if batch:
         write_out(_encode("\n".join(batch) + "\n"))
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -95,21 +96,26 @@ class MountTree:
 
     @classmethod
     def _by_prefix(cls, mounts: list[Mount]) -> MountTree:
-        """Nest each target under the longest mounted prefix seen before it."""
+        """Nest each target under the longest mounted prefix seen before it.
+
+        Linear in the total length of the targets (see _longest_mounted_prefix).
+        """
         latest: dict[str, int] = {}
+        # Targets longer than SHORT_PATH by a hash of their components (a
+        # list per hash: hashes may collide).
+        long_targets: dict[int, list[str]] = {}
         parent = [-1] * len(mounts)
         for i, m in enumerate(mounts):
             target = m.target
             if target in latest:
                 parent[i] = latest[target]
-            elif target.startswith("/") and target != "/":
-                path = target.rstrip("/")
-                while path:
-                    path = path[: path.rfind("/")]
-                    p = latest.get(path or "/")
-                    if p is not None:
-                        parent[i] = p
-                        break
+            else:
+                if target.startswith("/") and target != "/":
+                    parent[i] = _longest_mounted_prefix(target.rstrip("/"), latest, long_targets)
+                if len(target) > SHORT_PATH and target.startswith("/"):
+                    # The last hash is the whole target's.
+                    (_, key), = deque(_prefix_hashes(target), maxlen=1)
+                    long_targets.setdefault(key, []).append(target)
             latest[target] = i
         return cls._finish(mounts, parent, "paths", [], sort=False)
 
@@ -175,6 +181,59 @@ class MountTree:
             path.append(self.parent[path[-1]])
         path.reverse()
         return path
+
+
+def _prefix_hashes(path: str) -> Iterator[tuple[int, int]]:
+    """For each "/" at position j in ``path``, and for its end: (j, a hash of
+    ``path[:j]`` built from its components), in O(len(path)) overall.
+
+    Equal strings get equal hashes; each component is hashed once, chained
+    with the hash of what precedes it (str hashes are salted per process, so
+    an input cannot be made of colliding prefixes).
+    """
+    key = 0
+    start = 0
+    end_of_path = len(path)
+    while True:
+        end = path.find("/", start)
+        if end == -1:
+            end = end_of_path
+        key = hash((key, path[start:end]))
+        yield end, key
+        if end == end_of_path:
+            return
+        start = end + 1
+
+
+# Prefixes up to this length are looked up by slicing (fast for real paths);
+# longer ones by hash, as slicing every prefix of a long path is quadratic.
+SHORT_PATH = 256
+
+
+def _longest_mounted_prefix(path: str, latest: dict[str, int], long_targets: dict[int, list[str]]) -> int:
+    """The latest mount on the longest proper prefix of ``path`` that ends
+    before a "/" (the empty prefix stands for "/"), or -1."""
+    if len(path) > SHORT_PATH:
+        # The common case first: the parent is mounted on the path one component up.
+        cut = path.rfind("/")
+        if cut > SHORT_PATH and (p := latest.get(path[:cut])) is not None:
+            return p
+        found: list[tuple[int, int]] = []
+        for end, key in _prefix_hashes(path):
+            if SHORT_PATH < end < len(path) and key in long_targets:
+                found.append((end, key))
+        for end, key in reversed(found):
+            for target in long_targets[key]:
+                # A hash match is checked on the text itself, without slicing.
+                if len(target) == end and path.startswith(target):
+                    return latest[target]
+        path = path[: SHORT_PATH + 1]  # what is left: prefixes of SHORT_PATH or fewer
+    while path:
+        path = path[: path.rfind("/")]
+        p = latest.get(path or "/")
+        if p is not None:
+            return p
+    return -1
 
 
 def _break_cycles(parent: list[int], problems: list[tuple[int, str]]) -> None:

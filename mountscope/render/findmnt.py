@@ -77,24 +77,30 @@ ART = {
 
 
 def walk_with_art(capture: MountTable, ascii_only: bool = False) -> Iterator[tuple[int, str]]:
-    """Every mount in tree order with its tree art, depth-first and iterative;
-    each child's indent is its parent's plus one bar or blank."""
+    """Every mount in tree order with its tree art, depth-first and iterative.
+
+    The art of a row is its ancestors' bars or blanks and its own branch. One
+    list of those pieces, as long as the current depth, is shared by all rows
+    and joined per row: a row's art is made when it is yielded and nothing
+    holds it afterwards, so memory stays linear in the depth, not in the
+    (quadratic) size of all the art of a deep chain.
+    """
     bar, blank, branch, final = ART[ascii_only]
-    tree = capture.tree
-    children = tree.children
-    stack: list[tuple[int, str, bool | None]] = [(r, "", None) for r in reversed(tree.roots)]
+    children = capture.tree.children
+    pieces: list[str] = []  # pieces[d - 1]: what the ancestor at depth d draws below itself
+    stack: list[tuple[int, int, bool]] = [(r, 0, True) for r in reversed(capture.tree.roots)]
     while stack:
-        node, indent, last = stack.pop()
-        if last is None:
+        node, depth, last = stack.pop()
+        if depth == 0:
             yield node, ""
-            below = ""
         else:
-            yield node, indent + (final if last else branch)
-            below = indent + (blank if last else bar)
+            del pieces[depth - 1 :]
+            yield node, "".join(pieces) + (final if last else branch)
+            pieces.append(blank if last else bar)
         kids = children[node]
         end = len(kids) - 1
         for pos in range(end, -1, -1):
-            stack.append((kids[pos], below, pos == end))
+            stack.append((kids[pos], depth + 1, pos == end))
 
 
 # ANSI styles per source kind, for terminals only (never with NO_COLOR).
@@ -131,11 +137,6 @@ def _row_cells(columns: list[Column], mount: Mount) -> tuple[list[str], bool]:
     return values, _NOT_ONE_CELL.search("".join(values)) is None
 
 
-# Tree art kept between the two passes up to this many characters; past it
-# (a chain thousands deep) the art is not stored but drawn on a second walk.
-ART_KEPT = 1 << 22
-
-
 def table_lines(
     capture: MountTable,
     columns: list[Column],
@@ -150,23 +151,16 @@ def table_lines(
     Two passes over the rows (widths, then lines); rows whose characters all
     take one cell, nearly all of them, are measured and padded with len()
     and str.ljust, which keeps 50 000 rows well under findmnt's own time.
+    The first pass measures the tree art from the depth alone; the second
+    draws it row by row and lets each line go once it is yielded, so a chain
+    100 000 deep (whose art alone is 10^10 characters) streams in memory
+    linear in its input.
     """
     mounts = capture.mounts
-
-    def order() -> Iterable[tuple[int, str]]:
-        if as_list:
-            return ((i, "") for i in range(len(mounts)))
-        return walk_with_art(capture, ascii_only)
-
     tree_col = next((k for k, c in enumerate(columns) if c.name == "TARGET"), None)
-    measured = _measure(order(), mounts, columns, tree_col, header, keep_art=True)
-    deep = measured is None
-    if measured is None:
-        measured = _measure(order(), mounts, columns, tree_col, header, keep_art=False)
-    assert measured is not None  # without keeping the art it always finishes
-    rows, widths = measured
-    count = len(columns)
-    last_col = count - 1
+    depths: Iterable[tuple[int, int]] = ((i, 0) for i in range(len(mounts))) if as_list else capture.tree.walk()
+    rows, widths = _measure(depths, mounts, columns, tree_col, header)
+    last_col = len(columns) - 1
     right = [c.right for c in columns]
     source_col = next((k for k, c in enumerate(columns) if c.name == "SOURCE"), None)
 
@@ -187,11 +181,13 @@ def table_lines(
 
     if header:
         yield line([c.name for c in columns], True)
-    walk = iter(order()) if deep else None
-    for index, values, plain in rows:
-        if walk is not None and tree_col is not None:
-            _, prefix = next(walk)
-            values[tree_col] = prefix + values[tree_col]  # each row is drawn once
+    art = None if as_list or tree_col is None else walk_with_art(capture, ascii_only)
+    rows.reverse()  # popped from the end: each row is freed once its line is out
+    while rows:
+        index, values, plain = rows.pop()
+        if art is not None:
+            _, prefix = next(art)
+            values[tree_col] = prefix + values[tree_col]  # type: ignore[index]
         if color and source_col is not None:
             styled = list(values)
             styled[source_col] = _color_source(values[source_col], mounts[index])
@@ -200,26 +196,19 @@ def table_lines(
             yield line(values, plain)
 
 
-def _measure(order: Iterable[tuple[int, str]], mounts: list[Mount], columns: list[Column],
-             tree_col: int | None, header: bool, keep_art: bool
-             ) -> tuple[list[tuple[int, list[str], bool]], list[int]] | None:
-    """Cells and column widths; None when the art grows past ART_KEPT while kept."""
+def _measure(order: Iterable[tuple[int, int]], mounts: list[Mount], columns: list[Column],
+             tree_col: int | None, header: bool) -> tuple[list[tuple[int, list[str], bool]], list[int]]:
+    """Each row's cells (without tree art) and the column widths. The art of a
+    row at depth d is 2*d cells, box drawing or ASCII, one cell a character."""
     rows: list[tuple[int, list[str], bool]] = []
     widths = [width(c.name) if header else 0 for c in columns]
     count = len(columns)
-    art_chars = 0
-    for index, prefix in order:
+    for index, depth in order:
         values, plain = _row_cells(columns, mounts[index])
-        if tree_col is not None and prefix:
-            if keep_art:
-                art_chars += len(prefix)
-                if art_chars > ART_KEPT:
-                    return None
-                values[tree_col] = prefix + values[tree_col]
         for k in range(count):
             w = len(values[k]) if plain else width(values[k])
-            if k == tree_col and not keep_art:
-                w += len(prefix)  # box drawing: one cell a character
+            if k == tree_col:
+                w += 2 * depth
             if w > widths[k]:
                 widths[k] = w
         rows.append((index, values, plain))

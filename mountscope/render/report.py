@@ -96,7 +96,8 @@ def diff_lines(comparison: Comparison, color: bool = False) -> Iterator[str]:
         style = DIFF_STYLE.get(pair.kind)
         mount = pair.b or pair.a
         assert mount is not None
-        head = f"{DIFF_MARK[pair.kind]} {safe(pair.target)}"
+        # Escaped once, as a whole line (escaping twice would show \x5cx09 for \x09).
+        head = f"{DIFF_MARK[pair.kind]} {pair.target}"
         if pair.kind in ("added", "removed"):
             side = "B" if pair.kind == "added" else "A"
             yield paint(style, safe(f"{head}  {mount.display_source} {mount.fstype} {mount.options}".rstrip()
@@ -104,7 +105,7 @@ def diff_lines(comparison: Comparison, color: bool = False) -> Iterator[str]:
             continue
         if pair.kind == "same_shape":
             head += "  (same shape: differs only in random ids)"
-        yield paint(style, head)
+        yield paint(style, safe(head))
         fields = pair.changes if pair.kind == "changed" else pair.same_shape
         for name, (old, new) in fields.items():
             yield paint(style, safe(f"    {name}: {old if old is not None else '(none)'} -> "

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from mountscope.errors import MountscopeError, ParseError
 from mountscope.model import MountTable
+from mountscope.text import safe
 
 # Inputs beyond these are refused rather than allowed to exhaust memory
 # (a Lambda has 128 MB); --max-input and --max-lines raise them.
@@ -153,8 +154,8 @@ def load(spec: str, format_name: str | None = None, limits: Limits | None = None
     captures = load_all(path, format_name, limits, timing)
     if pick is None:
         if len(captures) > 1 and notes is not None:
-            notes.append(f"{path} holds {len(captures)} mount tables; using #1 "
-                         f"(list them with: mountscope extract {path})")
+            notes.append(safe(f"{path} holds {len(captures)} mount tables; using #1 "
+                              f"(list them with: mountscope extract {path})"))
         return captures[0]
     if not 1 <= pick <= len(captures):
         raise ParseError(path, f"has {len(captures)} mount table(s); there is no #{pick}")

@@ -79,7 +79,9 @@ def test_diff_output_is_inert(hostile, tmp_path):
 
 
 def test_json_keeps_the_strings_as_data(hostile):
-    document = json.loads(run_cli("tree", str(hostile), "-J").stdout)
+    result = run_cli("tree", str(hostile), "-J")
+    assert_inert(result.stdout)  # C1 and bidi characters as \u escapes, never raw
+    document = json.loads(result.stdout)
     targets = [child["target"] for child in document["filesystems"][0]["children"]]
     assert ESC_TARGET in targets and "/mnt/nl\nfake line" in targets
     sources = [child["source"] for child in document["filesystems"][0]["children"]]
