@@ -14,13 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mountscope.classify import Verdict, classify
-from mountscope.diff import Comparison, Pair, compare
 from mountscope.filter import matching
 from mountscope.model import Mount, MountTable
 from mountscope.system.loader import Limits, load
 
 if TYPE_CHECKING:
+    # Imported where they are used: `mountscope tree` and `capture` stay light.
+    from mountscope.classify import Verdict
+    from mountscope.diff import Comparison
     from mountscope.system.watch import MountEvent, MountWatcher
 
 
@@ -86,6 +87,8 @@ class Session:
             cached = self._judged.get(id(table))
         if cached is not None and cached[0] is table:
             return cached[1]
+        from mountscope.classify import classify
+
         verdict = classify(table, table.signals)
         judgement = Judgement(verdict, tuple(_rows_of(table, verdict)))
         with self._lock:
@@ -104,6 +107,8 @@ class Session:
 
     def compare(self, a: MountTable, b: MountTable, *, exact: bool = False) -> Comparison:
         """The comparison of two captures, with both verdicts."""
+        from mountscope.diff import compare
+
         comparison = compare(a, b, exact=exact, with_verdicts=False)
         comparison.verdict_a, comparison.verdict_b = self.verdict(a), self.verdict(b)
         return comparison
@@ -176,7 +181,7 @@ def pending_comparison(a: MountTable, b: MountTable) -> Comparison:
     """Two captures paired by target only, in the order ``compare`` shows them,
     without comparing any field: what the app draws while the comparison is
     being made. Every pair is "same" until the real comparison replaces it."""
-    from mountscope.diff import _by_target, _line_of, _order
+    from mountscope.diff import Comparison, Pair, _by_target, _line_of, _order
 
     a_groups, b_groups = _by_target(a), _by_target(b)
     pairs: list[Pair] = []
