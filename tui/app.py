@@ -113,18 +113,18 @@ class MainScreen(Screen[None]):
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._show_comparison, comparison)
 
-    async def _show_judgements(self, table: MountTable, first: Judgement,
+    def _show_judgements(self, table: MountTable, first: Judgement,
                                second: Judgement | None) -> None:
         if table is not self.capture:
             return  # a verdict on a table no longer shown
         if second is None:
             self.verdict = first.verdict
-            await self.query_one("#verdict", VerdictPane).show(first.verdict, first.rows)
+            self.query_one("#verdict", VerdictPane).show(first.verdict, first.rows)
             return
         rules_a = {e.rule for e in first.verdict.evidence}
         rules_b = {e.rule for e in second.verdict.evidence}
-        await self.query_one("#verdict-a", VerdictPane).show(first.verdict, first.rows, rules_a - rules_b)
-        await self.query_one("#verdict-b", VerdictPane).show(second.verdict, second.rows, rules_b - rules_a)
+        self.query_one("#verdict-a", VerdictPane).show(first.verdict, first.rows, rules_a - rules_b)
+        self.query_one("#verdict-b", VerdictPane).show(second.verdict, second.rows, rules_b - rules_a)
 
     def _show_comparison(self, comparison: Comparison) -> None:
         view = self.query_one(RowsView)
@@ -401,7 +401,7 @@ class MainScreen(Screen[None]):
                 if update is not None and not worker.is_cancelled:
                     self.app.call_from_thread(self.apply_live_update, update)
 
-    async def apply_live_update(self, update: LiveUpdate) -> None:
+    def apply_live_update(self, update: LiveUpdate) -> None:
         view = self.query_one(RowsView)
         keep = self.capture.mounts[view.node].target if view.node is not None else None
         self.capture = update.table
@@ -412,7 +412,7 @@ class MainScreen(Screen[None]):
         self._set_sub_title()
         # The evidence links always follow the new table, even when the
         # verdict reads the same.
-        await self._show_judgements(update.table, update.judgement, None)
+        self._show_judgements(update.table, update.judgement, None)
         self.notify(safe(update.summary()), title="mount table changed", markup=False)
 
 

@@ -87,7 +87,7 @@ class VerdictPane(Vertical):
             caveats = Text("\n".join(f"• {safe(c)}" for c in self.verdict.caveats), style="italic")
             yield Static(caveats, classes="caveats", markup=False)
 
-    async def show(self, verdict: Verdict, rows: tuple[int | None, ...],
+    def show(self, verdict: Verdict, rows: tuple[int | None, ...],
                    only_here: set[str] | None = None) -> None:
         """Show a verdict; only the links change when it reads as the one shown."""
         same = (self.verdict is not None and self.verdict.to_dict() == verdict.to_dict()
@@ -96,7 +96,7 @@ class VerdictPane(Vertical):
         if only_here is not None:
             self.only_here = only_here
         if not same:
-            await self.recompose()
+            self.refresh(recompose=True)
 
     def evidence_at(self, index: int) -> Evidence:
         assert self.verdict is not None
