@@ -154,14 +154,16 @@ async def test_an_error_in_a_worker_ends_the_app_with_a_nonzero_status():
 
 
 def test_run_returns_the_apps_exit_status(capsys):
-    """mountscope's exit status is the app's (it was 0 whatever happened)."""
+    """mountscope's exit status is the app's (it was 0 whatever happened):
+    trouble (2), as for any other failure; 1 means "the captures differ"."""
+    from mountscope.errors import ExitCode
     from mountscope.tui import run
 
     class Broken(Session):
         def judge(self, table: MountTable) -> Judgement:
             raise RuntimeError("a bug in the classifier")
 
-    assert run(load(str(P1)), session=Broken(), headless=True) == 1
+    assert run(load(str(P1)), session=Broken(), headless=True) == ExitCode.TROUBLE
     assert "a bug in the classifier" in capsys.readouterr().err
 
 

@@ -13,10 +13,12 @@ if TYPE_CHECKING:
 
 def run(a: MountTable, b: MountTable | None = None, *, live_pid: int | str | None = None,
         ascii_only: bool = False, session: Session | None = None, headless: bool = False) -> int:
-    """Run the app until it quits; its exit status (1 after an unhandled error,
-    which Textual reports with its traceback)."""
+    """Run the app until it quits; its exit status: 0, or ExitCode.TROUBLE when
+    it ended on an error (Textual prints the traceback and sets a non-zero
+    return code; 1 would read as "the captures differ")."""
+    from mountscope.errors import ExitCode
     from mountscope.tui.app import MountscopeApp
 
     app = MountscopeApp(a, b, live_pid=live_pid, ascii_only=ascii_only, session=session)
     app.run(headless=headless)
-    return app.return_code if app.return_code is not None else 0
+    return ExitCode.OK if app.return_code == 0 else ExitCode.TROUBLE
