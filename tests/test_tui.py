@@ -23,6 +23,19 @@ def app_for(*paths: Path, **kwargs) -> MountscopeApp:  # type: ignore[no-untyped
     return MountscopeApp(captures[0], captures[1] if len(captures) > 1 else None, **kwargs)
 
 
+async def settled(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the screen's verdicts and comparison are shown (the live
+    watcher never finishes, so it is not waited for)."""
+    for _ in range(10):  # a worker may start another screen and its workers
+        await pilot.pause()
+        running = [w for w in pilot.app.workers if w.group != "live" and not w.is_finished]
+        if not running:
+            return
+        for worker in running:
+            await worker.wait()
+    raise AssertionError("the app's workers kept starting new work")
+
+
 def lines(view: RowsView) -> list[str]:
     """What the tree view shows, line by line, as a person reads it."""
     return [view.render_line(y).text.rstrip() for y in range(view.size.height)]
@@ -42,7 +55,7 @@ def target_of(app: MountscopeApp) -> str:
 async def test_open_shows_the_tree_and_the_verdict():
     app = app_for(P2)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         view = app.screen.query_one(RowsView)
         shown = lines(view)
         assert shown[0].split() == ["TARGET", "SOURCE"]
@@ -55,7 +68,7 @@ async def test_open_shows_the_tree_and_the_verdict():
 async def test_the_cursor_moves_with_vim_keys_and_the_details_follow():
     app = app_for(P1)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         assert target_of(app) == "/"
         await pilot.press("j", "j", "down")
         assert target_of(app) == "/tmp"
@@ -72,7 +85,7 @@ async def test_the_cursor_moves_with_vim_keys_and_the_details_follow():
 async def test_collapse_and_expand():
     app = app_for(P1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         view = app.screen.query_one(RowsView)
         assert len(view.rows.state.rows) == 10
         await pilot.press("h")  # collapse /
@@ -88,7 +101,7 @@ async def test_collapse_and_expand():
 async def test_selecting_evidence_moves_the_tree_to_its_mount():
     app = app_for(P1)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         pane = app.screen.query_one("#verdict", VerdictPane)
         wanted = next(i for i, e in enumerate(pane.verdict.evidence) if e.rule == "lambda.boot-id")
         evidence = pane.query_one(".evidence")
@@ -103,7 +116,7 @@ async def test_selecting_evidence_moves_the_tree_to_its_mount():
 async def test_filter_then_n_and_n_move_between_matches():
     app = app_for(P1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("slash", *"source:loop", "enter")
         await pilot.pause()
         view = app.screen.query_one(RowsView)
@@ -121,7 +134,7 @@ async def test_filter_then_n_and_n_move_between_matches():
 async def test_side_by_side_next_difference_and_differences_only():
     app = app_for(P1, P2)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         view = app.screen.query_one(RowsView)
         shown = lines(view)
         assert shown[0].startswith("  A: ") and "│ B: " in shown[0]
@@ -143,7 +156,7 @@ async def test_side_by_side_next_difference_and_differences_only():
 async def test_both_verdicts_mark_the_evidence_only_one_side_has():
     app = app_for(P1, P2)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         a = app.screen.query_one("#verdict-a", VerdictPane)
         b = app.screen.query_one("#verdict-b", VerdictPane)
         assert a.only_here == {"lambda.var-task-loop"} and b.only_here == {"lambda.task-dir"}
@@ -155,7 +168,7 @@ async def test_save_writes_a_snapshot_and_asks_before_replacing(tmp_path: Path):
     target = tmp_path / "saved.json"
     app = app_for(P2)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, PathScreen)
@@ -185,12 +198,12 @@ async def test_save_writes_a_snapshot_and_asks_before_replacing(tmp_path: Path):
 async def test_open_loads_another_capture_with_hash_n():
     app = app_for(P1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("o")
         await pilot.pause()
         app.screen.query_one("#path-input").value = f"{ARTICLE / 'excerpt.txt'}#3"
         await pilot.press("enter")
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen) and len(screen.capture.mounts) == 14
         assert screen.verdict is not None and screen.verdict.environment == "vm"
@@ -199,7 +212,7 @@ async def test_open_loads_another_capture_with_hash_n():
 async def test_help_lists_the_keys_and_closes():
     app = app_for(P1, P2)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -213,7 +226,7 @@ async def test_help_lists_the_keys_and_closes():
 async def test_the_command_palette_lists_every_action():
     app = app_for(P1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Filter", "Next", "Previous", "Save", "Open", "Verdict", "Expand all", "Collapse all"} <= titles
 
@@ -221,7 +234,7 @@ async def test_the_command_palette_lists_every_action():
 async def test_q_quits():
     app = app_for(P1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
@@ -231,12 +244,12 @@ async def test_bracketed_sources_render_literally():
     source = "/dev/vdb[/opt/amazon/asc/worker/tasks/<AWSアカウントID>/<Lambda関数名>/<UUIDらしきランダムな文字列>]"
     app = app_for(P2)
     async with app.run_test(size=(300, 30)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         text = "\n".join(lines(app.screen.query_one(RowsView)))
         assert source in text and "/dev/root[/etc/passwd]" in text
     app = app_for(P2)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("j")
         assert "[/opt/amazon/asc/worker/tasks/<AWSアカウントID>/<Lambda関数名>/" in \
             str(app.screen.query_one("#details").render()).replace("\n", "")
@@ -292,7 +305,7 @@ async def test_a_large_table_opens_and_moves(size, tmp_path: Path):
     table.write_text(generate(20000, seed=3))
     app = app_for(table)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         view = app.screen.query_one(RowsView)
         assert len(view.rows.state.rows) == 20000
         await pilot.press("pagedown", "pagedown", "G", "h", "g", "h")

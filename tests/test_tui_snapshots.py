@@ -35,15 +35,22 @@ def side_by_side() -> MountscopeApp:
     return MountscopeApp(load("samples/article/lambda-pattern1.txt"), load("samples/article/lambda-pattern2.txt"))
 
 
+async def judged(pilot) -> None:  # type: ignore[no-untyped-def]
+    """The verdicts and the comparison come from workers: wait for them."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_single_capture(snap_compare, size):
-    assert snap_compare(single(), terminal_size=size, press=["j"])
+    assert snap_compare(single(), terminal_size=size, press=["j"], run_before=judged)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_side_by_side(snap_compare, size):
-    assert snap_compare(side_by_side(), terminal_size=size, press=["n"])
+    assert snap_compare(side_by_side(), terminal_size=size, press=["n"], run_before=judged)
 
 
 def test_help_screen(snap_compare):
-    assert snap_compare(single(), terminal_size=(80, 24), press=["question_mark"])
+    assert snap_compare(single(), terminal_size=(80, 24), press=["question_mark"], run_before=judged)

@@ -9,17 +9,28 @@ from mountscope.model import MountTable
 
 if TYPE_CHECKING:
     from mountscope.redact import Redactor
+    from mountscope.session import Session
     from mountscope.survey import SurveyResult
 
 
+def _status(return_code: int | None) -> int:
+    """The app's exit status: 0, or ExitCode.TROUBLE when it ended on an error
+    (Textual prints the traceback and sets a non-zero return code; 1 would
+    read as "the captures differ")."""
+    from mountscope.errors import ExitCode
+
+    return ExitCode.OK if not return_code else ExitCode.TROUBLE
+
+
 def run(a: MountTable, b: MountTable | None = None, *, live_pid: int | str | None = None,
-        ascii_only: bool = False, redact: bool = False) -> int:
+        ascii_only: bool = False, redact: bool = False, session: Session | None = None,
+        headless: bool = False) -> int:
+    """Run the app until it quits; its exit status."""
     from mountscope.tui.app import MountscopeApp
 
-    app = MountscopeApp(a, b, live_pid=live_pid, ascii_only=ascii_only, redact=redact)
-    app.run()
-    # Textual sets 1 after an unhandled error (and shows the traceback).
-    return app.return_code or 0
+    app = MountscopeApp(a, b, live_pid=live_pid, ascii_only=ascii_only, redact=redact, session=session)
+    app.run(headless=headless)
+    return _status(app.return_code)
 
 
 def run_survey(result: SurveyResult, redactor: Redactor | None = None, *, ascii_only: bool = False) -> int:
@@ -27,4 +38,4 @@ def run_survey(result: SurveyResult, redactor: Redactor | None = None, *, ascii_
 
     survey = SurveyApp(result, redactor, ascii_only=ascii_only)
     survey.run()
-    return survey.return_code or 0
+    return _status(survey.return_code)

@@ -1,7 +1,9 @@
 """The Textual app: explore one capture, compare two side by side, watch live.
 
-It only displays what the core computes: the CLI loads, classifies and
-compares, then hands the results to ``MountscopeApp``.
+It only displays what the core computes. The session (mountscope.session)
+judges, compares, loads and follows the live table in thread workers; the
+tree is drawn first, and the verdicts and the comparison fill in when the
+workers hand them over.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.worker import get_current_worker
 
-from mountscope.classify import Verdict, classify
-from mountscope.diff import Comparison, compare
+from mountscope.classify import Verdict
+from mountscope.diff import Comparison
 from mountscope.errors import MountscopeError, SnapshotExists
-from mountscope.model import Mount, MountTable
+from mountscope.model import MountTable
+from mountscope.session import Judgement, LiveUpdate, Session, pending_comparison
 from mountscope.text import safe
 from mountscope.tui.panes import (
     ConfirmScreen,
@@ -31,7 +34,6 @@ from mountscope.tui.panes import (
     VerdictPane,
     legend,
     mount_details,
-    mount_of,
     pair_details,
 )
 from mountscope.tui.rows import MountRows, PairRows
@@ -39,8 +41,6 @@ from mountscope.tui.view import RowsView
 
 if TYPE_CHECKING:
     from textual import events as textual_events
-
-    from mountscope.model.events import MountEvent
 
 WIDE = 110  # columns from which the verdict and details sit beside the tree
 TALL = 34  # rows from which both verdicts show their evidence side by side
@@ -62,54 +62,97 @@ class MainScreen(Screen[None]):
     ]
 
     def __init__(self, a: MountTable, b: MountTable | None = None, *, live_pid: int | str | None = None,
-                 ascii_only: bool = False, redact: bool = False) -> None:
+                 ascii_only: bool = False, redact: bool = False, session: Session | None = None) -> None:
         super().__init__()
         self.redact = redact
+        self.session = session or Session()
         self.capture = a
         self.other = b
         self.live_pid = live_pid
         self.ascii_only = ascii_only
+        # Filled in by the workers (judge), not here: the tree is drawn first.
         self.comparison: Comparison | None = None
         self.verdict: Verdict | None = None
         self.differences_only = False
         self.filter_text = ""
-        self._load()
-
-    # --- model ----------------------------------------------------------------------
-
-    def _load(self) -> None:
-        """Compute what the screens show (the core does the work)."""
-        if self.other is not None:
-            self.comparison = compare(self.capture, self.other)
-            self.rows: MountRows | PairRows = PairRows(self.comparison)
-            self.sub_title = safe(f"{self.capture.label}  ⇄  {self.other.label}")
+        self.rows: MountRows | PairRows
+        if b is not None:
+            # Paired by target only until the comparison is made.
+            self.rows = PairRows(pending_comparison(a, b), pending=True)
+            self.sub_title = safe(f"{a.label}  ⇄  {b.label}")
         else:
-            self.comparison = None
-            self.verdict = classify(self.capture)
-            self.rows = MountRows(self.capture)
-            kind = "live" if self.live_pid is not None else self.capture.format
-            self.sub_title = safe(f"{self.capture.label} ({kind}, {len(self.capture.mounts)} mounts)")
+            self.rows = MountRows(a)
+            self._set_sub_title()
+
+    def _set_sub_title(self) -> None:
+        kind = "live" if self.live_pid is not None else self.capture.format
+        self.sub_title = safe(f"{self.capture.label} ({kind}, {len(self.capture.mounts)} mounts)")
 
     @property
     def pair_mode(self) -> bool:
-        return self.comparison is not None
+        return self.other is not None
+
+    @property
+    def comparing(self) -> bool:
+        """Side by side, and the comparison is still being made."""
+        return isinstance(self.rows, PairRows) and self.rows.pending
+
+    # --- the workers: judging, comparing --------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="judge")
+    def judge(self) -> None:
+        """Verdicts first (the panes), then the comparison (the marks)."""
+        worker = get_current_worker()
+        a, b = self.capture, self.other
+        first = self.session.judge(a)
+        second = self.session.judge(b) if b is not None else None
+        if worker.is_cancelled:
+            return
+        self.app.call_from_thread(self._show_judgements, a, first, second)
+        if b is not None:
+            comparison = self.session.compare(a, b)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show_comparison, comparison)
+
+    def _show_judgements(self, table: MountTable, first: Judgement,
+                               second: Judgement | None) -> None:
+        if table is not self.capture:
+            return  # a verdict on a table no longer shown
+        if second is None:
+            self.verdict = first.verdict
+            self.query_one("#verdict", VerdictPane).show(first.verdict, first.rows)
+            return
+        rules_a = {e.rule for e in first.verdict.evidence}
+        rules_b = {e.rule for e in second.verdict.evidence}
+        self.query_one("#verdict-a", VerdictPane).show(first.verdict, first.rows, rules_a - rules_b)
+        self.query_one("#verdict-b", VerdictPane).show(second.verdict, second.rows, rules_b - rules_a)
+
+    def _show_comparison(self, comparison: Comparison) -> None:
+        view = self.query_one(RowsView)
+        keep = self.rows.pairs[view.node].target if isinstance(self.rows, PairRows) and view.node is not None else None
+        self.comparison = comparison
+        self.rows = PairRows(comparison)
+        node = next((i for i, p in enumerate(comparison.pairs) if p.target == keep), None)
+        view.set_rows(self.rows, node)
+        if self.filter_text:
+            self.rows.matches = self.rows.search(self.filter_text)
+            self._apply_shown(view.node)
 
     # --- layout -----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
-        if self.comparison is not None:
-            only_a, only_b = self.comparison.rules_only_in()
+        if self.pair_mode:
             with Horizontal(id="verdicts"):
-                yield VerdictPane(self.comparison.verdict_a, "A:", only_a, id="verdict-a")
-                yield VerdictPane(self.comparison.verdict_b, "B:", only_b, id="verdict-b")
+                yield VerdictPane(None, "A:", id="verdict-a", side="a")
+                yield VerdictPane(None, "B:", id="verdict-b", side="b")
         with Horizontal(id="body"):
             with Vertical(id="tree-box"):
                 yield RowsView(self.rows, ascii_only=self.ascii_only, id="tree")
                 yield Static("", id="legend", markup=False)
             with Vertical(id="side"):
-                if self.verdict is not None:
-                    yield VerdictPane(self.verdict, id="verdict")
+                if not self.pair_mode:
+                    yield VerdictPane(None, id="verdict")
                 yield Static("", id="details", markup=False)
         yield Input(placeholder="filter: text, or target:/source:/fstype:/option:/kind: …", id="filter")
         yield Footer()
@@ -120,6 +163,7 @@ class MainScreen(Screen[None]):
         view = self.query_one(RowsView)
         view.focus()
         self.query_one("#legend", Static).update(legend(view._styles().styles))
+        self.judge()
         if self.live_pid is not None:
             self.watch_live()
 
@@ -141,8 +185,8 @@ class MainScreen(Screen[None]):
         details = self.query_one("#details", Static)
         if event.node is None:
             details.update(Text("(no mounts)"))
-        elif self.comparison is not None:
-            details.update(pair_details(self.comparison.pairs[event.node]))
+        elif isinstance(self.rows, PairRows):
+            details.update(pair_details(self.rows.pairs[event.node], pending=self.rows.pending))
         else:
             details.update(mount_details(self.capture, event.node))
 
@@ -150,24 +194,26 @@ class MainScreen(Screen[None]):
     def go_to_evidence(self, event: OptionList.OptionSelected) -> None:
         pane = event.option_list.parent
         assert isinstance(pane, VerdictPane)
-        item = pane.evidence_at(int(event.option.id or 0))
+        number = int(event.option.id or 0)
+        item = pane.evidence_at(number)
         if item.mount is None:
             self.notify(f"this evidence is a live signal ({item.signal}), not a mount",
                         markup=False)
             return
-        node = self._node_of_mount(item.mount)
+        index = pane.row_of(number)
+        if index is None:
+            return
+        if isinstance(self.rows, PairRows):
+            if self.rows.pending:
+                self.notify("the comparison is still being made", markup=False)
+                return
+            node = self.rows.node_of(pane.side, index)
+        else:
+            node = index  # one table: a row per mount, in table order
         view = self.query_one(RowsView)
         if node is not None:
             view.show_node(node)
             view.focus()
-
-    def _node_of_mount(self, mount: Mount) -> int | None:
-        if self.comparison is None:
-            return mount_of(self.capture).get(id(mount))
-        for index, pair in enumerate(self.comparison.pairs):
-            if pair.a is mount or pair.b is mount:
-                return index
-        return None
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -221,7 +267,7 @@ class MainScreen(Screen[None]):
         shown: set[int] | None = None
         if self.filter_text:
             shown = set(self.rows.matches)
-        if self.differences_only and isinstance(self.rows, PairRows):
+        if self.differences_only and isinstance(self.rows, PairRows) and not self.rows.pending:
             diffs = {i for i, p in enumerate(self.rows.pairs) if p.kind != "same"}
             shown = diffs if shown is None else shown & diffs
         self.rows.state.set_filter(shown, self.rows.parent_of)
@@ -237,6 +283,9 @@ class MainScreen(Screen[None]):
             if not view.next_row(forward, self.rows.matches.__contains__):
                 self.notify("no more matches", markup=False)
             return
+        if self.comparing:
+            self.notify("the comparison is still being made", markup=False)
+            return
         if isinstance(self.rows, PairRows):
             node = self.rows.state.next_in_order(view.node, forward, self.rows.is_difference)
             if node is None:
@@ -247,6 +296,9 @@ class MainScreen(Screen[None]):
         self.notify("filter first (/), then n and N move between matches", markup=False)
 
     def action_differences_only(self) -> None:
+        if self.comparing:
+            self.notify("the comparison is still being made", markup=False)
+            return
         self.differences_only = not self.differences_only
         self._apply_shown(self.query_one(RowsView).node)
         self.notify("differences only" if self.differences_only else "all mounts", markup=False)
@@ -312,64 +364,68 @@ class MainScreen(Screen[None]):
                                         "any format mountscope reads"), self._open)
 
     def _open(self, spec: str | None) -> None:
-        from mountscope.system.loader import load
-
         if not spec:
             return
+        self.notify(f"opening {safe(spec)}…", markup=False)
+        self.open_capture(spec)
+
+    @work(thread=True, exclusive=True, group="open")
+    def open_capture(self, spec: str) -> None:
+        """Read (and build the tree of) a capture off the event loop: a big
+        file must not freeze the app."""
+        worker = get_current_worker()
+        notes: list[str] = []
         try:
-            capture = load(spec)
+            table = self.session.load(spec, notes)
+            table.tree  # noqa: B018 (built here, not when the screen first draws)
         except MountscopeError as error:
-            self.notify(str(error), severity="error", markup=False, timeout=10)
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False, timeout=10)
             return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._opened, table, notes)
+
+    def _opened(self, table: MountTable, notes: list[str]) -> None:
+        for message in notes:
+            self.notify(safe(message), markup=False)
         self.workers.cancel_group(self, "live")
-        self.app.switch_screen(MainScreen(capture, ascii_only=self.ascii_only, redact=self.redact))
+        self.workers.cancel_group(self, "judge")
+        self.app.switch_screen(MainScreen(table, ascii_only=self.ascii_only, redact=self.redact,
+                                          session=self.session))
 
     # --- live ------------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="live", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="live")
     def watch_live(self) -> None:
-        from mountscope.system.watch import MountWatcher
-
         worker = get_current_worker()
         try:
-            watcher = MountWatcher(self.live_pid if self.live_pid is not None else "self")
+            live = self.session.follow(self.capture, self.live_pid)
         except MountscopeError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
-        with watcher:
+        with live:
             while not worker.is_cancelled:
                 try:
-                    events = watcher.wait(timeout=0.5)
+                    # Reads, parses and judges the new table in this thread.
+                    update = live.next_update(timeout=0.5)
                 except MountscopeError as error:
                     self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
                     return
-                if events:
-                    # The watcher has read and parsed the new table in this thread already.
-                    self.app.call_from_thread(self.apply_live_changes, events, watcher.capture)
+                if update is not None and not worker.is_cancelled:
+                    self.app.call_from_thread(self.apply_live_update, update)
 
-    def apply_live_changes(self, events: list[MountEvent], table: MountTable) -> None:
-        from mountscope.capture import reread
-
+    def apply_live_update(self, update: LiveUpdate) -> None:
         view = self.query_one(RowsView)
         keep = self.capture.mounts[view.node].target if view.node is not None else None
-        capture = self.capture = reread(self.capture, table)
-        self._load()
-        self._replace_verdict()
-        targets = {e.mount.target for e in events}
-        self.rows.changed = {i for i, m in enumerate(capture.mounts) if m.target in targets}
-        node = next((i for i, m in enumerate(capture.mounts) if m.target == keep), None)
+        self.capture = update.table
+        self.rows = MountRows(update.table)
+        self.rows.changed = set(update.changed)
+        node = next((i for i, m in enumerate(update.table.mounts) if m.target == keep), None)
         view.set_rows(self.rows, node)
-        summary = ", ".join(f"{e.action} {e.mount.target}" for e in events[:3])
-        more = f" and {len(events) - 3} more" if len(events) > 3 else ""
-        self.notify(safe(f"{summary}{more}"), title="mount table changed", markup=False)
-
-    def _replace_verdict(self) -> None:
-        if self.verdict is None:
-            return
-        old = self.query_one("#verdict", VerdictPane)
-        if old.verdict.to_dict() != self.verdict.to_dict():
-            old.remove()
-            self.query_one("#side").mount(VerdictPane(self.verdict, id="verdict"), before=0)
+        self._set_sub_title()
+        # The evidence links always follow the new table, even when the
+        # verdict reads the same.
+        self._show_judgements(update.table, update.judgement, None)
+        self.notify(safe(update.summary()), title="mount table changed", markup=False)
 
 
 class MountscopeApp(App[None]):
@@ -383,9 +439,10 @@ class MountscopeApp(App[None]):
     ]
 
     def __init__(self, a: MountTable, b: MountTable | None = None, *, live_pid: int | str | None = None,
-                 ascii_only: bool = False, redact: bool = False) -> None:
+                 ascii_only: bool = False, redact: bool = False, session: Session | None = None) -> None:
         super().__init__()
-        self.first_screen = MainScreen(a, b, live_pid=live_pid, ascii_only=ascii_only, redact=redact)
+        self.first_screen = MainScreen(a, b, live_pid=live_pid, ascii_only=ascii_only, redact=redact,
+                                       session=session)
 
     def on_mount(self) -> None:
         self.push_screen(self.first_screen)

@@ -49,21 +49,36 @@ def evidence_prompt(item: Evidence, marked: bool = False) -> Text:
 
 
 class VerdictPane(Vertical):
-    """The verdict, every piece of evidence (select one to go to its mount), the caveats."""
+    """The verdict, every piece of evidence (select one to go to its mount), the caveats.
+
+    Made before the verdict is ready (``verdict`` None: a "judging…" line),
+    then given it with ``show``. ``rows`` holds, for each piece of evidence,
+    the index of its mount in the table the verdict was made from: the link
+    from evidence to a row, kept as a position so that it stays valid for
+    that table however the tree is redrawn.
+    """
 
     DEFAULT_CSS = """
     VerdictPane { height: auto; }
     VerdictPane > OptionList { height: auto; max-height: 12; }
     """
 
-    def __init__(self, verdict: Verdict, label: str = "", only_here: set[str] | None = None,
-                 id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, verdict: Verdict | None = None, label: str = "",
+                 only_here: set[str] | None = None, id: str | None = None,  # noqa: A002
+                 *, rows: tuple[int | None, ...] = (), side: str = "a") -> None:
         super().__init__(id=id)
         self.verdict = verdict
         self.label = label
         self.only_here = only_here or set()
+        self.rows = rows
+        self.side = side
 
     def compose(self) -> ComposeResult:
+        if self.verdict is None:
+            text = Text(f"{self.label} " if self.label else "", "bold")
+            text.append("judging…", "italic")
+            yield Static(text, classes="headline pending", markup=False)
+            return
         yield Static(headline(self.verdict, self.label), classes="headline", markup=False)
         options = [Option(evidence_prompt(e, e.rule in self.only_here), id=str(n))
                    for n, e in enumerate(self.verdict.evidence)]
@@ -72,8 +87,24 @@ class VerdictPane(Vertical):
             caveats = Text("\n".join(f"• {safe(c)}" for c in self.verdict.caveats), style="italic")
             yield Static(caveats, classes="caveats", markup=False)
 
+    def show(self, verdict: Verdict, rows: tuple[int | None, ...],
+                   only_here: set[str] | None = None) -> None:
+        """Show a verdict; only the links change when it reads as the one shown."""
+        same = (self.verdict is not None and self.verdict.to_dict() == verdict.to_dict()
+                and (only_here is None or only_here == self.only_here))
+        self.verdict, self.rows = verdict, rows
+        if only_here is not None:
+            self.only_here = only_here
+        if not same:
+            self.refresh(recompose=True)
+
     def evidence_at(self, index: int) -> Evidence:
+        assert self.verdict is not None
         return self.verdict.evidence[index]
+
+    def row_of(self, index: int) -> int | None:
+        """The index of evidence ``index``'s mount in the judged table."""
+        return self.rows[index] if index < len(self.rows) else None
 
 
 # The fields below a mount's target, as the details pane lists them.
@@ -121,9 +152,11 @@ def mount_details(capture: MountTable, index: int) -> Text:
     return text
 
 
-def pair_details(pair: Pair) -> Text:
+def pair_details(pair: Pair, pending: bool = False) -> Text:
+    """Both sides of a pair, field by field, with what differs marked (nothing
+    is marked while ``pending``: the comparison is still being made)."""
     text = Text(no_wrap=False)
-    text.append(f"{pair.kind.replace('_', ' ')}: ", "bold")
+    text.append("comparing…: " if pending else f"{pair.kind.replace('_', ' ')}: ", "bold")
     text.append(safe(pair.target) + "\n", "bold")
     if pair.moved_from:
         text.append(f"  moved from {safe(pair.moved_from)}\n", "italic")
@@ -133,6 +166,8 @@ def pair_details(pair: Pair) -> Text:
         if not a and not b:
             continue
         key = "super_options" if name == "super" else name
+        if pending:
+            key = ""
         style = "bold reverse" if key in pair.changes else ("dim italic" if key in pair.same_shape else "")
         mark = "≠" if key in pair.changes else ("≈" if key in pair.same_shape else " ")
         shown_a = safe(str(a)) if a is not None else "—"
@@ -231,10 +266,5 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-def mount_of(capture: MountTable) -> dict[int, int]:
-    """Mount object identity to its index, for jumping from evidence to a row."""
-    return {id(m): i for i, m in enumerate(capture.mounts)}
-
-
 __all__ = ["ConfirmScreen", "HelpScreen", "PathScreen", "VerdictPane", "legend",
-           "mount_details", "mount_of", "pair_details"]
+           "mount_details", "pair_details"]

@@ -8,13 +8,13 @@ as markup: ``/dev/vdb[/opt/...]`` stays literal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
 
 from mountscope.diff import DIFFERENT, Comparison, Pair
+from mountscope.filter import make_matcher, matching
 from mountscope.model import Mount, MountTable
 from mountscope.render.report import DIFF_MARK
 from mountscope.text import safe, width
@@ -157,8 +157,7 @@ class MountRows:
         return line
 
     def search(self, query: str) -> set[int]:
-        matcher = make_matcher(query)
-        return {i for i, m in enumerate(self.capture.mounts) if matcher(m)}
+        return matching(self.capture.mounts, query)
 
     def is_difference(self, node: int) -> bool:
         return False
@@ -187,35 +186,20 @@ def append_source(line: Text, mount: Mount, text: str, cells: int, style: StyleM
         line.append(shown, kind)
 
 
-def make_matcher(query: str) -> Callable[[Mount], bool]:
-    """``text`` matches target, source, fstype or options; ``field:text`` one field
-    (target, source, fstype, option(s), kind)."""
-    query = query.strip()
-    field, sep, value = query.partition(":")
-    field = field.lower()
-    if sep and field in ("target", "source", "fstype", "option", "options", "kind"):
-        needle = value.lower()
-        if field == "kind":
-            return lambda m: m.kind == needle
-        attr = "options" if field.startswith("option") else field
-        if attr == "source":
-            return lambda m: needle in m.display_source.lower()
-        return lambda m: needle in (getattr(m, attr) or "").lower()
-    needle = query.lower()
-    return lambda m: (needle in m.target.lower() or needle in m.display_source.lower()
-                      or needle in m.fstype.lower() or needle in m.options.lower())
-
-
 DIFF_GUTTER = {kind: mark + " " for kind, mark in DIFF_MARK.items()}
 
 
 class PairRows:
-    """Two captures side by side, a row per pair of the comparison."""
+    """Two captures side by side, a row per pair of the comparison.
+
+    ``pending``: the pairs are only matched by target (the comparison is
+    still being made), so no row shows a difference mark yet."""
 
     pair_mode = True
 
-    def __init__(self, comparison: Comparison) -> None:
+    def __init__(self, comparison: Comparison, *, pending: bool = False) -> None:
         self.comparison = comparison
+        self.pending = pending
         pairs = comparison.pairs
         self.pairs = pairs
         # A pair's parent is the pair holding its mount's parent (A's tree,
@@ -235,6 +219,9 @@ class PairRows:
         for i, up in enumerate(parents):
             (children[up] if up >= 0 else roots).append(i)
         self.parent_list = parents
+        # Each side's mount index to its pair, for going to a piece of evidence.
+        self.pair_of_mount = {attr: [pair_of.get(id(m), -1) for m in capture.mounts]
+                              for capture, attr, pair_of, _ in sides}
         self.parent_of = parents.__getitem__
         self.state = TreeState(roots, children)
         self.changed: set[int] = set()
@@ -253,6 +240,11 @@ class PairRows:
         right = fit(f"B: {safe(b.label)}", half)
         return Text(f"  {left} │ {right}", no_wrap=True)
 
+    def node_of(self, side: str, index: int) -> int | None:
+        """The pair holding mount ``index`` of side "a" or "b"."""
+        node = self.pair_of_mount[side][index]
+        return node if node >= 0 else None
+
     def _side(self, line: Text, pair: Pair, mount: Mount | None, art: str, cells: int,
               style: StyleMap, changed: dict[str, tuple[str | None, str | None]],
               shape: dict[str, tuple[str | None, str | None]]) -> None:
@@ -265,14 +257,17 @@ class PairRows:
         fstype_w = max(0, cells - target_w - source_w - 2) if has_fstype else 0
 
         def field_style(name: str) -> Style | None:
+            if self.pending:
+                return None
             if name in changed:
                 return style("changed-field")
             if name in shape:
                 return style("same-shape-field")
             return None
 
+        row_style = None if self.pending else style(_KIND_ROW.get(pair.kind, ""))
         line.append(fit(art + safe(mount.target), target_w, middle=True),
-                    field_style("target") or style(_KIND_ROW.get(pair.kind, "")))
+                    field_style("target") or row_style)
         line.append(" ")
         if not fstype_w:
             source_w = cells - target_w - 1
@@ -292,7 +287,10 @@ class PairRows:
         collapsed = not self.state.expanded[node] and self.state.has_children(node)
         art += "▸" if collapsed else ""
         line = Text(no_wrap=True, end="")
-        line.append(DIFF_GUTTER[pair.kind], style(_KIND_ROW.get(pair.kind, "")))
+        if self.pending:
+            line.append("  ")
+        else:
+            line.append(DIFF_GUTTER[pair.kind], style(_KIND_ROW.get(pair.kind, "")))
         self._side(line, pair, pair.a, art, half, style, pair.changes, pair.same_shape)
         line.append(" │ ", style("divider"))
         self._side(line, pair, pair.b, art, half, style, pair.changes, pair.same_shape)
@@ -306,7 +304,7 @@ class PairRows:
                 if (p.a is not None and matcher(p.a)) or (p.b is not None and matcher(p.b))}
 
     def is_difference(self, node: int) -> bool:
-        return self.pairs[node].kind in DIFFERENT
+        return not self.pending and self.pairs[node].kind in DIFFERENT
 
 
 _KIND_ROW = {"changed": "changed", "added": "added", "removed": "removed", "same_shape": "same-shape"}

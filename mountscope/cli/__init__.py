@@ -23,12 +23,12 @@ if TYPE_CHECKING:
 from mountscope import __version__
 from mountscope.errors import ExitCode, MountscopeError
 from mountscope.model import MountTable
+from mountscope.session import Session
 from mountscope.system.loader import (
     DEFAULT_MAX_BYTES,
     MAX_LINES,
     Limits,
     human_size,
-    load,
     load_all,
 )
 from mountscope.text import safe
@@ -220,13 +220,16 @@ def limits_of(args: argparse.Namespace) -> Limits:
     return Limits(max_bytes=args.max_input, max_lines=args.max_lines)
 
 
-def load_one(spec: str | None, args: argparse.Namespace, notes: list[str] | None = None) -> MountTable:
-    """A capture named on the command line; no name means the live table."""
-    if spec is None or spec == "live":
-        from mountscope.capture import capture_live
+def session_of(args: argparse.Namespace) -> Session:
+    """The session (mountscope.session) with the command line's input options."""
+    return Session(format_name=getattr(args, "format", None), limits=limits_of(args),
+                   timing=getattr(args, "timing", None), pid=getattr(args, "pid", None) or "self")
 
-        return capture_live(getattr(args, "pid", None) or "self")
-    capture = load(spec, args.format, limits_of(args), notes, getattr(args, "timing", None))
+
+def load_one(spec: str | None, args: argparse.Namespace, notes: list[str] | None = None,
+             session: Session | None = None) -> MountTable:
+    """A capture named on the command line; no name means the live table."""
+    capture = (session or session_of(args)).load(spec, notes)
     for message in notes or []:
         note(message)
     return capture
@@ -341,18 +344,18 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from mountscope.diff import compare
     from mountscope.jsonio import dumps
     from mountscope.render.report import diff_lines
 
     if args.a == "-" and args.b == "-":
         raise MountscopeError("standard input can be only one of the two captures")
-    a = load_one(args.a, args, [])
-    b = load_one(args.b, args, [])
+    session = session_of(args)
+    a = load_one(args.a, args, [], session)
+    b = load_one(args.b, args, [], session)
     hide = redactor_for(args, a, b)
     for capture in (a, b):
         report_warnings(hide.capture(capture) if hide else capture, args.strict)
-    comparison = compare(a, b, exact=args.exact)
+    comparison = session.compare(a, b, exact=args.exact)
     redactor = redactor_for(args, a, b)
     if args.json:
         data = comparison.to_dict()
@@ -645,7 +648,8 @@ def cmd_open(args: argparse.Namespace) -> int:
     if len(args.files) > 2:
         raise MountscopeError("give one capture to explore, or two to compare")
     specs = args.files or [None]
-    captures = [load_one(spec, args, []) for spec in specs]
+    session = session_of(args)
+    captures = [load_one(spec, args, [], session) for spec in specs]
     for capture in captures:
         report_warnings(capture, args.strict)
     if wants_tui(args):
@@ -653,24 +657,21 @@ def cmd_open(args: argparse.Namespace) -> int:
 
         live = (args.pid or "self") if not args.files else None
         return run_app(captures[0], captures[1] if len(captures) > 1 else None, live_pid=live,
-                       ascii_only=args.ascii or not _utf8_locale(), redact=args.redact)
+                       ascii_only=args.ascii or not _utf8_locale(), redact=args.redact,
+                       session=session)
     from mountscope.render import findmnt
     from mountscope.render.report import diff_lines, verdict_lines
 
     redactor = redactor_for(args, *captures)
     hide: Callable[[str], str] = redactor.text if redactor else str
     if len(captures) == 2:
-        from mountscope.diff import compare
-
-        comparison = compare(captures[0], captures[1])
+        comparison = session.compare(captures[0], captures[1])
         write_lines(map(hide, diff_lines(comparison, color=use_color(args.color))))
         return ExitCode.DIFFERENT if comparison.different else ExitCode.OK
-    from mountscope.classify import classify
-
     capture = redactor.capture(captures[0]) if redactor else captures[0]
     lines = findmnt.table_lines(capture, findmnt.choose_columns(None, capture),
                                ascii_only=args.ascii or not _utf8_locale(), color=use_color(args.color))
-    write_lines(chain(map(hide, verdict_lines(classify(captures[0]))), [""], lines))
+    write_lines(chain(map(hide, verdict_lines(session.verdict(captures[0]))), [""], lines))
     return ExitCode.OK
 
 

@@ -1,0 +1,194 @@
+"""What the command line and the app both do with captures: load one,
+compare two, judge one (once per table), follow a live table, filter.
+
+The CLI calls it directly; the app calls the slow parts (loading, comparing,
+judging, waiting for the live table) from worker threads and only draws the
+results. Judging and comparing are pure; loading and following the live
+table go through ``mountscope.system``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mountscope.filter import matching
+from mountscope.model import Mount, MountTable
+from mountscope.system.loader import Limits, load
+
+if TYPE_CHECKING:
+    # Imported where they are used: `mountscope tree` and `capture` stay light.
+    from mountscope.classify import Verdict
+    from mountscope.diff import Comparison
+    from mountscope.system.watch import MountEvent, MountWatcher
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A verdict and, for each piece of its evidence, the index of the mount it
+    points at in the table it was made from (None: a live signal)."""
+
+    verdict: Verdict
+    rows: tuple[int | None, ...]
+
+    def row_of(self, evidence: int) -> int | None:
+        return self.rows[evidence]
+
+
+@dataclass(frozen=True)
+class LiveUpdate:
+    """A newer read of a live table: the table, its judgement, what changed
+    (the events) and which of its mounts the changes touch."""
+
+    table: MountTable
+    judgement: Judgement
+    events: tuple[MountEvent, ...]
+    changed: frozenset[int]
+
+    def summary(self, shown: int = 3) -> str:
+        head = ", ".join(f"{e.action} {e.mount.target}" for e in self.events[:shown])
+        more = len(self.events) - shown
+        return head + (f" and {more} more" if more > 0 else "")
+
+
+class Session:
+    """Loads, compares, judges and follows captures with one set of options."""
+
+    def __init__(self, *, format_name: str | None = None, limits: Limits | None = None,
+                 timing: str | None = None, pid: int | str = "self") -> None:
+        self.format_name = format_name
+        self.limits = limits
+        self.timing = timing
+        self.pid = pid
+        # Judgements per table, keyed by the table's identity; the table is
+        # held with its judgement, so the key cannot be reused while cached.
+        self._judged: dict[int, tuple[MountTable, Judgement]] = {}
+        self._lock = threading.Lock()
+
+    # --- loading -----------------------------------------------------------------
+
+    def load(self, spec: str | None, notes: list[str] | None = None) -> MountTable:
+        """A capture: a file (its first table, or FILE#N), "-" for standard input,
+        or "live" (or None) for the live table of the session's process. Notes
+        for the user (such as "FILE holds N mount tables") go to ``notes``."""
+        if spec is None or spec == "live":
+            from mountscope.capture import capture_live
+
+            return capture_live(self.pid)
+        return load(spec, self.format_name, self.limits, notes, self.timing)
+
+    # --- judging and comparing ------------------------------------------------------
+
+    def judge(self, table: MountTable) -> Judgement:
+        """The verdict on ``table``, computed once per table."""
+        with self._lock:
+            cached = self._judged.get(id(table))
+        if cached is not None and cached[0] is table:
+            return cached[1]
+        from mountscope.classify import classify
+
+        verdict = classify(table, table.signals)
+        judgement = Judgement(verdict, tuple(_rows_of(table, verdict)))
+        with self._lock:
+            self._judged[id(table)] = (table, judgement)
+        return judgement
+
+    def verdict(self, table: MountTable) -> Verdict:
+        return self.judge(table).verdict
+
+    def forget(self, table: MountTable) -> None:
+        """Drop what is cached for a table that is no longer shown."""
+        with self._lock:
+            cached = self._judged.get(id(table))
+            if cached is not None and cached[0] is table:
+                del self._judged[id(table)]
+
+    def compare(self, a: MountTable, b: MountTable, *, exact: bool = False) -> Comparison:
+        """The comparison of two captures, with both verdicts."""
+        from mountscope.diff import compare
+
+        comparison = compare(a, b, exact=exact, with_verdicts=False)
+        comparison.verdict_a, comparison.verdict_b = self.verdict(a), self.verdict(b)
+        return comparison
+
+    # --- filtering ----------------------------------------------------------------------
+
+    @staticmethod
+    def search(mounts: Iterable[Mount], query: str) -> set[int]:
+        """The positions of the mounts matching a filter (mountscope.filter)."""
+        return matching(mounts, query)
+
+    # --- the live table ---------------------------------------------------------------------
+
+    def follow(self, table: MountTable, pid: int | str | None = None) -> LiveTable:
+        """Follow the live table ``table`` was read from (see LiveTable)."""
+        return LiveTable(self, table, self.pid if pid is None else pid)
+
+    def refresh(self, previous: MountTable, newer: MountTable,
+                events: Iterable[MountEvent] = ()) -> LiveUpdate:
+        """``newer``, a newer read of the live table ``previous`` came from,
+        judged, with the mounts the events touch."""
+        from mountscope.capture import reread
+
+        table = reread(previous, newer)
+        self.forget(previous)
+        events = tuple(events)
+        targets = {e.mount.target for e in events}
+        changed = frozenset(i for i, m in enumerate(table.mounts) if m.target in targets)
+        return LiveUpdate(table, self.judge(table), events, changed)
+
+
+class LiveTable:
+    """A live table followed as it changes: ``next_update`` blocks until the
+    kernel reports a change (or the timeout passes), then reads, judges and
+    returns the new table. Made for one thread (the app's live worker)."""
+
+    def __init__(self, session: Session, table: MountTable, pid: int | str) -> None:
+        from mountscope.system.watch import MountWatcher
+
+        self.session = session
+        self.table = table
+        self.watcher: MountWatcher = MountWatcher(pid)
+
+    def next_update(self, timeout: float | None = None) -> LiveUpdate | None:
+        events = self.watcher.wait(timeout)
+        if not events:
+            return None
+        update = self.session.refresh(self.table, self.watcher.capture, events)
+        self.table = update.table
+        return update
+
+    def close(self) -> None:
+        self.watcher.close()
+
+    def __enter__(self) -> LiveTable:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def _rows_of(table: MountTable, verdict: Verdict) -> list[int | None]:
+    """Each evidence item's mount as its index in ``table`` (the table the
+    verdict was made from, whose mount objects the evidence holds)."""
+    position = {id(m): i for i, m in enumerate(table.mounts)}
+    return [position.get(id(e.mount)) if e.mount is not None else None for e in verdict.evidence]
+
+
+def pending_comparison(a: MountTable, b: MountTable) -> Comparison:
+    """Two captures paired by target only, in the order ``compare`` shows them,
+    without comparing any field: what the app draws while the comparison is
+    being made. Every pair is "same" until the real comparison replaces it."""
+    from mountscope.diff import Comparison, Pair, _by_target, _line_of, _order
+
+    a_groups, b_groups = _by_target(a), _by_target(b)
+    pairs: list[Pair] = []
+    for target in a_groups.keys() | b_groups.keys():
+        left, right = a_groups.get(target, []), b_groups.get(target, [])
+        for k in range(max(len(left), len(right))):
+            pairs.append(Pair("same", target, left[k] if k < len(left) else None,
+                              right[k] if k < len(right) else None))
+    pairs.sort(key=lambda p: (_order(p.target), _line_of(p)))
+    return Comparison(a, b, pairs, exact=False)
