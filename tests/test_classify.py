@@ -24,7 +24,7 @@ MANIFEST = json.loads((SAMPLES / "manifest.json").read_text())["samples"]
 @pytest.mark.parametrize("sample", MANIFEST, ids=[s["file"] for s in MANIFEST])
 def test_every_labelled_sample_gets_its_verdict(sample: dict):
     capture = load(str(SAMPLES / sample["file"]))
-    verdict = classify(capture)
+    verdict = classify(capture, capture.signals)
     assert verdict.environment == sample["environment"], verdict.to_dict()
     for key, value in sample.get("details", {}).items():
         assert verdict.details.get(key) == value, (key, verdict.details)
@@ -41,7 +41,7 @@ def test_evidence_points_at_real_mounts(sample: dict):
         from mountscope.parsers.recording import transcript
 
         lines = transcript(path.read_text(encoding="utf-8"), str(path))[0].splitlines()
-    for item in classify(capture).evidence:
+    for item in classify(capture, capture.signals).evidence:
         if item.mount is None:
             continue
         assert any(item.mount is m for m in capture.mounts)
@@ -56,8 +56,8 @@ def test_manifest_covers_every_sample_file():
 
 
 def test_the_articles_two_patterns_differ_only_in_the_model_hypothesis():
-    one = classify(load(str(ARTICLE / "lambda-pattern1.txt")))
-    two = classify(load(str(ARTICLE / "lambda-pattern2.txt")))
+    one = classify(load(str(ARTICLE / "lambda-pattern1.txt")), None)
+    two = classify(load(str(ARTICLE / "lambda-pattern2.txt")), None)
     assert one.environment == two.environment == "aws-lambda"
     assert one.confidence >= 0.9 and two.confidence >= 0.9
     assert (one.details["lambda_model"], two.details["lambda_model"]) == ("ec2", "firecracker")
@@ -97,7 +97,7 @@ def test_rules_table_is_well_formed():
     assert len(ids) == len(set(ids))
     for rule in RULES:
         assert rule.says in ENVIRONMENTS
-        assert sum(x is not None for x in (rule.mount, rule.table, rule.signal)) == 1, rule.id
+        assert sum(x is not None for x in (rule.mount, rule.check)) == 1, rule.id
         assert -4 <= rule.weight <= 4 and rule.why and not rule.why.endswith(".")
 
 

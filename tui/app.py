@@ -84,7 +84,7 @@ class MainScreen(Screen[None]):
             self.sub_title = safe(f"{self.capture.label}  ⇄  {self.other.label}")
         else:
             self.comparison = None
-            self.verdict = classify(self.capture)
+            self.verdict = classify(self.capture, self.capture.signals)
             self.rows = MountRows(self.capture)
             kind = "live" if self.live_pid is not None else self.capture.format
             self.sub_title = safe(f"{self.capture.label} ({kind}, {len(self.capture.mounts)} mounts)")

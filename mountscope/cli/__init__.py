@@ -151,9 +151,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
     capture = load_one(args.file, args, [])
     report_warnings(capture, args.strict)
-    if args.table_only:
-        capture.signals = None
-    verdict = classify(capture)
+    verdict = classify(capture, None if args.table_only else capture.signals)
     if args.json:
         write_bytes([dumps(verdict.to_dict(), indent=True), b"\n"])
     else:
@@ -432,7 +430,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     capture = captures[0]
     lines = findmnt.table_lines(capture, findmnt.choose_columns(None, capture),
                                ascii_only=args.ascii or not _utf8_locale(), color=use_color(args.color))
-    write_lines(chain(verdict_lines(classify(capture)), [""], lines))
+    write_lines(chain(verdict_lines(classify(capture, capture.signals)), [""], lines))
     return ExitCode.OK
 
 
