@@ -372,3 +372,91 @@ _container_manager("manager-docker", "docker", "oci")
 _container_manager("manager-podman", "podman")
 _container_manager("manager-lxc", "lxc", "lxc-libvirt")
 _container_manager("manager-nspawn", "systemd-nspawn")
+
+
+# --- checks for plain machines, partial tables and container marks -------------------
+
+# Kernel facilities a machine mounts for itself and container engines do not
+# hand to their containers (Docker, Podman, LXC and nspawn leave them out).
+HOST_FACILITIES = frozenset({"securityfs", "debugfs", "tracefs", "configfs", "pstore", "efivarfs",
+                             "usbfs", "binfmt_misc", "rpc_pipefs", "nfsd"})
+_BLOCK_SOURCE = re.compile(r"/dev/(mmcblk\d|hd[a-z]|sd[a-z]|nvme\d|xvd[a-z]|vd[a-z]|mapper/|md\d|dm-|"
+                           r"disk/by-|root$|ubi|mtdblock|block/)|(UUID|LABEL)=")
+
+
+@check("host-facilities")
+def host_facilities(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
+    """Kernel facilities (securityfs, debugfs, configfs...) that a
+    machine mounts for itself."""
+    found = sorted(i for f in HOST_FACILITIES for i in ix.by_fstype.get(f, ()))
+    kinds = {table.mounts[i].fstype for i in found}
+    return _on(found) if kinds else None
+
+
+@check("machine-root")
+def machine_root(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
+    """/ is a whole filesystem on a disk, a partition, a volume or a flash chip:
+    a machine's own root (containers show an overlay, a bind or a subvolume)."""
+    root = ix.mount(ix.root)
+    if root is None or ix.root is None or not _BLOCK_SOURCE.match(root.source):
+        return None
+    if root.fsroot not in (None, "/") and not (root.fstype == "btrfs" and root.fsroot.startswith("/@")
+                                               and "/var/lib/" not in root.fsroot):
+        return None
+    options = ",".join(filter(None, (root.options, root.fs_options)))
+    if "/var/lib/docker/" in options or "/lxc/" in options:
+        return None
+    return _on([ix.root])
+
+
+@check("lambda-boot-id-from-disk")
+def lambda_boot_id(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
+    """A file from a disk (not a tmpfs, as nspawn's) bound over the boot id."""
+    found = [i for i in ix.by_target.get("/proc/sys/kernel/random/boot_id", ())
+             if table.mounts[i].kind not in ("tmpfs", "pseudo", "none")]
+    return _on(found)
+
+
+@check("nspawn-proc-masks")
+def nspawn_proc_masks(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
+    """/proc/sys/net remounted writable next to read-only proc binds over /proc/acpi or
+    /proc/asound: the /proc layout systemd-nspawn builds (Docker hides those two
+    under tmpfs instead, LXC does not cover them)."""
+    net = [i for i in ix.by_target.get("/proc/sys/net", ()) if table.mounts[i].fstype == "proc"]
+    masks = [i for t in ("/proc/acpi", "/proc/asound") for i in ix.by_target.get(t, ())
+             if table.mounts[i].fstype == "proc"]
+    return _on(sorted(net + masks)) if net and masks else None
+
+
+@check("nspawn-picked-uid-range")
+def nspawn_uid_range(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
+    """A tmpfs owned by a uid that is a multiple of 65536 in the range
+    systemd-nspawn --private-users=pick chooses from (0x00080000-0x6FFF0000)."""
+    for i in ix.by_fstype.get("tmpfs", ()):
+        match = re.search(r"(?:^|,)uid=(\d+)", ",".join(filter(None, (table.mounts[i].options,
+                                                                         table.mounts[i].fs_options))))
+        if match:
+            uid = int(match.group(1))
+            if uid % 65536 == 0 and 0x00080000 <= uid <= 0x6FFF0000:
+                return _on([i])
+    return None
+
+
+@check("etc-files-bound")
+def etc_files_bound(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
+    """Two or more of /etc/hostname, /etc/hosts, /etc/resolv.conf are separate
+    mounts: a container engine injected them."""
+    found = [ix.by_target[t][0] for t in ("/etc/hostname", "/etc/hosts", "/etc/resolv.conf") if t in ix.by_target]
+    return _on(found) if len(found) >= 2 else None
+
+
+@check("gvisor-none-sources")
+def gvisor_none_sources(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
+    """Every source is "none" and the root is an overlay: gVisor's synthetic table
+    (gVisor's `mount` output may name the type overlayfs)."""
+    mounts = table.mounts
+    root = ix.mount(ix.root)
+    if len(mounts) >= 3 and root is not None and root.fstype in ("overlay", "overlayfs", "9p") \
+            and ix.root is not None and all(m.source == "none" for m in mounts if m.fstype != "fuse" and not m.fstype.startswith("fuse.")):
+        return _on([ix.root])
+    return None

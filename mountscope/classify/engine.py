@@ -20,7 +20,7 @@ from typing import Any
 from mountscope.classify.checks import CHECKS
 from mountscope.classify.environments import ENVIRONMENTS, Environment, Reasoning
 from mountscope.classify.rules import RULES, Rule, TableIndex
-from mountscope.classify.scale import THRESHOLD, confidence_of
+from mountscope.classify.scale import STRONG, THRESHOLD, confidence_of
 from mountscope.model import Mount, MountTable
 from mountscope.model.signals import Signals
 
@@ -162,7 +162,10 @@ def classify(table: MountTable, signals: Signals | None) -> Verdict:
         chosen = min(candidates, key=lambda h: (_layer(h.environment), -h.score))
         environment = chosen.environment
         confidence = confidence_of(chosen.score)
-        rivals = [h for h in candidates if h is not chosen and _layer(h.environment) == _layer(environment)]
+        # A rival at the same layer counts when it is within one strong piece of
+        # evidence of the verdict (engines share marks: Podman's /dev is Docker's).
+        rivals = [h for h in candidates if h is not chosen and _layer(h.environment) == _layer(environment)
+                  and chosen.score - h.score < STRONG]
         for rival in rivals:
             confidence *= 1 - 0.5 * confidence_of(rival.score)
             caveats.append(f"{rival.environment} is nearly as likely (score {rival.score:.1f} "

@@ -42,6 +42,7 @@ class Environment(StrEnum):
     PODMAN = "podman"
     LXC = "lxc"
     SYSTEMD_NSPAWN = "systemd-nspawn"
+    OPENVZ = "openvz"
     VM = "vm"
     HOST = "host"
     UNKNOWN = "unknown"
@@ -129,6 +130,7 @@ _ROWS = (
                    (CONTAINER_RUNTIME, KERNEL, HYPERVISOR, PLATFORM)),
     EnvironmentRow(Environment.LXC, 2, "an LXC, LXD or Incus container", (KERNEL, HYPERVISOR, PLATFORM)),
     EnvironmentRow(Environment.SYSTEMD_NSPAWN, 2, "a systemd-nspawn container", (KERNEL, HYPERVISOR, PLATFORM)),
+    EnvironmentRow(Environment.OPENVZ, 2, "an OpenVZ or Virtuozzo container", (PLATFORM,)),
     EnvironmentRow(Environment.WSL2, 3, "a WSL2 distribution", (KERNEL, HYPERVISOR, PLATFORM)),
     EnvironmentRow(Environment.WSL1, 3, "a WSL1 distribution (no Linux kernel)", (PLATFORM,),
                    beneath=("kernel", "wsl1")),

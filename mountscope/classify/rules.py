@@ -87,8 +87,8 @@ RULES: tuple[Rule, ...] = (
          "{count} of Lambda's sandbox directories (/var/task and others) are separate mounts",
          check="lambda-sandbox-layout"),
     Rule("lambda.boot-id", E.AWS_LAMBDA, MODERATE,
-         "a file is bound over the boot id: the sandbox fakes it",
-         mount=MountPattern(target=frozenset({"/proc/sys/kernel/random/boot_id"}))),
+         "a file from a disk is bound over the boot id: the sandbox fakes it",
+         check="lambda-boot-id-from-disk"),
     Rule("lambda.var-task-loop", E.AWS_LAMBDA, SLIGHT,
          "/var/task is a filesystem image on a loop device",
          mount=MountPattern(target=frozenset({"/var/task"}), kind="loop"),
@@ -160,7 +160,7 @@ RULES: tuple[Rule, ...] = (
          mount=MountPattern(fstype=frozenset({"9p"}), options_re=r"trans=fd.*rfdno=|rfdno=.*trans=fd")),
     Rule("gvisor.all-none", E.GVISOR, STRONG,
          "every source is \"none\" and the root is an overlay: gVisor's synthetic mount table",
-         check="gvisor-all-none"),
+         check="gvisor-none-sources"),
     # tasks_files.go (cmdline), version.go (release): fixed strings.
     Rule("gvisor.kernel", E.GVISOR, DECISIVE, "the kernel identifies as gVisor's ({value})",
          check="gvisor-kernel"),
@@ -199,7 +199,7 @@ RULES: tuple[Rule, ...] = (
          detail=("container_runtime", "docker")),
     Rule("docker.container-files", E.DOCKER, VERY_STRONG,
          "bound from Docker's per-container directory (/var/lib/docker/containers/<id>)",
-         mount=MountPattern(fsroot_re=r"/docker/containers/[0-9a-f]{64}/"),
+         mount=MountPattern(fsroot_re=r"/docker/containers/[0-9a-f]{64}/", target_re=r"^/etc/"),
          detail=("container_runtime", "docker")),
     # containerd's snapshotter (Kubernetes CRI, nerdctl, Docker's containerd store).
     Rule("containerd.overlay-root", E.DOCKER, FAIR,
@@ -285,9 +285,10 @@ RULES: tuple[Rule, ...] = (
     # a boot partition, a block-device root.
     Rule("host.container-roots", E.HOST, STRONG,
          "a container's root seen from outside: this table is a container host's",
-         mount=MountPattern(target_prefixes=("/var/lib/docker/overlay2/", "/run/containerd/io.containerd.runtime.v2.task/",
+         mount=MountPattern(target_prefixes=("/var/lib/docker/overlay2/", "/var/lib/docker/aufs/mnt/",
+                                             "/run/containerd/io.containerd.runtime.v2.task/",
                                              "/var/lib/containers/storage/overlay/"),
-                            target_re=r"^/var/lib/docker/overlay2/[0-9a-f]{64}/merged$|"
+                            target_re=r"^/var/lib/docker/overlay2/[0-9a-f]{64}/merged$|^/var/lib/docker/aufs/mnt/[0-9a-f]{64}$|"
                                       r"^/run/containerd/io\.containerd\.runtime\.v2\.task/.*/rootfs$|"
                                       r"^/var/lib/containers/storage/overlay/[0-9a-f]{64}/merged$")),
     Rule("host.kubelet-volumes", E.HOST, STRONG,
@@ -299,10 +300,141 @@ RULES: tuple[Rule, ...] = (
          mount=MountPattern(target_prefixes=("/srv/jailer/",)), detail=("platform", "Firecracker host")),
     Rule("host.boot", E.HOST, SUPPORTING, "a boot partition: a machine's own table",
          mount=MountPattern(target=frozenset({"/boot", "/boot/efi", "/efi"}))),
-    Rule("host.block-root", E.HOST, LIGHT, "the root is a whole filesystem on a block device", check="block-device-root"),
+    Rule("host.block-root", E.HOST, FAIR,
+         "the root is a whole filesystem on a disk, partition, volume or flash chip: a machine's own root",
+         check="machine-root"),
     Rule("host.user-runtime", E.HOST, LIGHT, "a login session's runtime directory",
          mount=MountPattern(target_prefixes=("/run/user/",), target_re=r"^/run/user/\d+$",
                             fstype=frozenset({"tmpfs"}))),
+
+    # --- plain machines ------------------------------------------------------------
+    # The kernel mounts devtmpfs on /dev for a machine (Documentation/admin-guide/
+    # devices.rst, CONFIG_DEVTMPFS_MOUNT); Docker, Podman, LXC and nspawn give their
+    # containers a small tmpfs /dev instead.
+    Rule("host.devtmpfs", E.HOST, MODERATE, "/dev is the kernel's own devtmpfs, not a container's tmpfs",
+         mount=MountPattern(target=frozenset({"/dev"}), fstype=frozenset({"devtmpfs"}))),
+    Rule("host.facilities", E.HOST, SUPPORTING,
+         "kernel facilities (securityfs, debugfs, configfs, usbfs...) are mounted, as a "
+         "machine does for itself", check="host-facilities"),
+    # Android's init mounts these (AOSP system/core/rootdir/init.rc).
+    Rule("host.android", E.HOST, VERY_STRONG,
+         "Android's own mounts (/acct, /mnt/asec, /system or /vendor from /dev/block): an Android device",
+         mount=MountPattern(target=frozenset({"/acct", "/mnt/asec", "/system", "/vendor", "/system_root"}),
+                            source_re=r"^(none|tmpfs|/dev/block/)"),
+         detail=("platform", "android")),
+    # OpenWrt's flash layout: squashfs /rom and an overlay from /overlay
+    # (openwrt.org/docs/techref/flash.layout).
+    Rule("host.openwrt", E.HOST, VERY_STRONG,
+         "OpenWrt's flash layout (squashfs /rom, overlayfs:/overlay on /)",
+         mount=MountPattern(target=frozenset({"/rom", "/"}), source_re=r"^(overlayfs:/|/dev/root$)",
+                            fstype=frozenset({"overlay", "squashfs"})),
+         detail=("platform", "openwrt")),
+    # Lustre, GPFS and BeeGFS clients: cluster nodes mount the parallel file system.
+    Rule("host.parallel-fs", E.HOST, FAIR, "a parallel cluster file system ({source}): an HPC node",
+         mount=MountPattern(fstype=frozenset({"lustre", "gpfs", "beegfs"})), detail=("platform", "hpc")),
+
+    # --- virtual machines --------------------------------------------------------------
+    # Cloud images' disk labels: DigitalOcean's DOROOT, Ubuntu's cloudimg-rootfs,
+    # Oracle Cloud's ocivolume volume group.
+    Rule("vm.cloud-disk-label", E.VM, STRONG, "a cloud image's disk ({source})",
+         mount=MountPattern(source_re=r"by-label/(DOROOT|cloudimg-rootfs)|LABEL=cloudimg-rootfs|/dev/mapper/ocivolume")),
+    # Azure's agent (WALinuxAgent ResourceDisk.MountPoint=/mnt/resource) and
+    # cloud-init's Azure datasource (ephemeral disk on /mnt, ordered after cloud-init).
+    Rule("vm.azure-resource-disk", E.VM, STRONG, "Azure's temporary resource disk ({target})",
+         mount=MountPattern(target=frozenset({"/mnt/resource"}), source_re=r"^/dev/sdb1$"),
+         detail=("platform", "azure")),
+    Rule("vm.cloud-init-ephemeral", E.VM, STRONG, "a cloud's ephemeral disk mounted by cloud-init ({target})",
+         mount=MountPattern(target=frozenset({"/mnt"}), options_re=r"x-systemd\.after=cloud-init")),
+    # Hypervisors' shared folders: VirtualBox (vboxsf), VMware (vmhgfs, vmblock),
+    # QEMU's 9p over virtio, virtiofs (LXD VMs' agent share).
+    Rule("vm.shared-folder", E.VM, VERY_STRONG, "a hypervisor's shared folder ({source}, {target})",
+         mount=MountPattern(fstype=frozenset({"vboxsf", "vmhgfs", "fuse.vmhgfs-fuse", "fuse.vmware-vmblock",
+                                              "virtiofs"}))),
+    # Linode and some other clouds attach the whole disk, unpartitioned, as the root
+    # (Linode's disk images); installers on real disks partition them.
+    Rule("vm.whole-disk-root", E.VM, STRONG, "the root is a whole, unpartitioned disk ({source}), as cloud VMs get",
+         mount=MountPattern(target=frozenset({"/"}), source_re=r"^/dev/(sd|xvd)[a-z]$")),
+    Rule("vm.9p-virtio", E.VM, STRONG, "a host folder over 9p on virtio ({target}): a QEMU/KVM guest",
+         mount=MountPattern(fstype=frozenset({"9p"}), options_re=r"trans=virtio")),
+
+    # --- containers ----------------------------------------------------------------------
+    # Docker's default /dev is a 64 MiB tmpfs (moby oci/defaults.go: size=65536k).
+    Rule("docker.dev-64m", E.DOCKER, STRONG, "/dev is a 64 MiB tmpfs: Docker's default for a container",
+         mount=MountPattern(target=frozenset({"/dev"}), fstype=frozenset({"tmpfs"}), options_re=r"size=65536k")),
+    Rule("podman.dev-64m", E.PODMAN, FAIR, "/dev is a 64 MiB tmpfs, as Podman gives its containers too",
+         mount=MountPattern(target=frozenset({"/dev"}), fstype=frozenset({"tmpfs"}), options_re=r"size=65536k")),
+    Rule("podman.etc-files", E.PODMAN, SUPPORTING,
+         "/etc/hostname, /etc/hosts or /etc/resolv.conf are separate mounts, as Podman binds them too",
+         check="etc-files-bound"),
+    # Podman: the marker file is a mount, volumes and roots under containers/storage,
+    # rootless roots on fuse-overlayfs (containers/storage docs).
+    Rule("podman.containerenv-mount", E.PODMAN, DECISIVE, "/run/.containerenv is mounted: Podman's marker",
+         mount=MountPattern(target=frozenset({"/run/.containerenv"}))),
+    Rule("podman.storage-binds", E.PODMAN, STRONG, "bound from containers/storage ({target})",
+         mount=MountPattern(fsroot_re=r"/containers/storage/(volumes|overlay)/")),
+    Rule("podman.fuse-overlayfs-root", E.PODMAN, STRONG, "/ is fuse-overlayfs: a rootless Podman container",
+         mount=MountPattern(target=frozenset({"/"}), fstype=frozenset({"fuse.fuse-overlayfs", "fuse-overlayfs"}))),
+    Rule("docker.aufs-root", E.DOCKER, VERY_STRONG, "/ is aufs: Docker's old storage driver",
+         mount=MountPattern(target=frozenset({"/"}), fstype=frozenset({"aufs"}))),
+    Rule("docker.btrfs-subvolume", E.DOCKER, DECISIVE,
+         "/ is a btrfs subvolume of Docker's btrfs storage driver",
+         mount=MountPattern(target=frozenset({"/"}), options_re=r"subvol=[^,]*/docker/btrfs/subvolumes/")),
+    Rule("docker.etc-files", E.DOCKER, SUPPORTING,
+         "/etc/hostname, /etc/hosts or /etc/resolv.conf are separate mounts: a container engine put them there",
+         check="etc-files-bound"),
+    # Docker Desktop shares host folders with grpcfuse (docs.docker.com, Docker
+    # Desktop file sharing); Sysbox keeps its shiftfs marks and sysboxfs.
+    Rule("docker.desktop-grpcfuse", E.DOCKER, DECISIVE,
+         "a host folder shared by Docker Desktop (grpcfuse)",
+         mount=MountPattern(fstype=frozenset({"fuse.grpcfuse"})), detail=("platform", "docker-desktop")),
+    Rule("docker.sysbox", E.DOCKER, DECISIVE, "Sysbox's runtime files ({source})",
+         mount=MountPattern(source_re=r"^(/var/lib/sysbox/|sysboxfs)"), detail=("platform", "sysbox")),
+    # Azure Functions / App Service on Linux: /home is an SMB share, site files in
+    # /home/site/wwwroot, /appsvctmp (Azure App Service docs).
+    Rule("docker.azure-app-service", E.DOCKER, STRONG,
+         "Azure App Service's site mounts ({target})",
+         mount=MountPattern(target=frozenset({"/appsvctmp", "/home/site/wwwroot"})),
+         detail=("platform", "azure-functions")),
+
+    # LXC: the autodev /dev is a 500 000-byte tmpfs (lxc src/lxc/conf.c), devices
+    # bound one by one from the host's devtmpfs; container roots in lxc/ and lxd/
+    # storage pools; Crostini's /mnt/chromeos (ChromiumOS containers docs).
+    # Unraid's user shares (shfs) live at /mnt/user; elsewhere they were bound into a container.
+    Rule("docker.unraid-share", E.DOCKER, FAIR, "an Unraid user share bound at {target}: a container on Unraid",
+         mount=MountPattern(fstype=frozenset({"fuse.shfs"}), target_re=r"^/(?!mnt/)"),
+         detail=("platform", "unraid")),
+    Rule("lxc.autodev", E.LXC, VERY_STRONG, "/dev is LXC's small autodev tmpfs (size=492k)",
+         mount=MountPattern(target=frozenset({"/dev"}), fstype=frozenset({"tmpfs"}), options_re=r"size=492k")),
+    Rule("lxc.rootfs-path", E.LXC, DECISIVE, "the root comes from an LXC/LXD/Incus container's rootfs",
+         mount=MountPattern(target=frozenset({"/"}),
+                            fsroot_re=r"/lxc/[^/]+/rootfs$|/(lxd|incus)/storage-pools/[^/]+/containers/")),
+    Rule("lxc.rootfs-source", E.LXC, DECISIVE, "the root comes from an LXD/Incus storage pool",
+         mount=MountPattern(target=frozenset({"/"}), source_re=r"/(lxd|incus)/storage-pools/[^/]+/containers/")),
+    Rule("lxc.crostini", E.LXC, VERY_STRONG, "ChromeOS files shared into Crostini's container (/mnt/chromeos)",
+         mount=MountPattern(target=frozenset({"/mnt/chromeos"})), detail=("platform", "crostini")),
+
+    # OpenVZ: the container's root is simfs (OpenVZ's per-container file system).
+    Rule("openvz.simfs", E.OPENVZ, DECISIVE, "/ is simfs: an OpenVZ container",
+         mount=MountPattern(fstype=frozenset({"simfs"}))),
+
+    # systemd-nspawn: the mount tunnel at /run/systemd/nspawn/incoming (older
+    # systemd), the tmpfs-backed boot id and /proc/kmsg (nspawn-mount.c), its /proc masks.
+    Rule("nspawn.incoming-old", E.SYSTEMD_NSPAWN, DECISIVE, "systemd-nspawn's mount tunnel",
+         mount=MountPattern(target=frozenset({"/run/systemd/nspawn/incoming"}))),
+    Rule("nspawn.tmpfs-binds", E.SYSTEMD_NSPAWN, STRONG,
+         "/proc/kmsg or the boot id bound from a tmpfs, as systemd-nspawn does",
+         mount=MountPattern(target=frozenset({"/proc/kmsg", "/proc/sys/kernel/random/boot_id"}),
+                            fstype=frozenset({"tmpfs"}))),
+    Rule("nspawn.proc-masks", E.SYSTEMD_NSPAWN, STRONG,
+         "/proc/sys/net writable among read-only /proc binds: systemd-nspawn's /proc layout",
+         check="nspawn-proc-masks"),
+    Rule("nspawn.private-users", E.SYSTEMD_NSPAWN, STRONG,
+         "a tmpfs owned by a uid from systemd-nspawn's --private-users=pick range",
+         check="nspawn-picked-uid-range"),
+
+    # gVisor's platforms: Cloud Functions and Cloud Run put Cloud SQL's proxy at /cloudsql.
+    Rule("gvisor.cloudsql", E.GVISOR, SUPPORTING, "Cloud SQL's socket directory (/cloudsql) of Google's serverless platforms",
+         mount=MountPattern(target=frozenset({"/cloudsql"})), detail=("platform", "cloud-run or cloud-functions")),
 
     # Platforms (details only): the environment comes from other evidence.
     Rule("platform.cloud-run", E.UNKNOWN, DETAIL_ONLY, "Cloud Run's environment is set ({value})",
