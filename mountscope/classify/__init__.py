@@ -4,8 +4,7 @@ engine that weighs the evidence (engine), and Lambda's own reasoning (lambda_)."
 
 from mountscope.classify.engine import Evidence, Hypothesis, Verdict, classify, gather
 from mountscope.classify.environments import ENVIRONMENTS, Environment
-from mountscope.classify.lambda_ import LAMBDA_MODEL_CAVEAT
 from mountscope.classify.scale import THRESHOLD, confidence_of
 
 __all__ = ["ENVIRONMENTS", "Environment", "THRESHOLD", "confidence_of", "Evidence", "Hypothesis",
-           "Verdict", "gather", "classify", "LAMBDA_MODEL_CAVEAT"]
+           "Verdict", "gather", "classify"]

@@ -14,6 +14,7 @@ live signals are always an argument.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,7 +99,7 @@ def _why(rule: Rule, mount: Mount | None, count: int, value: str | None) -> str:
     )
 
 
-def gather(table: MountTable, signals: Signals | None
+def gather(table: MountTable, signals: Signals | None, rules: Sequence[Rule] = RULES
            ) -> tuple[list[Evidence], dict[str, tuple[str, Environment]], set[str]]:
     """Evidence from every rule, the details they establish (with the environment
     that says so), and the fields the table lacked for some rules."""
@@ -106,7 +107,7 @@ def gather(table: MountTable, signals: Signals | None
     evidence: list[Evidence] = []
     details: dict[str, tuple[str, Environment]] = {}
     missing: set[str] = set()
-    for rule in RULES:
+    for rule in rules:
         fired: Evidence | None = None
         if rule.mount is not None:
             needed = rule.mount.fields() - set(table.fields)
@@ -142,9 +143,10 @@ def _layer(environment: Environment) -> int:
     return layer
 
 
-def classify(table: MountTable, signals: Signals | None) -> Verdict:
-    """The verdict on ``table``, using the live ``signals`` (None: the table alone)."""
-    evidence, found_details, missing = gather(table, signals)
+def classify(table: MountTable, signals: Signals | None, rules: Sequence[Rule] = RULES) -> Verdict:
+    """The verdict on ``table``, using the live ``signals`` (None: the table alone).
+    ``rules`` is the whole rule table unless a study leaves some out (benchmarks.accuracy)."""
+    evidence, found_details, missing = gather(table, signals, rules)
     by_env: dict[Environment, list[Evidence]] = defaultdict(list)
     for item in evidence:
         if ENVIRONMENTS[item.says].layer is not None:
@@ -162,6 +164,7 @@ def classify(table: MountTable, signals: Signals | None) -> Verdict:
         chosen = min(candidates, key=lambda h: (_layer(h.environment), -h.score))
         environment = chosen.environment
         confidence = confidence_of(chosen.score)
+        confidence = min(confidence, ENVIRONMENTS[environment].ceiling)
         # A rival at the same layer counts when it is within one strong piece of
         # evidence of the verdict (engines share marks: Podman's /dev is Docker's).
         rivals = [h for h in candidates if h is not chosen and _layer(h.environment) == _layer(environment)
@@ -198,10 +201,31 @@ def classify(table: MountTable, signals: Signals | None) -> Verdict:
             row.hook(reasoning)
         elif row.name != environment and row.hint is not None and row.name in scores:
             row.hint(reasoning)
+    partial = _partial(table)
+    if partial:
+        caveats.append(f"this capture looks partial ({partial}): judged on the mounts it shows; "
+                       "what is missing could change the verdict")
     caveats.extend(_format_caveats(table, signals, missing))
     ordered = sorted(evidence, key=lambda e: (-abs(e.weight), e.rule))
     return Verdict(environment, round(confidence, 2), details, hypotheses, ordered, caveats,
                    reasoning.reasoning, reasoning.hypotheses)
+
+
+_ELLIPSIS = ("...", "…")
+
+
+def _partial(table: MountTable) -> str | None:
+    """Why the table looks like part of one: no root mount, very few mounts, or an
+    author's ellipsis."""
+    if not table.mounts:
+        return None
+    if not any(m.target == "/" for m in table.mounts):
+        return "it has no / mount"
+    if len(table.mounts) < 5:
+        return f"only {len(table.mounts)} mounts"
+    if any((m.raw or "").strip() in _ELLIPSIS for m in table.mounts):
+        return "its author cut it (...)"
+    return None
 
 
 def _format_caveats(table: MountTable, signals: Signals | None, missing: set[str]) -> list[str]:

@@ -93,6 +93,8 @@ class EnvironmentRow:
     hook: Hook | None = None
     # Reasoning run when the environment has some evidence but is not the verdict.
     hint: Hook | None = None
+    # The most confidence a verdict of this environment can have.
+    ceiling: float = 0.99
 
 
 def _lambda_hook(reasoning: Reasoning) -> None:
@@ -136,9 +138,11 @@ _ROWS = (
                    beneath=("kernel", "wsl1")),
     EnvironmentRow(Environment.FIRECRACKER, 4, "a Firecracker microVM", (HYPERVISOR, PLATFORM),
                    beneath=("hypervisor", "firecracker"), beneath_when_verdict=True),
-    EnvironmentRow(Environment.VM, 5, "a virtual machine", (HYPERVISOR, PLATFORM)),
-    EnvironmentRow(Environment.HOST, 6, "a machine's own table (bare metal or a VM seen as a host)",
-                   (HYPERVISOR, PLATFORM)),
+    # A machine's own table cannot rule out a process that shares it (a privileged
+    # container with the host's mounts, a chroot): plain machines stay moderate.
+    EnvironmentRow(Environment.VM, 5, "a virtual machine", (HYPERVISOR, PLATFORM), ceiling=0.85),
+    EnvironmentRow(Environment.HOST, 6, "a machine's own table, with no mark of a hypervisor",
+                   (HYPERVISOR, PLATFORM), ceiling=0.85),
     EnvironmentRow(Environment.UNKNOWN, None, "the table does not say", (PLATFORM,)),
 )
 

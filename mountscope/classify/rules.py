@@ -70,14 +70,12 @@ RULES: tuple[Rule, ...] = (
     # /var/task bound from tasks/<account>/<function>/<uuid> on vdb (article, pattern 2).
     Rule("lambda.task-dir", E.AWS_LAMBDA, SUPPORTING,
          "/var/task is bound from the worker's per-function task directory (tasks/<account>/<function>/<id>)",
-         mount=MountPattern(target=frozenset({"/var/task"}), fsroot_re=r"^/opt/amazon/asc/worker/tasks/"),
-         detail=("code_delivery", "extracted directory on the scratch disk")),
+         mount=MountPattern(target=frozenset({"/var/task"}), fsroot_re=r"^/opt/amazon/asc/worker/tasks/")),
     # Container-image functions: overlay root from .../tasks/rtfs/inline-manifest
     # (captured `mount` in bruceadams/run-command-on-aws-lambda's README).
     Rule("lambda.inline-manifest", E.AWS_LAMBDA, DECISIVE,
          "the root is an overlay of the worker's inline manifest: a Lambda function deployed as a container image",
-         mount=MountPattern(target=frozenset({"/"}), source_re=r"/opt/amazon/asc/worker/"),
-         detail=("code_delivery", "container image")),
+         mount=MountPattern(target=frozenset({"/"}), source_re=r"/opt/amazon/asc/worker/")),
     # The runtime API daemon ("rapid") mounted from /dev/root (same README).
     Rule("lambda.var-rapid", E.AWS_LAMBDA, STRONG,
          "/var/rapid is a separate mount: Lambda's runtime-API daemon (rapid)",
@@ -91,8 +89,7 @@ RULES: tuple[Rule, ...] = (
          check="lambda-boot-id-from-disk"),
     Rule("lambda.var-task-loop", E.AWS_LAMBDA, SLIGHT,
          "/var/task is a filesystem image on a loop device",
-         mount=MountPattern(target=frozenset({"/var/task"}), kind="loop"),
-         detail=("code_delivery", "filesystem image on a loop device")),
+         mount=MountPattern(target=frozenset({"/var/task"}), kind="loop")),
     # SAM local, lambci and localstack bind /var/task inside a Docker container.
     Rule("lambda.emulator", E.AWS_LAMBDA, REFUTES,
          "/var/task sits in a Docker container: a Lambda emulator (SAM local, lambci, localstack), not Lambda",
