@@ -3,11 +3,15 @@ scale, checks registered by name with one signature, signals always passed in.""
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
+import json
 
+import jsonschema
 import pytest
-from conftest import parse
+from conftest import REPO, parse
 
+from mountscope.capture import capture_live, snapshot_bytes, snapshot_document
 from mountscope.classify import classify
 from mountscope.classify.checks import CHECKS, Hit
 from mountscope.classify.environments import DETAILS, ENVIRONMENTS, Environment
@@ -15,6 +19,9 @@ from mountscope.classify.index import MountPattern, TableIndex
 from mountscope.classify.rules import RULES, Rule
 from mountscope.classify.scale import NAMED_WEIGHTS, STRONG
 from mountscope.model.signals import Signals
+from mountscope.parsers import parse_text
+
+SCHEMA = json.loads((REPO / "docs" / "snapshot.schema.json").read_text())
 
 BLOCK_ROOT = (
     "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
@@ -89,3 +96,25 @@ def test_the_signals_given_are_the_signals_used_not_those_on_the_table():
     rules = {e.rule for e in classify(table, signals).evidence}
     assert {"docker.dockerenv", "docker.dockerenv-leaked"} <= rules
     assert "docker.dockerenv-leaked" not in {e.rule for e in classify(table, None).evidence}
+
+
+def test_signal_fields_are_the_snapshot_schemas():
+    described = set(SCHEMA["properties"]["signals"]["properties"])
+    assert {f.name for f in dataclasses.fields(Signals)} == described
+
+
+def test_lambda_signals_are_read_live_and_kept_in_snapshots():
+    capture = capture_live()
+    live = capture.signals
+    assert live is not None
+    # Read from /sys/block (a dict, maybe empty), unless /sys/block cannot be listed.
+    assert live.block_serials is None or isinstance(live.block_serials, dict)
+    assert live.loop_backing is None or isinstance(live.loop_backing, dict)
+    capture.signals = dataclasses.replace(
+        live, block_serials={"vdb": "2049123456"}, loop_backing={"loop1": "/var/lib/task.img"},
+        env={**live.env, "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"})
+    jsonschema.validate(snapshot_document(capture), SCHEMA)
+    (loaded,) = parse_text(snapshot_bytes(capture).decode(), "snap.json")
+    assert loaded.signals == capture.signals
+    assert loaded.signals.block_serials == {"vdb": "2049123456"}
+    assert loaded.signals.env["AWS_LAMBDA_INITIALIZATION_TYPE"] == "snap-start"
