@@ -52,6 +52,9 @@ class Judgement:
     general: bool
     partial: bool
     rules: tuple[str, ...] = ()
+    platform: str | None = None  # the manifest's finer label
+    named_platform: str | None = None  # details.platform of the verdict
+    flagged_partial: bool = False  # the verdict carries the partial-capture caveat
 
     @property
     def right(self) -> bool:
@@ -91,6 +94,8 @@ def judge(entries: Iterable[dict], corpus: Path, rules: Sequence[Rule] = RULES) 
             entry["file"], source_of(entry), label, name, verdict.confidence, name == label,
             name in LESS_SPECIFIC.get(label, ()), bool(entry.get("partial")),
             tuple(sorted({e.rule for e in verdict.evidence})),
+            entry.get("platform"), verdict.details.get("platform"),
+            any("looks partial" in caveat for caveat in verdict.caveats),
         ))
     return results
 
@@ -160,6 +165,17 @@ def report(corpus: Path = CORPUS) -> dict:
         "wrong_confident": [asdict(j) for j in judged if j.wrong and j.confidence >= CONFIDENT],
         "misses": [{"file": j.file, "label": j.label, "verdict": j.verdict, "confidence": j.confidence}
                    for j in judged if not j.right],
+        "platforms": {
+            "named": sum(j.named_platform is not None for j in judged),
+            "agree": sum(j.named_platform is not None and j.named_platform == j.platform for j in judged),
+            "differ": [{"file": j.file, "platform": j.platform, "named": j.named_platform}
+                       for j in judged if j.named_platform is not None and j.named_platform != j.platform],
+        },
+        "partial": {
+            "partial": sum(j.partial for j in judged),
+            "flagged": sum(j.partial and j.flagged_partial for j in judged),
+            "whole_flagged": [j.file for j in judged if j.flagged_partial and not j.partial],
+        },
         "per_environment": per_env,
         "confusion": [{"label": a, "verdict": b, "count": n} for (a, b), n in sorted(confusion.items())],
         "calibration": bins,
@@ -190,6 +206,10 @@ def text(figures: dict) -> list[str]:
         f"wrong with confidence >= {CONFIDENT}: {len(figures['wrong_confident'])}",
         f"leave-one-source-out: {figures['loso']:.1%}",
         f"expected calibration error: {figures['ece']:.3f}",
+        f"platforms named: {figures['platforms']['named']}, the same as the manifest's: "
+        f"{figures['platforms']['agree']}",
+        f"partial captures flagged as partial: {figures['partial']['flagged']} of "
+        f"{figures['partial']['partial']}; whole captures flagged: {len(figures['partial']['whole_flagged'])}",
         "",
         f"{'environment':<16}{'captures':>9}{'exact':>7}{'right':>7}",
     ]
@@ -206,6 +226,8 @@ def text(figures: dict) -> list[str]:
                   f"wrong with confidence >= {CONFIDENT}: {len(figures['loso_wrong_confident'])})"]
     lines += [f"{b['bin']:<12}{b['count']:>6}{b['confidence']:>7.2f}{b['right']:>7.2f}"
               for b in figures["loso_calibration"]]
+    lines += ["", "platforms named otherwise than the manifest's finer label:"]
+    lines += [f"  {d['file']}: {d['platform']} named {d['named']}" for d in figures["platforms"]["differ"]]
     lines += ["", "misses:"]
     lines += [f"  {m['file']}: {m['label']} judged {m['verdict']} ({m['confidence']:.2f})"
               for m in figures["misses"]]

@@ -209,3 +209,35 @@ def test_tree_prints_the_verdict_as_a_header_when_asked():
     lines = result.stdout.decode().splitlines()
     assert lines[0].startswith("verdict: aws-lambda (confidence 0.99)")
     assert lines[1].startswith("TARGET")
+
+
+CORPUS = Path(__file__).resolve().parent / "corpus" / "real"
+
+
+@pytest.mark.parametrize(("file", "environment", "platform"), [
+    ("host/ubuntuforums-2005-dvd-mtab.txt", "host", None),  # /dev/hda1 root, usbfs
+    ("host/magisk-1543-android-mount.txt", "host", "android"),
+    ("host/openwrt-909-tmp-root-overlay-mount.txt", "host", "openwrt"),
+    ("vm/vbox-ubuntu1404-go-comment-mount.txt", "vm", "virtualbox"),
+    ("vm/waagent-test-sample-mount-list-azure.txt", "vm", "azure"),
+    ("vm/linode-docs-ubuntu2204-mount.txt", "vm", None),
+])
+def test_plain_machines_are_host_or_vm_with_moderate_confidence(file: str, environment: str, platform: str | None):
+    verdict = classify(load(str(CORPUS / file)), None)
+    assert verdict.environment == environment, verdict.to_dict()
+    assert 0.5 <= verdict.confidence <= 0.85
+    assert verdict.details.get("platform") == platform
+
+
+def test_nspawn_is_named_from_its_own_marks_not_as_a_lambda_hint():
+    verdict = classify(load(str(CORPUS / "systemd-nspawn" / "osh2020-lab4.txt")), None)
+    assert verdict.environment == "systemd-nspawn"
+    assert "aws-lambda" not in {h.environment for h in verdict.hypotheses}
+
+
+def test_a_partial_capture_is_judged_on_what_it_shows_with_a_caveat():
+    verdict = classify(load(str(CORPUS / "host" / "arch-btrfs-snapper-grep-btrfs.txt")), None)
+    assert verdict.environment == "host" and verdict.confidence < 0.7
+    assert any("looks partial" in caveat for caveat in verdict.caveats)
+    whole = classify(load(str(SAMPLES / "environments" / "docker-container.mountinfo")), None)
+    assert not any("looks partial" in caveat for caveat in whole.caveats)

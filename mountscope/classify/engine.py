@@ -215,14 +215,16 @@ _ELLIPSIS = ("...", "…")
 
 
 def _partial(table: MountTable) -> str | None:
-    """Why the table looks like part of one: no root mount, very few mounts, or an
-    author's ellipsis."""
+    """Why the table looks like part of one: no root mount, very few mounts, no
+    /proc, or an author's ellipsis."""
     if not table.mounts:
         return None
     if not any(m.target == "/" for m in table.mounts):
         return "it has no / mount"
     if len(table.mounts) < 5:
         return f"only {len(table.mounts)} mounts"
+    if not any(m.target == "/proc" for m in table.mounts):
+        return "it has no /proc mount, which every whole Linux table has"
     if any((m.raw or "").strip() in _ELLIPSIS for m in table.mounts):
         return "its author cut it (...)"
     return None

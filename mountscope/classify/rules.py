@@ -143,12 +143,12 @@ RULES: tuple[Rule, ...] = (
          "{value}: virtio over MMIO, Firecracker's default transport", check="virtio-without-pci"),
     Rule("firecracker.fly", E.FIRECRACKER, STRONG,
          "fly.io's environment is set ({value}): a fly.io Machine, a Firecracker microVM",
-         check="fly-env", detail=("platform", "fly.io")),
+         check="fly-env", detail=("platform", "fly-io")),
     # systemd-detect-virt's DMI table (virt.c detect_vm_dmi).
     Rule("vm.dmi", E.VM, VERY_STRONG, "the DMI tables name a virtual machine ({value})", check="dmi-vm"),
     Rule("vm.hypervisor-flag", E.VM, WEAK, "the CPU reports the hypervisor flag", check="hypervisor-flag"),
     Rule("host.ec2-metal", E.HOST, VERY_STRONG, "the DMI tables name an EC2 bare-metal instance ({value})",
-         check="dmi-ec2-metal", detail=("platform", "EC2 bare metal")),
+         check="dmi-ec2-metal", detail=("platform", "ec2-metal")),
 
     # gVisor: mount.go prints every source as "none"; gofer mounts are 9p with
     # trans=fd,rfdno=,wfdno= (fsimpl/gofer/gofer.go).
@@ -217,7 +217,7 @@ RULES: tuple[Rule, ...] = (
     Rule("docker.container-env", E.DOCKER, VERY_STRONG, "the container manager says {value}",
          check="manager-docker"),
     Rule("fargate.env", E.DOCKER, SUPPORTING, "ECS on Fargate's environment is set ({value})",
-         check="fargate-env", detail=("platform", "AWS Fargate")),
+         check="fargate-env", detail=("platform", "aws-fargate")),
 
     # Podman and CRI-O: containers/storage (rootful and rootless), userdata binds.
     Rule("podman.storage-root", E.PODMAN, VERY_STRONG, "the root is an overlay from containers/storage (Podman or CRI-O)",
@@ -292,9 +292,9 @@ RULES: tuple[Rule, ...] = (
          "a pod volume mounted by the kubelet: a Kubernetes node's own table",
          mount=MountPattern(target_prefixes=("/var/lib/kubelet/pods/",),
                             target_re=r"^/var/lib/kubelet/pods/[0-9a-f-]{36}/volumes/"),
-         detail=("platform", "Kubernetes node")),
+         detail=("platform", "kubernetes-node")),
     Rule("host.jailer", E.HOST, STRONG, "under the Firecracker jailer's chroot: a Firecracker host",
-         mount=MountPattern(target_prefixes=("/srv/jailer/",)), detail=("platform", "Firecracker host")),
+         mount=MountPattern(target_prefixes=("/srv/jailer/",)), detail=("platform", "firecracker-host")),
     Rule("host.boot", E.HOST, SUPPORTING, "a boot partition: a machine's own table",
          mount=MountPattern(target=frozenset({"/boot", "/boot/efi", "/efi"}))),
     Rule("host.block-root", E.HOST, FAIR,
@@ -333,8 +333,12 @@ RULES: tuple[Rule, ...] = (
     # --- virtual machines --------------------------------------------------------------
     # Cloud images' disk labels: DigitalOcean's DOROOT, Ubuntu's cloudimg-rootfs,
     # Oracle Cloud's ocivolume volume group.
-    Rule("vm.cloud-disk-label", E.VM, STRONG, "a cloud image's disk ({source})",
-         mount=MountPattern(source_re=r"by-label/(DOROOT|cloudimg-rootfs)|LABEL=cloudimg-rootfs|/dev/mapper/ocivolume")),
+    Rule("vm.cloud-disk-label", E.VM, STRONG, "a cloud image's root disk label ({source})",
+         mount=MountPattern(source_re=r"by-label/cloudimg-rootfs|LABEL=cloudimg-rootfs")),
+    Rule("vm.digitalocean-label", E.VM, STRONG, "DigitalOcean's root disk label ({source})",
+         mount=MountPattern(source_re=r"by-label/DOROOT$"), detail=("platform", "digitalocean")),
+    Rule("vm.oci-volume", E.VM, STRONG, "Oracle Cloud's image volume group ({source})",
+         mount=MountPattern(source_re=r"^/dev/mapper/ocivolume"), detail=("platform", "oracle-cloud")),
     # Azure's agent (WALinuxAgent ResourceDisk.MountPoint=/mnt/resource) and
     # cloud-init's Azure datasource (ephemeral disk on /mnt, ordered after cloud-init).
     Rule("vm.azure-resource-disk", E.VM, STRONG, "Azure's temporary resource disk ({target})",
@@ -344,9 +348,13 @@ RULES: tuple[Rule, ...] = (
          mount=MountPattern(target=frozenset({"/mnt"}), options_re=r"x-systemd\.after=cloud-init")),
     # Hypervisors' shared folders: VirtualBox (vboxsf), VMware (vmhgfs, vmblock),
     # QEMU's 9p over virtio, virtiofs (LXD VMs' agent share).
-    Rule("vm.shared-folder", E.VM, VERY_STRONG, "a hypervisor's shared folder ({source}, {target})",
-         mount=MountPattern(fstype=frozenset({"vboxsf", "vmhgfs", "fuse.vmhgfs-fuse", "fuse.vmware-vmblock",
-                                              "virtiofs"}))),
+    Rule("vm.virtualbox-folder", E.VM, VERY_STRONG, "a VirtualBox shared folder ({target})",
+         mount=MountPattern(fstype=frozenset({"vboxsf"})), detail=("platform", "virtualbox")),
+    Rule("vm.vmware-folder", E.VM, VERY_STRONG, "VMware's guest tools ({source} on {target})",
+         mount=MountPattern(fstype=frozenset({"vmhgfs", "fuse.vmhgfs-fuse", "fuse.vmware-vmblock"})),
+         detail=("platform", "vmware")),
+    Rule("vm.virtiofs", E.VM, STRONG, "a host folder over virtiofs ({target}): a KVM-family guest",
+         mount=MountPattern(fstype=frozenset({"virtiofs"}))),
     # Linode and some other clouds attach the whole disk, unpartitioned, as the root
     # (Linode's disk images); installers on real disks partition them.
     Rule("vm.whole-disk-root", E.VM, STRONG, "the root is a whole, unpartitioned disk ({source}), as cloud VMs get",
@@ -431,15 +439,15 @@ RULES: tuple[Rule, ...] = (
 
     # gVisor's platforms: Cloud Functions and Cloud Run put Cloud SQL's proxy at /cloudsql.
     Rule("gvisor.cloudsql", E.GVISOR, SUPPORTING, "Cloud SQL's socket directory (/cloudsql) of Google's serverless platforms",
-         mount=MountPattern(target=frozenset({"/cloudsql"})), detail=("platform", "cloud-run or cloud-functions")),
+         mount=MountPattern(target=frozenset({"/cloudsql"})), detail=("platform", "google-serverless")),
 
     # Platforms (details only): the environment comes from other evidence.
     Rule("platform.cloud-run", E.UNKNOWN, DETAIL_ONLY, "Cloud Run's environment is set ({value})",
-         check="cloud-run-env", detail=("platform", "Google Cloud Run")),
+         check="cloud-run-env", detail=("platform", "cloud-run")),
     Rule("platform.github-actions", E.UNKNOWN, DETAIL_ONLY, "GitHub Actions' environment is set ({value})",
-         check="github-actions-env", detail=("platform", "GitHub Actions")),
+         check="github-actions-env", detail=("platform", "github-actions")),
     Rule("platform.azure", E.UNKNOWN, DETAIL_ONLY, "Azure App Service's environment is set ({value})",
-         check="azure-env", detail=("platform", "Azure App Service")),
+         check="azure-env", detail=("platform", "azure-app-service")),
 )
 
 
