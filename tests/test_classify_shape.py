@@ -118,3 +118,13 @@ def test_lambda_signals_are_read_live_and_kept_in_snapshots():
     assert loaded.signals == capture.signals
     assert loaded.signals.block_serials == {"vdb": "2049123456"}
     assert loaded.signals.env["AWS_LAMBDA_INITIALIZATION_TYPE"] == "snap-start"
+
+
+def test_a_cloud_agents_mount_makes_a_vm_with_its_platform():
+    table = parse("/dev/nvme0n1p1 on / type ext4 (rw,relatime,discard)\n"
+                  "proc on /proc type proc (rw,nosuid,nodev,noexec,relatime)\n"
+                  "/dev/loop3 on /snap/amazon-ssm-agent/9881 type squashfs (ro,nodev,relatime)\n",
+                  format_name="mount")
+    verdict = classify(table, None)
+    assert verdict.environment == "vm" and verdict.details["platform"] == "aws-ec2"
+    assert verdict.confidence <= 0.85

@@ -355,6 +355,14 @@ RULES: tuple[Rule, ...] = (
          detail=("platform", "vmware")),
     Rule("vm.virtiofs", E.VM, STRONG, "a host folder over virtiofs ({target}): a KVM-family guest",
          mount=MountPattern(fstype=frozenset({"virtiofs"}))),
+    # Cloud agents shipped as snaps in the clouds' own images: AWS Systems Manager's
+    # agent (amazon-ssm-agent snap on Ubuntu AMIs), Google's guest tools.
+    Rule("vm.aws-agent", E.VM, STRONG, "AWS's Systems Manager agent ({target}), installed in EC2 images",
+         mount=MountPattern(target_prefixes=("/snap/amazon-ssm-agent/",)), detail=("platform", "aws-ec2")),
+    Rule("vm.google-agent", E.VM, STRONG, "Google Cloud's guest tools ({target}), installed in GCE images",
+         mount=MountPattern(target_prefixes=("/snap/google-cloud-cli/", "/snap/google-cloud-sdk/",
+                                             "/snap/google-guest-agent/")),
+         detail=("platform", "gce")),
     # Linode and some other clouds attach the whole disk, unpartitioned, as the root
     # (Linode's disk images); installers on real disks partition them.
     Rule("vm.whole-disk-root", E.VM, STRONG, "the root is a whole, unpartitioned disk ({source}), as cloud VMs get",
