@@ -4,6 +4,7 @@ report prints them, the app styles them, and both show Lambda's reasoning."""
 from __future__ import annotations
 
 from conftest import ARTICLE
+from textual.widgets import OptionList
 
 from mountscope.classify import classify
 from mountscope.render.report import verdict_lines
@@ -37,6 +38,7 @@ async def test_the_app_shows_lambdas_reasoning_line_by_line():
     app = MountscopeApp(load(str(P1)), None)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        shown = str(app.screen.query_one("#verdict .reasoning").render())
+        listed = app.screen.query_one("#verdict .evidence", OptionList)
+        shown = "\n".join(str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count))
         assert "hypothesis article-loop-device-means-ec2: contradicted" in shown
         assert "lambda_model firecracker: virtio disk /dev/vdb on /dev" in shown

@@ -63,10 +63,12 @@ class VerdictPane(Vertical):
         yield Static(headline(self.verdict, self.label), classes="headline", markup=False)
         options = [Option(evidence_prompt(e, e.rule in self.only_here), id=str(n))
                    for n, e in enumerate(self.verdict.evidence)]
+        # The environment's own reasoning follows the evidence in the same
+        # scrolling list, as lines that cannot be selected.
+        options += [Option(Text("  " + line, style="italic", no_wrap=True, overflow="ellipsis"),
+                           id=f"reasoning-{n}", disabled=True)
+                    for n, line in enumerate(verdict_words.reasoning_lines(self.verdict))]
         yield OptionList(*options, markup=False, classes="evidence")
-        reasoning = verdict_words.reasoning_lines(self.verdict)
-        if reasoning:
-            yield Static(Text("\n".join(reasoning)), classes="reasoning", markup=False)
         if self.verdict.caveats:
             caveats = Text("\n".join(f"• {c}" for c in verdict_words.caveat_lines(self.verdict)), style="italic")
             yield Static(caveats, classes="caveats", markup=False)
