@@ -74,7 +74,7 @@ def test_every_check_has_the_one_signature():
 def test_table_checks_return_the_mounts_they_rest_on():
     table = parse(BLOCK_ROOT, format_name="mountinfo")
     index = TableIndex(table)
-    assert CHECKS["block-device-root"](table, index, None) == Hit(mounts=(0,))
+    assert CHECKS["machine-root"](table, index, None) == Hit(mounts=(0,))
     assert CHECKS["overlay-root"](table, index, None) is None
 
 

@@ -84,17 +84,6 @@ def lambda_emulator(table: MountTable, ix: TableIndex, signals: Signals | None) 
     return None
 
 
-@check("gvisor-all-none")
-def gvisor_all_none(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
-    """Every mount's source is "none" and the root is an overlay or a 9p gofer mount."""
-    mounts = table.mounts
-    root = ix.mount(ix.root)
-    if len(mounts) >= 3 and root is not None and root.fstype in ("overlay", "9p") \
-            and all(m.source == "none" for m in mounts) and ix.root is not None:
-        return _on([ix.root])
-    return None
-
-
 def _block_device_root(ix: TableIndex) -> list[int] | None:
     root = ix.mount(ix.root)
     if root is None or root.kind not in ("virtio", "xen", "nvme", "scsi", "dm") \
@@ -103,12 +92,6 @@ def _block_device_root(ix: TableIndex) -> list[int] | None:
     if root.fsroot not in (None, "/") and root.fstype != "btrfs":
         return None
     return [ix.root] if ix.root is not None else None
-
-
-@check("block-device-root")
-def block_device_root(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
-    """/ is a whole filesystem on a block device (not a bind, not an overlay)."""
-    return _on(_block_device_root(ix))
 
 
 @check("overlay-root")
