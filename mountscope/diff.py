@@ -255,5 +255,5 @@ def compare(a: MountTable, b: MountTable, *, exact: bool = False, with_verdicts:
     if with_verdicts:
         from mountscope.classify import classify
 
-        comparison.verdict_a, comparison.verdict_b = classify(a), classify(b)
+        comparison.verdict_a, comparison.verdict_b = classify(a, a.signals), classify(b, b.signals)
     return comparison

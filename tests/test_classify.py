@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLE, SAMPLES, run_cli
 
-from mountscope.classify import ENVIRONMENTS, LAMBDA_MODEL_CAVEAT, classify
+from mountscope.classify import ENVIRONMENTS, classify
 from mountscope.classify.rules import RULES
 from mountscope.model.signals import Signals
 from mountscope.system.loader import load
@@ -24,7 +24,7 @@ MANIFEST = json.loads((SAMPLES / "manifest.json").read_text())["samples"]
 @pytest.mark.parametrize("sample", MANIFEST, ids=[s["file"] for s in MANIFEST])
 def test_every_labelled_sample_gets_its_verdict(sample: dict):
     capture = load(str(SAMPLES / sample["file"]))
-    verdict = classify(capture)
+    verdict = classify(capture, capture.signals)
     assert verdict.environment == sample["environment"], verdict.to_dict()
     for key, value in sample.get("details", {}).items():
         assert verdict.details.get(key) == value, (key, verdict.details)
@@ -41,7 +41,7 @@ def test_evidence_points_at_real_mounts(sample: dict):
         from mountscope.parsers.recording import transcript
 
         lines = transcript(path.read_text(encoding="utf-8"), str(path))[0].splitlines()
-    for item in classify(capture).evidence:
+    for item in classify(capture, capture.signals).evidence:
         if item.mount is None:
             continue
         assert any(item.mount is m for m in capture.mounts)
@@ -55,16 +55,62 @@ def test_manifest_covers_every_sample_file():
     assert on_disk <= listed, on_disk - listed
 
 
-def test_the_articles_two_patterns_differ_only_in_the_model_hypothesis():
-    one = classify(load(str(ARTICLE / "lambda-pattern1.txt")))
-    two = classify(load(str(ARTICLE / "lambda-pattern2.txt")))
+def test_the_articles_two_tables_are_firecracker_era_lambda_with_different_code_delivery():
+    one = classify(load(str(ARTICLE / "lambda-pattern1.txt")), None)
+    two = classify(load(str(ARTICLE / "lambda-pattern2.txt")), None)
     assert one.environment == two.environment == "aws-lambda"
     assert one.confidence >= 0.9 and two.confidence >= 0.9
-    assert (one.details["lambda_model"], two.details["lambda_model"]) == ("ec2", "firecracker")
-    assert one.details["lambda_model_confidence"] < 0.5 and two.details["lambda_model_confidence"] < 0.5
+    # Both mount /dev from /dev/vdb, a virtio disk no EC2 instance presents.
+    assert one.details["lambda_model"] == two.details["lambda_model"] == "firecracker"
+    assert 0.5 <= one.details["lambda_model_confidence"] < 0.9
+    assert (one.details["code_delivery"], two.details["code_delivery"]) == ("loop-image", "extracted-directory")
     for verdict in (one, two):
-        assert LAMBDA_MODEL_CAVEAT in verdict.caveats
-        assert "virtio" in LAMBDA_MODEL_CAVEAT and "code delivery" in LAMBDA_MODEL_CAVEAT
+        (claim,) = verdict.claims
+        assert claim.name == "article-loop-device-means-ec2" and claim.status == "contradicted"
+        assert any("/dev/vdb" in reason and "virtio" in reason for reason in claim.because)
+        assert any(line.startswith("lambda_model firecracker: virtio disk /dev/vdb on /dev") for line in verdict.reasoning)
+
+
+def test_a_container_image_function_has_no_task_variant_to_test():
+    verdict = classify(load(str(SAMPLES / "environments" / "lambda-container-image.log")), None)
+    assert verdict.details["code_delivery"] == "container-image"
+    assert verdict.claims[0].status == "untested"
+
+
+# An EC2-era zip sandbox as its disks would show it: Xen disks, /var/task on a loop device.
+EC2_ERA = """/dev/xvda1 on / type ext4 (ro,relatime)
+/dev/loop1 on /var/task type squashfs (ro,relatime)
+/dev/xvdb on /var/runtime type ext4 (ro,relatime)
+/dev/xvdb on /var/lang type ext4 (ro,relatime)
+/dev/loop0 on /tmp type ext4 (rw,relatime)
+"""
+
+
+def test_xen_disks_and_ec2_signals_make_the_ec2_model_and_support_the_hypothesis():
+    from conftest import parse
+
+    signals = Signals(hostname="ip-10-12-3-4", osrelease="4.14.51-66.38.amzn1.x86_64")
+    verdict = classify(parse(EC2_ERA, format_name="mount"), signals)
+    assert verdict.environment == "aws-lambda"
+    assert verdict.details["lambda_model"] == "ec2" and verdict.details["lambda_model_confidence"] >= 0.8
+    assert verdict.details["code_delivery"] == "loop-image" and verdict.claims[0].status == "supported"
+
+
+@pytest.mark.parametrize(("signals", "model"), [
+    (Signals(hostname="ip-10-12-3-4", osrelease="4.14.51-66.38.amzn1.x86_64"), "unknown"),
+    (Signals(env={"AWS_LAMBDA_INITIALIZATION_TYPE": "lambda-managed-instances"}), "managed-instances"),
+    (Signals(hostname="169.254.60.13", osrelease="5.10.216-225.855.amzn2.x86_64",
+             block_serials={"vdb": "2049123456"}), "firecracker"),
+])
+def test_live_signals_decide_lambdas_generation(signals: Signals, model: str):
+    capture = load(str(SAMPLES / "environments" / "lambda-container-image.log"))
+    verdict = classify(capture, signals)
+    assert verdict.details["lambda_model"] == model
+    # The table's virtio disks still count: against them the confidence drops.
+    if model == "firecracker":
+        assert verdict.details["lambda_model_confidence"] >= 0.9
+    else:
+        assert verdict.details["lambda_model_confidence"] < 0.9
 
 
 def test_json_shape():
@@ -85,7 +131,9 @@ def test_text_form_verdict_first_then_evidence_then_caveats():
     result = run_cli("classify", str(ARTICLE / "lambda-pattern1.txt"))
     lines = result.stdout.decode().splitlines()
     assert re.match(r"aws-lambda \(confidence 0\.\d\d\): ", lines[0])
-    assert "lambda_model=ec2? (confidence 0.30)" in lines[0]
+    assert "code_delivery=loop-image" in lines[0] and "lambda_model=firecracker? (confidence 0.75)" in lines[0]
+    assert "reasoning:" in lines and any("hypothesis article-loop-device-means-ec2: contradicted" in line
+                                         for line in lines)
     assert lines[1] == "evidence:"
     assert lines[2].startswith("  +3.0  aws-lambda: mount / from /dev/root[/opt/amazon/asc/worker/rtfs/cache/")
     assert "caveats:" in lines
@@ -97,7 +145,7 @@ def test_rules_table_is_well_formed():
     assert len(ids) == len(set(ids))
     for rule in RULES:
         assert rule.says in ENVIRONMENTS
-        assert sum(x is not None for x in (rule.mount, rule.table, rule.signal)) == 1, rule.id
+        assert sum(x is not None for x in (rule.mount, rule.check)) == 1, rule.id
         assert -4 <= rule.weight <= 4 and rule.why and not rule.why.endswith(".")
 
 
@@ -161,3 +209,35 @@ def test_tree_prints_the_verdict_as_a_header_when_asked():
     lines = result.stdout.decode().splitlines()
     assert lines[0].startswith("verdict: aws-lambda (confidence 0.99)")
     assert lines[1].startswith("TARGET")
+
+
+CORPUS = Path(__file__).resolve().parent / "corpus" / "real"
+
+
+@pytest.mark.parametrize(("file", "environment", "platform"), [
+    ("host/ubuntuforums-2005-dvd-mtab.txt", "host", None),  # /dev/hda1 root, usbfs
+    ("host/magisk-1543-android-mount.txt", "host", "android"),
+    ("host/openwrt-909-tmp-root-overlay-mount.txt", "host", "openwrt"),
+    ("vm/vbox-ubuntu1404-go-comment-mount.txt", "vm", "virtualbox"),
+    ("vm/waagent-test-sample-mount-list-azure.txt", "vm", "azure"),
+    ("vm/linode-docs-ubuntu2204-mount.txt", "vm", None),
+])
+def test_plain_machines_are_host_or_vm_with_moderate_confidence(file: str, environment: str, platform: str | None):
+    verdict = classify(load(str(CORPUS / file)), None)
+    assert verdict.environment == environment, verdict.to_dict()
+    assert 0.5 <= verdict.confidence <= 0.85
+    assert verdict.details.get("platform") == platform
+
+
+def test_nspawn_is_named_from_its_own_marks_not_as_a_lambda_hint():
+    verdict = classify(load(str(CORPUS / "systemd-nspawn" / "osh2020-lab4.txt")), None)
+    assert verdict.environment == "systemd-nspawn"
+    assert "aws-lambda" not in {h.environment for h in verdict.hypotheses}
+
+
+def test_a_partial_capture_is_judged_on_what_it_shows_with_a_caveat():
+    verdict = classify(load(str(CORPUS / "host" / "arch-btrfs-snapper-grep-btrfs.txt")), None)
+    assert verdict.environment == "host" and verdict.confidence < 0.7
+    assert any("looks partial" in caveat for caveat in verdict.caveats)
+    whole = classify(load(str(SAMPLES / "environments" / "docker-container.mountinfo")), None)
+    assert not any("looks partial" in caveat for caveat in whole.caveats)

@@ -80,4 +80,6 @@ def test_the_cli_runs_from_the_zip_in_a_shell_session(package: Path, tmp_path: P
     from mountscope.capture import capture_live
     from mountscope.classify import classify
 
-    assert json.loads(done.stdout)["environment"] == classify(capture_live()).environment
+    live = capture_live()
+
+    assert json.loads(done.stdout)["environment"] == classify(live, live.signals).environment

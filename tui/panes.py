@@ -19,33 +19,29 @@ from textual.widgets.option_list import Option
 from mountscope.classify import Evidence, Verdict
 from mountscope.diff import Pair
 from mountscope.model import MountTable
-from mountscope.render.report import details_text
+from mountscope.render import verdict as verdict_words
+from mountscope.render.verdict import Segment
 from mountscope.text import safe
 from mountscope.tui.rows import LEGEND
 
+# How the app styles each part of the verdict's words (render/verdict.py).
+ROLE_STYLE = {"label": "bold", "environment": "bold", "details": "dim", "mark": "bold",
+              "weight": "bold", "stance": "italic", "where": "bold"}
+
+
+def _styled(segments: list[Segment], text: Text) -> Text:
+    for segment in segments:
+        text.append(segment.text, ROLE_STYLE.get(segment.role, ""))
+    return text
+
 
 def headline(verdict: Verdict, label: str = "") -> Text:
-    text = Text(no_wrap=False)
-    if label:
-        text.append(label + " ", "bold")
-    text.append(verdict.environment, "bold")
-    text.append(f"  confidence {verdict.confidence:.2f}")
-    details = details_text(verdict.details)
-    if details:
-        text.append("  " + safe(details), "dim")
-    return text
+    return _styled(verdict_words.headline(verdict, label, compact=True), Text(no_wrap=False))
 
 
 def evidence_prompt(item: Evidence, marked: bool = False) -> Text:
-    text = Text(no_wrap=True, overflow="ellipsis")
-    text.append("◆ " if marked else "  ", "bold")
-    sign = "+" if item.weight >= 0 else "−"
-    text.append(f"{sign}{abs(item.weight):.1f} ", "bold")
-    text.append(item.says if item.weight >= 0 else f"against {item.says}", "italic")
-    where = safe(item.mount.target) if item.mount is not None else f"live {item.signal}"
-    text.append(f"  {where}: ", "bold")
-    text.append(safe(item.why))
-    return text
+    return _styled(verdict_words.evidence(item, compact=True, marked=marked),
+                   Text(no_wrap=True, overflow="ellipsis"))
 
 
 class VerdictPane(Vertical):
@@ -82,9 +78,14 @@ class VerdictPane(Vertical):
         yield Static(headline(self.verdict, self.label), classes="headline", markup=False)
         options = [Option(evidence_prompt(e, e.rule in self.only_here), id=str(n))
                    for n, e in enumerate(self.verdict.evidence)]
+        # The environment's own reasoning follows the evidence in the same
+        # scrolling list, as lines that cannot be selected.
+        options += [Option(Text("  " + line, style="italic", no_wrap=True, overflow="ellipsis"),
+                           id=f"reasoning-{n}", disabled=True)
+                    for n, line in enumerate(verdict_words.reasoning_lines(self.verdict))]
         yield OptionList(*options, markup=False, classes="evidence")
         if self.verdict.caveats:
-            caveats = Text("\n".join(f"• {safe(c)}" for c in self.verdict.caveats), style="italic")
+            caveats = Text("\n".join(f"• {c}" for c in verdict_words.caveat_lines(self.verdict)), style="italic")
             yield Static(caveats, classes="caveats", markup=False)
 
     def show(self, verdict: Verdict, rows: tuple[int | None, ...],

@@ -1,17 +1,10 @@
-"""Say what host produced a mount table, how sure, and why: the rule table
-(rules), and the engine that weighs its evidence (engine)."""
+"""Say what host produced a mount table, how sure, and why: the environments
+(environments), the rule table (rules) and its named checks (checks), the
+engine that weighs the evidence (engine), and Lambda's own reasoning (lambda_)."""
 
-from mountscope.classify.engine import (
-    ENVIRONMENTS,
-    LAMBDA_MODEL_CAVEAT,
-    LAYER,
-    THRESHOLD,
-    Evidence,
-    Hypothesis,
-    Verdict,
-    classify,
-    confidence_of,
-    gather,
-)
+from mountscope.classify.engine import Evidence, Hypothesis, Verdict, classify, gather
+from mountscope.classify.environments import ENVIRONMENTS, Environment
+from mountscope.classify.scale import THRESHOLD, confidence_of
 
-__all__ = ["ENVIRONMENTS", "LAYER", "THRESHOLD", "confidence_of", "Evidence", "Hypothesis", "Verdict", "gather", "classify", "LAMBDA_MODEL_CAVEAT"]
+__all__ = ["ENVIRONMENTS", "Environment", "THRESHOLD", "confidence_of", "Evidence", "Hypothesis",
+           "Verdict", "gather", "classify"]

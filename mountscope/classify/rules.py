@@ -1,418 +1,59 @@
 """The classifier's rules: one table, one row per rule.
 
-Each row names what it matches (a pattern on one mount's fields, a named
-check on the whole table, or a live signal), the environment it speaks for
-(negative weight: against), how much, and the sentence that explains it. The
-public source of each fact is in the comment above its row.
-
-Weights: 4 decisive (practically unique to the environment), 2.5-3 strong,
-1-1.5 moderate, 0.5 weak. Adding a rule is adding a row.
+Each row names what it matches (a pattern on one mount's fields, or a named
+check from checks.py), the environment it speaks for (a negative weight:
+against), how much on the named scale (scale.py), and the sentence that
+explains it. The public source of each fact is in the comment above its row.
+Adding a rule is adding a row; a row naming an unregistered environment, an
+unknown check or a raw weight is refused when this module is imported.
 """
 
 from __future__ import annotations
 
-import bisect
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from mountscope.model import Mount, MountTable
-from mountscope.model.signals import Signals
-
-DECISIVE, STRONG, MODERATE, WEAK = 4.0, 2.5, 1.2, 0.5
-
-
-@dataclass(frozen=True)
-class MountPattern:
-    """What one mount must look like; every given part must match.
-
-    The exact parts (target, target_prefixes, source, fstype, kind) also pick
-    the candidates from an index, so that a rule never scans every mount.
-    """
-
-    target: frozenset[str] | None = None
-    target_prefixes: tuple[str, ...] | None = None
-    target_re: str | None = None
-    fstype: frozenset[str] | None = None
-    kind: str | None = None
-    source: frozenset[str] | None = None
-    source_re: str | None = None
-    fsroot_re: str | None = None
-    options_re: str | None = None
-
-    def fields(self) -> set[str]:
-        """Model fields the pattern reads (a capture without them cannot match)."""
-        needed = set()
-        if self.target is not None or self.target_prefixes or self.target_re:
-            needed.add("target")
-        if self.fstype is not None:
-            needed.add("fstype")
-        if self.kind or self.source is not None or self.source_re:
-            needed.add("source")
-        if self.fsroot_re:
-            needed.add("fsroot")
-        if self.options_re:
-            needed.add("options")
-        return needed
-
-    def compiled(self) -> list[tuple[str, re.Pattern[str]]]:
-        parts = []
-        for name in ("target_re", "source_re", "fsroot_re", "options_re"):
-            value = getattr(self, name)
-            if value:
-                parts.append((name[:-3], re.compile(value)))
-        return parts
+from mountscope.classify.checks import CHECKS
+from mountscope.classify.environments import ENVIRONMENTS
+from mountscope.classify.environments import Environment as E
+from mountscope.classify.index import MountPattern, TableIndex
+from mountscope.classify.scale import (
+    AGAINST,
+    DECISIVE,
+    DETAIL_ONLY,
+    FAIR,
+    LIGHT,
+    MODERATE,
+    NAMED_WEIGHTS,
+    REFUTES,
+    SLIGHT,
+    STRONG,
+    SUPPORTING,
+    VERY_STRONG,
+    WEAK,
+)
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str
-    says: str
+    says: E
     weight: float
     why: str
+    # Exactly one of: a pattern one mount must match, or a registered check's name.
     mount: MountPattern | None = None
-    # Named checks on the whole table: indices of the mounts they rest on, or None.
-    table: Callable[[MountTable, TableIndex], list[int] | None] | None = None
-    # Live signal checks: (signal name, matched value) or None.
-    signal: Callable[[Signals], tuple[str, str] | None] | None = None
+    check: str | None = None
     # A fact the rule establishes when it fires: (details key, value).
     detail: tuple[str, str] | None = None
 
-
-class TableIndex:
-    """Mounts of a capture indexed once, so that rules never scan 50 000 mounts each."""
-
-    def __init__(self, capture: MountTable) -> None:
-        self.capture = capture
-        self.by_target: dict[str, list[int]] = {}
-        self.by_fstype: dict[str, list[int]] = {}
-        self.by_kind: dict[str, list[int]] = {}
-        self.by_source: dict[str, list[int]] = {}
-        self.binds: list[int] = []
-        for i, m in enumerate(capture.mounts):
-            self.by_target.setdefault(m.target, []).append(i)
-            self.by_fstype.setdefault(m.fstype, []).append(i)
-            self.by_kind.setdefault(m.kind, []).append(i)
-            self.by_source.setdefault(m.source, []).append(i)
-            if m.fsroot not in (None, "/"):
-                self.binds.append(i)
-        self.root = self.by_target.get("/", [None])[-1]  # the visible /
-        self._sorted_targets: list[str] | None = None
-
-    def with_prefix(self, prefix: str) -> list[int]:
-        """Mounts whose target starts with ``prefix`` (binary search, in table order)."""
-        if self._sorted_targets is None:
-            self._sorted_targets = sorted(self.by_target)
-        targets = self._sorted_targets
-        start = bisect.bisect_left(targets, prefix)
-        found: list[int] = []
-        for target in targets[start:]:
-            if not target.startswith(prefix):
-                break
-            found.extend(self.by_target[target])
-        return sorted(found)
-
-    def candidates(self, pattern: MountPattern) -> list[int]:
-        if pattern.target is not None:
-            return sorted(i for t in pattern.target for i in self.by_target.get(t, ()))
-        if pattern.target_prefixes:
-            return sorted({i for p in pattern.target_prefixes for i in self.with_prefix(p)})
-        if pattern.source is not None:
-            return sorted(i for src in pattern.source for i in self.by_source.get(src, ()))
-        if pattern.fstype is not None:
-            return sorted(i for f in pattern.fstype for i in self.by_fstype.get(f, ()))
-        if pattern.kind is not None:
-            return self.by_kind.get(pattern.kind, [])
-        if pattern.fsroot_re is not None:
-            return self.binds
-        return list(range(len(self.capture.mounts)))
-
-    def matches(self, pattern: MountPattern) -> list[int]:
-        mounts = self.capture.mounts
-        checks = pattern.compiled()
-        found = []
-        for i in self.candidates(pattern):
-            m = mounts[i]
-            if pattern.fstype is not None and m.fstype not in pattern.fstype:
-                continue
-            if pattern.kind is not None and m.kind != pattern.kind:
-                continue
-            if pattern.target is not None and m.target not in pattern.target:
-                continue
-            if pattern.source is not None and m.source not in pattern.source:
-                continue
-            for name, regex in checks:
-                if regex.search(_field(m, name) or "") is None:
-                    break
-            else:
-                found.append(i)
-        return found
-
-    def mount(self, index: int | None) -> Mount | None:
-        return None if index is None else self.capture.mounts[index]
-
-
-def _field(m: Mount, name: str) -> str | None:
-    if name == "options":
-        return ",".join(filter(None, (m.options, m.fs_options)))
-    return getattr(m, name)
-
-
-# --- named checks on the whole table -----------------------------------------------
-
-LAMBDA_SANDBOX_DIRS = ("/var/runtime", "/var/lang", "/opt", "/tmp")
-WORKER = "/opt/amazon/asc/worker/"
-
-
-def lambda_sandbox_layout(capture: MountTable, ix: TableIndex) -> list[int] | None:
-    """Separate mounts on /var/task and on at least two of Lambda's other sandbox dirs."""
-    task = ix.by_target.get("/var/task")
-    others = [ix.by_target[d][0] for d in LAMBDA_SANDBOX_DIRS if d in ix.by_target]
-    return [task[0], *others] if task and len(others) >= 2 else None
-
-
-def lambda_worker_binds(capture: MountTable, ix: TableIndex) -> list[int] | None:
-    """Two or more sandbox files bound from the worker's directories (not /var/task)."""
-    found = [i for i in ix.binds if (capture.mounts[i].fsroot or "").startswith(WORKER)
-             and capture.mounts[i].target not in ("/", "/var/task")]
-    return found if len(found) >= 2 else None
-
-
-def lambda_emulator(capture: MountTable, ix: TableIndex) -> list[int] | None:
-    """A Lambda-shaped /var/task inside a Docker container: SAM local, lambci, localstack."""
-    root = ix.mount(ix.root)
-    if "/var/task" in ix.by_target and root is not None and root.fstype == "overlay" \
-            and "/var/lib/docker/" in (root.fs_options or root.options):
-        return [ix.by_target["/var/task"][0]]
-    return None
-
-
-def gvisor_all_none(capture: MountTable, ix: TableIndex) -> list[int] | None:
-    """Every mount's source is "none" and the root is an overlay or a 9p gofer mount."""
-    mounts = capture.mounts
-    root = ix.mount(ix.root)
-    if len(mounts) >= 3 and root is not None and root.fstype in ("overlay", "9p") \
-            and all(m.source == "none" for m in mounts):
-        return [ix.root] if ix.root is not None else None
-    return None
-
-
-def block_device_root(capture: MountTable, ix: TableIndex) -> list[int] | None:
-    """/ is a whole filesystem on a block device (not a bind, not an overlay)."""
-    root = ix.mount(ix.root)
-    if root is None or root.kind not in ("virtio", "xen", "nvme", "scsi", "dm") \
-            and not re.match(r"/dev/(mmcblk|hd|sr|ubd)", root.source):
-        return None
-    if root.fsroot not in (None, "/") and root.fstype != "btrfs":
-        return None
-    return [ix.root] if ix.root is not None else None
-
-
-def overlay_root(capture: MountTable, ix: TableIndex) -> list[int] | None:
-    root = ix.mount(ix.root)
-    return [ix.root] if root is not None and root.fstype == "overlay" and ix.root is not None else None
-
-
-def host_leaked_dockerenv(capture: MountTable, ix: TableIndex) -> list[int] | None:
-    """/.dockerenv exists but / is a block device: the file was left in the image."""
-    signals = capture.signals
-    if signals is None or not signals.markers.get("/.dockerenv"):
-        return None
-    return block_device_root(capture, ix)
-
-
-def root_is_dev_root_with_virtio(capture: MountTable, ix: TableIndex) -> list[int] | None:
-    root = ix.mount(ix.root)
-    if root is not None and root.source == "/dev/root" and (ix.by_kind.get("virtio")):
-        return [ix.root] if ix.root is not None else None
-    return None
-
-
-# --- live signal checks --------------------------------------------------------------
-
-_FC_DEFAULT_ARGS = ("nomodule", "8250.nr_uarts=0", "i8042.noaux", "i8042.nomux", "i8042.dumbkbd",
-                    "swiotlb=noforce", "pci=off")
-# Firecracker's CPUID normalisation rewrites the brand string.
-_FC_BRAND = re.compile(r"(Intel\(R\) Xeon\(R\) Processor( @ \d+\.\d+GHz)?|AMD EPYC)$")
-# Virtio device ids Firecracker can present: net, block, rng, balloon, vsock, mem, pmem.
-_FC_VIRTIO = frozenset({"0x0001", "0x0002", "0x0004", "0x0005", "0x0013", "0x0018", "0x001b"})
-_DMI_VMS = (  # (vendor or product substring, hypervisor name) as systemd-detect-virt's table
-    ("QEMU", "qemu"), ("KVM", "kvm"), ("VMware", "vmware"), ("VirtualBox", "virtualbox"),
-    ("innotek", "virtualbox"), ("Xen", "xen"), ("Bochs", "bochs"), ("Parallels", "parallels"),
-    ("BHYVE", "bhyve"), ("OpenStack", "kvm"), ("KubeVirt", "kvm"),
-)
-
-
-def sig_virtio_mmio(s: Signals) -> tuple[str, str] | None:
-    # A parameter of its own, not the text inside another one ("xvirtio_mmio.device=").
-    device = next((w for w in (s.cmdline or "").split() if w.startswith("virtio_mmio.device=")), None)
-    return ("cmdline", device) if device is not None else None
-
-
-def sig_firecracker_args(s: Signals) -> tuple[str, str] | None:
-    if not s.cmdline:
-        return None
-    words = s.cmdline.split()
-    found = [a for a in _FC_DEFAULT_ARGS if a in words]
-    if "reboot=k" in words and "panic=1" in words and len(found) >= 2:
-        return "cmdline", " ".join(["reboot=k", "panic=1", *found])
-    return None
-
-
-def sig_kata_cmdline(s: Signals) -> tuple[str, str] | None:
-    if s.cmdline and ("systemd.unit=kata-containers.target" in s.cmdline or " agent." in f" {s.cmdline}"):
-        return "cmdline", "kata-containers.target / agent.*"
-    return None
-
-
-def sig_gvisor_kernel(s: Signals) -> tuple[str, str] | None:
-    if s.cmdline and "-gvisor" in s.cmdline and s.cmdline.startswith("BOOT_IMAGE="):
-        return "cmdline", s.cmdline
-    if s.version and (s.version.startswith("Linux version 4.4.0 #1 SMP Sun Jan 10 15:06:54 PST 2016")
-                      or "-gvisor " in s.version):
-        return "version", s.version
-    return None
-
-
-def sig_firecracker_cpu(s: Signals) -> tuple[str, str] | None:
-    brand = (s.cpu or {}).get("model name")
-    if brand and _FC_BRAND.match(brand):
-        return "cpuinfo", brand
-    return None
-
-
-def sig_firecracker_template(s: Signals) -> tuple[str, str] | None:
-    """Static CPU templates C3 (Ivy Bridge 62/4) and T2 (Haswell 63/2) with newer CPU flags."""
-    cpu = s.cpu or {}
-    signature = (cpu.get("cpu family"), cpu.get("model"), cpu.get("stepping"))
-    newer = any(flag in (cpu.get("flags") or "").split() for flag in ("ibrs_enhanced", "md_clear", "arch_capabilities"))
-    if signature in (("6", "62", "4"), ("6", "63", "2")) and newer and sig_firecracker_cpu(s):
-        return "cpuinfo", f"family {signature[0]} model {signature[1]} stepping {signature[2]}"
-    return None
-
-
-def sig_no_dmi_x86(s: Signals) -> tuple[str, str] | None:
-    if s.dmi_present is False and (s.machine or "").startswith(("x86", "i686")) and s.cmdline is not None:
-        return "dmi", "/sys/class/dmi/id is missing"
-    return None
-
-
-def sig_fc_acpi(s: Signals) -> tuple[str, str] | None:
-    names = [n.split(":")[0] for n in s.acpi_devices or ()]
-    found = sorted({n for n in names if n in ("LNRO0005", "VMGENCTR", "AMZNC10C")})
-    return ("acpi", ", ".join(found)) if found else None
-
-
-def sig_fc_virtio_set(s: Signals) -> tuple[str, str] | None:
-    devices = s.virtio_devices
-    if devices and set(devices) <= _FC_VIRTIO:
-        return "virtio", " ".join(sorted(devices))
-    return None
-
-
-def sig_virtio_without_pci(s: Signals) -> tuple[str, str] | None:
-    if s.virtio_devices and s.pci_devices == 0:
-        return "pci", "no PCI devices, virtio devices present"
-    return None
-
-
-def sig_hypervisor_flag(s: Signals) -> tuple[str, str] | None:
-    flags = ((s.cpu or {}).get("flags") or "").split()
-    return ("cpuinfo", "hypervisor flag") if "hypervisor" in flags else None
-
-
-def _dmi_text(s: Signals) -> str:
-    return " ".join((s.dmi or {}).get(k, "") for k in ("sys_vendor", "product_name", "board_vendor", "bios_vendor"))
-
-
-def sig_dmi_vm(s: Signals) -> tuple[str, str] | None:
-    text = _dmi_text(s)
-    for marker, _ in _DMI_VMS:
-        if marker in text:
-            return "dmi", text.strip()
-    if "Microsoft Corporation" in text and "Virtual Machine" in text:
-        return "dmi", text.strip()
-    if "Google Compute Engine" in text:
-        return "dmi", text.strip()
-    if "Amazon EC2" in text and not (s.dmi or {}).get("product_name", "").endswith(".metal"):
-        return "dmi", text.strip()
-    return None
-
-
-def sig_dmi_ec2_metal(s: Signals) -> tuple[str, str] | None:
-    dmi = s.dmi or {}
-    if "Amazon EC2" in _dmi_text(s) and dmi.get("product_name", "").endswith(".metal"):
-        return "dmi", dmi["product_name"]
-    return None
-
-
-def sig_wsl1_kernel(s: Signals) -> tuple[str, str] | None:
-    release = s.osrelease or ""
-    return ("osrelease", release) if "Microsoft" in release and "WSL2" not in release else None
-
-
-def sig_wsl2_kernel(s: Signals) -> tuple[str, str] | None:
-    release = s.osrelease or ""
-    return ("osrelease", release) if "microsoft-standard-WSL2" in release or "WSL2" in release else None
-
-
-def _env(*names: str) -> Callable[[Signals], tuple[str, str] | None]:
-    def check(s: Signals) -> tuple[str, str] | None:
-        for name in names:
-            if name in s.env:
-                return "env", f"{name}={s.env[name]}"
-        return None
-
-    check.__name__ = f"env_{'_'.join(names)}"
-    return check
-
-
-def sig_fargate(s: Signals) -> tuple[str, str] | None:
-    value = s.env.get("AWS_EXECUTION_ENV", "")
-    return ("env", f"AWS_EXECUTION_ENV={value}") if value.startswith("AWS_ECS_FARGATE") else None
-
-
-def sig_lambda_env(s: Signals) -> tuple[str, str] | None:
-    if "AWS_LAMBDA_FUNCTION_NAME" in s.env and "AWS_LAMBDA_RUNTIME_API" in s.env:
-        return "env", f"AWS_LAMBDA_FUNCTION_NAME={s.env['AWS_LAMBDA_FUNCTION_NAME']}"
-    return None
-
-
-def sig_lambda_hostname(s: Signals) -> tuple[str, str] | None:
-    if s.hostname and re.fullmatch(r"169\.254\.\d+\.\d+", s.hostname):
-        return "hostname", s.hostname
-    return None
-
-
-def _marker(path: str) -> Callable[[Signals], tuple[str, str] | None]:
-    def check(s: Signals) -> tuple[str, str] | None:
-        return ("file", f"{path} exists") if s.markers.get(path) else None
-
-    check.__name__ = f"marker_{path}"
-    return check
-
-
-def _systemd_container(*values: str) -> Callable[[Signals], tuple[str, str] | None]:
-    def check(s: Signals) -> tuple[str, str] | None:
-        value = s.systemd_container or s.env.get("container")
-        return ("container", value) if value in values else None
-
-    check.__name__ = f"container_{'_'.join(values)}"
-    return check
-
-
-def _cgroup(pattern: str) -> Callable[[Signals], tuple[str, str] | None]:
-    regex = re.compile(pattern, re.M)
-
-    def check(s: Signals) -> tuple[str, str] | None:
-        for name, text in (("cgroup", s.cgroup_self), ("cgroup", s.cgroup_init)):
-            match = regex.search(text or "")
-            if match:
-                return name, match.group(0)
-        return None
-
-    check.__name__ = f"cgroup_{pattern}"
-    return check
+    def __post_init__(self) -> None:
+        if self.says not in ENVIRONMENTS:
+            raise ValueError(f"rule {self.id}: {self.says!r} is not a registered environment")
+        if self.weight not in NAMED_WEIGHTS.values():
+            raise ValueError(f"rule {self.id}: weight {self.weight} is not on the named scale")
+        if (self.mount is None) == (self.check is None):
+            raise ValueError(f"rule {self.id}: give a mount pattern or a check, not both")
+        if self.check is not None and self.check not in CHECKS:
+            raise ValueError(f"rule {self.id}: no check is registered as {self.check!r}")
 
 
 # --- the table ---------------------------------------------------------------------
@@ -420,254 +61,402 @@ def _cgroup(pattern: str) -> Callable[[Signals], tuple[str, str] | None]:
 RULES: tuple[Rule, ...] = (
     # AWS Lambda. The worker agent's on-guest layout: origin article's captures;
     # fd listing /opt/amazon/asc/worker/sb_log (2019 "debugging lambda limits").
-    Rule("lambda.worker-root", "aws-lambda", 3.0,
+    Rule("lambda.worker-root", E.AWS_LAMBDA, VERY_STRONG,
          "the root is the Lambda worker's flattened runtime image (rtfs)",
          mount=MountPattern(target=frozenset({"/"}), fsroot_re=r"^/opt/amazon/asc/worker/")),
-    Rule("lambda.worker-binds", "aws-lambda", STRONG,
+    Rule("lambda.worker-binds", E.AWS_LAMBDA, STRONG,
          "{count} sandbox files are bound from the Lambda worker's directories (/opt/amazon/asc/worker)",
-         table=lambda_worker_binds),
+         check="lambda-worker-binds"),
     # /var/task bound from tasks/<account>/<function>/<uuid> on vdb (article, pattern 2).
-    Rule("lambda.task-dir", "aws-lambda", 1.5,
+    Rule("lambda.task-dir", E.AWS_LAMBDA, SUPPORTING,
          "/var/task is bound from the worker's per-function task directory (tasks/<account>/<function>/<id>)",
-         mount=MountPattern(target=frozenset({"/var/task"}), fsroot_re=r"^/opt/amazon/asc/worker/tasks/"),
-         detail=("code_delivery", "extracted directory on the scratch disk")),
+         mount=MountPattern(target=frozenset({"/var/task"}), fsroot_re=r"^/opt/amazon/asc/worker/tasks/")),
     # Container-image functions: overlay root from .../tasks/rtfs/inline-manifest
     # (captured `mount` in bruceadams/run-command-on-aws-lambda's README).
-    Rule("lambda.inline-manifest", "aws-lambda", DECISIVE,
+    Rule("lambda.inline-manifest", E.AWS_LAMBDA, DECISIVE,
          "the root is an overlay of the worker's inline manifest: a Lambda function deployed as a container image",
-         mount=MountPattern(target=frozenset({"/"}), source_re=r"/opt/amazon/asc/worker/"),
-         detail=("code_delivery", "container image")),
+         mount=MountPattern(target=frozenset({"/"}), source_re=r"/opt/amazon/asc/worker/")),
     # The runtime API daemon ("rapid") mounted from /dev/root (same README).
-    Rule("lambda.var-rapid", "aws-lambda", STRONG,
+    Rule("lambda.var-rapid", E.AWS_LAMBDA, STRONG,
          "/var/rapid is a separate mount: Lambda's runtime-API daemon (rapid)",
          mount=MountPattern(target=frozenset({"/var/rapid"}), source_re=r"^/dev/")),
     # LAMBDA_TASK_ROOT=/var/task, LAMBDA_RUNTIME_DIR=/var/runtime (Lambda docs).
-    Rule("lambda.sandbox-layout", "aws-lambda", 2.0,
+    Rule("lambda.sandbox-layout", E.AWS_LAMBDA, FAIR,
          "{count} of Lambda's sandbox directories (/var/task and others) are separate mounts",
-         table=lambda_sandbox_layout),
-    Rule("lambda.boot-id", "aws-lambda", MODERATE,
-         "a file is bound over the boot id: the sandbox fakes it",
-         mount=MountPattern(target=frozenset({"/proc/sys/kernel/random/boot_id"}))),
-    Rule("lambda.var-task-loop", "aws-lambda", 0.8,
+         check="lambda-sandbox-layout"),
+    Rule("lambda.boot-id", E.AWS_LAMBDA, MODERATE,
+         "a file from a disk is bound over the boot id: the sandbox fakes it",
+         check="lambda-boot-id-from-disk"),
+    Rule("lambda.var-task-loop", E.AWS_LAMBDA, SLIGHT,
          "/var/task is a filesystem image on a loop device",
-         mount=MountPattern(target=frozenset({"/var/task"}), kind="loop"),
-         detail=("code_delivery", "filesystem image on a loop device")),
+         mount=MountPattern(target=frozenset({"/var/task"}), kind="loop")),
     # SAM local, lambci and localstack bind /var/task inside a Docker container.
-    Rule("lambda.emulator", "aws-lambda", -3.0,
+    Rule("lambda.emulator", E.AWS_LAMBDA, REFUTES,
          "/var/task sits in a Docker container: a Lambda emulator (SAM local, lambci, localstack), not Lambda",
-         table=lambda_emulator),
-    Rule("lambda.env", "aws-lambda", STRONG,
+         check="lambda-emulator"),
+    Rule("lambda.env", E.AWS_LAMBDA, STRONG,
          "Lambda's environment variables are set ({value}); emulators set them too",
-         signal=sig_lambda_env),
-    Rule("lambda.hostname", "aws-lambda", 1.5,
+         check="lambda-env"),
+    Rule("lambda.hostname", E.AWS_LAMBDA, SUPPORTING,
          "the hostname is a link-local address ({value}), as in Lambda's sandboxes",
-         signal=sig_lambda_hostname),
+         check="lambda-hostname"),
 
     # Virtual machines. virtio-blk disks appear as /dev/vd* in KVM-family guests
     # (Firecracker, QEMU, Cloud Hypervisor); EC2 shows xvd* (Xen) or nvme* (Nitro).
-    Rule("vm.virtio-disk", "vm", STRONG,
+    Rule("vm.virtio-disk", E.VM, STRONG,
          "a virtio disk (vd*): a KVM-family guest (Firecracker, QEMU, Cloud Hypervisor...); EC2 instances never show one",
          mount=MountPattern(kind="virtio"), detail=("hypervisor", "kvm-family (virtio disks)")),
-    Rule("vm.xen-disk", "vm", STRONG,
+    Rule("vm.xen-disk", E.VM, STRONG,
          "a Xen virtual disk (xvd*): a Xen guest such as an older EC2 instance",
          mount=MountPattern(kind="xen"), detail=("hypervisor", "xen")),
     # Firecracker adds root=/dev/vda and boots without an initramfs (boot_source.rs).
-    Rule("firecracker.dev-root", "firecracker", MODERATE,
+    Rule("firecracker.dev-root", E.FIRECRACKER, MODERATE,
          "the root is /dev/root with virtio disks: the kernel mounted it from root= without an "
          "initramfs, as Firecracker guests do",
-         table=root_is_dev_root_with_virtio),
+         check="dev-root-with-virtio"),
     # Firecracker: device_manager/mmio.rs adds virtio_mmio.device= per device.
-    Rule("firecracker.virtio-mmio", "firecracker", STRONG,
+    Rule("firecracker.virtio-mmio", E.FIRECRACKER, STRONG,
          "the kernel command line announces virtio-mmio devices ({value}): Firecracker "
-         "(or another microVM VMM: QEMU microvm, Kata)", signal=sig_virtio_mmio),
+         "(or another microVM VMM: QEMU microvm, Kata)", check="virtio-mmio-cmdline"),
     # boot_source.rs: default "reboot=k panic=1 nomodule 8250.nr_uarts=0 i8042.noaux ...".
-    Rule("firecracker.boot-args", "firecracker", 2.0,
+    Rule("firecracker.boot-args", E.FIRECRACKER, FAIR,
          "the kernel command line carries Firecracker's default boot arguments ({value})",
-         signal=sig_firecracker_args),
+         check="firecracker-boot-args"),
     # cpuid/intel/normalize.rs, amd/normalize.rs rewrite the brand string.
-    Rule("firecracker.cpu-brand", "firecracker", STRONG,
+    Rule("firecracker.cpu-brand", E.FIRECRACKER, STRONG,
          "the CPU's brand string is Firecracker's normalised one ('{value}')",
-         signal=sig_firecracker_cpu),
-    Rule("firecracker.cpu-template", "firecracker", MODERATE,
+         check="firecracker-cpu-brand"),
+    Rule("firecracker.cpu-template", E.FIRECRACKER, MODERATE,
          "the CPU presents a Firecracker static template signature ({value}) with newer features",
-         signal=sig_firecracker_template),
+         check="firecracker-cpu-template"),
     # Firecracker offers no BIOS and no SMBIOS (NSDI 2020 paper).
-    Rule("firecracker.no-dmi", "firecracker", MODERATE,
+    Rule("firecracker.no-dmi", E.FIRECRACKER, MODERATE,
          "no DMI tables on x86 ({value}): a VM without SMBIOS, as Firecracker's, or a sandbox hiding sysfs",
-         signal=sig_no_dmi_x86),
+         check="no-dmi-x86"),
     # mmio.rs (LNRO0005), vmgenid.rs (VMGENCTR), vmclock.rs (AMZNC10C); Firecracker >= 1.8.
-    Rule("firecracker.acpi", "firecracker", MODERATE,
-         "ACPI devices of Firecracker's device model are present ({value})", signal=sig_fc_acpi),
-    Rule("firecracker.virtio-set", "firecracker", 1.0,
+    Rule("firecracker.acpi", E.FIRECRACKER, MODERATE,
+         "ACPI devices of Firecracker's device model are present ({value})", check="firecracker-acpi"),
+    Rule("firecracker.virtio-set", E.FIRECRACKER, LIGHT,
          "the virtio devices ({value}) are all of kinds Firecracker provides, and no console or 9p",
-         signal=sig_fc_virtio_set),
-    Rule("firecracker.no-pci", "firecracker", 1.0,
-         "{value}: virtio over MMIO, Firecracker's default transport", signal=sig_virtio_without_pci),
-    Rule("firecracker.fly", "firecracker", STRONG,
+         check="firecracker-virtio-set"),
+    Rule("firecracker.no-pci", E.FIRECRACKER, LIGHT,
+         "{value}: virtio over MMIO, Firecracker's default transport", check="virtio-without-pci"),
+    Rule("firecracker.fly", E.FIRECRACKER, STRONG,
          "fly.io's environment is set ({value}): a fly.io Machine, a Firecracker microVM",
-         signal=_env("FLY_MACHINE_ID", "FLY_APP_NAME"), detail=("platform", "fly.io")),
+         check="fly-env", detail=("platform", "fly-io")),
     # systemd-detect-virt's DMI table (virt.c detect_vm_dmi).
-    Rule("vm.dmi", "vm", 3.0, "the DMI tables name a virtual machine ({value})", signal=sig_dmi_vm),
-    Rule("vm.hypervisor-flag", "vm", WEAK, "the CPU reports the hypervisor flag", signal=sig_hypervisor_flag),
-    Rule("host.ec2-metal", "host", 3.0, "the DMI tables name an EC2 bare-metal instance ({value})",
-         signal=sig_dmi_ec2_metal, detail=("platform", "EC2 bare metal")),
+    Rule("vm.dmi", E.VM, VERY_STRONG, "the DMI tables name a virtual machine ({value})", check="dmi-vm"),
+    Rule("vm.hypervisor-flag", E.VM, WEAK, "the CPU reports the hypervisor flag", check="hypervisor-flag"),
+    Rule("host.ec2-metal", E.HOST, VERY_STRONG, "the DMI tables name an EC2 bare-metal instance ({value})",
+         check="dmi-ec2-metal", detail=("platform", "ec2-metal")),
 
     # gVisor: mount.go prints every source as "none"; gofer mounts are 9p with
     # trans=fd,rfdno=,wfdno= (fsimpl/gofer/gofer.go).
-    Rule("gvisor.gofer-9p", "gvisor", DECISIVE,
+    Rule("gvisor.gofer-9p", E.GVISOR, DECISIVE,
          "gVisor's gofer filesystem (9p over trans=fd with rfdno=/wfdno=)",
          mount=MountPattern(fstype=frozenset({"9p"}), options_re=r"trans=fd.*rfdno=|rfdno=.*trans=fd")),
-    Rule("gvisor.all-none", "gvisor", STRONG,
+    Rule("gvisor.all-none", E.GVISOR, STRONG,
          "every source is \"none\" and the root is an overlay: gVisor's synthetic mount table",
-         table=gvisor_all_none),
+         check="gvisor-none-sources"),
     # tasks_files.go (cmdline), version.go (release): fixed strings.
-    Rule("gvisor.kernel", "gvisor", DECISIVE, "the kernel identifies as gVisor's ({value})",
-         signal=sig_gvisor_kernel),
+    Rule("gvisor.kernel", E.GVISOR, DECISIVE, "the kernel identifies as gVisor's ({value})",
+         check="gvisor-kernel"),
 
     # Kata Containers: the shared rootfs is "kataShared" (kata-containers/runtime#1748).
-    Rule("kata.shared", "kata", DECISIVE, "the source is kataShared: a Kata Containers guest",
+    Rule("kata.shared", E.KATA, DECISIVE, "the source is kataShared: a Kata Containers guest",
          mount=MountPattern(source=frozenset({"kataShared"}))),
-    Rule("kata.cmdline", "kata", DECISIVE, "the kernel command line is a Kata agent's ({value})",
-         signal=sig_kata_cmdline),
+    Rule("kata.cmdline", E.KATA, DECISIVE, "the kernel command line is a Kata agent's ({value})",
+         check="kata-cmdline"),
 
     # WSL. WSL2: drvfs over 9p (aname=drvfs), /mnt/wsl(g) tmpfs (microsoft/WSL#7152, #11931).
-    Rule("wsl2.drvfs-9p", "wsl2", DECISIVE, "a Windows drive over 9p (aname=drvfs): WSL2",
+    Rule("wsl2.drvfs-9p", E.WSL2, DECISIVE, "a Windows drive over 9p (aname=drvfs): WSL2",
          mount=MountPattern(fstype=frozenset({"9p"}), options_re=r"aname=drvfs")),
-    Rule("wsl2.wslg", "wsl2", STRONG, "WSL2's shared tmpfs",
+    Rule("wsl2.wslg", E.WSL2, STRONG, "WSL2's shared tmpfs",
          mount=MountPattern(target=frozenset({"/mnt/wsl", "/mnt/wslg"}))),
-    Rule("wsl2.drivers", "wsl2", STRONG, "WSL2's Windows GPU drivers and libraries",
+    Rule("wsl2.drivers", E.WSL2, STRONG, "WSL2's Windows GPU drivers and libraries",
          mount=MountPattern(target=frozenset({"/usr/lib/wsl/drivers", "/usr/lib/wsl/lib"}))),
-    Rule("wsl2.kernel", "wsl2", STRONG,
+    Rule("wsl2.kernel", E.WSL2, STRONG,
          "the kernel is Microsoft's WSL2 kernel ({value}); Docker Desktop's containers run on it too",
-         signal=sig_wsl2_kernel, detail=("kernel", "wsl2")),
-    Rule("wsl.env", "wsl2", STRONG, "a WSL distribution's environment is set ({value})",
-         signal=_env("WSL_DISTRO_NAME", "WSL_INTEROP")),
+         check="wsl2-kernel", detail=("kernel", "wsl2")),
+    Rule("wsl.env", E.WSL2, STRONG, "a WSL distribution's environment is set ({value})",
+         check="wsl-env"),
     # WSL1: lxfs root and drvfs drives (microsoft/WSL#4529, #2181).
-    Rule("wsl1.lxfs", "wsl1", DECISIVE, "lxfs or wslfs: WSL1's Linux filesystem",
+    Rule("wsl1.lxfs", E.WSL1, DECISIVE, "lxfs or wslfs: WSL1's Linux filesystem",
          mount=MountPattern(fstype=frozenset({"lxfs", "wslfs"}))),
-    Rule("wsl1.drvfs", "wsl1", DECISIVE, "drvfs: a Windows drive in WSL1",
+    Rule("wsl1.drvfs", E.WSL1, DECISIVE, "drvfs: a Windows drive in WSL1",
          mount=MountPattern(fstype=frozenset({"drvfs"}))),
-    Rule("wsl1.kernel", "wsl1", 3.0, "the kernel release is WSL1's ({value})", signal=sig_wsl1_kernel),
+    Rule("wsl1.kernel", E.WSL1, VERY_STRONG, "the kernel release is WSL1's ({value})", check="wsl1-kernel"),
 
     # Docker: overlay2 layers under /var/lib/docker; hostname/hosts/resolv.conf bound
     # from /var/lib/docker/containers/<id>/ (Docker's layout).
-    Rule("docker.overlay-root", "docker", 3.0,
+    Rule("docker.overlay-root", E.DOCKER, VERY_STRONG,
          "/ is an overlay of Docker image layers (/var/lib/docker/overlay2)",
          mount=MountPattern(target=frozenset({"/"}), fstype=frozenset({"overlay"}),
                             options_re=r"lowerdir=[^,]*/docker/overlay2/"),
          detail=("container_runtime", "docker")),
-    Rule("docker.container-files", "docker", 3.0,
+    Rule("docker.container-files", E.DOCKER, VERY_STRONG,
          "bound from Docker's per-container directory (/var/lib/docker/containers/<id>)",
-         mount=MountPattern(fsroot_re=r"/docker/containers/[0-9a-f]{64}/"),
+         mount=MountPattern(fsroot_re=r"/docker/containers/[0-9a-f]{64}/", target_re=r"^/etc/"),
          detail=("container_runtime", "docker")),
     # containerd's snapshotter (Kubernetes CRI, nerdctl, Docker's containerd store).
-    Rule("containerd.overlay-root", "docker", 2.0,
+    Rule("containerd.overlay-root", E.DOCKER, FAIR,
          "the root is an overlay of containerd snapshots: a container run by containerd",
          mount=MountPattern(target=frozenset({"/"}), fstype=frozenset({"overlay"}),
                             options_re=r"io\.containerd\.snapshotter"),
          detail=("container_runtime", "containerd")),
-    Rule("container.overlay-root", "docker", WEAK,
+    Rule("container.overlay-root", E.DOCKER, WEAK,
          "the root is an overlay; alone that does not make a container (live media, fly.io and "
-         "Lambda images use overlays too)", table=overlay_root),
-    Rule("docker.dockerenv", "docker", 1.5,
-         "{value}; the file can be left in an image, so this is not proof", signal=_marker("/.dockerenv")),
-    Rule("docker.dockerenv-leaked", "docker", -2.0,
+         "Lambda images use overlays too)", check="overlay-root"),
+    Rule("docker.dockerenv", E.DOCKER, SUPPORTING,
+         "{value}; the file can be left in an image, so this is not proof", check="dockerenv-file"),
+    Rule("docker.dockerenv-leaked", E.DOCKER, AGAINST,
          "/.dockerenv exists but the root is a block device, not a container's overlay: "
-         "the file was left in the image", table=host_leaked_dockerenv),
-    Rule("docker.cgroup", "docker", STRONG, "the cgroup path is Docker's ({value})",
-         signal=_cgroup(r"/docker[/-][0-9a-f]{12,}|docker-[0-9a-f]{64}\.scope")),
-    Rule("docker.container-env", "docker", 3.0, "the container manager says {value}",
-         signal=_systemd_container("docker", "oci")),
-    Rule("fargate.env", "docker", 1.5, "ECS on Fargate's environment is set ({value})",
-         signal=sig_fargate, detail=("platform", "AWS Fargate")),
+         "the file was left in the image", check="leaked-dockerenv"),
+    Rule("docker.cgroup", E.DOCKER, STRONG, "the cgroup path is Docker's ({value})",
+         check="docker-cgroup"),
+    Rule("docker.container-env", E.DOCKER, VERY_STRONG, "the container manager says {value}",
+         check="manager-docker"),
+    Rule("fargate.env", E.DOCKER, SUPPORTING, "ECS on Fargate's environment is set ({value})",
+         check="fargate-env", detail=("platform", "aws-fargate")),
 
     # Podman and CRI-O: containers/storage (rootful and rootless), userdata binds.
-    Rule("podman.storage-root", "podman", 3.0, "the root is an overlay from containers/storage (Podman or CRI-O)",
+    Rule("podman.storage-root", E.PODMAN, VERY_STRONG, "the root is an overlay from containers/storage (Podman or CRI-O)",
          mount=MountPattern(target=frozenset({"/"}), fstype=frozenset({"overlay"}),
                             options_re=r"containers/storage/overlay"),
          detail=("container_runtime", "podman or cri-o")),
-    Rule("podman.userdata", "podman", 3.0, "bound from a Podman container's userdata directory",
+    Rule("podman.userdata", E.PODMAN, VERY_STRONG, "bound from a Podman container's userdata directory",
          mount=MountPattern(fsroot_re=r"overlay-containers/[0-9a-f]{64}/userdata/"),
          detail=("container_runtime", "podman")),
-    Rule("podman.containerenv", "podman", 3.0, "{value}: Podman's marker file", signal=_marker("/run/.containerenv")),
-    Rule("podman.container-env", "podman", 3.0, "the container manager says {value}",
-         signal=_systemd_container("podman")),
-    Rule("podman.cgroup", "podman", STRONG, "the cgroup path is Podman's ({value})", signal=_cgroup(r"libpod-[0-9a-f]{12,}")),
+    Rule("podman.containerenv", E.PODMAN, VERY_STRONG, "{value}: Podman's marker file", check="containerenv-file"),
+    Rule("podman.container-env", E.PODMAN, VERY_STRONG, "the container manager says {value}",
+         check="manager-podman"),
+    Rule("podman.cgroup", E.PODMAN, STRONG, "the cgroup path is Podman's ({value})", check="podman-cgroup"),
 
     # Kubernetes: kubelet's pod directories as mount roots (etc-hosts, containers/,
     # volumes/), the service-account token, termination-log; KUBERNETES_SERVICE_HOST.
-    Rule("kubernetes.kubelet-roots", "kubernetes", DECISIVE,
+    Rule("kubernetes.kubelet-roots", E.KUBERNETES, DECISIVE,
          "bound from the kubelet's pod directory (/var/lib/kubelet/pods/<uid>)",
          mount=MountPattern(fsroot_re=r"/kubelet/pods/[0-9a-f-]{36}/")),
-    Rule("kubernetes.serviceaccount", "kubernetes", STRONG,
+    Rule("kubernetes.serviceaccount", E.KUBERNETES, STRONG,
          "a Kubernetes service-account token",
          mount=MountPattern(target=frozenset({"/run/secrets/kubernetes.io/serviceaccount",
                                               "/var/run/secrets/kubernetes.io/serviceaccount"}))),
-    Rule("kubernetes.termination-log", "kubernetes", STRONG, "the termination log of a Kubernetes container",
+    Rule("kubernetes.termination-log", E.KUBERNETES, STRONG, "the termination log of a Kubernetes container",
          mount=MountPattern(target=frozenset({"/dev/termination-log"}))),
-    Rule("kubernetes.env", "kubernetes", STRONG, "{value}: injected into every pod",
-         signal=_env("KUBERNETES_SERVICE_HOST")),
-    Rule("kubernetes.cgroup", "kubernetes", 3.0, "the cgroup path is a pod's ({value})", signal=_cgroup(r"kubepods[^\n]*")),
+    Rule("kubernetes.env", E.KUBERNETES, STRONG, "{value}: injected into every pod",
+         check="kubernetes-env"),
+    Rule("kubernetes.cgroup", E.KUBERNETES, VERY_STRONG, "the cgroup path is a pod's ({value})", check="kubepods-cgroup"),
 
     # LXC/LXD/Incus: lxcfs over /proc files (NixOS incus test; Proxmox dumps); devlxd.
-    Rule("lxc.lxcfs-proc", "lxc", 3.0, "lxcfs over a /proc or /sys file: an LXC/LXD/Incus container",
+    Rule("lxc.lxcfs-proc", E.LXC, VERY_STRONG, "lxcfs over a /proc or /sys file: an LXC/LXD/Incus container",
          mount=MountPattern(target=frozenset({"/proc/cpuinfo", "/proc/meminfo", "/proc/uptime",
                                               "/proc/stat", "/proc/loadavg", "/proc/diskstats",
                                               "/proc/swaps", "/sys/devices/system/cpu"}),
                             source_re=r"lxcfs")),
-    Rule("lxc.devlxd", "lxc", 3.0, "the LXD/Incus guest API",
+    Rule("lxc.devlxd", E.LXC, VERY_STRONG, "the LXD/Incus guest API",
          mount=MountPattern(target=frozenset({"/dev/lxd", "/dev/incus"}))),
-    Rule("lxc.idmapped-dev", "lxc", MODERATE,
+    Rule("lxc.idmapped-dev", E.LXC, MODERATE,
          "/dev is owned by a shifted uid (uid=100000): an unprivileged container",
          mount=MountPattern(target=frozenset({"/dev"}), fstype=frozenset({"tmpfs"}),
                             options_re=r"uid=100000")),
-    Rule("lxc.container-env", "lxc", 3.0, "the container manager says {value}", signal=_systemd_container("lxc", "lxc-libvirt")),
-    Rule("lxc.cgroup", "lxc", STRONG, "the cgroup path is LXC's ({value})", signal=_cgroup(r"/lxc[./][^\n]*|lxc\.payload[^\n]*")),
-    Rule("lxc.marker", "lxc", 3.0, "{value}: the LXD/Incus guest socket", signal=_marker("/dev/lxd/sock")),
+    Rule("lxc.container-env", E.LXC, VERY_STRONG, "the container manager says {value}", check="manager-lxc"),
+    Rule("lxc.cgroup", E.LXC, STRONG, "the cgroup path is LXC's ({value})", check="lxc-cgroup"),
+    Rule("lxc.marker", E.LXC, VERY_STRONG, "{value}: the LXD/Incus guest socket", check="lxd-socket"),
     # lxcfs mounted only at /var/lib/lxcfs is a host running lxcfs (Ubuntu hosts).
-    Rule("lxc.host-lxcfs", "lxc", -2.0,
+    Rule("lxc.host-lxcfs", E.LXC, AGAINST,
          "lxcfs at /var/lib/lxcfs: a host that runs lxcfs for its containers",
          mount=MountPattern(target=frozenset({"/var/lib/lxcfs"}))),
-    Rule("host.lxcfs", "host", 1.5, "lxcfs at /var/lib/lxcfs, where a host keeps it",
+    Rule("host.lxcfs", E.HOST, SUPPORTING, "lxcfs at /var/lib/lxcfs, where a host keeps it",
          mount=MountPattern(target=frozenset({"/var/lib/lxcfs"}))),
 
     # systemd-nspawn: /run/host/incoming (nspawn's mount tunnel), /run/host binds.
-    Rule("nspawn.incoming", "systemd-nspawn", 3.0, "systemd-nspawn's mount tunnel",
+    Rule("nspawn.incoming", E.SYSTEMD_NSPAWN, VERY_STRONG, "systemd-nspawn's mount tunnel",
          mount=MountPattern(target=frozenset({"/run/host/incoming"}))),
-    Rule("nspawn.run-host", "systemd-nspawn", 1.5, "a file systemd-nspawn binds into its containers",
+    Rule("nspawn.run-host", E.SYSTEMD_NSPAWN, SUPPORTING, "a file systemd-nspawn binds into its containers",
          mount=MountPattern(target=frozenset({"/run/host/os-release", "/run/host/unix-export",
                                               "/run/host/notify", "/run/host/journal"}))),
-    Rule("nspawn.container-env", "systemd-nspawn", 3.0, "the container manager says {value}",
-         signal=_systemd_container("systemd-nspawn")),
+    Rule("nspawn.container-env", E.SYSTEMD_NSPAWN, VERY_STRONG, "the container manager says {value}",
+         check="manager-nspawn"),
 
     # A host: container storage seen as mount points, the Firecracker jailer,
     # a boot partition, a block-device root.
-    Rule("host.container-roots", "host", STRONG,
+    Rule("host.container-roots", E.HOST, STRONG,
          "a container's root seen from outside: this table is a container host's",
-         mount=MountPattern(target_prefixes=("/var/lib/docker/overlay2/", "/run/containerd/io.containerd.runtime.v2.task/",
+         mount=MountPattern(target_prefixes=("/var/lib/docker/overlay2/", "/var/lib/docker/aufs/mnt/",
+                                             "/run/containerd/io.containerd.runtime.v2.task/",
                                              "/var/lib/containers/storage/overlay/"),
-                            target_re=r"^/var/lib/docker/overlay2/[0-9a-f]{64}/merged$|"
+                            target_re=r"^/var/lib/docker/overlay2/[0-9a-f]{64}/merged$|^/var/lib/docker/aufs/mnt/[0-9a-f]{64}$|"
                                       r"^/run/containerd/io\.containerd\.runtime\.v2\.task/.*/rootfs$|"
                                       r"^/var/lib/containers/storage/overlay/[0-9a-f]{64}/merged$")),
-    Rule("host.kubelet-volumes", "host", STRONG,
+    Rule("host.kubelet-volumes", E.HOST, STRONG,
          "a pod volume mounted by the kubelet: a Kubernetes node's own table",
          mount=MountPattern(target_prefixes=("/var/lib/kubelet/pods/",),
                             target_re=r"^/var/lib/kubelet/pods/[0-9a-f-]{36}/volumes/"),
-         detail=("platform", "Kubernetes node")),
-    Rule("host.jailer", "host", STRONG, "under the Firecracker jailer's chroot: a Firecracker host",
-         mount=MountPattern(target_prefixes=("/srv/jailer/",)), detail=("platform", "Firecracker host")),
-    Rule("host.boot", "host", 1.5, "a boot partition: a machine's own table",
+         detail=("platform", "kubernetes-node")),
+    Rule("host.jailer", E.HOST, STRONG, "under the Firecracker jailer's chroot: a Firecracker host",
+         mount=MountPattern(target_prefixes=("/srv/jailer/",)), detail=("platform", "firecracker-host")),
+    Rule("host.boot", E.HOST, SUPPORTING, "a boot partition: a machine's own table",
          mount=MountPattern(target=frozenset({"/boot", "/boot/efi", "/efi"}))),
-    Rule("host.block-root", "host", 1.0, "the root is a whole filesystem on a block device", table=block_device_root),
-    Rule("host.user-runtime", "host", 1.0, "a login session's runtime directory",
+    Rule("host.block-root", E.HOST, FAIR,
+         "the root is a whole filesystem on a disk, partition, volume or flash chip: a machine's own root",
+         check="machine-root"),
+    Rule("host.user-runtime", E.HOST, LIGHT, "a login session's runtime directory",
          mount=MountPattern(target_prefixes=("/run/user/",), target_re=r"^/run/user/\d+$",
                             fstype=frozenset({"tmpfs"}))),
 
+    # --- plain machines ------------------------------------------------------------
+    # The kernel mounts devtmpfs on /dev for a machine (Documentation/admin-guide/
+    # devices.rst, CONFIG_DEVTMPFS_MOUNT); Docker, Podman, LXC and nspawn give their
+    # containers a small tmpfs /dev instead.
+    Rule("host.devtmpfs", E.HOST, MODERATE, "/dev is the kernel's own devtmpfs, not a container's tmpfs",
+         mount=MountPattern(target=frozenset({"/dev"}), fstype=frozenset({"devtmpfs"}))),
+    Rule("host.facilities", E.HOST, SUPPORTING,
+         "kernel facilities (securityfs, debugfs, configfs, usbfs...) are mounted, as a "
+         "machine does for itself", check="host-facilities"),
+    # Android's init mounts these (AOSP system/core/rootdir/init.rc).
+    Rule("host.android", E.HOST, VERY_STRONG,
+         "Android's own mounts (/acct, /mnt/asec, /system or /vendor from /dev/block): an Android device",
+         mount=MountPattern(target=frozenset({"/acct", "/mnt/asec", "/system", "/vendor", "/system_root"}),
+                            source_re=r"^(none|tmpfs|/dev/block/)"),
+         detail=("platform", "android")),
+    # OpenWrt's flash layout: squashfs /rom and an overlay from /overlay
+    # (openwrt.org/docs/techref/flash.layout).
+    Rule("host.openwrt", E.HOST, VERY_STRONG,
+         "OpenWrt's flash layout (squashfs /rom, overlayfs:/overlay on /)",
+         mount=MountPattern(target=frozenset({"/rom", "/"}), source_re=r"^(overlayfs:/|/dev/root$)",
+                            fstype=frozenset({"overlay", "squashfs"})),
+         detail=("platform", "openwrt")),
+    # Lustre, GPFS and BeeGFS clients: cluster nodes mount the parallel file system.
+    Rule("host.parallel-fs", E.HOST, FAIR, "a parallel cluster file system ({source}): an HPC node",
+         mount=MountPattern(fstype=frozenset({"lustre", "gpfs", "beegfs"})), detail=("platform", "hpc")),
+
+    # --- virtual machines --------------------------------------------------------------
+    # Cloud images' disk labels: DigitalOcean's DOROOT, Ubuntu's cloudimg-rootfs,
+    # Oracle Cloud's ocivolume volume group.
+    Rule("vm.cloud-disk-label", E.VM, STRONG, "a cloud image's root disk label ({source})",
+         mount=MountPattern(source_re=r"by-label/cloudimg-rootfs|LABEL=cloudimg-rootfs")),
+    Rule("vm.digitalocean-label", E.VM, STRONG, "DigitalOcean's root disk label ({source})",
+         mount=MountPattern(source_re=r"by-label/DOROOT$"), detail=("platform", "digitalocean")),
+    Rule("vm.oci-volume", E.VM, STRONG, "Oracle Cloud's image volume group ({source})",
+         mount=MountPattern(source_re=r"^/dev/mapper/ocivolume"), detail=("platform", "oracle-cloud")),
+    # Azure's agent (WALinuxAgent ResourceDisk.MountPoint=/mnt/resource) and
+    # cloud-init's Azure datasource (ephemeral disk on /mnt, ordered after cloud-init).
+    Rule("vm.azure-resource-disk", E.VM, STRONG, "Azure's temporary resource disk ({target})",
+         mount=MountPattern(target=frozenset({"/mnt/resource"}), source_re=r"^/dev/sdb1$"),
+         detail=("platform", "azure")),
+    Rule("vm.cloud-init-ephemeral", E.VM, STRONG, "a cloud's ephemeral disk mounted by cloud-init ({target})",
+         mount=MountPattern(target=frozenset({"/mnt"}), options_re=r"x-systemd\.after=cloud-init")),
+    # Hypervisors' shared folders: VirtualBox (vboxsf), VMware (vmhgfs, vmblock),
+    # QEMU's 9p over virtio, virtiofs (LXD VMs' agent share).
+    Rule("vm.virtualbox-folder", E.VM, VERY_STRONG, "a VirtualBox shared folder ({target})",
+         mount=MountPattern(fstype=frozenset({"vboxsf"})), detail=("platform", "virtualbox")),
+    Rule("vm.vmware-folder", E.VM, VERY_STRONG, "VMware's guest tools ({source} on {target})",
+         mount=MountPattern(fstype=frozenset({"vmhgfs", "fuse.vmhgfs-fuse", "fuse.vmware-vmblock"})),
+         detail=("platform", "vmware")),
+    Rule("vm.virtiofs", E.VM, STRONG, "a host folder over virtiofs ({target}): a KVM-family guest",
+         mount=MountPattern(fstype=frozenset({"virtiofs"}))),
+    # Cloud agents shipped as snaps in the clouds' own images: AWS Systems Manager's
+    # agent (amazon-ssm-agent snap on Ubuntu AMIs), Google's guest tools.
+    Rule("vm.aws-agent", E.VM, STRONG, "AWS's Systems Manager agent ({target}), installed in EC2 images",
+         mount=MountPattern(target_prefixes=("/snap/amazon-ssm-agent/",)), detail=("platform", "aws-ec2")),
+    Rule("vm.google-agent", E.VM, STRONG, "Google Cloud's guest tools ({target}), installed in GCE images",
+         mount=MountPattern(target_prefixes=("/snap/google-cloud-cli/", "/snap/google-cloud-sdk/",
+                                             "/snap/google-guest-agent/")),
+         detail=("platform", "gce")),
+    # Linode and some other clouds attach the whole disk, unpartitioned, as the root
+    # (Linode's disk images); installers on real disks partition them.
+    Rule("vm.whole-disk-root", E.VM, STRONG, "the root is a whole, unpartitioned disk ({source}), as cloud VMs get",
+         mount=MountPattern(target=frozenset({"/"}), source_re=r"^/dev/(sd|xvd)[a-z]$")),
+    Rule("vm.9p-virtio", E.VM, STRONG, "a host folder over 9p on virtio ({target}): a QEMU/KVM guest",
+         mount=MountPattern(fstype=frozenset({"9p"}), options_re=r"trans=virtio")),
+
+    # --- containers ----------------------------------------------------------------------
+    # Docker's default /dev is a 64 MiB tmpfs (moby oci/defaults.go: size=65536k).
+    Rule("docker.dev-64m", E.DOCKER, STRONG, "/dev is a 64 MiB tmpfs: Docker's default for a container",
+         mount=MountPattern(target=frozenset({"/dev"}), fstype=frozenset({"tmpfs"}), options_re=r"size=65536k")),
+    Rule("podman.dev-64m", E.PODMAN, FAIR, "/dev is a 64 MiB tmpfs, as Podman gives its containers too",
+         mount=MountPattern(target=frozenset({"/dev"}), fstype=frozenset({"tmpfs"}), options_re=r"size=65536k")),
+    Rule("podman.etc-files", E.PODMAN, SUPPORTING,
+         "/etc/hostname, /etc/hosts or /etc/resolv.conf are separate mounts, as Podman binds them too",
+         check="etc-files-bound"),
+    # Podman: the marker file is a mount, volumes and roots under containers/storage,
+    # rootless roots on fuse-overlayfs (containers/storage docs).
+    Rule("podman.containerenv-mount", E.PODMAN, DECISIVE, "/run/.containerenv is mounted: Podman's marker",
+         mount=MountPattern(target=frozenset({"/run/.containerenv"}))),
+    Rule("podman.storage-binds", E.PODMAN, STRONG, "bound from containers/storage ({target})",
+         mount=MountPattern(fsroot_re=r"/containers/storage/(volumes|overlay)/")),
+    Rule("podman.fuse-overlayfs-root", E.PODMAN, STRONG, "/ is fuse-overlayfs: a rootless Podman container",
+         mount=MountPattern(target=frozenset({"/"}), fstype=frozenset({"fuse.fuse-overlayfs", "fuse-overlayfs"}))),
+    Rule("docker.aufs-root", E.DOCKER, VERY_STRONG, "/ is aufs: Docker's old storage driver",
+         mount=MountPattern(target=frozenset({"/"}), fstype=frozenset({"aufs"}))),
+    Rule("docker.btrfs-subvolume", E.DOCKER, DECISIVE,
+         "/ is a btrfs subvolume of Docker's btrfs storage driver",
+         mount=MountPattern(target=frozenset({"/"}), options_re=r"subvol=[^,]*/docker/btrfs/subvolumes/")),
+    Rule("docker.etc-files", E.DOCKER, SUPPORTING,
+         "/etc/hostname, /etc/hosts or /etc/resolv.conf are separate mounts: a container engine put them there",
+         check="etc-files-bound"),
+    # Docker Desktop shares host folders with grpcfuse (docs.docker.com, Docker
+    # Desktop file sharing); Sysbox keeps its shiftfs marks and sysboxfs.
+    Rule("docker.desktop-grpcfuse", E.DOCKER, DECISIVE,
+         "a host folder shared by Docker Desktop (grpcfuse)",
+         mount=MountPattern(fstype=frozenset({"fuse.grpcfuse"})), detail=("platform", "docker-desktop")),
+    Rule("docker.sysbox", E.DOCKER, DECISIVE, "Sysbox's runtime files ({source})",
+         mount=MountPattern(source_re=r"^(/var/lib/sysbox/|sysboxfs)"), detail=("platform", "sysbox")),
+    # Azure Functions / App Service on Linux: /home is an SMB share, site files in
+    # /home/site/wwwroot, /appsvctmp (Azure App Service docs).
+    Rule("docker.azure-app-service", E.DOCKER, STRONG,
+         "Azure App Service's site mounts ({target})",
+         mount=MountPattern(target=frozenset({"/appsvctmp", "/home/site/wwwroot"})),
+         detail=("platform", "azure-functions")),
+
+    # LXC: the autodev /dev is a 500 000-byte tmpfs (lxc src/lxc/conf.c), devices
+    # bound one by one from the host's devtmpfs; container roots in lxc/ and lxd/
+    # storage pools; Crostini's /mnt/chromeos (ChromiumOS containers docs).
+    # Unraid's user shares (shfs) live at /mnt/user; elsewhere they were bound into a container.
+    Rule("docker.unraid-share", E.DOCKER, FAIR, "an Unraid user share bound at {target}: a container on Unraid",
+         mount=MountPattern(fstype=frozenset({"fuse.shfs"}), target_re=r"^/(?!mnt/)"),
+         detail=("platform", "unraid")),
+    Rule("lxc.autodev", E.LXC, VERY_STRONG, "/dev is LXC's small autodev tmpfs (size=492k)",
+         mount=MountPattern(target=frozenset({"/dev"}), fstype=frozenset({"tmpfs"}), options_re=r"size=492k")),
+    Rule("lxc.rootfs-path", E.LXC, DECISIVE, "the root comes from an LXC/LXD/Incus container's rootfs",
+         mount=MountPattern(target=frozenset({"/"}),
+                            fsroot_re=r"/lxc/[^/]+/rootfs$|/(lxd|incus)/storage-pools/[^/]+/containers/")),
+    Rule("lxc.rootfs-source", E.LXC, DECISIVE, "the root comes from an LXD/Incus storage pool",
+         mount=MountPattern(target=frozenset({"/"}), source_re=r"/(lxd|incus)/storage-pools/[^/]+/containers/")),
+    Rule("lxc.crostini", E.LXC, VERY_STRONG, "ChromeOS files shared into Crostini's container (/mnt/chromeos)",
+         mount=MountPattern(target=frozenset({"/mnt/chromeos"})), detail=("platform", "crostini")),
+
+    # OpenVZ: the container's root is simfs (OpenVZ's per-container file system).
+    Rule("openvz.simfs", E.OPENVZ, DECISIVE, "/ is simfs: an OpenVZ container",
+         mount=MountPattern(fstype=frozenset({"simfs"}))),
+
+    # systemd-nspawn: the mount tunnel at /run/systemd/nspawn/incoming (older
+    # systemd), the tmpfs-backed boot id and /proc/kmsg (nspawn-mount.c), its /proc masks.
+    Rule("nspawn.incoming-old", E.SYSTEMD_NSPAWN, DECISIVE, "systemd-nspawn's mount tunnel",
+         mount=MountPattern(target=frozenset({"/run/systemd/nspawn/incoming"}))),
+    Rule("nspawn.tmpfs-binds", E.SYSTEMD_NSPAWN, STRONG,
+         "/proc/kmsg or the boot id bound from a tmpfs, as systemd-nspawn does",
+         mount=MountPattern(target=frozenset({"/proc/kmsg", "/proc/sys/kernel/random/boot_id"}),
+                            fstype=frozenset({"tmpfs"}))),
+    Rule("nspawn.proc-masks", E.SYSTEMD_NSPAWN, STRONG,
+         "/proc/sys/net writable among read-only /proc binds: systemd-nspawn's /proc layout",
+         check="nspawn-proc-masks"),
+    Rule("nspawn.private-users", E.SYSTEMD_NSPAWN, STRONG,
+         "a tmpfs owned by a uid from systemd-nspawn's --private-users=pick range",
+         check="nspawn-picked-uid-range"),
+
+    # gVisor's platforms: Cloud Functions and Cloud Run put Cloud SQL's proxy at /cloudsql.
+    Rule("gvisor.cloudsql", E.GVISOR, SUPPORTING, "Cloud SQL's socket directory (/cloudsql) of Google's serverless platforms",
+         mount=MountPattern(target=frozenset({"/cloudsql"})), detail=("platform", "google-serverless")),
+
     # Platforms (details only): the environment comes from other evidence.
-    Rule("platform.cloud-run", "unknown", 0.0, "Cloud Run's environment is set ({value})",
-         signal=_env("K_SERVICE", "CLOUD_RUN_JOB"), detail=("platform", "Google Cloud Run")),
-    Rule("platform.github-actions", "unknown", 0.0, "GitHub Actions' environment is set ({value})",
-         signal=_env("GITHUB_ACTIONS"), detail=("platform", "GitHub Actions")),
-    Rule("platform.azure", "unknown", 0.0, "Azure App Service's environment is set ({value})",
-         signal=_env("WEBSITE_SITE_NAME"), detail=("platform", "Azure App Service")),
+    Rule("platform.cloud-run", E.UNKNOWN, DETAIL_ONLY, "Cloud Run's environment is set ({value})",
+         check="cloud-run-env", detail=("platform", "cloud-run")),
+    Rule("platform.github-actions", E.UNKNOWN, DETAIL_ONLY, "GitHub Actions' environment is set ({value})",
+         check="github-actions-env", detail=("platform", "github-actions")),
+    Rule("platform.azure", E.UNKNOWN, DETAIL_ONLY, "Azure App Service's environment is set ({value})",
+         check="azure-env", detail=("platform", "azure-app-service")),
 )
+
+
+__all__ = ["RULES", "Rule", "MountPattern", "TableIndex"]

@@ -277,9 +277,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
     capture = load_one(args.file, args, [])
     report_warnings(capture, args.strict)
-    if args.table_only:
-        capture.signals = None
-    verdict = classify(capture)
+    verdict = classify(capture, None if args.table_only else capture.signals)
     if args.json:
         write_bytes([dumps(verdict.to_dict(), indent=True), b"\n"])
     else:

@@ -30,6 +30,10 @@ class Signals:
     env: dict[str, str] = field(default_factory=dict)
     hostname: str | None = None
     machine: str | None = None
+    # /sys/block/vd*/serial (Firecracker answers with digits from the host file's
+    # device and inode numbers) and /sys/block/loop*/loop/backing_file.
+    block_serials: dict[str, str] | None = None
+    loop_backing: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

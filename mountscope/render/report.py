@@ -4,60 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mountscope.classify import Evidence, Verdict
+from mountscope.classify import Verdict
 from mountscope.diff import Comparison
 from mountscope.model import Mount, MountTable
 from mountscope.model.events import MountEvent
+from mountscope.render.verdict import details_text, plain, verdict_lines
+from mountscope.render.verdict import headline as verdict_headline
 from mountscope.text import safe
-
-
-def details_text(details: dict[str, object]) -> str:
-    parts = []
-    for key, value in details.items():
-        if key == "lambda_model_confidence":
-            continue
-        if key == "lambda_model":
-            value = f"{value}? (confidence {details.get('lambda_model_confidence', 0):.2f})"
-        parts.append(f"{key}={value}")
-    return ", ".join(parts)
 
 
 def headline(verdict: Verdict) -> str:
     """The verdict and its confidence, on one line."""
-    text = f"{verdict.environment} (confidence {verdict.confidence:.2f})"
-    details = details_text(verdict.details)
-    return safe(f"{text}: {details}" if details else text)
-
-
-def evidence_line(item: Evidence) -> str:
-    sign = "+" if item.weight >= 0 else "-"
-    stance = item.says if item.weight >= 0 else f"against {item.says}"
-    if item.mount is not None:
-        where = f"mount {item.mount.target} from {item.mount.display_source or '(none)'} (line {item.mount.line})"
-    elif item.signal is not None:
-        where = f"live {item.signal}"
-    else:
-        where = "table"
-    return safe(f"  {sign}{abs(item.weight):.1f}  {stance}: {where}: {item.why}")
-
-
-def verdict_lines(verdict: Verdict) -> Iterator[str]:
-    yield headline(verdict)
-    if verdict.evidence:
-        yield "evidence:"
-        for item in verdict.evidence:
-            yield evidence_line(item)
-    if verdict.caveats:
-        yield "caveats:"
-        for caveat in verdict.caveats:
-            yield safe(f"  - {caveat}")
+    return plain(verdict_headline(verdict))
 
 
 def verdict_line(capture: MountTable) -> str:
     """The verdict as one header line above a tree."""
     from mountscope.classify import classify
 
-    return "verdict: " + headline(classify(capture))
+    return "verdict: " + headline(classify(capture, capture.signals))
 
 
 # --- diff -----------------------------------------------------------------------------
@@ -140,3 +105,6 @@ def event_line(event: MountEvent) -> str:
     elif event.action == "remount" and event.old:
         extra = f"  (was {event.old.options})"
     return safe(f"{event.action:<10} {m.target} {m.display_source or '-'} {m.fstype} {m.options}{extra}")
+
+
+__all__ = ["details_text", "diff_lines", "event_line", "headline", "verdict_line", "verdict_lines"]

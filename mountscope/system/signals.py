@@ -66,6 +66,21 @@ def _environment() -> dict[str, str]:
     return kept
 
 
+def _block_values(prefix: str, leaf: str) -> dict[str, str] | None:
+    """``/sys/block/<prefix>*/<leaf>`` for each such device (first line), or None
+    when /sys/block cannot be listed."""
+    names = _listdir("/sys/block")
+    if names is None:
+        return None
+    found = {}
+    for name in names:
+        if name.startswith(prefix):
+            value = _read(f"/sys/block/{name}/{leaf}", 4096)
+            if value is not None and value.strip():
+                found[name] = value.strip().splitlines()[0]
+    return found
+
+
 def read_live(pid: int | str = "self") -> Signals:
     """The signals of this machine (cgroups of ``pid``), reading only cheap files."""
     dmi_dir = "/sys/class/dmi/id"
@@ -112,4 +127,7 @@ def read_live(pid: int | str = "self") -> Signals:
         env=_environment(),
         hostname=hostname,
         machine=os.uname().machine,
+        # Lambda's generation: Firecracker's virtio serials, the images behind loop devices.
+        block_serials=_block_values("vd", "serial"),
+        loop_backing=_block_values("loop", "loop/backing_file"),
     )

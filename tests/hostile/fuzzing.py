@@ -50,7 +50,7 @@ def exercise_capture(capture) -> None:  # type: ignore[no-untyped-def]
     for line in findmnt.table_lines(capture, columns, as_list=True, ascii_only=True):
         assert not _unsafe(line), repr(line)
     b"".join(findmnt.json_chunks(capture, columns))
-    verdict = classify(capture)
+    verdict = classify(capture, capture.signals)
     for line in verdict_lines(verdict):
         assert not _unsafe(line), repr(line)
     comparison = compare(capture, capture)
