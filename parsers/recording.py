@@ -57,10 +57,14 @@ _NOT_DRAWN = object()
 _BLANK_LINE = ScreenLine("", None)
 
 
-class _Row(list):  # type: ignore[type-arg]
+class _Row(list[str]):
     """One screen row: one string per cell ("" behind a wide character)."""
 
     __slots__ = ("soft", "time", "used", "lost")
+    soft: bool  # it continues the row above (the terminal wrapped)
+    time: object  # when it was first drawn on (_NOT_DRAWN before)
+    used: int  # cells up to the last one drawn on
+    lost: str | None  # why part of it could not be replayed
 
 
 def _invisible(char: str) -> bool:
@@ -80,8 +84,9 @@ class TranscriptScreen(pyte.Screen):
     counted against an allowance set by the recording's size.
     """
 
-    def __init__(self, columns: int, lines: int, allowance: int = 1 << 62) -> None:
+    def __init__(self, columns: int, lines: int, allowance: int = 1 << 62, newline_returns: bool = False) -> None:
         self._ready = False
+        self.newline_returns = newline_returns
         self.transcript: list[ScreenLine] = []
         self._soft: list[bool] = []
         self.now: float | None = None
@@ -211,7 +216,7 @@ class TranscriptScreen(pyte.Screen):
 
     def linefeed(self) -> None:
         self.index()
-        if mo.LNM in self.mode:
+        if self.newline_returns or mo.LNM in self.mode:
             self.carriage_return()
         row = self.rows[self.cursor.y]
         if row is not None:
@@ -422,10 +427,15 @@ WORK_PER_BYTE, WORK_BASE = 32, 1 << 22
 
 
 def replay(chunks: list[tuple[float | None, bytes]], columns: int, lines: int,
-           resizes: dict[int, tuple[int, int]] | None = None, origin: str = "recording") -> list[ScreenLine]:
-    """What a terminal of this size showed for these (time, bytes) chunks."""
+           resizes: dict[int, tuple[int, int]] | None = None, origin: str = "recording",
+           newline_returns: bool = False) -> list[ScreenLine]:
+    """What a terminal of this size showed for these (time, bytes) chunks.
+
+    ``newline_returns``: a line feed also returns the cursor to the first
+    column, as it does on its way to a terminal (ONLCR) but not in a log a
+    program wrote to a file."""
     size = sum(len(data) for _, data in chunks) + 32 * len(resizes or ())
-    screen = TranscriptScreen(columns, lines, WORK_PER_BYTE * size + WORK_BASE)
+    screen = TranscriptScreen(columns, lines, WORK_PER_BYTE * size + WORK_BASE, newline_returns)
     stream = TolerantStream(screen)
     try:
         for number, (when, data) in enumerate(chunks):
@@ -464,6 +474,15 @@ def kind_of(text: str) -> str | None:
 # A recording's screen is replayed cell by cell: sizes past these are not a
 # terminal (and would make the replay take forever).
 MAX_COLUMNS, MAX_LINES = 2000, 1000
+
+
+def _encoded(text: str) -> bytes:
+    """The bytes of a text read with surrogateescape (JSON can also spell a lone
+    surrogate such as \\ud800, which is no character: pyte shows it as U+FFFD)."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
 
 
 def _cells(value: object) -> int | None:
@@ -508,10 +527,7 @@ def _asciicast(text: str, origin: str) -> tuple[list[tuple[float | None, bytes]]
         except (ValueError, TypeError, IndexError, KeyError, RecursionError, OverflowError):
             raise ParseError(origin, "not an asciicast event ([time, code, data])", number) from None
         if code == "o" and isinstance(data, str):
-            try:
-                chunks.append((when, data.encode("utf-8", "surrogateescape")))
-            except UnicodeEncodeError:  # a lone surrogate written as \ud800: not a character
-                chunks.append((when, data.encode("utf-8", "surrogatepass")))
+            chunks.append((when, _encoded(data)))
         elif code == "r" and isinstance(data, str) and "x" in data:
             width, height = data.split("x", 1)
             width_cells, height_cells = _size(width, height, origin, number)
@@ -587,12 +603,12 @@ def _screen_lines(text: str, origin: str, timing: str | None) -> tuple[list[Scre
         chunks, columns, rows, resizes = _asciicast(text, origin)
         screen_lines = replay(chunks, columns, rows, resizes, origin)
     elif kind == "script":
-        data = text.encode("utf-8", "surrogateescape")
+        data = _encoded(text)
         chunks2, columns, rows = _script(data, timing, origin)
         screen_lines = replay(chunks2, columns, rows, origin=origin)
     else:
-        screen_lines = replay([(None, text.encode("utf-8", "surrogateescape"))], LOG_COLUMNS, LOG_LINES,
-                              origin=origin)
+        screen_lines = replay([(None, _encoded(text))], LOG_COLUMNS, LOG_LINES,
+                              origin=origin, newline_returns=True)
     return screen_lines, kind
 
 
