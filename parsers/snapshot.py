@@ -96,6 +96,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "signals.env.*": ("string",),
     "signals.hostname": ("string", "null"),
     "signals.machine": ("string", "null"),
+    "signals.block_serials": ("object", "null"),
+    "signals.block_serials.*": ("string",),
+    "signals.loop_backing": ("object", "null"),
+    "signals.loop_backing.*": ("string",),
 }
 
 _ITEMS = "[]"
