@@ -99,7 +99,7 @@ def test_path_nesting_of_long_and_odd_paths_follows_the_plain_definition():
     # agree with slicing on doubled and trailing slashes, stacks and repeats.
     import random
 
-    from mountscope.model import SHORT_PATH, Mount, MountTable
+    from mountscope.model.table import SHORT_PATH, Mount, MountTable
 
     rng = random.Random(12)
     parts = ["a", "b", "", "ab", "a" * 100]

@@ -21,6 +21,8 @@ import os
 import random
 import re
 import signal
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -242,13 +244,25 @@ def budget(seconds: float):  # type: ignore[no-untyped-def]
 
 def run_main(*argv: str) -> tuple[int, bytes, str]:
     """``mountscope ARGV`` in this process: exit status, stdout bytes, stderr.
-    stdout is strict UTF-8, as on a terminal: a lone surrogate there fails."""
+    The CLI writes its output to file descriptor 1 itself (so that a short
+    write is never lost), so descriptor 1 goes to a temporary file meanwhile;
+    Python's stdout is strict UTF-8, as on a terminal: a lone surrogate there fails."""
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", newline="\n")
     err = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(list(argv))
-    out.flush()
-    return status, out.buffer.getvalue(), err.getvalue()  # type: ignore[attr-defined]
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with tempfile.TemporaryFile() as written:
+        os.dup2(written.fileno(), 1)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                status = main(list(argv))
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        out.flush()
+        written.seek(0)
+        data = out.buffer.getvalue() + written.read()  # type: ignore[attr-defined]
+    return status, data, err.getvalue()
 
 
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\udc80-\udcff]")
