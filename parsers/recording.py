@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pyte
 
-from mountscope.errors import ParseError
+from mountscope.errors import NoMountTable, ParseError
 from mountscope.model import MountTable
 
 # Private modes that switch to the alternate screen (xterm).
@@ -316,5 +316,5 @@ def parse_recording(text: str, origin: str, timing: str | None = None) -> list[M
         if when is not None:
             capture.metadata["seconds"] = round(when, 3)
     if not captures:
-        raise ParseError(origin, f"no mount table found in this {kind} recording")
+        raise NoMountTable(origin, f"no mount table found in this {kind} recording")
     return captures
