@@ -189,3 +189,39 @@ def test_the_command_table_holds_every_documented_command():
 def test_every_command_has_its_help(name: str):
     result = run_cli(name, "--help")
     assert result.returncode == 0 and result.stdout.startswith(f"usage: mountscope {name}".encode())
+
+
+def test_each_case_the_code_tells_apart_is_its_own_class(tmp_path: Path):
+    """Callers catch a class, never match a message: each case raises its own."""
+    from mountscope import errors
+    from mountscope.capture import capture_live
+    from mountscope.export import export_to
+    from mountscope.render.findmnt import choose_columns
+    from mountscope.system.loader import Limits, load
+
+    big = tmp_path / "big.mountinfo"
+    big.write_text("20 1 8:4 / / rw - ext4 /dev/sda4 rw\n" * 100)
+    with pytest.raises(errors.InputTooLarge):
+        load(str(big), None, Limits(max_bytes=1024, max_lines=1000))
+    with pytest.raises(errors.InputTooLarge):
+        load(str(big), None, Limits(max_bytes=1 << 20, max_lines=10))
+    empty = tmp_path / "prose.txt"
+    empty.write_text("no mount table in here\n")
+    with pytest.raises(errors.NoMountTable):
+        load(str(empty))
+    with pytest.raises(errors.InputError):
+        load(str(tmp_path / "missing"))
+    with pytest.raises(errors.LiveReadError):
+        capture_live(int(NO_SUCH_PID), with_signals=False)
+    with pytest.raises(errors.UsageError):
+        choose_columns("TARGET,NOPE", load(P1))
+    existing = tmp_path / "rows.jsonl"
+    existing.write_text("mine\n")
+    with pytest.raises(errors.OutputExists) as caught:
+        export_to(str(existing), iter([]), False)
+    assert caught.value.path == str(existing) and existing.read_text() == "mine\n"
+    # Every one of them ends the command line with the documented status 2.
+    for kind in (errors.UsageError, errors.InputError, errors.InputTooLarge, errors.ParseError,
+                 errors.NoMountTable, errors.WarningsAreErrors, errors.LiveReadError,
+                 errors.OutputError, errors.OutputExists, errors.SnapshotExists):
+        assert issubclass(kind, errors.MountscopeError) and kind.exit_code is ExitCode.TROUBLE
