@@ -92,7 +92,7 @@ class CommandLine:
     """The parser of the whole command line and one sub-parser per command."""
 
     def __init__(self) -> None:
-        shared = parents()
+        shared = parents(Parser)
         self.parser = Parser(
             prog=PROG,
             description="Explore a Linux mount table as a tree, compare two captures, "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from mountscope.errors import UsageError
 from mountscope.system.loader import DEFAULT_MAX_BYTES, MAX_LINES, Limits, human_size
@@ -94,11 +94,14 @@ def _redact(parser: argparse.ArgumentParser) -> None:
 _ADD = {"input": _input, "color": _color, "pid": _pid, "redact": _redact}
 
 
-def parents() -> dict[str, argparse.ArgumentParser]:
+P = TypeVar("P", bound=argparse.ArgumentParser)
+
+
+def parents(parser_class: type[P]) -> dict[str, P]:
     """One parent parser per group, every default SUPPRESS."""
     made = {}
     for name, add in _ADD.items():
-        parser = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+        parser = parser_class(add_help=False, argument_default=argparse.SUPPRESS)
         add(parser)
         made[name] = parser
     return made
