@@ -22,7 +22,7 @@ import time
 from typing import Any
 
 from mountscope import __version__
-from mountscope.errors import InputWarning, MountscopeError, SnapshotExists
+from mountscope.errors import InputWarning, LiveReadError, OutputError, SnapshotExists
 from mountscope.model import MountTable
 from mountscope.parsers.snapshot import FORMAT_ID, VERSION
 from mountscope.system.live import read_mountinfo
@@ -68,7 +68,7 @@ def capture_live(pid: int | str = "self", with_signals: bool = True) -> MountTab
 
     read = read_mountinfo(pid)
     if not read.text.strip():
-        raise MountscopeError(f"{read.path} is empty: the process has exited")
+        raise LiveReadError(f"{read.path} is empty: the process has exited")
     capture = mountinfo.parse(split_lines(read.text), 1, read.path)
     capture.raw_text = read.text
     capture.metadata.update(live_metadata(pid, read.path))
@@ -183,16 +183,16 @@ def _fsync_dir(folder: str) -> None:
         os.close(fd)
 
 
-def _write_error(path: str, error: OSError) -> MountscopeError:
+def _write_error(path: str, error: OSError) -> OutputError:
     name = os.path.basename(path) or "snapshot.json"
     if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         reason = "read-only file system" if error.errno == errno.EROFS else "permission denied"
-        return MountscopeError(f"cannot write {path}: {reason}; write to /tmp instead: -o /tmp/{name}")
+        return OutputError(f"cannot write {path}: {reason}; write to /tmp instead: -o /tmp/{name}")
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return MountscopeError(f"cannot write {path}: no space left on the device; nothing was saved")
+        return OutputError(f"cannot write {path}: no space left on the device; nothing was saved")
     if error.errno == errno.ENOENT:
-        return MountscopeError(f"cannot write {path}: the folder does not exist")
-    return MountscopeError(f"cannot write {path}: {os.strerror(error.errno or 0)}")
+        return OutputError(f"cannot write {path}: the folder does not exist")
+    return OutputError(f"cannot write {path}: {os.strerror(error.errno or 0)}")
 
 
 def _kind(mode: int) -> str:
@@ -220,7 +220,7 @@ def _replaceable(path: str, force: bool) -> tuple[str, os.stat_result | None]:
     except OSError as error:
         raise _write_error(path, error) from None
     if stat.S_ISDIR(status.st_mode):
-        raise MountscopeError(f"cannot write {path}: it is a directory")
+        raise OutputError(f"cannot write {path}: it is a directory")
     if not force:
         raise SnapshotExists(path)
     shown = path
@@ -229,14 +229,14 @@ def _replaceable(path: str, force: bool) -> tuple[str, os.stat_result | None]:
         try:
             status = os.lstat(path)
         except OSError:
-            raise MountscopeError(f"cannot write {shown}: it is a symbolic link to nothing "
+            raise OutputError(f"cannot write {shown}: it is a symbolic link to nothing "
                                   f"({path}); not replaced") from None
         if not stat.S_ISREG(status.st_mode):
-            raise MountscopeError(f"cannot write {shown}: it is a symbolic link to "
+            raise OutputError(f"cannot write {shown}: it is a symbolic link to "
                                   f"{_kind(status.st_mode)}; --force replaces only regular files")
     elif not stat.S_ISREG(status.st_mode):
         hint = "; -o - writes to standard output" if stat.S_ISCHR(status.st_mode) else ""
-        raise MountscopeError(f"cannot write {shown}: it is {_kind(status.st_mode)}, not a regular "
+        raise OutputError(f"cannot write {shown}: it is {_kind(status.st_mode)}, not a regular "
                               f"file; --force replaces only regular files{hint}")
     return path, status
 
@@ -251,7 +251,7 @@ def _check_unchanged(path: str, before: os.stat_result | None) -> None:
     except FileNotFoundError:
         return
     if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
-        raise MountscopeError(f"cannot write {path}: it changed while the snapshot was written; "
+        raise OutputError(f"cannot write {path}: it changed while the snapshot was written; "
                               "not replaced")
 
 
@@ -294,7 +294,7 @@ def write_atomic(path: str, data: bytes, force: bool = False) -> list[str]:
         _fsync_dir(folder)
     except FileExistsError:
         if force:  # nothing was there when we looked: what appeared since is not ours to replace
-            raise MountscopeError(f"cannot write {path}: a file appeared there while the snapshot "
+            raise OutputError(f"cannot write {path}: a file appeared there while the snapshot "
                                   "was written; not replaced") from None
         raise SnapshotExists(path) from None
     except OSError as error:

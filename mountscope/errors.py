@@ -9,36 +9,52 @@ from mountscope.text import safe
 
 
 class ExitCode(IntEnum):
+    """Every status the command line ends with (documented in the README)."""
+
     OK = 0
     # diff(1)'s convention: the two captures differ.
     DIFFERENT = 1
     # Anything that went wrong: bad usage, unreadable or unparsable input,
     # an unwritable output file, a live table that cannot be read.
     TROUBLE = 2
+    # 128 + SIGINT, as a shell reports a command ended by Ctrl-C.
     INTERRUPTED = 130
+    # 128 + SIGPIPE: the reader of standard output went away (| head).
+    READER_GONE = 141
 
 
 class MountscopeError(Exception):
-    """An error the user can act on; printed as one line, never a traceback."""
+    """An error the user can act on; printed as one line, never a traceback.
 
-    def __init__(self, message: str, exit_code: ExitCode = ExitCode.TROUBLE) -> None:
+    Code that must react to one case catches its class (below), never
+    matches the message text.
+    """
+
+    exit_code: ExitCode = ExitCode.TROUBLE
+
+    def __init__(self, message: str, exit_code: ExitCode | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.exit_code = exit_code
+        if exit_code is not None:
+            self.exit_code = exit_code
 
     def __str__(self) -> str:
         return safe(self.message)
 
 
-class SnapshotExists(MountscopeError):
-    """The file a snapshot was to be saved to exists, and replacing it was not asked for."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(f"{path} exists; not overwritten (use --force to replace it)")
-        self.path = path
+class UsageError(MountscopeError):
+    """A command line that cannot be run: an unknown option, a bad value, a missing argument."""
 
 
-class ParseError(MountscopeError):
+class InputError(MountscopeError):
+    """An input (a file, standard input) that cannot be read."""
+
+
+class InputTooLarge(InputError):
+    """An input over a limit (--max-input, --max-lines, or the memory there is); refused."""
+
+
+class ParseError(InputError):
     """Input that cannot be read as a mount table, naming the file and line."""
 
     def __init__(self, origin: str, message: str, line: int | None = None) -> None:
@@ -47,6 +63,34 @@ class ParseError(MountscopeError):
         self.origin = origin
         self.line = line
         self.reason = message
+
+
+class NoMountTable(ParseError):
+    """A readable input in which no mount table was found."""
+
+
+class WarningsAreErrors(MountscopeError):
+    """--strict, and the input had warnings."""
+
+
+class LiveReadError(MountscopeError):
+    """The live mount table (of this or another process) cannot be read."""
+
+
+class OutputError(MountscopeError):
+    """Standard output or a file cannot be written (completely)."""
+
+
+class OutputExists(OutputError):
+    """The file to write exists, and replacing it was not asked for (--force)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} exists; not overwritten (use --force to replace it)")
+        self.path = path
+
+
+class SnapshotExists(OutputExists):
+    """The file a snapshot was to be saved to exists: the app asks whether to replace it."""
 
 
 @dataclass(frozen=True, slots=True)

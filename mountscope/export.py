@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
-from mountscope.errors import MountscopeError
+from mountscope.errors import OutputError, OutputExists
 from mountscope.model import MountTable
 from mountscope.survey import Entry, capture_time, shape_key, signal_values
 
@@ -85,14 +85,14 @@ def write_rows(out: IO[bytes], rows_: Iterable[dict[str, Any]]) -> dict[str, int
 def export_to(path: str, rows_: Iterable[dict[str, Any]], force: bool = False) -> dict[str, int]:
     """Write the rows to ``path``, complete or not at all."""
     if os.path.isdir(path):
-        raise MountscopeError(f"cannot write {path}: it is a directory")
+        raise OutputError(f"cannot write {path}: it is a directory")
     if os.path.lexists(path) and not force:
-        raise MountscopeError(f"{path} exists; not overwritten (use --force to replace it)")
+        raise OutputExists(path)
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=".mountscope-export-", suffix=".tmp")
     except OSError as error:
-        raise MountscopeError(f"cannot write {path}: {os.strerror(error.errno or 0)}") from None
+        raise OutputError(f"cannot write {path}: {os.strerror(error.errno or 0)}") from None
     try:
         with os.fdopen(fd, "wb") as out:
             counts = write_rows(out, rows_)
@@ -105,9 +105,9 @@ def export_to(path: str, rows_: Iterable[dict[str, Any]], force: bool = False) -
             os.unlink(temporary)
         temporary = ""
     except FileExistsError:
-        raise MountscopeError(f"{path} exists; not overwritten (use --force to replace it)") from None
+        raise OutputExists(path) from None
     except OSError as error:
-        raise MountscopeError(f"cannot write {path}: {os.strerror(error.errno or 0)}") from None
+        raise OutputError(f"cannot write {path}: {os.strerror(error.errno or 0)}") from None
     finally:
         if temporary:
             try:

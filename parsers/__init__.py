@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mountscope.errors import ParseError
+from mountscope.errors import NoMountTable, ParseError
 from mountscope.jsonio import loads as json_loads
 from mountscope.model import MountTable
 from mountscope.parsers import (
@@ -390,7 +390,7 @@ def _parse_text(text: str, origin: str, format_name: str | None, first_line: int
     if format_name is not None:
         capture = FORMATS[format_name].parse(lines, first_line, origin)
         if not capture.mounts:
-            raise ParseError(origin, f"no mount table found (read as {format_name})")
+            raise NoMountTable(origin, f"no mount table found (read as {format_name})")
         return [capture]
     name = detect(lines)
     if name is not None:
@@ -411,4 +411,4 @@ def _parse_text(text: str, origin: str, format_name: str | None, first_line: int
         return found
     if json_error:
         return [_json_capture(text, origin)]  # raises the JSON error, which says more
-    raise ParseError(origin, f"no mount table found (tried: {', '.join(FORMAT_NAMES)})")
+    raise NoMountTable(origin, f"no mount table found (tried: {', '.join(FORMAT_NAMES)})")

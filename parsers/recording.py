@@ -27,7 +27,7 @@ import pyte
 from pyte import modes as mo
 from pyte.screens import wcwidth
 
-from mountscope.errors import InputWarning, ParseError
+from mountscope.errors import InputWarning, NoMountTable, ParseError
 from mountscope.model import MountTable
 
 # Private modes that switch to the alternate screen (xterm).
@@ -634,7 +634,7 @@ def parse_recording(text: str, origin: str, timing: str | None = None) -> list[M
         if when is not None:
             capture.metadata["seconds"] = round(when, 3)
     if not captures:
-        raise ParseError(origin, f"no mount table found in this {kind} recording")
+        raise NoMountTable(origin, f"no mount table found in this {kind} recording")
     for number, line in enumerate(screen_lines, 1):
         if line.lost is not None:
             # Said with the table it is in, or else the one before it (or the first).

@@ -62,9 +62,9 @@ def choose_columns(spec: str | None, capture: MountTable) -> list[Column]:
     for name in names.split(","):
         key = name.strip().upper()
         if key not in COLUMNS:
-            from mountscope.errors import MountscopeError
+            from mountscope.errors import UsageError
 
-            raise MountscopeError(f"unknown column '{name}' (known: {', '.join(COLUMNS)})")
+            raise UsageError(f"unknown column '{name}' (known: {', '.join(COLUMNS)})")
         if COLUMNS[key] not in chosen:
             chosen.append(COLUMNS[key])
     return chosen

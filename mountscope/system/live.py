@@ -13,7 +13,7 @@ import errno
 import os
 from dataclasses import dataclass
 
-from mountscope.errors import MountscopeError
+from mountscope.errors import LiveReadError
 
 SETTLE_TRIES = 5
 _CHUNK = 1 << 20
@@ -72,7 +72,7 @@ def read_mountinfo(pid: int | str = "self", tries: int = SETTLE_TRIES, path: str
         try:
             text = read_file(path)
         except OSError as error:
-            raise MountscopeError(describe_os_error(error, path, pid)) from None
+            raise LiveReadError(describe_os_error(error, path, pid)) from None
         if text == previous:
             return LiveRead(path, text, True, count)
         previous = text

@@ -8,7 +8,7 @@ import stat
 import sys
 from dataclasses import dataclass
 
-from mountscope.errors import MountscopeError, ParseError
+from mountscope.errors import InputError, InputTooLarge, ParseError
 from mountscope.model import MountTable
 from mountscope.text import safe
 
@@ -48,8 +48,8 @@ def human_size(size: int) -> str:
 CHUNK = 1 << 20
 
 
-def _too_large(name: str, limits: Limits) -> MountscopeError:
-    return MountscopeError(f"{name}: larger than {human_size(limits.max_bytes)}; refused "
+def _too_large(name: str, limits: Limits) -> InputTooLarge:
+    return InputTooLarge(f"{name}: larger than {human_size(limits.max_bytes)}; refused "
                            "(raise the limit with --max-input SIZE)")
 
 
@@ -58,7 +58,7 @@ def _read_all(fd: int, name: str, limits: Limits) -> bytes:
     the size is known (a regular file), chunk by chunk where it is not."""
     status = os.fstat(fd)
     if stat.S_ISDIR(status.st_mode):
-        raise MountscopeError(f"{name}: is a directory, not a capture")
+        raise InputError(f"{name}: is a directory, not a capture")
     chunk = CHUNK
     if stat.S_ISREG(status.st_mode):
         if status.st_size > limits.max_bytes:
@@ -80,7 +80,7 @@ def _read_all(fd: int, name: str, limits: Limits) -> bytes:
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except MemoryError:
         chunks.clear()
-        raise MountscopeError(f"{name}: not enough memory to read it ({human_size(total)} read); refused "
+        raise InputTooLarge(f"{name}: not enough memory to read it ({human_size(total)} read); refused "
                               "(lower the limit with --max-input SIZE)") from None
 
 
@@ -88,7 +88,7 @@ def read_bytes(path: str, limits: Limits) -> bytes:
     """The input's bytes, refusing anything over the limit before reading it all."""
     if path == "-":
         if sys.stdin is None:  # closed (<&-): Python had no stream to give it
-            raise MountscopeError("standard input: it is closed; nothing to read")
+            raise InputError("standard input: it is closed; nothing to read")
         try:
             fd = sys.stdin.fileno()
         except (OSError, ValueError, AttributeError):
@@ -101,21 +101,21 @@ def read_bytes(path: str, limits: Limits) -> bytes:
         try:
             return _read_all(fd, "standard input", limits)
         except OSError as error:
-            raise MountscopeError(f"standard input: cannot read: {os.strerror(error.errno or 0)}") from None
+            raise InputError(f"standard input: cannot read: {os.strerror(error.errno or 0)}") from None
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOCTTY)
     except FileNotFoundError:
-        raise MountscopeError(f"{path}: no such file") from None
+        raise InputError(f"{path}: no such file") from None
     except PermissionError:
-        raise MountscopeError(f"{path}: permission denied") from None
+        raise InputError(f"{path}: permission denied") from None
     except OSError as error:
-        raise MountscopeError(f"{path}: cannot read: {os.strerror(error.errno or 0)}") from None
+        raise InputError(f"{path}: cannot read: {os.strerror(error.errno or 0)}") from None
     try:
         return _read_all(fd, path, limits)
     except IsADirectoryError:
-        raise MountscopeError(f"{path}: is a directory, not a capture") from None
+        raise InputError(f"{path}: is a directory, not a capture") from None
     except OSError as error:
-        raise MountscopeError(f"{path}: cannot read: {os.strerror(error.errno or 0)}") from None
+        raise InputError(f"{path}: cannot read: {os.strerror(error.errno or 0)}") from None
     finally:
         os.close(fd)
 
@@ -124,7 +124,7 @@ def decode(data: bytes, origin: str, limits: Limits) -> str:
     # Lines are counted in the bytes, before the text (up to 4 times their size) exists.
     lines = data.count(b"\n")
     if lines > limits.max_lines:
-        raise MountscopeError(
+        raise InputTooLarge(
             f"{origin}: {lines} lines, more than {limits.max_lines}; refused "
             "(raise the limit with --max-lines N)"
         )

@@ -37,7 +37,7 @@ import struct
 import time
 from collections.abc import Iterator
 
-from mountscope.errors import MountscopeError
+from mountscope.errors import LiveReadError
 from mountscope.model import Mount, MountTable
 from mountscope.model.events import Gap, MountEvent
 from mountscope.system.live import describe_os_error, proc_path
@@ -210,7 +210,7 @@ class MountWatcher:
         try:
             self.fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
         except OSError as error:
-            raise MountscopeError(describe_os_error(error, self.path, pid)) from None
+            raise LiveReadError(describe_os_error(error, self.path, pid)) from None
         self.poller = select.poll()
         self.poller.register(self.fd, select.POLLPRI | select.POLLERR)
         # Notes for the person watching (how the table is being followed).
@@ -243,10 +243,10 @@ class MountWatcher:
                     break
                 chunks.append(chunk)
         except OSError as error:
-            raise MountscopeError(describe_os_error(error, self.path, self.pid)) from None
+            raise LiveReadError(describe_os_error(error, self.path, self.pid)) from None
         text = b"".join(chunks).decode("utf-8", "surrogateescape")
         if not text:
-            raise MountscopeError(f"{self.path} is empty: process {self.pid} has exited")
+            raise LiveReadError(f"{self.path} is empty: process {self.pid} has exited")
         capture = mountinfo.parse(split_lines(text), 1, self.path)
         capture.raw_text = text
         return capture

@@ -1,0 +1,51 @@
+"""``mountscope diff A B``: what differs between two captures (exit 1 if they differ)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from mountscope.cli.inputs import load_one, redactor_for, report_warnings, session_of
+from mountscope.cli.output import use_color, write_bytes, write_lines
+from mountscope.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from mountscope.diff import Comparison
+    from mountscope.redact import Redactor
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("a", metavar="A", help="a capture (FILE, FILE#N, - for stdin, live)")
+    p.add_argument("b", metavar="B", help="the other capture")
+    p.add_argument("--json", action="store_true", help="summary, pairs and verdicts as JSON")
+    p.add_argument("--exact", action="store_true",
+                   help="count differences in random ids (UUIDs, hashes...) as changes")
+
+
+def write_report(comparison: Comparison, args: argparse.Namespace, redactor: Redactor | None) -> int:
+    """The comparison as text; its status says whether the captures differ."""
+    from mountscope.render.report import diff_lines
+
+    lines = diff_lines(comparison, color=use_color(args.color))
+    write_lines(map(redactor.text, lines) if redactor else lines)
+    return ExitCode.DIFFERENT if comparison.different else ExitCode.OK
+
+
+def run(args: argparse.Namespace) -> int:
+    from mountscope.jsonio import dumps
+
+    if args.a == "-" and args.b == "-":
+        raise UsageError("standard input can be only one of the two captures")
+    session = session_of(args)
+    a = load_one(args.a, args, [], session)
+    b = load_one(args.b, args, [], session)
+    hide = redactor_for(args, a, b)
+    for capture in (a, b):
+        report_warnings(hide.capture(capture) if hide else capture, args.strict)
+    comparison = session.compare(a, b, exact=args.exact)
+    redactor = redactor_for(args, a, b)
+    if args.json:
+        data = comparison.to_dict()
+        write_bytes([dumps(redactor.data(data) if redactor else data, indent=True), b"\n"])
+        return ExitCode.DIFFERENT if comparison.different else ExitCode.OK
+    return write_report(comparison, args, redactor)

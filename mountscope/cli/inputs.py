@@ -1,0 +1,79 @@
+"""What the commands read: captures named on the command line, their
+warnings, and the redactor that --redact asks for."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+from itertools import chain
+from typing import TYPE_CHECKING, Any
+
+from mountscope.cli.options import limits_of
+from mountscope.cli.output import note, warn
+from mountscope.errors import MountscopeError, UsageError, WarningsAreErrors
+from mountscope.model import MountTable
+from mountscope.session import Session
+
+if TYPE_CHECKING:
+    from mountscope.redact import Redactor
+
+MAX_WARNINGS_SHOWN = 10
+
+
+def report_warnings(capture: MountTable, strict: bool) -> None:
+    """Print a capture's warnings (the first few); --strict makes any fatal."""
+    shown = capture.warnings[:MAX_WARNINGS_SHOWN]
+    for warning in shown:
+        warn(str(warning))
+    if len(capture.warnings) > len(shown):
+        warn(f"... and {len(capture.warnings) - len(shown)} more warnings")
+    for index, problem in capture.tree.problems[:MAX_WARNINGS_SHOWN]:
+        mount = capture.mounts[index]
+        warn(str(MountscopeError(f"{capture.origin}:{mount.line}: {problem}")))
+    if strict and (capture.warnings or capture.tree.problems):
+        raise WarningsAreErrors(f"{capture.origin}: warnings are errors with --strict")
+
+
+def session_of(args: argparse.Namespace) -> Session:
+    """The session (mountscope.session) with the command line's input options."""
+    return Session(format_name=getattr(args, "format", None), limits=limits_of(args),
+                   timing=getattr(args, "timing", None), pid=getattr(args, "pid", None) or "self")
+
+
+def load_one(spec: str | None, args: argparse.Namespace, notes: list[str] | None = None,
+             session: Session | None = None) -> MountTable:
+    """A capture named on the command line; no name means the live table."""
+    capture = (session or session_of(args)).load(spec, notes)
+    for message in notes or []:
+        note(message)
+    return capture
+
+
+def redactor_for(args: argparse.Namespace, *captures: MountTable) -> Redactor | None:
+    """With --redact: placeholders for what identifies an account or a machine,
+    knowing the names these captures carry; else None."""
+    if not getattr(args, "redact", False):
+        return None
+    from mountscope.redact import Redactor
+
+    redactor = Redactor()
+    for capture in captures:
+        redactor.learn(capture)
+    return redactor
+
+
+def survey_sources(parser: argparse.ArgumentParser) -> None:
+    """The inputs of survey and export."""
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="captures: files, folders (read recursively) and globs, in any format")
+    parser.add_argument("--namespaces", action="store_true",
+                        help="also every mount namespace on this machine (one process of each)")
+
+
+def survey_items(args: argparse.Namespace) -> Iterable[Any]:
+    from mountscope.survey import namespace_entries, read_entries
+
+    if not args.paths and not args.namespaces:
+        raise UsageError("name the captures to survey (files, folders, globs) or give --namespaces")
+    files = read_entries(args.paths, args.format, limits_of(args))
+    return chain(files, namespace_entries()) if args.namespaces else files

@@ -1,0 +1,61 @@
+"""``mountscope [FILE [FILE]]`` (the default command): the app on a terminal,
+else the plain report (the verdict and the tree, or the comparison)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from itertools import chain
+
+from mountscope.cli import diff, tree
+from mountscope.cli.inputs import load_one, redactor_for, report_warnings, session_of
+from mountscope.cli.output import is_terminal, utf8_locale, write_lines
+from mountscope.errors import ExitCode, UsageError
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="one capture to explore or two to compare; none: the live table")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--tui", action="store_true", help="open the app even without a terminal check")
+    mode.add_argument("--no-tui", action="store_true", help="print the plain report instead of the app")
+    p.add_argument("-a", "--ascii", action="store_true", help="draw trees with ASCII characters")
+
+
+def wants_tui(args: argparse.Namespace) -> bool:
+    """The app needs a terminal on both ends; a pipe, a Lambda shell or TERM=dumb
+    get the plain report (Textual would write escape codes into them)."""
+    if args.tui:
+        return True
+    if args.no_tui:
+        return False
+    term = os.environ.get("TERM", "")
+    return is_terminal(0) and is_terminal(1) and term not in ("", "dumb")
+
+
+def run(args: argparse.Namespace) -> int:
+    if len(args.files) > 2:
+        raise UsageError("give one capture to explore, or two to compare")
+    specs = args.files or [None]
+    session = session_of(args)
+    captures = [load_one(spec, args, [], session) for spec in specs]
+    for capture in captures:
+        report_warnings(capture, args.strict)
+    if wants_tui(args):
+        from mountscope.tui import run as run_app
+
+        live = (args.pid or "self") if not args.files else None
+        return run_app(captures[0], captures[1] if len(captures) > 1 else None, live_pid=live,
+                       ascii_only=args.ascii or not utf8_locale(), redact=args.redact,
+                       session=session)
+    from mountscope.render.report import verdict_lines
+
+    redactor = redactor_for(args, *captures)
+    hide: Callable[[str], str] = redactor.text if redactor else str
+    if len(captures) == 2:
+        comparison = session.compare(captures[0], captures[1])
+        return diff.write_report(comparison, args, redactor)
+    capture = redactor.capture(captures[0]) if redactor else captures[0]
+    write_lines(chain(map(hide, verdict_lines(session.verdict(captures[0]))), [""], tree.lines(capture, args)))
+    return ExitCode.OK
