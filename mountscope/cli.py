@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
@@ -99,9 +100,27 @@ def limits_of(args: argparse.Namespace) -> Limits:
     return Limits(max_bytes=args.max_input)
 
 
+def piped_stdin() -> bool:
+    """Whether standard input is a pipe or a redirected file (``cat cap | mountscope``).
+
+    A terminal, /dev/null (a character device) or a closed descriptor is not:
+    then no FILE still means the live table.
+    """
+    try:
+        mode = os.fstat(0).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode) or stat.S_ISSOCK(mode)
+
+
 def load_one(spec: str | None, args: argparse.Namespace, notes: list[str] | None = None) -> Capture:
-    """A capture named on the command line; no name means the live table."""
-    if spec is None or spec == "live":
+    """A capture named on the command line; no name means standard input when
+    something is piped or redirected into it, else the live table. The word
+    ``live`` names the live table, unless a file of that name is here."""
+    if spec is None and piped_stdin() and not getattr(args, "pid", None):
+        note("reading standard input (it is not a terminal); name 'live' for this machine's table")
+        spec = "-"
+    if spec is None or (spec == "live" and not os.path.exists(spec)):
         from mountscope.capture import capture_live
 
         return capture_live(getattr(args, "pid", None) or "self")
@@ -300,7 +319,8 @@ def command(name: str, help_text: str) -> Callable[[Callable[[argparse.ArgumentP
 @command("tree", "print the mount tree like findmnt")
 def _tree_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", nargs="?", metavar="FILE",
-                   help="a capture (FILE#N picks the N-th table; - is stdin); default: the live table")
+                   help="a capture (FILE#N picks the N-th table; - is stdin); 'live' is this machine's table (a file named live wins); default: stdin "
+                   "when something is piped in, else the live table")
     p.add_argument("-o", "--output", metavar="LIST",
                    help="columns, comma-separated (+LIST adds to the defaults); "
                    "TARGET SOURCE FSTYPE OPTIONS VFS-OPTIONS FS-OPTIONS FSROOT ID PARENT MAJ:MIN "
@@ -318,7 +338,8 @@ def _tree_args(p: argparse.ArgumentParser) -> None:
 @command("classify", "say what kind of host produced a mount table, and why")
 def _classify_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", nargs="?", metavar="FILE",
-                   help="a capture (FILE#N, - for stdin); default: this machine, live")
+                   help="a capture (FILE#N, - for stdin); 'live' is this machine's table (a file named live wins); default: stdin when "
+                   "something is piped in, else this machine, live")
     p.add_argument("--json", action="store_true", help="the verdict, evidence and caveats as JSON")
     p.add_argument("--table-only", action="store_true",
                    help="judge the mount table alone, ignoring live signals a snapshot carries")
@@ -328,8 +349,8 @@ def _classify_args(p: argparse.ArgumentParser) -> None:
 
 @command("diff", "compare two captures: what changed, appeared, vanished (exit 1 if they differ)")
 def _diff_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("a", metavar="A", help="a capture (FILE, FILE#N, - for stdin, live)")
-    p.add_argument("b", metavar="B", help="the other capture")
+    p.add_argument("a", metavar="A", help="a capture (FILE, FILE#N, - for stdin); 'live' is this machine's table (a file named live wins)")
+    p.add_argument("b", metavar="B", help="the other capture (the same forms as A)")
     p.add_argument("--json", action="store_true", help="summary, pairs and verdicts as JSON")
     p.add_argument("--exact", action="store_true",
                    help="count differences in random ids (UUIDs, hashes...) as changes")
@@ -359,7 +380,8 @@ def _watch_args(p: argparse.ArgumentParser) -> None:
 
 @command("extract", "list every mount table in a text (article, transcript, log)")
 def _extract_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="any text; - is stdin")
+    p.add_argument("file", metavar="FILE", help="any text; - is stdin (here 'live' is only a file name: "
+                   "the live table holds one table)")
     p.add_argument("--json", action="store_true", help="a JSON list of the tables")
     _common(p)
 
@@ -383,7 +405,9 @@ def main_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("files", nargs="*", metavar="FILE",
-                        help="one capture to explore or two to compare; none: the live table")
+                        help="one capture to explore or two to compare (FILE#N, - for stdin, "
+                        "'live' for this machine's table unless a file is named live); none: stdin when "
+                        "something is piped in, else the live table")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--tui", action="store_true", help="open the app even without a terminal check")
     mode.add_argument("--no-tui", action="store_true", help="print the plain report instead of the app")
@@ -404,6 +428,19 @@ def wants_tui(args: argparse.Namespace) -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty() and term not in ("", "dumb")
 
 
+def keys_from_tty() -> None:
+    """After a capture was read from standard input, take keys from the
+    terminal instead, as less and fzf do: the app's driver reads fd 0."""
+    try:
+        tty = os.open("/dev/tty", os.O_RDONLY | os.O_NOCTTY)
+    except OSError:
+        raise MountscopeError("standard input is not a terminal and /dev/tty cannot be opened: "
+                              "the app cannot read keys (use --no-tui)") from None
+    os.dup2(tty, 0)
+    os.close(tty)
+    sys.stdin = open(0, encoding=sys.stdin.encoding or "utf-8", errors="replace", closefd=False)  # noqa: SIM115
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     """``mountscope [FILE [FILE]]``: the app on a terminal, else the plain report."""
     if len(args.files) > 2:
@@ -414,6 +451,9 @@ def cmd_open(args: argparse.Namespace) -> int:
         report_warnings(capture, args.strict)
     if wants_tui(args):
         from mountscope.tui import run as run_app
+
+        if not sys.stdin.isatty():
+            keys_from_tty()
 
         live = (args.pid or "self") if not args.files else None
         return run_app(captures[0], captures[1] if len(captures) > 1 else None, live_pid=live,

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mountscope.errors import ParseError
+from mountscope.errors import InputWarning, ParseError
 from mountscope.jsonio import loads as json_loads
 from mountscope.model import Capture
 from mountscope.parsers import (
@@ -25,6 +25,7 @@ from mountscope.parsers import (
     findmnt_table,
     mount_output,
     mountinfo,
+    prefixes,
     proc_mounts,
     snapshot,
 )
@@ -376,6 +377,28 @@ def _parse_text(text: str, origin: str, format_name: str | None, first_line: int
     if format_name is not None and format_name not in FORMATS:
         raise ParseError(origin, f"unknown format '{format_name}' "
                          f"(known: {', '.join(FORMAT_NAMES + RECORDINGS)})")
+    if text.lstrip()[:1] == "{":
+        return _parse_unprefixed(text, origin, format_name, first_line)
+    # Log, chat and quote prefixes come off first (line numbers stay), and
+    # each capture says which of its lines had one.
+    lines, runs = prefixes.strip(split_lines(text))
+    if not runs:
+        return _parse_unprefixed(text, origin, format_name, first_line, lines)
+    captures = _parse_unprefixed("\n".join(lines) + "\n", origin, format_name, first_line, lines)
+    ends = [run.last for run in runs]
+    for capture in captures:
+        low, high = capture.first_line - first_line, capture.last_line - first_line
+        notes = []
+        at = bisect.bisect_left(ends, low)  # the first run that reaches the table
+        while at < len(runs) and runs[at].first <= high:
+            notes.append(InputWarning(origin, first_line + runs[at].first, prefixes.describe(runs[at])))
+            at += 1
+        capture.warnings[:0] = notes
+    return captures
+
+
+def _parse_unprefixed(text: str, origin: str, format_name: str | None, first_line: int,
+                      lines: list[str] | None = None) -> list[Capture]:
     stripped = text.lstrip()
     if format_name in ("snapshot", "findmnt-json") or (format_name is None and stripped.startswith("{")):
         try:
@@ -386,7 +409,8 @@ def _parse_text(text: str, origin: str, format_name: str | None, first_line: int
             json_error = True
     else:
         json_error = False
-    lines = split_lines(text)
+    if lines is None:
+        lines = split_lines(text)
     if format_name is not None:
         capture = FORMATS[format_name].parse(lines, first_line, origin)
         if not capture.mounts:

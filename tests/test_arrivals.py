@@ -1,0 +1,133 @@
+"""Captures as they really reach people: behind log, chat and quote prefixes,
+as headerless findmnt lists, as broken JSON, collapsed or elided, piped, as an
+fstab, or from a host whose table lists / late.
+
+The samples in tests/data/arrivals are synthetic: written by hand from the
+documented formats (proc(5), mount(8), findmnt(8), fstab(5)), not captured.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, parse, run_cli
+from ptyutil import Terminal
+
+from mountscope.parsers import parse_text
+
+DATA = REPO / "tests" / "data" / "arrivals"
+
+
+def read(name: str):
+    path = DATA / name
+    return parse_text(path.read_text(encoding="utf-8"), str(path))
+
+
+# --- log, chat and quote prefixes ---------------------------------------------
+
+PREFIXED = {
+    # file: (format, mounts, what the prefix looked like)
+    "aws-logs-tail.txt": ("mount", 4, "2024/05/01/[$LATEST]"),
+    "python-logging.txt": ("proc-mounts", 4, "INFO"),
+    "loguru-mountinfo.txt": ("mountinfo", 4, "09:59:08.929 |"),
+    "chat.txt": ("proc-mounts", 4, "bob:"),
+    "quoted.md": ("findmnt", 5, "'>'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PREFIXED))
+def test_a_shared_prefix_is_removed_and_said(name: str):
+    fmt, count, shown = PREFIXED[name]
+    (capture,) = read(name)
+    assert capture.format == fmt
+    assert len(capture.mounts) == count
+    notes = [w for w in capture.warnings if "removed" in w.message]
+    assert len(notes) == 1 and shown in notes[0].message
+    for mount in capture.mounts:
+        # No part of a prefix in any field.
+        for value in (mount.source, mount.target, mount.fstype, mount.options):
+            assert "2024" not in value and "2021" not in value and "bob" not in value
+            assert not value.startswith((">", "|", "INFO"))
+        assert mount.target.startswith("/")
+
+
+def test_a_prefix_keeps_the_space_of_an_empty_source():
+    (capture,) = read("python-logging.txt")
+    empty = next(m for m in capture.mounts if m.target == "/mnt/empty")
+    assert empty.source == "" and empty.fstype == "tmpfs"
+
+
+def test_prefixed_lines_keep_their_line_numbers():
+    (capture,) = read("chat.txt")
+    assert [m.line for m in capture.mounts] == [3, 4, 5, 6]
+    (capture,) = read("loguru-mountinfo.txt")
+    assert capture.mounts[3].target == "/mnt/my disk" and capture.mounts[3].source == "my src"
+
+
+def test_the_prefix_note_reaches_stderr():
+    result = run_cli("tree", str(DATA / "aws-logs-tail.txt"))
+    assert result.returncode == 0
+    assert b"a log prefix" in result.stderr and b"removed" in result.stderr
+    assert b"2024" not in result.stdout
+
+
+def test_ascii_tree_art_is_not_a_log_separator():
+    text = ("TARGET        SOURCE FSTYPE OPTIONS\n/             /dev/a ext4   rw\n"
+            "|-/proc       proc   proc   rw\n| `-/proc/x   x      tmpfs  rw\n`-/sys        sysfs  sysfs  rw\n")
+    capture = parse(text)
+    assert [m.target for m in capture.mounts] == ["/", "/proc", "/proc/x", "/sys"]
+    assert capture.tree.depths() == [0, 1, 2, 1]
+    assert not [w for w in capture.warnings if "removed" in w.message]
+
+
+# --- pipes and the live keyword ------------------------------------------------
+
+
+def test_piped_input_is_read_without_a_file_and_said():
+    data = (DATA / "loguru-mountinfo.txt").read_bytes()
+    result = run_cli("tree", "-l", "-o", "TARGET", stdin=data)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [b"TARGET", b"/", b"/proc", b"/sys", b"/mnt/my", b"disk"]
+    assert b"reading standard input" in result.stderr
+
+
+def test_classify_reads_a_pipe_too():
+    result = run_cli("classify", stdin=(DATA / "aws-logs-tail.txt").read_bytes())
+    assert result.returncode == 0, result.stderr
+    assert b"reading standard input" in result.stderr
+
+
+def test_a_file_named_live_wins_over_the_keyword(tmp_path: Path):
+    (tmp_path / "live").write_text("proc /proc proc rw 0 0\n/dev/x /only/in/the/file ext4 rw 0 0\n")
+    result = run_cli("tree", "live", "-l", "-o", "TARGET", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert b"/only/in/the/file" in result.stdout
+    result = run_cli("diff", "live", "live", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("command", ["tree", "classify", "diff"])
+def test_every_command_that_takes_a_capture_documents_live(command: str):
+    result = run_cli(command, "--help")
+    text = b" ".join(result.stdout.split())
+    assert b"'live'" in text and b"a file named live wins" in text
+
+
+def test_main_help_documents_live():
+    result = run_cli("--help")
+    assert b"'live'" in result.stdout
+
+
+def test_tui_reads_keys_from_the_terminal_after_stdin(tmp_path: Path):
+    sample = DATA / "loguru-mountinfo.txt"
+    term = Terminal(["sh", "-c", f"exec '{sys.executable}' -m mountscope --tui - < '{sample}'"],
+                    cols=100, rows=30, cwd=tmp_path)
+    try:
+        term.wait_for("/mnt/my disk")
+        term.send("q")
+        assert term.wait_exit() == 0
+    finally:
+        term.close()
