@@ -236,9 +236,18 @@ def detect(lines: list[str]) -> str | None:
         return "findmnt-raw"
     if findmnt_table.parse_header(first) is not None:
         return "findmnt"
-    if first.startswith("/") and any(findmnt_table.tree_prefix(line) not in (None, (0, 0))
-                                     for line in lines[start + 1 : start + 20]):
+    if not first.startswith("/"):
+        return None
+    head = [line for line in lines[start : start + 20] if line.strip()]
+    if any(findmnt_table.tree_prefix(line) not in (None, (0, 0)) for line in head[1:]):
         return "findmnt"  # a tree printed with -n: no header
+    if len(head) > 1 and all(line.startswith("/") for line in head):
+        # A list printed with -ln (columns aligned) or -rn (one space each).
+        spaces = {line.count(" ") for line in head}
+        if len(spaces) == 1 and all(findmnt_raw.headerless(line) for line in head):
+            return "findmnt-raw"
+        if all("  " in line.rstrip() for line in head):
+            return "findmnt"
     return None
 
 

@@ -313,17 +313,29 @@ def parse_headerless(lines: list[str], first_line: int, origin: str) -> Capture:
     # line shows one (the right half of a wide character is not shown).
     taken = bytearray(limit)
     shown = bytearray(limit)
+    # How many lines start a value at each column: a real column starts on
+    # most lines, a space inside one value ("/mnt/my share") on one.
+    begins = [0] * limit
+    counted = 0
     for g in grids:
+        prefix = tree_prefix(cut(g, 0, 64))
+        if "  " not in cut(g, prefix[1] if prefix else 0).strip():
+            continue  # a target alone on its line (it overflowed): no gaps to learn from
+        counted += 1
         if isinstance(g, str):
             for m in _NOT_SPACE.finditer(g, 0, limit):
                 taken[m.start() : m.end()] = shown[m.start() : m.end()] = b"\1" * (m.end() - m.start())
+                begins[m.start()] += 1
         else:
             for p, char in enumerate(g[:limit]):
                 if char != " ":
                     taken[p] = 1
                     if char:
                         shown[p] = 1
-    starts = [0] + [p for p in range(art + 1, limit) if not taken[p - 1] and shown[p]]
+                        if p and g[p - 1] == " ":
+                            begins[p] += 1
+    enough = max(1, counted // 2)
+    starts = [0] + [p for p in range(art + 1, limit) if not taken[p - 1] and shown[p] and begins[p] >= enough]
     starts = starts[: len(DEFAULT_COLUMNS)]
     columns = [Column(name, s, s + len(name), False) for name, s in zip(DEFAULT_COLUMNS, starts, strict=False)]
     capture = parse_table(lines, first_line, origin, columns, header=False)

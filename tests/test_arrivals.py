@@ -8,7 +8,6 @@ documented formats (proc(5), mount(8), findmnt(8), fstab(5)), not captured.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -131,3 +130,40 @@ def test_tui_reads_keys_from_the_terminal_after_stdin(tmp_path: Path):
         assert term.wait_exit() == 0
     finally:
         term.close()
+
+
+# --- headerless findmnt ----------------------------------------------------------
+
+HEADERLESS = {
+    "findmnt-ln.txt": ("findmnt", ["/", "/proc", "/proc/sys/fs/binfmt_misc", "/sys", "/dev", "/mnt/my share",
+                                   "/mnt/empty"]),
+    "findmnt-rn.txt": ("findmnt-raw", ["/", "/proc", "/sys", "/mnt/my share", "/mnt/empty", "/mnt/café"]),
+    "findmnt-n-tree.txt": ("findmnt", ["/", "/proc", "/proc/sys/fs/binfmt_misc", "/sys", "/mnt/my share"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEADERLESS))
+def test_headerless_findmnt_reads_without_format(name: str):
+    fmt, targets = HEADERLESS[name]
+    (capture,) = read(name)
+    assert capture.format == fmt
+    assert [m.target for m in capture.mounts] == targets
+    assert any("no header" in w.message for w in capture.warnings)
+    by_target = {m.target: m for m in capture.mounts}
+    assert by_target["/"].source == "/dev/vda1" and by_target["/"].fstype == "ext4"
+    if "/mnt/empty" in by_target:
+        assert by_target["/mnt/empty"].source == "" and by_target["/mnt/empty"].fstype == "tmpfs"
+    if "/proc/sys/fs/binfmt_misc" in by_target:
+        assert by_target["/proc/sys/fs/binfmt_misc"].source == "systemd-1"
+
+
+def test_headerless_tree_keeps_its_depths():
+    (capture,) = read("findmnt-n-tree.txt")
+    assert capture.tree.depths() == [0, 1, 2, 1, 1]
+
+
+def test_pairs_indented_by_tabs_are_separate_mounts():
+    (capture,) = read("findmnt-P-tabs.txt")
+    assert capture.format == "findmnt-pairs"
+    assert [(m.target, m.source) for m in capture.mounts] == [
+        ("/", "/dev/vda1"), ("/proc", "proc"), ("/mnt/my disk", "my src")]
