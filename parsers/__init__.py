@@ -188,6 +188,9 @@ def _json_capture(text: str, origin: str, first_line: int = 1) -> Capture:
         documents = [json_loads(text)]
         line_of = None
     except ValueError as error:
+        repaired = _repaired_json(text, origin, first_line)
+        if repaired is not None:
+            return repaired
         documents = []
         numbers = []
         for number, line in enumerate(text.split("\n")):
@@ -208,6 +211,27 @@ def _json_capture(text: str, origin: str, first_line: int = 1) -> Capture:
         raise ParseError(origin, 'JSON that is neither a mountscope snapshot nor findmnt -J output '
                          '(expected {"filesystems": [...]})', first_line)
     return findmnt_json.from_documents(documents, origin, first_line, last_line, line_of)
+
+
+def _repaired_json(text: str, origin: str, first_line: int) -> Capture | None:
+    """A findmnt -J document with a trailing comma or cut off, read as far
+    as it goes, each repair a warning at its line; None if it is not one."""
+    from mountscope.parsers import json_repair
+
+    fixed = json_repair.repair(text)
+    if fixed is None:
+        return None
+    try:
+        document = json_loads(fixed[0])
+    except ValueError:
+        return None
+    if not findmnt_json.is_findmnt(document):
+        return None
+    lines = json_repair.line_numbers(text, [at for at, _ in fixed[1]], first_line)
+    capture = findmnt_json.from_documents([document], origin, first_line, first_line + text.count("\n"))
+    capture.warnings[:0] = [InputWarning(origin, line, what)
+                            for line, (_, what) in zip(lines, fixed[1], strict=True)]
+    return capture
 
 
 def _json_reason(error: ValueError) -> str:

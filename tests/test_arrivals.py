@@ -167,3 +167,44 @@ def test_pairs_indented_by_tabs_are_separate_mounts():
     assert capture.format == "findmnt-pairs"
     assert [(m.target, m.source) for m in capture.mounts] == [
         ("/", "/dev/vda1"), ("/proc", "proc"), ("/mnt/my disk", "my src")]
+
+
+# --- broken JSON ------------------------------------------------------------------
+
+
+def test_json_with_a_trailing_comma_is_read_and_warned():
+    (capture,) = read("findmnt-json-trailing-comma.json")
+    assert [m.target for m in capture.mounts] == ["/", "/proc", "/mnt/empty"]
+    assert capture.tree.depths() == [0, 1, 1]
+    (warning,) = capture.warnings
+    assert warning.line == 19 and "trailing comma" in warning.message
+
+
+def test_json_cut_off_mid_object_keeps_what_is_there():
+    (capture,) = read("findmnt-json-cut.json")
+    assert [m.target for m in capture.mounts] == ["/", "/proc", "/sys"]
+    (warning,) = capture.warnings
+    assert warning.line == 19 and "cut off" in warning.message
+
+
+def test_broken_json_through_the_cli():
+    result = run_cli("tree", "-J", str(DATA / "findmnt-json-cut.json"))
+    assert result.returncode == 0, result.stderr
+    assert b"findmnt-json-cut.json:19:" in result.stderr
+    import json
+
+    assert len(json.loads(result.stdout)["filesystems"][0]["children"]) == 2
+
+
+@pytest.mark.parametrize("text", [
+    '{"filesystems": [{"target": "/"',  # nothing complete before the cut
+    '{"filesystems": []} {"x": [1,]}',  # two documents
+    '{"filesystems": [1, 2] ] }',  # mismatched
+])
+def test_json_beyond_repair_is_one_clear_error(text: str, tmp_path: Path):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    result = run_cli("tree", str(path))
+    assert result.returncode == 2
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"mountscope: error: {path}")
