@@ -208,3 +208,38 @@ def test_json_beyond_repair_is_one_clear_error(text: str, tmp_path: Path):
     assert result.returncode == 2
     lines = result.stderr.decode().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"mountscope: error: {path}")
+
+
+# --- elided lines and truncated values ------------------------------------------
+
+
+def test_an_elided_line_keeps_its_mount_with_the_rest_unknown():
+    (capture,) = read("mount-elided.txt")
+    assert [m.target for m in capture.mounts] == ["/", "/dev", "/proc", "/sys", "/run"]
+    dev = capture.mounts[1]
+    assert (dev.source, dev.fstype, dev.truncated) == ("devtmpfs", "", ("fstype", "options"))
+    sys_ = capture.mounts[3]
+    assert (sys_.fstype, sys_.truncated) == ("sysfs", ("options",))
+    assert {w.line for w in capture.warnings} == {3, 5}
+
+
+def test_truncated_values_are_marked_in_the_tree_and_in_json():
+    import json
+
+    text = ("TARGET                     SOURCE      FSTYPE  OPTIONS\n"
+            "/                          /dev/vda1   ext4    rw,relatime,errors=remount-ro\n"
+            "├─/proc                    proc        proc    rw,nosuid,nodev,noexec,relatime\n"
+            "│ └─/proc/sys/fs/binfmt_misc\n"
+            "│                          binfmt_misc binfmt_ rw,nosuid,nodev,noexec,relatime\n"
+            "└─/dev                     udev        devtmpf rw,nosuid,relatime,size=10240k,\n")
+    path = DATA / "findmnt-80-columns.txt"
+    assert path.read_text(encoding="utf-8") == text
+    tree = run_cli("tree", str(path), "-o", "TARGET,FSTYPE")
+    assert tree.returncode == 0, tree.stderr
+    out = tree.stdout.decode()
+    assert "binfmt_…" in out and "devtmpf…" in out and "proc…" not in out
+    listed = json.loads(run_cli("tree", "-J", "-l", str(path)).stdout)["filesystems"]
+    by_target = {e["target"]: e for e in listed}
+    assert by_target["/dev"]["fstype"] == "devtmpf"  # the value as it came
+    assert set(by_target["/dev"]["truncated"]) == {"fstype", "options"}
+    assert "truncated" not in by_target["/"]
