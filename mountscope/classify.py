@@ -150,6 +150,11 @@ def gather(capture: Capture, signals: Signals | None
 
 def classify(capture: Capture, signals: Signals | None = None) -> Verdict:
     """The verdict on ``capture``, using ``signals`` (default: those it carries)."""
+    if capture.format == "fstab":
+        # What should be mounted says nothing of what is: no verdict.
+        return Verdict("unknown", 0.0, {}, [], [], [
+            "this is an fstab: a list of what should be mounted at boot, not a table of what is "
+            "mounted; it is not judged (give a capture of /proc/self/mountinfo or findmnt)"])
     signals = signals if signals is not None else capture.signals
     evidence, found_details, missing = gather(capture, signals)
     by_env: dict[str, list[Evidence]] = defaultdict(list)

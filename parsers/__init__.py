@@ -23,6 +23,7 @@ from mountscope.parsers import (
     findmnt_pairs,
     findmnt_raw,
     findmnt_table,
+    fstab,
     mount_output,
     mountinfo,
     prefixes,
@@ -151,6 +152,7 @@ FORMATS: dict[str, Format] = {
         Format("findmnt-pairs", "findmnt -P", findmnt_pairs.parse, findmnt_pairs.scan, findmnt_pairs.fragment),
         Format("mount", "mount(8) output (util-linux, BusyBox)", mount_output.parse, mount_output.scan,
                mount_output.fragment, mount_output.parse_line),
+        Format("fstab", "/etc/fstab (what should be mounted)", fstab.parse, fstab.scan),
         Format("proc-mounts", "/proc/mounts, /etc/mtab", proc_mounts.parse, proc_mounts.scan,
                proc_mounts.fragment, proc_mounts.parse_line),
         Format("findmnt-raw", "findmnt -r", findmnt_raw.parse, findmnt_raw.scan),
@@ -247,6 +249,8 @@ def detect(lines: list[str]) -> str | None:
     first = next((line for line in lines if line.strip()), None)
     if first is None:
         return None
+    if fstab.looks_like(lines):
+        return "fstab"
     if mountinfo.looks_like(first):
         return "mountinfo"
     if findmnt_pairs.looks_like(first):

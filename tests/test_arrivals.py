@@ -243,3 +243,39 @@ def test_truncated_values_are_marked_in_the_tree_and_in_json():
     assert by_target["/dev"]["fstype"] == "devtmpf"  # the value as it came
     assert set(by_target["/dev"]["truncated"]) == {"fstype", "options"}
     assert "truncated" not in by_target["/"]
+
+
+# --- fstab -------------------------------------------------------------------------
+
+
+def test_fstab_is_detected_and_said_to_be_a_wish_list():
+    (capture,) = read("fstab.txt")
+    assert capture.format == "fstab"
+    assert [m.target for m in capture.mounts] == ["/", "/boot", "/srv/my data", "none", "/tmp", "/mnt/nas"]
+    assert capture.mounts[3].fstype == "swap" and capture.mounts[0].source.startswith("UUID=")
+    assert "what should be mounted" in capture.warnings[0].message
+    # Listed flat, as findmnt --fstab does: the swap line is no root of a tree.
+    assert capture.tree.roots == list(range(6)) and capture.tree.depths() == [0] * 6
+
+
+def test_classify_does_not_judge_an_fstab():
+    import json
+
+    result = run_cli("classify", "--json", str(DATA / "fstab.txt"))
+    assert result.returncode == 0, result.stderr
+    verdict = json.loads(result.stdout)
+    assert verdict["environment"] == "unknown" and verdict["evidence"] == []
+    assert any("fstab" in c and "should be mounted" in c for c in verdict["caveats"])
+
+
+def test_tree_lists_an_fstab():
+    result = run_cli("tree", str(DATA / "fstab.txt"), "-o", "TARGET,FSTYPE")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().split()[2:] == ["/", "ext4", "/boot", "ext4", "/srv/my", "data", "xfs",
+                                                  "none", "swap", "/tmp", "tmpfs", "/mnt/nas", "cifs"]
+    assert b"what should be mounted" in result.stderr
+
+
+def test_proc_mounts_is_not_taken_for_an_fstab():
+    capture = parse("/dev/sda1 / ext4 rw,relatime 0 0\nproc /proc proc rw,nosuid 0 0\n")
+    assert capture.format == "proc-mounts"
