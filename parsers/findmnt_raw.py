@@ -75,6 +75,8 @@ def scan(lines: list[str], start: int) -> int:
     end = start + 1
     while end < len(lines) and lines[end].strip() and row_fits(lines[end], len(names)):
         end += 1
+    if end < len(lines) and lines[end][:1] in ("│", "├", "└"):
+        return 0  # a tree goes on below: raw output escapes its art
     # Needs rows, and a row that uses the raw escapes or fills every cell,
     # to tell it from a human table whose columns happen to be one space apart.
     return end - start if end > start + 1 else 0

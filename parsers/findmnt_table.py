@@ -289,6 +289,8 @@ def parse(lines: list[str], first_line: int, origin: str) -> Capture:
     for offset, line in enumerate(lines):
         if line.strip():
             columns = parse_header(line)
+            if columns is not None and collapsed(lines[offset:]):
+                return parse_collapsed(lines[offset:], first_line + offset, origin, columns)
             if columns is not None:
                 return parse_table(lines[offset:], first_line + offset, origin, columns)
             return parse_headerless(lines[offset:], first_line + offset, origin)
@@ -346,11 +348,127 @@ def parse_headerless(lines: list[str], first_line: int, origin: str) -> Capture:
     return capture
 
 
+# --- tables whose spacing was collapsed --------------------------------------
+#
+# A document converter (HTML, PDF, a word processor) turns each run of spaces
+# into one: columns no longer line up, the tree art loses the spaces that
+# gave depths, and wrapped rows and "..." elisions remain. Cells are then
+# split at spaces (the last column takes the rest; a target may hold spaces
+# only when the line has more words than columns), and parents are guessed
+# from the paths.
+
+_ART_CHARS = "│|├└─` -"
+_ELISIONS = frozenset({"...", "…", "[...]", "[…]"})
+_BRANCH = re.compile(r"[│| ]*(?:├─|└─|\|-|`-)")
+
+
+def _body(line: str) -> str:
+    """A line without its tree art and leading spaces."""
+    return line.lstrip(_ART_CHARS) if line[:1] in _ART_CHARS else line
+
+
+def collapsed(lines: list[str]) -> bool:
+    """Whether a findmnt table (header first) lost its column alignment:
+    the header and every row are single-spaced, and rows hold tree art or
+    more words than columns (which -r output, also single-spaced, never has)."""
+    header = lines[0].strip()
+    if "  " in header:
+        return False
+    count = len(header.split(" "))
+    seen = wider = False
+    for line in lines[1:]:
+        text = line.rstrip()
+        if not text:
+            break
+        body = _body(text)
+        if "  " in body:
+            return False
+        seen = True
+        wider = wider or text[:1] in "│├└" or body in _ELISIONS or body.count(" ") >= count
+    return seen and wider
+
+
+def _collapsed_row(words: list[str], names: list[str]) -> dict[str, str]:
+    """Cells of a row from its words: TARGET first, the other columns from
+    the right; extra words stay in TARGET (a path with spaces)."""
+    cells = dict.fromkeys(names, "")
+    if not words:
+        return cells
+    rest = names[1:]
+    if len(words) - 1 > len(rest):
+        extra = len(words) - 1 - len(rest)
+        words = [" ".join(words[: extra + 1]), *words[extra + 1 :]]
+    cells[names[0]] = words[0]
+    values = words[1:]
+    # Fewer words than columns: the first ones after TARGET are the empty
+    # ones (findmnt leaves an empty SOURCE blank; the last column is rarely empty).
+    for name, value in zip(rest[-len(values):] if values else [], values, strict=True):
+        cells[name] = value
+    return cells
+
+
+def parse_collapsed(lines: list[str], first_line: int, origin: str, columns: list[Column]) -> Capture:
+    names = [c.name for c in columns]
+    warnings = [InputWarning(origin, first_line, "the table's spacing was collapsed (a document "
+                             "converter?): cells split at spaces, parents guessed from the paths")]
+    if names[0] != "TARGET":
+        warnings.append(InputWarning(origin, first_line, "skipped: TARGET is not the first column"))
+        return Capture([], NAME, origin, fields_of(names), warnings=warnings, first_line=first_line,
+                       last_line=first_line + len(lines) - 1)
+    rows: list[tuple[int, list[str], list[str]]] = []  # (line, words, raw lines)
+    for offset, line in enumerate(lines[1:], 1):
+        text = line.rstrip()
+        if not text:
+            break
+        lineno = first_line + offset
+        body = _body(text)
+        if body in _ELISIONS:
+            warnings.append(InputWarning(origin, lineno, "lines left out here ('...'): mounts may be missing"))
+            continue
+        is_row = body.startswith("/") and (_BRANCH.match(text) is not None or text[:1] == "/")
+        if is_row or not rows:
+            rows.append((lineno, body.split(" "), [text]))
+        else:
+            rows[-1][1].extend(body.split(" "))
+            rows[-1][2].append(text)
+    mounts: list[Mount] = []
+    for lineno, words, raw in rows:
+        cells = _collapsed_row([w for w in words if w], names)
+        cut = [n for n, v in cells.items() if v.endswith(("...", "…"))]
+        for name in cut:
+            cells[name] = cells[name].rstrip(".…")
+        decoded = {name: decode_hex(value) for name, value in cells.items()}
+        mount = mount_from_cells(decoded, lineno, "\n".join(raw))  # type: ignore[arg-type]
+        if isinstance(mount, str) or not mount.target.startswith("/"):
+            warnings.append(InputWarning(origin, lineno, f"skipped: {mount if isinstance(mount, str) else 'TARGET is not a path'}"))
+            continue
+        if cut:
+            mount.truncated = tuple(sorted(n.lower() for n in cut))
+        mounts.append(mount)
+    return Capture(mounts, NAME, origin, fields_of(names), warnings=warnings,
+                   first_line=first_line, last_line=first_line + len(lines) - 1)
+
+
+def _scan_collapsed(lines: list[str], start: int) -> int:
+    # Only lines a collapsed table can hold: rows, art, continuations
+    # (indented), elisions. Another header or prose ends it, so each line is
+    # walked from one header at most.
+    end = start + 1
+    while end < len(lines) and lines[end].strip() and (
+            lines[end][:1] in _ART_CHARS or lines[end][:1] == "/" or _body(lines[end]) in _ELISIONS):
+        end += 1
+    return end - start if collapsed(lines[start:end]) else 0
+
+
 def scan(lines: list[str], start: int) -> int:
     """Lines from ``start`` that form a findmnt table (header first), 0 if none."""
     columns = parse_header(lines[start])
     if columns is None:
         return 0
+    if "  " not in lines[start].strip():
+        found = _scan_collapsed(lines, start)
+        if found:
+            return found
     table = _Table(columns)
     end = start + 1
     rows = 0

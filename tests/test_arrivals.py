@@ -279,3 +279,33 @@ def test_tree_lists_an_fstab():
 def test_proc_mounts_is_not_taken_for_an_fstab():
     capture = parse("/dev/sda1 / ext4 rw,relatime 0 0\nproc /proc proc rw,nosuid 0 0\n")
     assert capture.format == "proc-mounts"
+
+
+# --- collapsed spacing --------------------------------------------------------------
+
+
+def test_a_collapsed_tree_reads_with_the_right_count():
+    (capture,) = read("findmnt-collapsed.txt")
+    assert capture.format == "findmnt" and len(capture.mounts) == 13
+    by_line = {m.line: m for m in capture.mounts}
+    wrapped = by_line[10]  # "│ └─/proc/sys/fs/binfmt_misc" + its continuation
+    assert (wrapped.target, wrapped.source, wrapped.fstype) == ("/proc/sys/fs/binfmt_misc", "binfmt_misc", "binfmt_")
+    share = capture.mounts[-1]
+    assert (share.target, share.source, share.fsroot, share.fstype) == ("/mnt/my share", "/dev/vda1", "/srv/share",
+                                                                        "ext4")
+    dev = next(m for m in capture.mounts if m.target == "/dev")
+    assert dev.options.endswith("nr_inodes=") and "options" in dev.truncated
+    assert any(w.line == 16 and "left out" in w.message for w in capture.warnings)
+    # Parents come from the paths: the stacked binfmt_misc under the autofs one.
+    assert capture.tree.parent[capture.mounts.index(wrapped)] == capture.mounts.index(by_line[9])
+
+
+def test_a_collapsed_tree_alone_in_a_file(tmp_path: Path):
+    text = (DATA / "findmnt-collapsed.txt").read_text(encoding="utf-8").split("\n", 1)[1]
+    (capture,) = parse_text(text, "collapsed.txt")
+    assert len(capture.mounts) == 13
+
+
+def test_raw_output_is_not_taken_for_collapsed():
+    capture = parse("TARGET SOURCE FSTYPE OPTIONS\n/ /dev/vda1 ext4 rw\n/mnt/my\\x20disk my\\x20src tmpfs rw\n")
+    assert capture.format == "findmnt-raw" and capture.mounts[1].target == "/mnt/my disk"
