@@ -138,6 +138,8 @@ def cmd_tree(args: argparse.Namespace) -> int:
 
     capture = load_one(args.file, args, [])
     report_warnings(capture, args.strict)
+    if not args.list and capture.tree.built_from == "paths" and len(capture.mounts) > 1:
+        note(f"{capture.origin}: the tree is inferred from the paths ({capture.format} has no mount ids)")
     columns = output.choose_columns(args.output, capture)
     if args.json:
         write_bytes(output.json_chunks(capture, columns, as_list=args.list))

@@ -346,9 +346,15 @@ class MountTree:
 
     @classmethod
     def _by_prefix(cls, mounts: list[Mount]) -> MountTree:
-        """Nest each target under the longest mounted prefix seen before it."""
+        """Nest each target under the longest mounted prefix seen before it.
+
+        A guess (built_from "paths"): the format has no mount ids. A mount
+        that no earlier prefix covers hangs under the "/" that covers it
+        even when "/" comes later (hosts that pivot_root list / after /proc).
+        """
         latest: dict[str, int] = {}
         parent = [-1] * len(mounts)
+        uncovered = []
         for i, m in enumerate(mounts):
             target = m.target
             if target in latest:
@@ -361,7 +367,13 @@ class MountTree:
                     if p is not None:
                         parent[i] = p
                         break
+                else:
+                    uncovered.append(i)
             latest[target] = i
+        root = latest.get("/")  # the top-most "/": the one a reader sees
+        if root is not None:
+            for i in uncovered:
+                parent[i] = root  # a "/" never has a parent after it: no cycle
         return cls._finish(mounts, parent, "paths", [], sort=False)
 
     @classmethod

@@ -297,7 +297,8 @@ def json_chunks(capture: Capture, columns: list[Column], *, as_list: bool = Fals
         else:
             yield prefix + body
             first = False
-    yield b"\n]}\n"
+    # Parents guessed from the paths (no mount ids in the input) are said so.
+    yield b'\n], "tree_inferred": true}\n' if tree.built_from == "paths" else b"\n]}\n"
 
 
 def capture_json(capture: Capture) -> dict[str, object]:
@@ -309,6 +310,7 @@ def capture_json(capture: Capture) -> dict[str, object]:
         "first_line": capture.first_line,
         "last_line": capture.last_line,
         "mounts": len(capture.mounts),
+        "tree_inferred": capture.tree.built_from == "paths",
         "warnings": [str(w) for w in capture.warnings],
         "recording": capture.metadata.get("recording"),
         "seconds": capture.metadata.get("seconds"),

@@ -309,3 +309,32 @@ def test_a_collapsed_tree_alone_in_a_file(tmp_path: Path):
 def test_raw_output_is_not_taken_for_collapsed():
     capture = parse("TARGET SOURCE FSTYPE OPTIONS\n/ /dev/vda1 ext4 rw\n/mnt/my\\x20disk my\\x20src tmpfs rw\n")
     assert capture.format == "findmnt-raw" and capture.mounts[1].target == "/mnt/my disk"
+
+
+# --- parentage guessed from paths --------------------------------------------------
+
+
+def test_root_listed_late_still_covers_what_came_before():
+    (capture,) = read("pivot-root.mounts")
+    tree = capture.tree
+    assert tree.built_from == "paths"
+    root = next(i for i, m in enumerate(capture.mounts) if m.target == "/")
+    assert tree.roots == [root]
+    assert [capture.mounts[i].target for i in tree.children[root]] == ["/proc", "/sys", "/dev"]
+    assert capture.mounts[tree.parent[2]].target == "/sys"  # /sys/fs/cgroup
+
+
+def test_an_inferred_tree_is_said_on_stderr_and_in_json():
+    import json
+
+    path = str(DATA / "pivot-root.mounts")
+    result = run_cli("tree", path)
+    assert result.returncode == 0 and b"inferred from the paths" in result.stderr
+    document = json.loads(run_cli("tree", "-J", path).stdout)
+    assert document["tree_inferred"] is True and len(document["filesystems"]) == 1
+    tables = json.loads(run_cli("extract", "--json", path).stdout)
+    assert tables[0]["tree_inferred"] is True
+    # A format with ids, or a drawn tree, is not inferred.
+    mountinfo = json.loads(run_cli("tree", "-J", str(DATA / "loguru-mountinfo.txt")).stdout)
+    assert "tree_inferred" not in mountinfo
+    assert b"inferred" not in run_cli("tree", str(DATA / "loguru-mountinfo.txt")).stderr
