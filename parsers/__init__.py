@@ -414,7 +414,8 @@ def _parse_text(text: str, origin: str, format_name: str | None, first_line: int
     if format_name is not None and format_name not in FORMATS:
         raise ParseError(origin, f"unknown format '{format_name}' "
                          f"(known: {', '.join(FORMAT_NAMES + RECORDINGS)})")
-    if text.lstrip()[:1] == "{":
+    if format_name is not None or text.lstrip()[:1] == "{":
+        # A format named by the user (or a snapshot's) reads the lines as they are.
         return _parse_unprefixed(text, origin, format_name, first_line)
     # Log, chat and quote prefixes come off first (line numbers stay), and
     # each capture says which of its lines had one.
@@ -425,6 +426,10 @@ def _parse_text(text: str, origin: str, format_name: str | None, first_line: int
     ends = [run.last for run in runs]
     for capture in captures:
         low, high = capture.first_line - first_line, capture.last_line - first_line
+        if capture.raw_text is None:
+            # What the table was read from: its lines without the prefixes,
+            # so that a snapshot of it reads back the same.
+            capture.raw_text = "\n".join(lines[low : high + 1]) + "\n"
         notes = []
         at = bisect.bisect_left(ends, low)  # the first run that reaches the table
         while at < len(runs) and runs[at].first <= high:

@@ -6,7 +6,10 @@ logging a timestamp, a request id and a level, other loggers a timestamp and
 a ``|``, a chat a name and ``:``, Markdown and e-mail a ``>``. Such a prefix
 is removed when consecutive lines share it (the same kinds of tokens in the
 same order, or the same chat name), so that it never lands in a field; each
-run removed is reported, and line numbers do not move.
+run removed is reported, and line numbers do not move. This happens while
+the format is being detected; a format named with --format (or in a
+snapshot) reads the lines as they are, and a table read without its
+prefixes keeps the lines it was read from, so its snapshot reads back the same.
 
 Each line is matched once by an anchored regular expression without nested
 repetition, so the work is linear in the text.
