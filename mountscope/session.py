@@ -9,6 +9,7 @@ table go through ``mountscope.system``.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ class Session:
         """A capture: a file (its first table, or FILE#N), "-" for standard input,
         or "live" (or None) for the live table of the session's process. Notes
         for the user (such as "FILE holds N mount tables") go to ``notes``."""
-        if spec is None or spec == "live":
+        if spec is None or (spec == "live" and not os.path.exists(spec)):  # a file named "live" wins
             from mountscope.capture import capture_live
 
             return capture_live(self.pid)

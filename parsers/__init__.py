@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mountscope.errors import NoMountTable, ParseError
+from mountscope.errors import InputWarning, NoMountTable, ParseError
 from mountscope.jsonio import loads as json_loads
 from mountscope.model import MountTable
 from mountscope.parsers import (
@@ -23,8 +23,10 @@ from mountscope.parsers import (
     findmnt_pairs,
     findmnt_raw,
     findmnt_table,
+    fstab,
     mount_output,
     mountinfo,
+    prefixes,
     proc_mounts,
     snapshot,
 )
@@ -150,6 +152,7 @@ FORMATS: dict[str, Format] = {
         Format("findmnt-pairs", "findmnt -P", findmnt_pairs.parse, findmnt_pairs.scan, findmnt_pairs.fragment),
         Format("mount", "mount(8) output (util-linux, BusyBox)", mount_output.parse, mount_output.scan,
                mount_output.fragment, mount_output.parse_line),
+        Format("fstab", "/etc/fstab (what should be mounted)", fstab.parse, fstab.scan),
         Format("proc-mounts", "/proc/mounts, /etc/mtab", proc_mounts.parse, proc_mounts.scan,
                proc_mounts.fragment, proc_mounts.parse_line),
         Format("findmnt-raw", "findmnt -r", findmnt_raw.parse, findmnt_raw.scan),
@@ -187,6 +190,9 @@ def _json_capture(text: str, origin: str, first_line: int = 1) -> MountTable:
         documents = [json_loads(text)]
         line_of = None
     except ValueError as error:
+        repaired = _repaired_json(text, origin, first_line)
+        if repaired is not None:
+            return repaired
         documents = []
         numbers = []
         for number, line in enumerate(text.split("\n")):
@@ -209,6 +215,27 @@ def _json_capture(text: str, origin: str, first_line: int = 1) -> MountTable:
     return findmnt_json.from_documents(documents, origin, first_line, last_line, line_of)
 
 
+def _repaired_json(text: str, origin: str, first_line: int) -> MountTable | None:
+    """A findmnt -J document with a trailing comma or cut off, read as far
+    as it goes, each repair a warning at its line; None if it is not one."""
+    from mountscope.parsers import json_repair
+
+    fixed = json_repair.repair(text)
+    if fixed is None:
+        return None
+    try:
+        document = json_loads(fixed[0])
+    except ValueError:
+        return None
+    if not findmnt_json.is_findmnt(document):
+        return None
+    lines = json_repair.line_numbers(text, [at for at, _ in fixed[1]], first_line)
+    capture = findmnt_json.from_documents([document], origin, first_line, first_line + text.count("\n"))
+    capture.warnings[:0] = [InputWarning(origin, line, what)
+                            for line, (_, what) in zip(lines, fixed[1], strict=True)]
+    return capture
+
+
 def _json_reason(error: ValueError) -> str:
     return str(getattr(error, "msg", error)).split(":")[0]
 
@@ -222,6 +249,8 @@ def detect(lines: list[str]) -> str | None:
     first = next((line for line in lines if line.strip()), None)
     if first is None:
         return None
+    if fstab.looks_like(lines):
+        return "fstab"
     if mountinfo.looks_like(first):
         return "mountinfo"
     if findmnt_pairs.looks_like(first):
@@ -235,9 +264,18 @@ def detect(lines: list[str]) -> str | None:
         return "findmnt-raw"
     if findmnt_table.parse_header(first) is not None:
         return "findmnt"
-    if first.startswith("/") and any(findmnt_table.tree_prefix(line) not in (None, (0, 0))
-                                     for line in lines[start + 1 : start + 20]):
+    if not first.startswith("/"):
+        return None
+    head = [line for line in lines[start : start + 20] if line.strip()]
+    if any(findmnt_table.tree_prefix(line) not in (None, (0, 0)) for line in head[1:]):
         return "findmnt"  # a tree printed with -n: no header
+    if len(head) > 1 and all(line.startswith("/") for line in head):
+        # A list printed with -ln (columns aligned) or -rn (one space each).
+        spaces = {line.count(" ") for line in head}
+        if len(spaces) == 1 and all(findmnt_raw.headerless(line) for line in head):
+            return "findmnt-raw"
+        if all("  " in line.rstrip() for line in head):
+            return "findmnt"
     return None
 
 
@@ -376,6 +414,33 @@ def _parse_text(text: str, origin: str, format_name: str | None, first_line: int
     if format_name is not None and format_name not in FORMATS:
         raise ParseError(origin, f"unknown format '{format_name}' "
                          f"(known: {', '.join(FORMAT_NAMES + RECORDINGS)})")
+    if format_name is not None or text.lstrip()[:1] == "{":
+        # A format named by the user (or a snapshot's) reads the lines as they are.
+        return _parse_unprefixed(text, origin, format_name, first_line)
+    # Log, chat and quote prefixes come off first (line numbers stay), and
+    # each capture says which of its lines had one.
+    lines, runs = prefixes.strip(split_lines(text))
+    if not runs:
+        return _parse_unprefixed(text, origin, format_name, first_line, lines)
+    captures = _parse_unprefixed("\n".join(lines) + "\n", origin, format_name, first_line, lines)
+    ends = [run.last for run in runs]
+    for capture in captures:
+        low, high = capture.first_line - first_line, capture.last_line - first_line
+        if capture.raw_text is None:
+            # What the table was read from: its lines without the prefixes,
+            # so that a snapshot of it reads back the same.
+            capture.raw_text = "\n".join(lines[low : high + 1]) + "\n"
+        notes = []
+        at = bisect.bisect_left(ends, low)  # the first run that reaches the table
+        while at < len(runs) and runs[at].first <= high:
+            notes.append(InputWarning(origin, first_line + runs[at].first, prefixes.describe(runs[at])))
+            at += 1
+        capture.warnings[:0] = notes
+    return captures
+
+
+def _parse_unprefixed(text: str, origin: str, format_name: str | None, first_line: int,
+                      lines: list[str] | None = None) -> list[MountTable]:
     stripped = text.lstrip()
     if format_name in ("snapshot", "findmnt-json") or (format_name is None and stripped.startswith("{")):
         try:
@@ -386,7 +451,8 @@ def _parse_text(text: str, origin: str, format_name: str | None, first_line: int
             json_error = True
     else:
         json_error = False
-    lines = split_lines(text)
+    if lines is None:
+        lines = split_lines(text)
     if format_name is not None:
         capture = FORMATS[format_name].parse(lines, first_line, origin)
         if not capture.mounts:

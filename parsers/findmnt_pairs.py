@@ -21,6 +21,8 @@ _LINE = re.compile(r'(?:[A-Za-z0-9_.:%-]+=(?:"[^"]*"|\([^)]*\))(?: |$))+$')
 
 
 def looks_like(line: str) -> bool:
+    # Indented lines (pasted into a list, or under a heading) are still rows.
+    line = line.lstrip(" \t")
     return _LINE.match(line) is not None and ("TARGET=" in line or "SOURCE=" in line)
 
 
@@ -44,7 +46,7 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
             rows.warnings.append(InputWarning(origin, lineno, 'skipped: not findmnt -P output (KEY="value" ...)'))
             continue
         cells: dict[str, str | None] = {}
-        for key, value, array in _PAIR.findall(line):
+        for key, value, array in _PAIR.findall(line.lstrip(" \t")):
             name = canonical(key) or key.upper()
             if array:  # SOURCES=("a" "b")
                 value = " ".join(re.findall(r'"([^"]*)"', array))

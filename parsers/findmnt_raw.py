@@ -26,6 +26,15 @@ def parse_header(line: str) -> list[str] | None:
     return [n for n in names if n is not None]
 
 
+DEFAULT_COLUMNS = ("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
+
+
+def headerless(line: str) -> bool:
+    """Whether a line may be a row of ``findmnt -rn`` (default columns, no
+    header): a target path (or escaped tree art) and at most three more cells."""
+    return line.startswith(("/", "\\x")) and line.count(" ") < len(DEFAULT_COLUMNS)
+
+
 def row_fits(line: str, count: int) -> bool:
     """A raw row has at most ``count`` cells (trailing empty ones may be stripped)."""
     return line.count(" ") < count and not line.startswith("  ")
@@ -40,10 +49,16 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
             continue
         if names is None:
             names = parse_header(line)
-            if names is None:
+            if names is None and not headerless(line):
                 rows.warnings.append(InputWarning(origin, lineno, "not a findmnt -r header"))
                 break
-            continue
+            if names is None:
+                # findmnt -rn: no header, so the default columns are assumed.
+                names = list(DEFAULT_COLUMNS)
+                rows.warnings.append(InputWarning(
+                    origin, lineno, f"no header: columns guessed as {' '.join(names)}"))
+            else:
+                continue
         cells = line.split(" ")
         if len(cells) > len(names):
             rows.warnings.append(InputWarning(origin, lineno, f"skipped: {len(cells)} cells for {len(names)} columns"))
@@ -60,6 +75,8 @@ def scan(lines: list[str], start: int) -> int:
     end = start + 1
     while end < len(lines) and lines[end].strip() and row_fits(lines[end], len(names)):
         end += 1
+    if end < len(lines) and lines[end][:1] in ("│", "├", "└"):
+        return 0  # a tree goes on below: raw output escapes its art
     # Needs rows, and a row that uses the raw escapes or fills every cell,
     # to tell it from a human table whose columns happen to be one space apart.
     return end - start if end > start + 1 else 0

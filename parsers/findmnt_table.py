@@ -289,6 +289,8 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
     for offset, line in enumerate(lines):
         if line.strip():
             columns = parse_header(line)
+            if columns is not None and collapsed(lines[offset:]):
+                return parse_collapsed(lines[offset:], first_line + offset, origin, columns)
             if columns is not None:
                 return parse_table(lines[offset:], first_line + offset, origin, columns)
             return parse_headerless(lines[offset:], first_line + offset, origin)
@@ -313,17 +315,29 @@ def parse_headerless(lines: list[str], first_line: int, origin: str) -> MountTab
     # line shows one (the right half of a wide character is not shown).
     taken = bytearray(limit)
     shown = bytearray(limit)
+    # How many lines start a value at each column: a real column starts on
+    # most lines, a space inside one value ("/mnt/my share") on one.
+    begins = [0] * limit
+    counted = 0
     for g in grids:
+        prefix = tree_prefix(cut(g, 0, 64))
+        if "  " not in cut(g, prefix[1] if prefix else 0).strip():
+            continue  # a target alone on its line (it overflowed): no gaps to learn from
+        counted += 1
         if isinstance(g, str):
             for m in _NOT_SPACE.finditer(g, 0, limit):
                 taken[m.start() : m.end()] = shown[m.start() : m.end()] = b"\1" * (m.end() - m.start())
+                begins[m.start()] += 1
         else:
             for p, char in enumerate(g[:limit]):
                 if char != " ":
                     taken[p] = 1
                     if char:
                         shown[p] = 1
-    starts = [0] + [p for p in range(art + 1, limit) if not taken[p - 1] and shown[p]]
+                        if p and g[p - 1] == " ":
+                            begins[p] += 1
+    enough = max(1, counted // 2)
+    starts = [0] + [p for p in range(art + 1, limit) if not taken[p - 1] and shown[p] and begins[p] >= enough]
     starts = starts[: len(DEFAULT_COLUMNS)]
     columns = [Column(name, s, s + len(name), False) for name, s in zip(DEFAULT_COLUMNS, starts, strict=False)]
     capture = parse_table(lines, first_line, origin, columns, header=False)
@@ -334,11 +348,127 @@ def parse_headerless(lines: list[str], first_line: int, origin: str) -> MountTab
     return capture
 
 
+# --- tables whose spacing was collapsed --------------------------------------
+#
+# A document converter (HTML, PDF, a word processor) turns each run of spaces
+# into one: columns no longer line up, the tree art loses the spaces that
+# gave depths, and wrapped rows and "..." elisions remain. Cells are then
+# split at spaces (the last column takes the rest; a target may hold spaces
+# only when the line has more words than columns), and parents are guessed
+# from the paths.
+
+_ART_CHARS = "│|├└─` -"
+_ELISIONS = frozenset({"...", "…", "[...]", "[…]"})
+_BRANCH = re.compile(r"[│| ]*(?:├─|└─|\|-|`-)")
+
+
+def _body(line: str) -> str:
+    """A line without its tree art and leading spaces."""
+    return line.lstrip(_ART_CHARS) if line[:1] in _ART_CHARS else line
+
+
+def collapsed(lines: list[str]) -> bool:
+    """Whether a findmnt table (header first) lost its column alignment:
+    the header and every row are single-spaced, and rows hold tree art or
+    more words than columns (which -r output, also single-spaced, never has)."""
+    header = lines[0].strip()
+    if "  " in header:
+        return False
+    count = len(header.split(" "))
+    seen = wider = False
+    for line in lines[1:]:
+        text = line.rstrip()
+        if not text:
+            break
+        body = _body(text)
+        if "  " in body:
+            return False
+        seen = True
+        wider = wider or text[:1] in "│├└" or body in _ELISIONS or body.count(" ") >= count
+    return seen and wider
+
+
+def _collapsed_row(words: list[str], names: list[str]) -> dict[str, str]:
+    """Cells of a row from its words: TARGET first, the other columns from
+    the right; extra words stay in TARGET (a path with spaces)."""
+    cells = dict.fromkeys(names, "")
+    if not words:
+        return cells
+    rest = names[1:]
+    if len(words) - 1 > len(rest):
+        extra = len(words) - 1 - len(rest)
+        words = [" ".join(words[: extra + 1]), *words[extra + 1 :]]
+    cells[names[0]] = words[0]
+    values = words[1:]
+    # Fewer words than columns: the first ones after TARGET are the empty
+    # ones (findmnt leaves an empty SOURCE blank; the last column is rarely empty).
+    for name, value in zip(rest[-len(values):] if values else [], values, strict=True):
+        cells[name] = value
+    return cells
+
+
+def parse_collapsed(lines: list[str], first_line: int, origin: str, columns: list[Column]) -> MountTable:
+    names = [c.name for c in columns]
+    warnings = [InputWarning(origin, first_line, "the table's spacing was collapsed (a document "
+                             "converter?): cells split at spaces, parents guessed from the paths")]
+    if names[0] != "TARGET":
+        warnings.append(InputWarning(origin, first_line, "skipped: TARGET is not the first column"))
+        return MountTable([], NAME, origin, fields_of(names), warnings=warnings, first_line=first_line,
+                       last_line=first_line + len(lines) - 1)
+    rows: list[tuple[int, list[str], list[str]]] = []  # (line, words, raw lines)
+    for offset, line in enumerate(lines[1:], 1):
+        text = line.rstrip()
+        if not text:
+            break
+        lineno = first_line + offset
+        body = _body(text)
+        if body in _ELISIONS:
+            warnings.append(InputWarning(origin, lineno, "lines left out here ('...'): mounts may be missing"))
+            continue
+        is_row = body.startswith("/") and (_BRANCH.match(text) is not None or text[:1] == "/")
+        if is_row or not rows:
+            rows.append((lineno, body.split(" "), [text]))
+        else:
+            rows[-1][1].extend(body.split(" "))
+            rows[-1][2].append(text)
+    mounts: list[Mount] = []
+    for lineno, words, raw in rows:
+        cells = _collapsed_row([w for w in words if w], names)
+        cut = [n for n, v in cells.items() if v.endswith(("...", "…"))]
+        for name in cut:
+            cells[name] = cells[name].rstrip(".…")
+        decoded = {name: decode_hex(value) for name, value in cells.items()}
+        mount = mount_from_cells(decoded, lineno, "\n".join(raw))  # type: ignore[arg-type]
+        if isinstance(mount, str) or not mount.target.startswith("/"):
+            warnings.append(InputWarning(origin, lineno, f"skipped: {mount if isinstance(mount, str) else 'TARGET is not a path'}"))
+            continue
+        if cut:
+            mount.truncated = tuple(sorted(n.lower() for n in cut))
+        mounts.append(mount)
+    return MountTable(mounts, NAME, origin, fields_of(names), warnings=warnings,
+                   first_line=first_line, last_line=first_line + len(lines) - 1)
+
+
+def _scan_collapsed(lines: list[str], start: int) -> int:
+    # Only lines a collapsed table can hold: rows, art, continuations
+    # (indented), elisions. Another header or prose ends it, so each line is
+    # walked from one header at most.
+    end = start + 1
+    while end < len(lines) and lines[end].strip() and (
+            lines[end][:1] in _ART_CHARS or lines[end][:1] == "/" or _body(lines[end]) in _ELISIONS):
+        end += 1
+    return end - start if collapsed(lines[start:end]) else 0
+
+
 def scan(lines: list[str], start: int) -> int:
     """Lines from ``start`` that form a findmnt table (header first), 0 if none."""
     columns = parse_header(lines[start])
     if columns is None:
         return 0
+    if "  " not in lines[start].strip():
+        found = _scan_collapsed(lines, start)
+        if found:
+            return found
     table = _Table(columns)
     end = start + 1
     rows = 0

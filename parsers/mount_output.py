@@ -61,10 +61,29 @@ def fragment(line: str) -> bool:
     return _FRAGMENT.fullmatch(line) is not None
 
 
+# A line whose author cut the rest: "devtmpfs on /dev ..." or
+# "proc on /proc type proc …" (source and target are single words here).
+_ELIDED = re.compile(r"(\S+) on (/\S*)(?: type (\S+))?(?: \(\S*)? ?(?:\.\.\.|…)")
+
+
+def _elided(line: str, lineno: int) -> tuple[Mount, str] | None:
+    match = _ELIDED.fullmatch(line)
+    if match is None:
+        return None
+    source, target, fstype = match.groups()
+    unknown = ("fstype", "options") if fstype is None else ("options",)
+    mount = Mount(target=decode_octal(target), source=decode_octal(source),
+                  fstype=decode_octal(fstype or ""), line=lineno, raw=line, truncated=unknown)
+    return mount, f"the line is cut short ('...'): {' and '.join(unknown)} unknown"
+
+
 def parse_line(line: str, lineno: int) -> tuple[Mount, str | None] | str:
     """A Mount and a warning (or None), or the reason the line is not mount output."""
     tail = _split_tail(line)
     if tail is None or " on " not in tail[0] + " ":
+        elided = _elided(line, lineno)
+        if elided is not None:
+            return elided
         return "not mount output (SOURCE on TARGET type FSTYPE (OPTIONS))"
     head, fstype, options, label = tail
     if head.startswith("on /"):

@@ -146,6 +146,11 @@ def _layer(environment: Environment) -> int:
 def classify(table: MountTable, signals: Signals | None, rules: Sequence[Rule] = RULES) -> Verdict:
     """The verdict on ``table``, using the live ``signals`` (None: the table alone).
     ``rules`` is the whole rule table unless a study leaves some out (benchmarks.accuracy)."""
+    if table.format == "fstab":
+        # What should be mounted says nothing of what is: no verdict.
+        return Verdict(Environment.UNKNOWN, 0.0, caveats=[
+            "this is an fstab: a list of what should be mounted at boot, not a table of what is "
+            "mounted; it is not judged (give a capture of /proc/self/mountinfo or findmnt)"])
     evidence, found_details, missing = gather(table, signals, rules)
     by_env: dict[Environment, list[Evidence]] = defaultdict(list)
     for item in evidence:

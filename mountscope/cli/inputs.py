@@ -4,6 +4,8 @@ warnings, and the redactor that --redact asks for."""
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 from collections.abc import Iterable
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -40,9 +42,27 @@ def session_of(args: argparse.Namespace) -> Session:
                    timing=getattr(args, "timing", None), pid=getattr(args, "pid", None) or "self")
 
 
+def piped_stdin() -> bool:
+    """Whether standard input is a pipe or a redirected file (``cat cap | mountscope``).
+
+    A terminal, /dev/null (a character device) or a closed descriptor is not:
+    then no FILE still means the live table.
+    """
+    try:
+        mode = os.fstat(0).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode) or stat.S_ISSOCK(mode)
+
+
 def load_one(spec: str | None, args: argparse.Namespace, notes: list[str] | None = None,
              session: Session | None = None) -> MountTable:
-    """A capture named on the command line; no name means the live table."""
+    """A capture named on the command line; no name means standard input when
+    something is piped or redirected into it, else the live table. The word
+    ``live`` names the live table, unless a file of that name is here."""
+    if spec is None and piped_stdin() and not getattr(args, "pid", None):
+        note("reading standard input (it is not a terminal); name 'live' for this machine's table")
+        spec = "-"
     capture = (session or session_of(args)).load(spec, notes)
     for message in notes or []:
         note(message)

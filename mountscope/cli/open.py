@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Callable
 from itertools import chain
 
@@ -16,7 +17,9 @@ from mountscope.errors import ExitCode, UsageError
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="*", metavar="FILE",
-                   help="one capture to explore or two to compare; none: the live table")
+                   help="one capture to explore or two to compare (FILE#N, - for stdin, 'live' for "
+                   "this machine's table unless a file is named live); none: stdin when something "
+                   "is piped in, else the live table")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--tui", action="store_true", help="open the app even without a terminal check")
     mode.add_argument("--no-tui", action="store_true", help="print the plain report instead of the app")
@@ -34,6 +37,19 @@ def wants_tui(args: argparse.Namespace) -> bool:
     return is_terminal(0) and is_terminal(1) and term not in ("", "dumb")
 
 
+def keys_from_tty() -> None:
+    """After a capture was read from standard input, take keys from the
+    terminal instead, as less and fzf do: the app's driver reads fd 0."""
+    try:
+        tty = os.open("/dev/tty", os.O_RDONLY | os.O_NOCTTY)
+    except OSError:
+        raise UsageError("standard input is not a terminal and /dev/tty cannot be opened: "
+                         "the app cannot read keys (use --no-tui)") from None
+    os.dup2(tty, 0)
+    os.close(tty)
+    sys.stdin = open(0, encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+
+
 def run(args: argparse.Namespace) -> int:
     if len(args.files) > 2:
         raise UsageError("give one capture to explore, or two to compare")
@@ -45,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
     if wants_tui(args):
         from mountscope.tui import run as run_app
 
+        if not is_terminal(0):
+            keys_from_tty()
         live = (args.pid or "self") if not args.files else None
         return run_app(captures[0], captures[1] if len(captures) > 1 else None, live_pid=live,
                        ascii_only=args.ascii or not utf8_locale(), redact=args.redact,

@@ -7,14 +7,24 @@ from collections.abc import Iterable
 from itertools import chain
 
 from mountscope.cli.inputs import load_one, redactor_for, report_warnings
-from mountscope.cli.output import is_terminal, use_color, utf8_locale, write_bytes, write_lines
+from mountscope.cli.output import (
+    is_terminal,
+    note,
+    use_color,
+    utf8_locale,
+    write_bytes,
+    write_lines,
+)
 from mountscope.errors import ExitCode
 from mountscope.model import MountTable
+from mountscope.text import safe
 
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", nargs="?", metavar="FILE",
-                   help="a capture (FILE#N picks the N-th table; - is stdin); default: the live table")
+                   help="a capture (FILE#N picks the N-th table; - is stdin); 'live' is this machine's "
+                   "table (a file named live wins); default: stdin when something is piped in, "
+                   "else the live table")
     p.add_argument("-o", "--output", metavar="LIST",
                    help="columns, comma-separated (+LIST adds to the defaults); "
                    "TARGET SOURCE FSTYPE OPTIONS VFS-OPTIONS FS-OPTIONS FSROOT ID PARENT MAJ:MIN "
@@ -45,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
     redactor = redactor_for(args, raw)
     capture = redactor.capture(raw) if redactor else raw
     report_warnings(capture, args.strict)
+    if not args.list and capture.tree.built_from == "paths" and len(capture.mounts) > 1:
+        note(f"{safe(capture.origin)}: the tree is inferred from the paths "
+             f"({capture.format} has no mount ids)")
     if args.json:
         columns = findmnt.choose_columns(args.output, capture)
         write_bytes(findmnt.json_chunks(capture, columns, as_list=args.list))

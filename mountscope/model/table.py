@@ -98,9 +98,14 @@ class MountTree:
     def _by_prefix(cls, mounts: list[Mount]) -> MountTree:
         """Nest each target under the longest mounted prefix seen before it.
 
+        A guess (built_from "paths"): the format has no mount ids. A mount
+        that no earlier prefix covers hangs under the "/" that covers it
+        even when "/" comes later (hosts that pivot_root list / after /proc).
+
         Linear in the total length of the targets (see _longest_mounted_prefix).
         """
         latest: dict[str, int] = {}
+        uncovered: list[int] = []
         # Targets longer than SHORT_PATH by a hash of their components (a
         # list per hash: hashes may collide).
         long_targets: dict[int, list[str]] = {}
@@ -112,11 +117,17 @@ class MountTree:
             else:
                 if target.startswith("/") and target != "/":
                     parent[i] = _longest_mounted_prefix(target.rstrip("/"), latest, long_targets)
+                    if parent[i] < 0:
+                        uncovered.append(i)
                 if len(target) > SHORT_PATH and target.startswith("/"):
                     # The last hash is the whole target's.
                     (_, key), = deque(_prefix_hashes(target), maxlen=1)
                     long_targets.setdefault(key, []).append(target)
             latest[target] = i
+        root = latest.get("/")  # the top-most "/": the one a reader sees
+        if root is not None:
+            for i in uncovered:
+                parent[i] = root  # a "/" never has a parent after it: no cycle
         return cls._finish(mounts, parent, "paths", [], sort=False)
 
     @classmethod

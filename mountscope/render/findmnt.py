@@ -128,6 +128,8 @@ def _row_cells(columns: list[Column], mount: Mount) -> tuple[list[str], bool]:
         values: list[str] = raw  # type: ignore[assignment]
     else:
         values = ["" if v is None else v if isinstance(v, str) else str(v) for v in raw]
+    if mount.truncated:
+        values = _mark_truncated(columns, mount, [safe(v) for v in values])
     joined = "".join(values)
     # isprintable() on ASCII is exactly "no control characters" (C speed).
     if joined.isascii() and joined.isprintable() and "\\x" not in joined:
@@ -135,6 +137,21 @@ def _row_cells(columns: list[Column], mount: Mount) -> tuple[list[str], bool]:
     if _UNSAFE.search(joined) is not None:
         values = [safe(v) for v in values]
     return values, _NOT_ONE_CELL.search("".join(values)) is None
+
+
+def _cut_columns(columns: list[Column], mount: Mount) -> list[int]:
+    """Which of the columns show a value the input cut short (or left out)."""
+    cut = mount.truncated
+    return [i for i, c in enumerate(columns) if c.name.lower() in cut or c.needs in cut]
+
+
+def _mark_truncated(columns: list[Column], mount: Mount, values: list[str]) -> list[str]:
+    """A trailing "…" on each value the input cut short: findmnt cuts
+    FSTYPE and OPTIONS at a terminal's width without saying so."""
+    values = list(values)
+    for i in _cut_columns(columns, mount):
+        values[i] += "…"
+    return values
 
 
 def table_lines(
@@ -235,7 +252,14 @@ def json_chunks(capture: MountTable, columns: list[Column], *, as_list: bool = F
 
     def entry(index: int) -> bytes:
         mount = mounts[index]
-        return dumps({k: _json_value(c, mount) for k, c in zip(keys, columns, strict=True)})
+        values: dict[str, str | int | list[str] | None] = {
+            k: _json_value(c, mount) for k, c in zip(keys, columns, strict=True)
+        }
+        if mount.truncated:
+            cut = _cut_columns(columns, mount)
+            if cut:  # the values the input cut short (or left out), by key
+                values["truncated"] = [keys[i] for i in cut]
+        return dumps(values)
 
     yield b'{"filesystems": ['
     if as_list:
@@ -264,7 +288,8 @@ def json_chunks(capture: MountTable, columns: list[Column], *, as_list: bool = F
         else:
             yield prefix + body
             first = False
-    yield b"\n]}\n"
+    # Parents guessed from the paths (no mount ids in the input) are said so.
+    yield b'\n], "tree_inferred": true}\n' if tree.built_from == "paths" else b"\n]}\n"
 
 
 def capture_json(capture: MountTable) -> dict[str, object]:
@@ -276,6 +301,7 @@ def capture_json(capture: MountTable) -> dict[str, object]:
         "first_line": capture.first_line,
         "last_line": capture.last_line,
         "mounts": len(capture.mounts),
+        "tree_inferred": capture.tree.built_from == "paths",
         "warnings": [str(w) for w in capture.warnings],
         "recording": capture.metadata.get("recording"),
         "seconds": capture.metadata.get("seconds"),

@@ -146,7 +146,7 @@ def load_all(spec: str, format_name: str | None = None, limits: Limits | None = 
 def load(spec: str, format_name: str | None = None, limits: Limits | None = None,
          notes: list[str] | None = None, timing: str | None = None) -> MountTable:
     """One capture: a file (the first table, or FILE#N), "-", or "live"."""
-    if spec == "live":
+    if spec == "live" and not os.path.exists(spec):  # a file named "live" wins
         from mountscope.capture import capture_live
 
         return capture_live()
