@@ -29,6 +29,9 @@ def _fields(line: str) -> list[str] | None:
     fields = line.split()
     if not 4 <= len(fields) <= 6 or fields[0].startswith("#"):
         return None
+    # A device, a tag, a path, a server:/export or a name: never tree art (├─).
+    if not (fields[0][0].isalnum() or fields[0][0] == "/"):
+        return None
     if not (fields[1].startswith("/") or fields[1] in ("none", "swap")):
         return None
     if any(_DIGITS.fullmatch(f) is None for f in fields[4:]):

@@ -38,8 +38,9 @@ _LOG = re.compile(
     r"[ \t]{0,8}(?:(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _TOKENS)
     + r")(?:[ \t]|$))"
 )
-# A chat line: a short name, ":" and a space ("bob: "), or "<bob> ".
-_CHAT = re.compile(r"(?:([A-Za-z][\w.-]{0,31}): |<([A-Za-z][\w.-]{0,31})> )")
+# A chat line: a short name, ":" and a space ("bob: "), or "<bob> ". One
+# letter and a colon is a Windows drive ("C: /mnt/c drvfs ..."), not a name.
+_CHAT = re.compile(r"(?:([A-Za-z][\w.-]{1,31}): |<([A-Za-z][\w.-]{0,31})> )")
 # Markdown and e-mail quotes: ">" (nested: "> >" or ">>"), then one space.
 _QUOTE = re.compile(r"(?:>[ \t]?)+")
 # A prefix holds at most this many log tokens (the rest is the row).

@@ -78,7 +78,7 @@ def test_the_judgement_is_the_classifiers_and_links_evidence_to_mount_indexes():
     session = Session()
     table = session.load(str(P1))
     judgement = session.judge(table)
-    assert judgement.verdict.to_dict() == classify(table).to_dict()
+    assert judgement.verdict.to_dict() == classify(table, table.signals).to_dict()
     linked = 0
     for number, item in enumerate(judgement.verdict.evidence):
         row = judgement.row_of(number)

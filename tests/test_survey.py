@@ -72,8 +72,8 @@ def test_the_groups_are_the_two_patterns_and_the_containers(fleet, surveyed):
         assert len(kinds) == 1 and len(g["members"]) == COPIES
         assert g["representative"] in g["members"]
     assert groups[0]["verdicts"]["environment"] == groups[1]["verdicts"]["environment"] == "aws-lambda"
-    assert groups[0]["verdicts"]["code_delivery"] == "filesystem image on a loop device"
-    assert groups[1]["verdicts"]["code_delivery"] == "extracted directory on the scratch disk"
+    assert groups[0]["verdicts"]["code_delivery"] == "loop-image"
+    assert groups[1]["verdicts"]["code_delivery"] == "extracted-directory"
     assert {g["verdicts"]["environment"] for g in groups[2:]} == {"docker", "kubernetes", "gvisor"}
 
 

@@ -77,9 +77,12 @@ def test_deep_tree_json_is_valid_nested_json():
 
 def _nest_by_slicing(targets: list[str]) -> list[int]:
     """The plain definition of path nesting: the latest mount on the longest
-    proper prefix ending before a "/" (the empty prefix is "/"), the same target first."""
+    proper prefix ending before a "/" (the empty prefix is "/"), the same target first;
+    an absolute path that nothing before it covers hangs under the last "/"
+    listed, even a later one (hosts that pivot_root list / after /proc)."""
     latest: dict[str, int] = {}
     parent = [-1] * len(targets)
+    uncovered = []
     for i, target in enumerate(targets):
         if target in latest:
             parent[i] = latest[target]
@@ -90,7 +93,12 @@ def _nest_by_slicing(targets: list[str]) -> list[int]:
                 if (path or "/") in latest:
                     parent[i] = latest[path or "/"]
                     break
+            else:
+                uncovered.append(i)
         latest[target] = i
+    if "/" in latest:
+        for i in uncovered:
+            parent[i] = latest["/"]
     return parent
 
 

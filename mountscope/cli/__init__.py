@@ -99,6 +99,9 @@ class CommandLine:
             "and say what kind of host produced it.",
             epilog=f"With no command, {PROG} [FILE [FILE]] runs '{DEFAULT_COMMAND}'. The options above "
             "may also follow the command.\n"
+            "A FILE is any capture: FILE#N picks the N-th table of a text, - is standard input, and "
+            "'live' is this machine's table (a file named live wins); no FILE reads standard input "
+            "when something is piped in, else the live table.\n"
             f"Run '{PROG} COMMAND --help' for a command's options.",
             formatter_class=argparse.RawDescriptionHelpFormatter,
             parents=list(shared.values()),
