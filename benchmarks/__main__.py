@@ -72,8 +72,11 @@ with open(sys.argv[1], "w") as out:
 def run_once(argv: list[str], timeout: float) -> tuple[float, int] | None:
     """Wall time and peak RSS (KB) of one whole process; None on timeout."""
     with tempfile.NamedTemporaryFile("r", suffix=".measure") as report:
-        launcher = subprocess.Popen([PY, "-S", "-c", LAUNCHER, report.name, *argv],
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        launcher = subprocess.Popen(
+            [PY, "-S", "-c", LAUNCHER, report.name, *argv],
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             launcher.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -98,10 +101,11 @@ def measure(argv: list[str], runs: int, timeout: float) -> Measure:
 
 def app_measures(path: Path, other: Path | None, runs: int) -> dict[str, Measure]:
     """First screen, key responses and peak memory of the app, in a real pty."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from ptyutil import Terminal  # the tests' pty driver (pyte screen)
+    from tests.helpers.pty import Terminal  # the tests' pty driver (pyte screen)
 
-    results = {name: Measure() for name in ("first screen", "page down", "expand", "next difference")}
+    results = {
+        name: Measure() for name in ("first screen", "page down", "expand", "next difference")
+    }
     for _ in range(runs):
         args = [str(path)] + ([str(other)] if other else [])
         started = time.perf_counter()
@@ -154,12 +158,19 @@ def ratio(ours: Measure | None, theirs: Measure | None) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--sizes", default="1000,5000,10000,50000")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--findmnt-runs-limit", type=int, default=10000,
-                        help="above this many mounts, findmnt's quadratic tree output runs once")
+    parser.add_argument(
+        "--findmnt-runs-limit",
+        type=int,
+        default=10000,
+        help="above this many mounts, findmnt's quadratic tree output runs once",
+    )
     parser.add_argument("--findmnt-timeout", type=float, default=600)
     parser.add_argument("--no-app", action="store_true", help="skip the app (pty) measurements")
     parser.add_argument("--smoke", action="store_true", help="one size (300), one run")
@@ -190,31 +201,63 @@ def main() -> int:
             their = None
             if FINDMNT and name in theirs:
                 their_runs = runs if (size <= args.findmnt_runs_limit or name == "tree -l") else 1
-                their = measure([FINDMNT, "-F", str(table), *theirs[name]], their_runs, args.findmnt_timeout)
+                their = measure(
+                    [FINDMNT, "-F", str(table), *theirs[name]], their_runs, args.findmnt_timeout
+                )
                 results[(size, "findmnt " + name)] = their
-            rows.append((f"{size:,}", f"mountscope {name}", fmt_time(mine), fmt_mem(mine),
-                         f"findmnt {' '.join(['-F FILE', *theirs[name]])}" if their else "",
-                         fmt_time(their), ratio(mine, their)))
+            rows.append(
+                (
+                    f"{size:,}",
+                    f"mountscope {name}",
+                    fmt_time(mine),
+                    fmt_mem(mine),
+                    f"findmnt {' '.join(['-F FILE', *theirs[name]])}" if their else "",
+                    fmt_time(their),
+                    ratio(mine, their),
+                )
+            )
         if not args.no_app:
             for label, second in (("app", None), ("app side by side", other)):
-                for name, measured in app_measures(table, second, 1 if args.smoke else min(runs, 3)).items():
+                for name, measured in app_measures(
+                    table, second, 1 if args.smoke else min(runs, 3)
+                ).items():
                     results[(size, f"{label}: {name}")] = measured
-                    rows.append((f"{size:,}", f"{label}: {name}", fmt_time(measured), fmt_mem(measured),
-                                 "", "", ""))
+                    rows.append(
+                        (
+                            f"{size:,}",
+                            f"{label}: {name}",
+                            fmt_time(measured),
+                            fmt_mem(measured),
+                            "",
+                            "",
+                            "",
+                        )
+                    )
     # Each run replaces the snapshot the run before it saved: a regular file in
     # our own folder (never a device: --force replaces only regular files).
-    capture = measure([PY, "-m", "mountscope", "capture", "-o", str(work / "snapshot.json"), "--force"],
-                      runs, 60)
+    capture = measure(
+        [PY, "-m", "mountscope", "capture", "-o", str(work / "snapshot.json"), "--force"], runs, 60
+    )
     rows.append(("live", "mountscope capture", fmt_time(capture), fmt_mem(capture), "", "", ""))
     results[(0, "capture")] = capture
 
-    header = ("mounts", "command", "median", "peak memory", "findmnt equivalent", "findmnt median", "ratio")
+    header = (
+        "mounts",
+        "command",
+        "median",
+        "peak memory",
+        "findmnt equivalent",
+        "findmnt median",
+        "ratio",
+    )
     print_table(header, rows, args.markdown)
     print()
     print_goals(results, sizes, args.markdown)
     print()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"{platform.platform()}; findmnt: {findmnt_version()}; runs: {runs} (medians)")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{platform.platform()}; findmnt: {findmnt_version()}; runs: {runs} (medians)"
+    )
     shutil.rmtree(work, ignore_errors=True)
     return 0
 
@@ -250,8 +293,13 @@ def print_goals(results: dict[tuple[int, str], Measure], sizes: list[int], markd
         return m.median if m else None
 
     def goal(text: str, value: float | None, limit: float, unit: str = "s") -> None:
-        checks.append((text, "-" if value is None else f"{value:.3f} {unit}",
-                       None if value is None else value <= limit))
+        checks.append(
+            (
+                text,
+                "-" if value is None else f"{value:.3f} {unit}",
+                None if value is None else value <= limit,
+            )
+        )
 
     goal(f"tree at {big:,}: at most 1.0 s", median(big, "tree"), 1.0)
     goal(f"tree --json at {big:,}: at most 1.0 s", median(big, "tree --json"), 1.0)
@@ -260,32 +308,46 @@ def print_goals(results: dict[tuple[int, str], Measure], sizes: list[int], markd
         mine = median(big, name)
         if big < RATIO_FROM:
             # Below this the interpreter's start-up, not the table, is what is measured.
-            checks.append((f"{name} faster than findmnt -l", f"only from {RATIO_FROM:,} mounts", None))
+            checks.append(
+                (f"{name} faster than findmnt -l", f"only from {RATIO_FROM:,} mounts", None)
+            )
             continue
-        checks.append((f"{name} faster than findmnt -l at {big:,}",
-                       "-" if mine is None or flat is None else f"{mine:.3f} s vs {flat:.3f} s",
-                       None if mine is None or flat is None else mine < flat))
+        checks.append(
+            (
+                f"{name} faster than findmnt -l at {big:,}",
+                "-" if mine is None or flat is None else f"{mine:.3f} s vs {flat:.3f} s",
+                None if mine is None or flat is None else mine < flat,
+            )
+        )
     goal(f"classify at {big:,}: at most 1.0 s", median(big, "classify"), 1.0)
     goal(f"diff at {big:,} (1% changed): at most 2.0 s", median(big, "diff (1% changed)"), 2.0)
     goal(f"app first screen at {big:,}: at most 2.0 s", median(big, "app: first screen"), 2.0)
     for key in ("page down", "expand", "next difference"):
         label = "app side by side" if key == "next difference" else "app"
         goal(f"app {key} at {big:,}: at most 0.1 s", median(big, f"{label}: {key}"), 0.1)
-    peak = max((m.memory_mb or 0 for (s, n), m in results.items() if s == big and n.startswith("app")),
-               default=None)
+    peak = max(
+        (m.memory_mb or 0 for (s, n), m in results.items() if s == big and n.startswith("app")),
+        default=None,
+    )
     goal(f"app peak memory at {big:,}: at most 300 MB", peak or None, 300, "MB")
     if 5000 in sizes and big >= 50000:
         for name in ("tree", "tree --json", "classify", "diff (1% changed)"):
             small, large = median(5000, name), median(big, name)
-            checks.append((f"{name}: {big:,} costs at most 12x 5,000",
-                           "-" if not small or not large else f"{large / small:.1f}x",
-                           None if not small or not large else large / small <= 12))
+            checks.append(
+                (
+                    f"{name}: {big:,} costs at most 12x 5,000",
+                    "-" if not small or not large else f"{large / small:.1f}x",
+                    None if not small or not large else large / small <= 12,
+                )
+            )
     capture = results.get((0, "capture"))
     goal("capture of a live table: at most 0.25 s", capture.median if capture else None, 0.25)
     goal("capture peak memory: at most 40 MB", capture.memory_mb if capture else None, 40, "MB")
-    rows = [(text, value, {True: "met", False: "NOT MET", None: "not measured"}[ok]) for text, value, ok in checks]
+    rows = [
+        (text, value, {True: "met", False: "NOT MET", None: "not measured"}[ok])
+        for text, value, ok in checks
+    ]
     print_table(("goal", "measured", "result"), rows, markdown)
-
 
 
 # --- survey of many snapshots: python -m benchmarks --survey [--survey-large] ---------------
@@ -306,11 +368,17 @@ def _big_snapshots(folder: Path, count: int, mounts: int) -> None:
 
     for number in range(count):
         text = generate(mounts, seed=number % 2 + 1)
-        document = {"format": "mountscope.snapshot", "version": 1, "title": None,
-                    "created": "2026-11-27T00:00:00Z", "tool": {"name": "mountscope", "version": "0"},
-                    "metadata": {"time": f"2026-11-27T{number % 24:02d}:00:00Z"},
-                    "table": {"format": "mountinfo", "first_line": 1, "text": text},
-                    "mounts": [], "signals": None}
+        document = {
+            "format": "mountscope.snapshot",
+            "version": 1,
+            "title": None,
+            "created": "2026-11-27T00:00:00Z",
+            "tool": {"name": "mountscope", "version": "0"},
+            "metadata": {"time": f"2026-11-27T{number % 24:02d}:00:00Z"},
+            "table": {"format": "mountinfo", "first_line": 1, "text": text},
+            "mounts": [],
+            "signals": None,
+        }
         (folder / f"big-{number:05d}.json").write_text(json.dumps(document))
 
 
@@ -319,8 +387,11 @@ def survey_main(argv: list[str]) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks --survey")
     parser.add_argument("--survey", action="store_true")
-    parser.add_argument("--survey-large", action="store_true",
-                        help="also 1,000 snapshots of 5,000 mounts (about 0.5 GB of files; slow)")
+    parser.add_argument(
+        "--survey-large",
+        action="store_true",
+        help="also 1,000 snapshots of 5,000 mounts (about 0.5 GB of files; slow)",
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args(argv)
@@ -338,16 +409,24 @@ def survey_main(argv: list[str]) -> int:
             else:
                 write_fleet(folder, half, half)
             read = measure([PY, "-c", READ_ONLY, str(folder)], args.runs, 3600)
-            survey = measure([PY, "-m", "mountscope", "survey", "--json", str(folder)], args.runs, 3600)
+            survey = measure(
+                [PY, "-m", "mountscope", "survey", "--json", str(folder)], args.runs, 3600
+            )
             ratio_text = ratio(survey, read)
             rows.append((label, "read + orjson only", fmt_time(read), fmt_mem(read), ""))
-            rows.append((label, "mountscope survey --json", fmt_time(survey), fmt_mem(survey), ratio_text))
+            rows.append(
+                (label, "mountscope survey --json", fmt_time(survey), fmt_mem(survey), ratio_text)
+            )
             shutil.rmtree(folder, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print_table(("captures", "command", "median", "peak memory", "survey / read"), rows, args.markdown)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-          f"runs: {args.runs} (medians)")
+    print_table(
+        ("captures", "command", "median", "peak memory", "survey / read"), rows, args.markdown
+    )
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+        f"runs: {args.runs} (medians)"
+    )
     return 0
 
 

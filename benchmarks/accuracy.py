@@ -85,18 +85,37 @@ def judge(entries: Iterable[dict], corpus: Path, rules: Sequence[Rule] = RULES) 
         try:
             table = load(str(corpus / entry["file"]))
         except (MountscopeError, OSError, ValueError):
-            results.append(Judgement(entry["file"], source_of(entry), label, None, 0.0, False, False,
-                                     bool(entry.get("partial"))))
+            results.append(
+                Judgement(
+                    entry["file"],
+                    source_of(entry),
+                    label,
+                    None,
+                    0.0,
+                    False,
+                    False,
+                    bool(entry.get("partial")),
+                )
+            )
             continue
         verdict = classify(table, None, rules)
         name = str(verdict.environment)
-        results.append(Judgement(
-            entry["file"], source_of(entry), label, name, verdict.confidence, name == label,
-            name in LESS_SPECIFIC.get(label, ()), bool(entry.get("partial")),
-            tuple(sorted({e.rule for e in verdict.evidence})),
-            entry.get("platform"), verdict.details.get("platform"),
-            any("looks partial" in caveat for caveat in verdict.caveats),
-        ))
+        results.append(
+            Judgement(
+                entry["file"],
+                source_of(entry),
+                label,
+                name,
+                verdict.confidence,
+                name == label,
+                name in LESS_SPECIFIC.get(label, ()),
+                bool(entry.get("partial")),
+                tuple(sorted({e.rule for e in verdict.evidence})),
+                entry.get("platform"),
+                verdict.details.get("platform"),
+                any("looks partial" in caveat for caveat in verdict.caveats),
+            )
+        )
     return results
 
 
@@ -112,13 +131,20 @@ def calibration(judged: list[Judgement]) -> tuple[list[dict], float]:
         mean = sum(j.confidence for j in items) / len(items)
         right = sum(j.right for j in items) / len(items)
         error += len(items) / len(judged) * abs(right - mean)
-        rows.append({"bin": f"{index / BINS:.1f}-{(index + 1) / BINS:.1f}", "count": len(items),
-                     "confidence": round(mean, 3), "right": round(right, 3)})
+        rows.append(
+            {
+                "bin": f"{index / BINS:.1f}-{(index + 1) / BINS:.1f}",
+                "count": len(items),
+                "confidence": round(mean, 3),
+                "right": round(right, 3),
+            }
+        )
     return rows, round(error, 4)
 
 
-def leave_one_source_out(entries: list[dict], baseline: list[Judgement], corpus: Path
-                         ) -> tuple[list[Judgement], dict[str, list[str]]]:
+def leave_one_source_out(
+    entries: list[dict], baseline: list[Judgement], corpus: Path
+) -> tuple[list[Judgement], dict[str, list[str]]]:
     """Judge each source's captures without the rules that only that source's
     captures fire: the rules a hand-written table could have memorised from it."""
     fired_by: dict[str, set[str]] = defaultdict(set)
@@ -146,8 +172,11 @@ def report(corpus: Path = CORPUS) -> dict:
     per_env: dict[str, dict[str, int]] = {}
     for label in sorted({j.label for j in judged}):
         mine = [j for j in judged if j.label == label]
-        per_env[label] = {"captures": len(mine), "exact": sum(j.exact for j in mine),
-                          "right": sum(j.right for j in mine)}
+        per_env[label] = {
+            "captures": len(mine),
+            "exact": sum(j.exact for j in mine),
+            "right": sum(j.right for j in mine),
+        }
     confusion = Counter((j.label, j.verdict) for j in judged)
     bins, ece = calibration(judged)
     held_out, dropped = leave_one_source_out(entries, results, corpus)
@@ -163,13 +192,21 @@ def report(corpus: Path = CORPUS) -> dict:
         "accuracy": round(right / len(judged), 4),
         "unknown": sum(j.verdict == "unknown" for j in judged),
         "wrong_confident": [asdict(j) for j in judged if j.wrong and j.confidence >= CONFIDENT],
-        "misses": [{"file": j.file, "label": j.label, "verdict": j.verdict, "confidence": j.confidence}
-                   for j in judged if not j.right],
+        "misses": [
+            {"file": j.file, "label": j.label, "verdict": j.verdict, "confidence": j.confidence}
+            for j in judged
+            if not j.right
+        ],
         "platforms": {
             "named": sum(j.named_platform is not None for j in judged),
-            "agree": sum(j.named_platform is not None and j.named_platform == j.platform for j in judged),
-            "differ": [{"file": j.file, "platform": j.platform, "named": j.named_platform}
-                       for j in judged if j.named_platform is not None and j.named_platform != j.platform],
+            "agree": sum(
+                j.named_platform is not None and j.named_platform == j.platform for j in judged
+            ),
+            "differ": [
+                {"file": j.file, "platform": j.platform, "named": j.named_platform}
+                for j in judged
+                if j.named_platform is not None and j.named_platform != j.platform
+            ],
         },
         "partial": {
             "partial": sum(j.partial for j in judged),
@@ -177,27 +214,38 @@ def report(corpus: Path = CORPUS) -> dict:
             "whole_flagged": [j.file for j in judged if j.flagged_partial and not j.partial],
         },
         "per_environment": per_env,
-        "confusion": [{"label": a, "verdict": b, "count": n} for (a, b), n in sorted(confusion.items())],
+        "confusion": [
+            {"label": a, "verdict": b, "count": n} for (a, b), n in sorted(confusion.items())
+        ],
         "calibration": bins,
         "ece": ece,
         "loso": round(loso, 4),
         "loso_calibration": loso_bins,
         "loso_ece": loso_ece,
-        "loso_wrong_confident": [asdict(j) for j in held_judged if j.wrong and j.confidence >= CONFIDENT],
-        "loso_misses": [{"file": j.file, "label": j.label, "verdict": j.verdict, "confidence": j.confidence}
-                        for j in held_judged if not j.right],
+        "loso_wrong_confident": [
+            asdict(j) for j in held_judged if j.wrong and j.confidence >= CONFIDENT
+        ],
+        "loso_misses": [
+            {"file": j.file, "label": j.label, "verdict": j.verdict, "confidence": j.confidence}
+            for j in held_judged
+            if not j.right
+        ],
         "loso_dropped_rules": dropped,
         "thresholds": THRESHOLDS,
     }
-    figures["passed"] = (figures["accuracy"] >= THRESHOLDS["accuracy"]
-                         and len(figures["wrong_confident"]) <= THRESHOLDS["wrong_confident"]
-                         and figures["loso"] >= THRESHOLDS["loso"])
+    figures["passed"] = (
+        figures["accuracy"] >= THRESHOLDS["accuracy"]
+        and len(figures["wrong_confident"]) <= THRESHOLDS["wrong_confident"]
+        and figures["loso"] >= THRESHOLDS["loso"]
+    )
     return figures
 
 
 def text(figures: dict) -> list[str]:
-    lines = [f"corpus: {figures['captures']} captures, {figures['judged']} read "
-             f"({len(figures['unreadable'])} the readers cannot parse yet: not judged)"]
+    lines = [
+        f"corpus: {figures['captures']} captures, {figures['judged']} read "
+        f"({len(figures['unreadable'])} the readers cannot parse yet: not judged)"
+    ]
     for name in figures["unreadable"]:
         lines.append(f"  unreadable: {name}")
     lines += [
@@ -216,36 +264,62 @@ def text(figures: dict) -> list[str]:
     for env, row in figures["per_environment"].items():
         lines.append(f"{env:<16}{row['captures']:>9}{row['exact']:>7}{row['right']:>7}")
     lines += ["", "confusion (label -> verdict: count)"]
-    lines += [f"  {c['label']} -> {c['verdict']}: {c['count']}" for c in figures["confusion"]
-              if c["label"] != c["verdict"]]
+    lines += [
+        f"  {c['label']} -> {c['verdict']}: {c['count']}"
+        for c in figures["confusion"]
+        if c["label"] != c["verdict"]
+    ]
     lines += ["", f"{'confidence':<12}{'count':>6}{'mean':>7}{'right':>7}"]
-    lines += [f"{b['bin']:<12}{b['count']:>6}{b['confidence']:>7.2f}{b['right']:>7.2f}"
-              for b in figures["calibration"]]
-    lines += ["", "the same, leave-one-source-out "
-                  f"(expected calibration error {figures['loso_ece']:.3f}; "
-                  f"wrong with confidence >= {CONFIDENT}: {len(figures['loso_wrong_confident'])})"]
-    lines += [f"{b['bin']:<12}{b['count']:>6}{b['confidence']:>7.2f}{b['right']:>7.2f}"
-              for b in figures["loso_calibration"]]
+    lines += [
+        f"{b['bin']:<12}{b['count']:>6}{b['confidence']:>7.2f}{b['right']:>7.2f}"
+        for b in figures["calibration"]
+    ]
+    lines += [
+        "",
+        "the same, leave-one-source-out "
+        f"(expected calibration error {figures['loso_ece']:.3f}; "
+        f"wrong with confidence >= {CONFIDENT}: {len(figures['loso_wrong_confident'])})",
+    ]
+    lines += [
+        f"{b['bin']:<12}{b['count']:>6}{b['confidence']:>7.2f}{b['right']:>7.2f}"
+        for b in figures["loso_calibration"]
+    ]
     lines += ["", "platforms named otherwise than the manifest's finer label:"]
-    lines += [f"  {d['file']}: {d['platform']} named {d['named']}" for d in figures["platforms"]["differ"]]
+    lines += [
+        f"  {d['file']}: {d['platform']} named {d['named']}" for d in figures["platforms"]["differ"]
+    ]
     lines += ["", "misses:"]
-    lines += [f"  {m['file']}: {m['label']} judged {m['verdict']} ({m['confidence']:.2f})"
-              for m in figures["misses"]]
+    lines += [
+        f"  {m['file']}: {m['label']} judged {m['verdict']} ({m['confidence']:.2f})"
+        for m in figures["misses"]
+    ]
     lines += ["", "misses, leave-one-source-out:"]
-    lines += [f"  {m['file']}: {m['label']} judged {m['verdict']} ({m['confidence']:.2f})"
-              for m in figures["loso_misses"]]
+    lines += [
+        f"  {m['file']}: {m['label']} judged {m['verdict']} ({m['confidence']:.2f})"
+        for m in figures["loso_misses"]
+    ]
     lines += ["", "rules left out for their own source in leave-one-source-out:"]
-    lines += [f"  {source[:70]}: {', '.join(rules)}" for source, rules in figures["loso_dropped_rules"].items()]
+    lines += [
+        f"  {source[:70]}: {', '.join(rules)}"
+        for source, rules in figures["loso_dropped_rules"].items()
+    ]
     verdict = "passed" if figures["passed"] else "FAILED"
-    lines += ["", f"thresholds (right >= {THRESHOLDS['accuracy']:.0%}, none wrong at >= {CONFIDENT}, "
-                  f"leave-one-source-out >= {THRESHOLDS['loso']:.0%}): {verdict}"]
+    lines += [
+        "",
+        f"thresholds (right >= {THRESHOLDS['accuracy']:.0%}, none wrong at >= {CONFIDENT}, "
+        f"leave-one-source-out >= {THRESHOLDS['loso']:.0%}): {verdict}",
+    ]
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.accuracy", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--corpus", type=Path, default=CORPUS, help="a corpus directory with manifest.json")
+    parser.add_argument(
+        "--corpus", type=Path, default=CORPUS, help="a corpus directory with manifest.json"
+    )
     args = parser.parse_args(argv)
     figures = report(args.corpus)
     if args.json:

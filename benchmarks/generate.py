@@ -35,9 +35,18 @@ class _Table:
         self.next_minor = 30
         self.peer = 1
 
-    def add(self, parent: int, target: str, fstype: str, source: str, super_opts: str,
-            root: str = "/", opts: str = "rw,relatime", devno: str | None = None,
-            shared: bool = True) -> int:
+    def add(
+        self,
+        parent: int,
+        target: str,
+        fstype: str,
+        source: str,
+        super_opts: str,
+        root: str = "/",
+        opts: str = "rw,relatime",
+        devno: str | None = None,
+        shared: bool = True,
+    ) -> int:
         mount_id = self.next_id
         self.next_id += 1
         if devno is None:
@@ -64,22 +73,57 @@ def generate(count: int, seed: int = 1, *, orphans: bool = True, stacked: bool =
     root = t.add(1, "/", "ext4", "/dev/nvme0n1p1", "rw,errors=remount-ro", devno="259:1")
     proc = t.add(root, "/proc", "proc", "proc", "rw", opts="rw,nosuid,nodev,noexec,relatime")
     sys_ = t.add(root, "/sys", "sysfs", "sysfs", "rw", opts="rw,nosuid,nodev,noexec,relatime")
-    dev = t.add(root, "/dev", "devtmpfs", "udev", "rw,size=16336640k,nr_inodes=4084160,mode=755",
-                opts="rw,nosuid,relatime")
-    t.add(dev, "/dev/pts", "devpts", "devpts", "rw,gid=5,mode=620,ptmxmode=000",
-          opts="rw,nosuid,noexec,relatime")
+    dev = t.add(
+        root,
+        "/dev",
+        "devtmpfs",
+        "udev",
+        "rw,size=16336640k,nr_inodes=4084160,mode=755",
+        opts="rw,nosuid,relatime",
+    )
+    t.add(
+        dev,
+        "/dev/pts",
+        "devpts",
+        "devpts",
+        "rw,gid=5,mode=620,ptmxmode=000",
+        opts="rw,nosuid,noexec,relatime",
+    )
     t.add(dev, "/dev/shm", "tmpfs", "tmpfs", "rw", opts="rw,nosuid,nodev")
-    run = t.add(root, "/run", "tmpfs", "tmpfs", "rw,size=3275876k,mode=755", opts="rw,nosuid,nodev,noexec,relatime")
-    t.add(sys_, "/sys/fs/cgroup", "cgroup2", "cgroup2", "rw,nsdelegate,memory_recursiveprot",
-          opts="rw,nosuid,nodev,noexec,relatime")
-    t.add(proc, "/proc/sys/fs/binfmt_misc", "autofs", "systemd-1",
-          "rw,fd=29,pgrp=1,timeout=0,minproto=5,maxproto=5,direct,pipe_ino=17610")
+    run = t.add(
+        root,
+        "/run",
+        "tmpfs",
+        "tmpfs",
+        "rw,size=3275876k,mode=755",
+        opts="rw,nosuid,nodev,noexec,relatime",
+    )
+    t.add(
+        sys_,
+        "/sys/fs/cgroup",
+        "cgroup2",
+        "cgroup2",
+        "rw,nsdelegate,memory_recursiveprot",
+        opts="rw,nosuid,nodev,noexec,relatime",
+    )
+    t.add(
+        proc,
+        "/proc/sys/fs/binfmt_misc",
+        "autofs",
+        "systemd-1",
+        "rw,fd=29,pgrp=1,timeout=0,minproto=5,maxproto=5,direct,pipe_ino=17610",
+    )
     kubelet = t.add(root, "/var/lib/kubelet", "ext4", "/dev/nvme1n1", "rw", devno="259:3")
-    t.add(root, "/var/lib/containerd", "ext4", "/dev/nvme1n1", "rw",
-          root="/containerd", devno="259:3")
-    data = t.add(root, "/mnt/data\\040disk", "xfs", "/dev/sdb1", "rw,attr2,inode64,noquota", devno="8:17")
-    layers = [f"/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/{n}/fs"
-              for n in range(1, 400)]
+    t.add(
+        root, "/var/lib/containerd", "ext4", "/dev/nvme1n1", "rw", root="/containerd", devno="259:3"
+    )
+    data = t.add(
+        root, "/mnt/data\\040disk", "xfs", "/dev/sdb1", "rw,attr2,inode64,noquota", devno="8:17"
+    )
+    layers = [
+        f"/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/{n}/fs"
+        for n in range(1, 400)
+    ]
     while len(t.lines) < count:
         left = count - len(t.lines)
         roll = rng.random()
@@ -88,36 +132,76 @@ def generate(count: int, seed: int = 1, *, orphans: bool = True, stacked: bool =
             lower = t.add(root, target, "tmpfs", "lower", "rw,size=1024k")
             t.add(lower, target, "tmpfs", "upper", "rw,size=1024k")
         elif roll < 0.08 and left >= 2:
-            base = t.add(data, f"/mnt/data\\040disk/share{t.next_id}", "xfs", "/dev/sdb1",
-                         "rw,attr2,inode64,noquota", root=f"/exports/team\\040{t.next_id}", devno="8:17")
-            t.add(base, f"/mnt/data\\040disk/share{base}/sub\\040dir", "xfs", "/dev/sdb1",
-                  "rw,attr2,inode64,noquota", root=f"/exports/team\\040{base}/sub\\040dir", devno="8:17")
+            base = t.add(
+                data,
+                f"/mnt/data\\040disk/share{t.next_id}",
+                "xfs",
+                "/dev/sdb1",
+                "rw,attr2,inode64,noquota",
+                root=f"/exports/team\\040{t.next_id}",
+                devno="8:17",
+            )
+            t.add(
+                base,
+                f"/mnt/data\\040disk/share{base}/sub\\040dir",
+                "xfs",
+                "/dev/sdb1",
+                "rw,attr2,inode64,noquota",
+                root=f"/exports/team\\040{base}/sub\\040dir",
+                devno="8:17",
+            )
         elif roll < 0.09 and orphans:
             t.add(9000000 + t.next_id, f"/orphan/{t.next_id}", "tmpfs", "tmpfs", "rw")
         else:
             pod = _uuid(rng)
             pod_dir = f"/var/lib/kubelet/pods/{pod}"
             token = f"kube-api-access-{_hex(rng, 5)}"
-            t.add(kubelet, f"{pod_dir}/volumes/kubernetes.io~projected/{token}", "tmpfs", "tmpfs",
-                  "rw,size=524288k")
+            t.add(
+                kubelet,
+                f"{pod_dir}/volumes/kubernetes.io~projected/{token}",
+                "tmpfs",
+                "tmpfs",
+                "rw,size=524288k",
+            )
             if left >= 2:
-                t.add(kubelet, f"{pod_dir}/volumes/kubernetes.io~secret/secret-{_hex(rng, 6)}",
-                      "tmpfs", "tmpfs", "rw,size=65536k")
+                t.add(
+                    kubelet,
+                    f"{pod_dir}/volumes/kubernetes.io~secret/secret-{_hex(rng, 6)}",
+                    "tmpfs",
+                    "tmpfs",
+                    "rw,size=65536k",
+                )
             if left >= 3:
                 sandbox = _hex(rng, 64)
                 lower = ":".join(rng.sample(layers, rng.randint(3, 12)))
-                t.add(run, f"/run/containerd/io.containerd.runtime.v2.task/k8s.io/{sandbox}/rootfs",
-                      "overlay", "overlay",
-                      f"rw,lowerdir={lower},upperdir=/var/lib/containerd/io.containerd.snapshotter"
-                      f".v1.overlayfs/snapshots/{rng.randint(400, 9999)}/fs,workdir=/var/lib/"
-                      f"containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/"
-                      f"{rng.randint(400, 9999)}/work")
+                t.add(
+                    run,
+                    f"/run/containerd/io.containerd.runtime.v2.task/k8s.io/{sandbox}/rootfs",
+                    "overlay",
+                    "overlay",
+                    f"rw,lowerdir={lower},upperdir=/var/lib/containerd/io.containerd.snapshotter"
+                    f".v1.overlayfs/snapshots/{rng.randint(400, 9999)}/fs,workdir=/var/lib/"
+                    f"containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/"
+                    f"{rng.randint(400, 9999)}/work",
+                )
             if left >= 4:
-                t.add(run, f"/run/netns/cni-{_uuid(rng)}", "nsfs", "nsfs", "rw",
-                      root=f"net:[{4026530000 + t.next_id}]")
+                t.add(
+                    run,
+                    f"/run/netns/cni-{_uuid(rng)}",
+                    "nsfs",
+                    "nsfs",
+                    "rw",
+                    root=f"net:[{4026530000 + t.next_id}]",
+                )
             if left >= 5:
-                t.add(run, f"/run/containerd/io.containerd.grpc.v1.cri/sandboxes/{_hex(rng, 64)}/shm",
-                      "tmpfs", "shm", "rw,size=65536k", opts="rw,nosuid,nodev,noexec,relatime")
+                t.add(
+                    run,
+                    f"/run/containerd/io.containerd.grpc.v1.cri/sandboxes/{_hex(rng, 64)}/shm",
+                    "tmpfs",
+                    "shm",
+                    "rw,size=65536k",
+                    opts="rw,nosuid,nodev,noexec,relatime",
+                )
     return "\n".join(t.lines[:count]) + "\n"
 
 

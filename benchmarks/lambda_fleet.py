@@ -43,31 +43,138 @@ def mountinfo(pattern: int, rng: random.Random, account: str, task_uuid: str) ->
     root = base
     flat = f"{rng.getrandbits(160):040x}"
     rows = [
-        (root, 1, "254:0", f"{WORKER}/rtfs/cache/{flat}.flat", "/", "ro,nosuid,nodev,relatime", "ext4", "/dev/root", "ro"),
-        (base + 1, root, "7:1", "/", "/var/task", "ro,nosuid,nodev,relatime", "ext4", "/dev/loop1", "ro")
-        if pattern == 1 else
-        (base + 1, root, "254:16", f"{WORKER}/tasks/{account}/{FUNCTION}/{task_uuid}", "/var/task",
-         "ro,nosuid,nodev,relatime", "ext4", "/dev/vdb", "rw"),
-        (base + 2, root, "254:16", f"{WORKER}/sandbox-tmp/sbtasks/sandbox-dev", "/dev",
-         "rw,nosuid,noexec,relatime", "ext4", "/dev/vdb", "rw"),
-        (base + 3, root, "7:0", "/", "/tmp", "rw,nosuid,nodev,relatime", "ext4", "/dev/loop0", "rw"),
-        (base + 4, root, f"0:{rng.randrange(20, 60)}", "/", "/proc", "rw,nosuid,nodev,noexec,relatime",
-         "proc", "none", "rw"),
-        (base + 5, base + 4, "254:16", f"{WORKER}/sandbox-tmp/sbtasks/boot_id-{_random_word(rng)}",
-         "/proc/sys/kernel/random/boot_id", "ro,nosuid,nodev,noexec,relatime", "ext4", "/dev/vdb", "rw"),
-        (base + 6, root, "254:0", "/etc/passwd", "/etc/passwd", "ro,nosuid,nodev,relatime", "ext4", "/dev/root", "ro"),
-        (base + 7, root, "254:0", f"{WORKER}/runtime/nodejs-8.x", "/var/runtime", "ro,nosuid,nodev,relatime",
-         "ext4", "/dev/root", "ro"),
-        (base + 8, root, "254:0", f"{WORKER}/lang/node-v8.10.x", "/var/lang", "ro,nosuid,nodev,relatime",
-         "ext4", "/dev/root", "ro"),
-        (base + 9, root, "254:16", f"{WORKER}/sandbox-tmp/sbtasks/resolv.conf{_random_word(rng)}",
-         "/etc/resolv.conf", "ro,nosuid,nodev,relatime", "ext4", "/dev/vdb", "rw"),
+        (
+            root,
+            1,
+            "254:0",
+            f"{WORKER}/rtfs/cache/{flat}.flat",
+            "/",
+            "ro,nosuid,nodev,relatime",
+            "ext4",
+            "/dev/root",
+            "ro",
+        ),
+        (
+            base + 1,
+            root,
+            "7:1",
+            "/",
+            "/var/task",
+            "ro,nosuid,nodev,relatime",
+            "ext4",
+            "/dev/loop1",
+            "ro",
+        )
+        if pattern == 1
+        else (
+            base + 1,
+            root,
+            "254:16",
+            f"{WORKER}/tasks/{account}/{FUNCTION}/{task_uuid}",
+            "/var/task",
+            "ro,nosuid,nodev,relatime",
+            "ext4",
+            "/dev/vdb",
+            "rw",
+        ),
+        (
+            base + 2,
+            root,
+            "254:16",
+            f"{WORKER}/sandbox-tmp/sbtasks/sandbox-dev",
+            "/dev",
+            "rw,nosuid,noexec,relatime",
+            "ext4",
+            "/dev/vdb",
+            "rw",
+        ),
+        (
+            base + 3,
+            root,
+            "7:0",
+            "/",
+            "/tmp",
+            "rw,nosuid,nodev,relatime",
+            "ext4",
+            "/dev/loop0",
+            "rw",
+        ),
+        (
+            base + 4,
+            root,
+            f"0:{rng.randrange(20, 60)}",
+            "/",
+            "/proc",
+            "rw,nosuid,nodev,noexec,relatime",
+            "proc",
+            "none",
+            "rw",
+        ),
+        (
+            base + 5,
+            base + 4,
+            "254:16",
+            f"{WORKER}/sandbox-tmp/sbtasks/boot_id-{_random_word(rng)}",
+            "/proc/sys/kernel/random/boot_id",
+            "ro,nosuid,nodev,noexec,relatime",
+            "ext4",
+            "/dev/vdb",
+            "rw",
+        ),
+        (
+            base + 6,
+            root,
+            "254:0",
+            "/etc/passwd",
+            "/etc/passwd",
+            "ro,nosuid,nodev,relatime",
+            "ext4",
+            "/dev/root",
+            "ro",
+        ),
+        (
+            base + 7,
+            root,
+            "254:0",
+            f"{WORKER}/runtime/nodejs-8.x",
+            "/var/runtime",
+            "ro,nosuid,nodev,relatime",
+            "ext4",
+            "/dev/root",
+            "ro",
+        ),
+        (
+            base + 8,
+            root,
+            "254:0",
+            f"{WORKER}/lang/node-v8.10.x",
+            "/var/lang",
+            "ro,nosuid,nodev,relatime",
+            "ext4",
+            "/dev/root",
+            "ro",
+        ),
+        (
+            base + 9,
+            root,
+            "254:16",
+            f"{WORKER}/sandbox-tmp/sbtasks/resolv.conf{_random_word(rng)}",
+            "/etc/resolv.conf",
+            "ro,nosuid,nodev,relatime",
+            "ext4",
+            "/dev/vdb",
+            "rw",
+        ),
     ]
-    return "".join(f"{i} {p} {dev} {fsroot} {target} {opts} - {fstype} {source} {sopts}\n"
-                   for i, p, dev, fsroot, target, opts, fstype, source, sopts in rows)
+    return "".join(
+        f"{i} {p} {dev} {fsroot} {target} {opts} - {fstype} {source} {sopts}\n"
+        for i, p, dev, fsroot, target, opts, fstype, source, sopts in rows
+    )
 
 
-def snapshot(pattern: int, rng: random.Random, number: int) -> tuple[dict[str, Any], dict[str, str]]:
+def snapshot(
+    pattern: int, rng: random.Random, number: int
+) -> tuple[dict[str, Any], dict[str, str]]:
     """A snapshot document as the handler writes it, and the identifying values planted in it."""
     account = f"{rng.randrange(10**11, 10**12):012d}"
     task_uuid, request = _uuid(rng), _uuid(rng)
@@ -94,31 +201,62 @@ def snapshot(pattern: int, rng: random.Random, number: int) -> tuple[dict[str, A
         "created": when,
         "tool": {"name": "mountscope", "version": "0.1.0"},
         "metadata": {
-            "hostname": hostname, "kernel_release": kernel, "machine": "x86_64", "time": when,
-            "mountscope_version": "0.1.0", "command_pid": 8, "pid": 8, "mnt_ns": "mnt:[4026532251]",
+            "hostname": hostname,
+            "kernel_release": kernel,
+            "machine": "x86_64",
+            "time": when,
+            "mountscope_version": "0.1.0",
+            "command_pid": 8,
+            "pid": 8,
+            "mnt_ns": "mnt:[4026532251]",
             "source": "/proc/self/mountinfo",
-            "lambda_aws_request_id": request, "lambda_function_name": FUNCTION,
-            "lambda_function_version": "$LATEST", "lambda_memory_limit_in_mb": memory,
+            "lambda_aws_request_id": request,
+            "lambda_function_name": FUNCTION,
+            "lambda_function_version": "$LATEST",
+            "lambda_memory_limit_in_mb": memory,
             "lambda_invoked_function_arn": arn,
             "lambda_log_stream_name": f"2026/11/{day:02d}/[$LATEST]{rng.getrandbits(128):032x}",
             "lambda_invocation": rng.choice((1, 1, 2, 3)),
         },
-        "table": {"format": "mountinfo", "first_line": 1,
-                  "text": mountinfo(pattern, rng, account, task_uuid), "settled": True, "reads": 2},
+        "table": {
+            "format": "mountinfo",
+            "first_line": 1,
+            "text": mountinfo(pattern, rng, account, task_uuid),
+            "settled": True,
+            "reads": 2,
+        },
         "mounts": [],
         "signals": {
-            "cmdline": ("console=ttyS0 reboot=k panic=1 pci=off nomodules "
-                        "virtio_mmio.device=4K@0xd0000000:5 virtio_mmio.device=4K@0xd0001000:6"),
+            "cmdline": (
+                "console=ttyS0 reboot=k panic=1 pci=off nomodules "
+                "virtio_mmio.device=4K@0xd0000000:5 virtio_mmio.device=4K@0xd0001000:6"
+            ),
             "version": f"Linux version {kernel} (mockbuild@amazonlinux) #1 SMP",
-            "osrelease": kernel, "cpu": {"vendor_id": "GenuineIntel", "model name": rng.choice(CPUS)},
-            "dmi": None, "dmi_present": False, "device_tree_compatible": None,
-            "virtio_devices": ["0x0001", "0x0002", "0x0002"], "acpi_devices": None, "pci_devices": 0,
-            "cgroup_self": "0::/\n", "cgroup_init": "0::/\n", "markers": {}, "systemd_container": None,
-            "env": env, "hostname": hostname, "machine": "x86_64",
+            "osrelease": kernel,
+            "cpu": {"vendor_id": "GenuineIntel", "model name": rng.choice(CPUS)},
+            "dmi": None,
+            "dmi_present": False,
+            "device_tree_compatible": None,
+            "virtio_devices": ["0x0001", "0x0002", "0x0002"],
+            "acpi_devices": None,
+            "pci_devices": 0,
+            "cgroup_self": "0::/\n",
+            "cgroup_init": "0::/\n",
+            "markers": {},
+            "systemd_container": None,
+            "env": env,
+            "hostname": hostname,
+            "machine": "x86_64",
         },
     }
-    planted = {"account": account, "uuid": task_uuid, "request": request, "arn": arn,
-               "hostname": hostname, "function": FUNCTION}
+    planted = {
+        "account": account,
+        "uuid": task_uuid,
+        "request": request,
+        "arn": arn,
+        "hostname": hostname,
+        "function": FUNCTION,
+    }
     return document, planted
 
 

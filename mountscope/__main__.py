@@ -15,7 +15,9 @@ def _interrupted(signum: int, frame: object) -> None:
     os._exit(130)  # nothing is written yet; nothing half-imported is finalized
 
 
-if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:  # not when ignored (a background job)
+if (
+    _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler
+):  # not when ignored (a background job)
     _signal.signal(_signal.SIGINT, _interrupted)
 
 import sys  # noqa: E402

@@ -78,10 +78,13 @@ def capture_live(pid: int | str = "self", with_signals: bool = True) -> MountTab
 
         capture.signals = read_live(pid)
     if not read.settled:
-        capture.warnings.append(InputWarning(
-            read.path, None,
-            f"the mount table kept changing over {read.reads} reads; this is the last of them",
-        ))
+        capture.warnings.append(
+            InputWarning(
+                read.path,
+                None,
+                f"the mount table kept changing over {read.reads} reads; this is the last of them",
+            )
+        )
     return capture
 
 
@@ -141,13 +144,19 @@ def is_live(capture: MountTable) -> bool:
 def snapshot_document(capture: MountTable) -> dict[str, Any]:
     """The snapshot of a capture, as plain data; valid UTF-8 throughout (the
     table's own bytes are kept exactly, in base64 when they are not UTF-8)."""
-    metadata = {k: v for k, v in capture.metadata.items() if k not in ("settled", "reads", "table_format")}
+    metadata = {
+        k: v for k, v in capture.metadata.items() if k not in ("settled", "reads", "table_format")
+    }
     if not is_live(capture):
         # Saved from a file: say which, and in what format, not only the
         # machine the table first came from.
-        metadata["saved_from"] = {"file": capture.origin, "format": capture.format,
-                                  "table_format": capture.metadata.get("table_format", capture.format),
-                                  "first_line": capture.first_line, "title": capture.title}
+        metadata["saved_from"] = {
+            "file": capture.origin,
+            "format": capture.format,
+            "table_format": capture.metadata.get("table_format", capture.format),
+            "first_line": capture.first_line,
+            "title": capture.title,
+        }
     return {
         "format": FORMAT_ID,
         "version": VERSION,
@@ -196,9 +205,14 @@ def _write_error(path: str, error: OSError) -> OutputError:
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISDIR, "a directory"), (stat.S_ISLNK, "a symbolic link")):
+    for test, name in (
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISLNK, "a symbolic link"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -229,15 +243,20 @@ def _replaceable(path: str, force: bool) -> tuple[str, os.stat_result | None]:
         try:
             status = os.lstat(path)
         except OSError:
-            raise OutputError(f"cannot write {shown}: it is a symbolic link to nothing "
-                                  f"({path}); not replaced") from None
+            raise OutputError(
+                f"cannot write {shown}: it is a symbolic link to nothing ({path}); not replaced"
+            ) from None
         if not stat.S_ISREG(status.st_mode):
-            raise OutputError(f"cannot write {shown}: it is a symbolic link to "
-                                  f"{_kind(status.st_mode)}; --force replaces only regular files")
+            raise OutputError(
+                f"cannot write {shown}: it is a symbolic link to "
+                f"{_kind(status.st_mode)}; --force replaces only regular files"
+            )
     elif not stat.S_ISREG(status.st_mode):
         hint = "; -o - writes to standard output" if stat.S_ISCHR(status.st_mode) else ""
-        raise OutputError(f"cannot write {shown}: it is {_kind(status.st_mode)}, not a regular "
-                              f"file; --force replaces only regular files{hint}")
+        raise OutputError(
+            f"cannot write {shown}: it is {_kind(status.st_mode)}, not a regular "
+            f"file; --force replaces only regular files{hint}"
+        )
     return path, status
 
 
@@ -251,8 +270,9 @@ def _check_unchanged(path: str, before: os.stat_result | None) -> None:
     except FileNotFoundError:
         return
     if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
-        raise OutputError(f"cannot write {path}: it changed while the snapshot was written; "
-                              "not replaced")
+        raise OutputError(
+            f"cannot write {path}: it changed while the snapshot was written; not replaced"
+        )
 
 
 def write_atomic(path: str, data: bytes, force: bool = False) -> list[str]:
@@ -280,7 +300,7 @@ def write_atomic(path: str, data: bytes, force: bool = False) -> list[str]:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         os.fsync(fd)
         if named is None:
             _link_unnamed(fd, folder, target, before)
@@ -294,8 +314,10 @@ def write_atomic(path: str, data: bytes, force: bool = False) -> list[str]:
         _fsync_dir(folder)
     except FileExistsError:
         if force:  # nothing was there when we looked: what appeared since is not ours to replace
-            raise OutputError(f"cannot write {path}: a file appeared there while the snapshot "
-                                  "was written; not replaced") from None
+            raise OutputError(
+                f"cannot write {path}: a file appeared there while the snapshot "
+                "was written; not replaced"
+            ) from None
         raise SnapshotExists(path) from None
     except OSError as error:
         raise _write_error(path, error) from None
@@ -350,8 +372,12 @@ def remove_stale_temporaries(folder: str) -> list[str]:
             continue
         try:
             status = entry.stat(follow_symlinks=False)
-            if (not stat.S_ISREG(status.st_mode) or status.st_uid != os.geteuid()
-                    or status.st_nlink != 1 or not _holds_snapshot_start(entry.path)):
+            if (
+                not stat.S_ISREG(status.st_mode)
+                or status.st_uid != os.geteuid()
+                or status.st_nlink != 1
+                or not _holds_snapshot_start(entry.path)
+            ):
                 continue
             os.unlink(entry.path)
         except OSError:
@@ -457,8 +483,14 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
         capture.title = event["title"]
     # 1 on a cold start: the first invocation this execution environment serves.
     capture.metadata["lambda_invocation"] = _invocations
-    for name in ("aws_request_id", "function_name", "function_version", "memory_limit_in_mb",
-                 "invoked_function_arn", "log_stream_name"):
+    for name in (
+        "aws_request_id",
+        "function_name",
+        "function_version",
+        "memory_limit_in_mb",
+        "invoked_function_arn",
+        "log_stream_name",
+    ):
         value = getattr(context, name, None)
         if value is not None:
             capture.metadata[f"lambda_{name}"] = value

@@ -38,7 +38,10 @@ FIELDS: dict[str, str] = {
 
 # Ordered: the first pattern that matches a token names it.
 VOLATILE: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("<uuid>", re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")),
+    (
+        "<uuid>",
+        re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    ),
     ("<ns>", re.compile(r"(?<=:\[)\d+(?=\])")),  # nsfs roots: net:[4026532178]
     # Hex with at least one letter; all-digit runs are the next two rows.
     ("<hex>", re.compile(r"(?<![0-9a-zA-Z])(?=[0-9a-f]*[a-f])[0-9a-f]{12,}(?![0-9a-zA-Z])")),
@@ -47,8 +50,13 @@ VOLATILE: tuple[tuple[str, re.Pattern[str]], ...] = (
     # A random suffix: letters and digits mixed, six or more, glued to a word
     # (the article's resolv.conf<random>, boot_id-<random>, es2088019054).
     # Device names (nvme0n1p1) look random but are not.
-    ("<random>", re.compile(r"(?<![0-9A-Za-z])(?<!/dev/)(?=(?:[A-Za-z]*\d){2})(?=(?:\d*[A-Za-z]){2})"
-                            r"[0-9A-Za-z]{8,}(?![0-9A-Za-z])")),
+    (
+        "<random>",
+        re.compile(
+            r"(?<![0-9A-Za-z])(?<!/dev/)(?=(?:[A-Za-z]*\d){2})(?=(?:\d*[A-Za-z]){2})"
+            r"[0-9A-Za-z]{8,}(?![0-9A-Za-z])"
+        ),
+    ),
 )
 _PEER = re.compile(r"(shared|master|propagate_from):\d+")
 
@@ -155,9 +163,15 @@ def _compare(pair: Pair, a_fields: frozenset[str], b_fields: frozenset[str], exa
     a, b = pair.a, pair.b
     assert a is not None and b is not None
     split = {"vfs_options", "fs_options"} <= a_fields and {"vfs_options", "fs_options"} <= b_fields
-    if (split and a.source == b.source and a.fsroot == b.fsroot and a.fstype == b.fstype
-            and a.vfs_options == b.vfs_options and a.fs_options == b.fs_options
-            and (a.optional_fields == b.optional_fields or a.propagation == b.propagation)):
+    if (
+        split
+        and a.source == b.source
+        and a.fsroot == b.fsroot
+        and a.fstype == b.fstype
+        and a.vfs_options == b.vfs_options
+        and a.fs_options == b.fs_options
+        and (a.optional_fields == b.optional_fields or a.propagation == b.propagation)
+    ):
         pair.kind = "same"  # the common case on big tables, decided without field loops
         return
     for name, needs in FIELDS.items():
@@ -168,10 +182,13 @@ def _compare(pair: Pair, a_fields: frozenset[str], b_fields: frozenset[str], exa
         old, new = _values(a, name, split), _values(b, name, split)
         if old == new:
             continue
-        if name in ("options", "super_options") and _options_key(old or "") == _options_key(new or ""):
+        if name in ("options", "super_options") and _options_key(old or "") == _options_key(
+            new or ""
+        ):
             continue
-        cut = (name in a.truncated and (new or "").startswith(old or "")) or \
-              (name in b.truncated and (old or "").startswith(new or ""))
+        cut = (name in a.truncated and (new or "").startswith(old or "")) or (
+            name in b.truncated and (old or "").startswith(new or "")
+        )
         if cut:
             pair.not_comparable.append(name)
         elif not exact and shape(old or "") == shape(new or ""):
@@ -199,7 +216,9 @@ def _identity(m: Mount) -> tuple[str, str | None, str, str]:
     return (m.source, m.fsroot, m.fstype, m.fs_options if m.fs_options is not None else m.options)
 
 
-def _pair_moves(pairs: list[Pair], a_fields: frozenset[str], b_fields: frozenset[str], exact: bool) -> list[Pair]:
+def _pair_moves(
+    pairs: list[Pair], a_fields: frozenset[str], b_fields: frozenset[str], exact: bool
+) -> list[Pair]:
     """A mount removed from one target and added at another, unchanged: a move."""
     removed: dict[tuple, list[Pair]] = defaultdict(list)
     added: dict[tuple, list[Pair]] = defaultdict(list)
@@ -233,7 +252,9 @@ def _order(target: str) -> str:
     return target.replace("/", "\0")
 
 
-def compare(a: MountTable, b: MountTable, *, exact: bool = False, with_verdicts: bool = True) -> Comparison:
+def compare(
+    a: MountTable, b: MountTable, *, exact: bool = False, with_verdicts: bool = True
+) -> Comparison:
     a_groups, b_groups = _by_target(a), _by_target(b)
     pairs: list[Pair] = []
     for target in a_groups.keys() | b_groups.keys():

@@ -24,7 +24,9 @@ from mountscope.model import MountTable
 from mountscope.survey import Entry, capture_time, shape_key, signal_values
 
 
-def capture_rows(entry: Entry, transform: Callable[[Any], Any] | None = None) -> Iterator[dict[str, Any]]:
+def capture_rows(
+    entry: Entry, transform: Callable[[Any], Any] | None = None
+) -> Iterator[dict[str, Any]]:
     """The capture's row, then its mounts' rows."""
     from mountscope.classify import classify
 
@@ -48,13 +50,22 @@ def capture_rows(entry: Entry, transform: Callable[[Any], Any] | None = None) ->
     }
     yield transform(head) if transform else head
     for mount in capture.mounts:
-        row = {"record": "mount", "capture_id": entry.name, "capture_time": when,
-               "environment": verdict.environment, "shape_group": group, **mount.to_dict()}
+        row = {
+            "record": "mount",
+            "capture_id": entry.name,
+            "capture_time": when,
+            "environment": verdict.environment,
+            "shape_group": group,
+            **mount.to_dict(),
+        }
         yield transform(row) if transform else row
 
 
-def rows(items: Iterable[Entry | tuple[str, str]], transform: Callable[[Any], Any] | None = None,
-         observe: Callable[[MountTable], None] | None = None) -> Iterator[dict[str, Any]]:
+def rows(
+    items: Iterable[Entry | tuple[str, str]],
+    transform: Callable[[Any], Any] | None = None,
+    observe: Callable[[MountTable], None] | None = None,
+) -> Iterator[dict[str, Any]]:
     for item in items:
         if isinstance(item, Entry):
             if observe is not None:

@@ -32,8 +32,12 @@ def make_matcher(query: str) -> Callable[[Mount], bool]:
             return lambda m: needle in m.fstype.lower()
         return lambda m: needle in m.target.lower()
     needle = query.lower()
-    return lambda m: (needle in m.target.lower() or needle in m.display_source.lower()
-                      or needle in m.fstype.lower() or needle in m.options.lower())
+    return lambda m: (
+        needle in m.target.lower()
+        or needle in m.display_source.lower()
+        or needle in m.fstype.lower()
+        or needle in m.options.lower()
+    )
 
 
 def matching(mounts: Iterable[Mount], query: str) -> set[int]:

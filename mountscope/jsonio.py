@@ -54,8 +54,12 @@ def dumps(value: Any, *, indent: bool = False) -> bytes:
     try:
         data = orjson.dumps(value, option=option)
     except TypeError:  # lone surrogates: bytes of a path that are not UTF-8
-        text = json.dumps(value, ensure_ascii=False, indent=2 if indent else None,
-                          separators=None if indent else (",", ":"))
+        text = json.dumps(
+            value,
+            ensure_ascii=False,
+            indent=2 if indent else None,
+            separators=None if indent else (",", ":"),
+        )
         return _may_escape().sub(_json_escape, text).encode()
     if data.isascii() and b"\x7f" not in data:
         return data  # the common case, decided at C speed
@@ -119,8 +123,14 @@ def _surrogates_are_bytes(text: str) -> bool:
 _SPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 # The standard library's decoder also reads NaN and Infinity: so does this one.
-_LITERALS = {"true": True, "false": False, "null": None,
-             "NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
+_LITERALS = {
+    "true": True,
+    "false": False,
+    "null": None,
+    "NaN": float("nan"),
+    "Infinity": float("inf"),
+    "-Infinity": float("-inf"),
+}
 
 
 def _key(text: str, pos: int) -> tuple[str, int]:
@@ -164,7 +174,11 @@ def _loads_deep(text: str) -> Any:
             number = _NUMBER.match(text, pos)
             if number is not None:
                 integer, fraction, exponent = number.groups()
-                value = float(integer + (fraction or "") + (exponent or "")) if fraction or exponent else int(integer)
+                value = (
+                    float(integer + (fraction or "") + (exponent or ""))
+                    if fraction or exponent
+                    else int(integer)
+                )
                 pos = number.end()
             else:
                 word = next((w for w in _LITERALS if text.startswith(w, pos)), None)

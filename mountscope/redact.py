@@ -115,8 +115,12 @@ class Redactor:
             ]
             if learned:
                 parts.append(f"(?P<learned>(?<![{_EDGE}])(?:{learned})(?![{_EDGE}]))")
-            parts += [f"(?P<uuid>{_UUID})", f"(?P<ip>{_IPV4})", f"(?P<ip6>{_IPV6})",
-                      f"(?P<account>{_ACCOUNT})"]
+            parts += [
+                f"(?P<uuid>{_UUID})",
+                f"(?P<ip>{_IPV4})",
+                f"(?P<ip6>{_IPV6})",
+                f"(?P<account>{_ACCOUNT})",
+            ]
             self._pattern = re.compile("|".join(parts))
         return self._pattern
 
@@ -159,9 +163,14 @@ class Redactor:
 
     def mount(self, m: Mount) -> Mount:
         return replace(
-            m, target=self.text(m.target), source=self.text(m.source), options=self.text(m.options),
-            vfs_options=self.optional(m.vfs_options), fs_options=self.optional(m.fs_options),
-            fsroot=self.optional(m.fsroot), optional_fields=self.optional(m.optional_fields),
+            m,
+            target=self.text(m.target),
+            source=self.text(m.source),
+            options=self.text(m.options),
+            vfs_options=self.optional(m.vfs_options),
+            fs_options=self.optional(m.fs_options),
+            fsroot=self.optional(m.fsroot),
+            optional_fields=self.optional(m.optional_fields),
             raw=self.text(m.raw),
             extra={self.text(k): self.text(v) for k, v in m.extra.items()} if m.extra else m.extra,
         )
@@ -179,8 +188,10 @@ class Redactor:
             mounts=[self.mount(m) for m in capture.mounts],
             origin=self.text(capture.origin),
             title=self.optional(capture.title),
-            warnings=[InputWarning(self.text(w.origin), w.line, self.text(w.message))
-                      for w in capture.warnings],
+            warnings=[
+                InputWarning(self.text(w.origin), w.line, self.text(w.message))
+                for w in capture.warnings
+            ],
             metadata=self.data(capture.metadata),
             signals=signals,
             raw_text=self.optional(capture.raw_text),

@@ -57,8 +57,14 @@ class LiveUpdate:
 class Session:
     """Loads, compares, judges and follows captures with one set of options."""
 
-    def __init__(self, *, format_name: str | None = None, limits: Limits | None = None,
-                 timing: str | None = None, pid: int | str = "self") -> None:
+    def __init__(
+        self,
+        *,
+        format_name: str | None = None,
+        limits: Limits | None = None,
+        timing: str | None = None,
+        pid: int | str = "self",
+    ) -> None:
         self.format_name = format_name
         self.limits = limits
         self.timing = timing
@@ -74,7 +80,9 @@ class Session:
         """A capture: a file (its first table, or FILE#N), "-" for standard input,
         or "live" (or None) for the live table of the session's process. Notes
         for the user (such as "FILE holds N mount tables") go to ``notes``."""
-        if spec is None or (spec == "live" and not os.path.exists(spec)):  # a file named "live" wins
+        if spec is None or (
+            spec == "live" and not os.path.exists(spec)
+        ):  # a file named "live" wins
             from mountscope.capture import capture_live
 
             return capture_live(self.pid)
@@ -127,8 +135,9 @@ class Session:
         """Follow the live table ``table`` was read from (see LiveTable)."""
         return LiveTable(self, table, self.pid if pid is None else pid)
 
-    def refresh(self, previous: MountTable, newer: MountTable,
-                events: Iterable[MountEvent] = ()) -> LiveUpdate:
+    def refresh(
+        self, previous: MountTable, newer: MountTable, events: Iterable[MountEvent] = ()
+    ) -> LiveUpdate:
         """``newer``, a newer read of the live table ``previous`` came from,
         judged, with the mounts the events touch."""
         from mountscope.capture import reread
@@ -189,7 +198,13 @@ def pending_comparison(a: MountTable, b: MountTable) -> Comparison:
     for target in a_groups.keys() | b_groups.keys():
         left, right = a_groups.get(target, []), b_groups.get(target, [])
         for k in range(max(len(left), len(right))):
-            pairs.append(Pair("same", target, left[k] if k < len(left) else None,
-                              right[k] if k < len(right) else None))
+            pairs.append(
+                Pair(
+                    "same",
+                    target,
+                    left[k] if k < len(left) else None,
+                    right[k] if k < len(right) else None,
+                )
+            )
     pairs.sort(key=lambda p: (_order(p.target), _line_of(p)))
     return Comparison(a, b, pairs, exact=False)

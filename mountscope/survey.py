@@ -83,8 +83,18 @@ def shape_key(capture: MountTable) -> str:
 
 # The signals a survey tabulates, in this order when they tie.
 SIGNAL_NAMES = (
-    "kernel_release", "hostname_form", "cpu_model", "architecture", "memory_size", "runtime",
-    "init_type", "region", "function_version", "cold_start", "capture_hour", "firecracker_cmdline",
+    "kernel_release",
+    "hostname_form",
+    "cpu_model",
+    "architecture",
+    "memory_size",
+    "runtime",
+    "init_type",
+    "region",
+    "function_version",
+    "cold_start",
+    "capture_hour",
+    "firecracker_cmdline",
     "dmi_present",
 )
 # Past this many distinct values a signal's further values are counted as "(other)".
@@ -112,11 +122,13 @@ def signal_values(capture: MountTable) -> dict[str, str]:
     values: dict[str, Any] = {
         "kernel_release": meta.get("kernel_release") or getattr(sig, "osrelease", None),
         "architecture": meta.get("machine") or getattr(sig, "machine", None),
-        "memory_size": meta.get("lambda_memory_limit_in_mb") or env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"),
+        "memory_size": meta.get("lambda_memory_limit_in_mb")
+        or env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"),
         "runtime": env.get("AWS_EXECUTION_ENV"),
         "init_type": env.get("AWS_LAMBDA_INITIALIZATION_TYPE"),
         "region": env.get("AWS_REGION"),
-        "function_version": meta.get("lambda_function_version") or env.get("AWS_LAMBDA_FUNCTION_VERSION"),
+        "function_version": meta.get("lambda_function_version")
+        or env.get("AWS_LAMBDA_FUNCTION_VERSION"),
     }
     hostname = meta.get("hostname") or getattr(sig, "hostname", None)
     if isinstance(hostname, str) and hostname:
@@ -173,8 +185,9 @@ def _small_cells(table: dict[str, Counter[str]]) -> int:
     for row in table.values():
         columns.update(row)
     n = sum(columns.values())
-    return sum(1 for row in table.values() for c in columns.values()
-               if n and sum(row.values()) * c / n < 5)
+    return sum(
+        1 for row in table.values() for c in columns.values() if n and sum(row.values()) * c / n < 5
+    )
 
 
 # --- finding captures -------------------------------------------------------------------
@@ -234,8 +247,9 @@ class Entry:
     ref: tuple[str, int] | None
 
 
-def read_entries(specs: Iterable[str], format_name: str | None = None,
-                 limits: Limits | None = None) -> Iterator[Entry | tuple[str, str]]:
+def read_entries(
+    specs: Iterable[str], format_name: str | None = None, limits: Limits | None = None
+) -> Iterator[Entry | tuple[str, str]]:
     """Every capture in the files: an Entry each, or (file, error) for a file
     that cannot be read. A file holding several tables gives FILE#N names."""
     for path, problem in expand(specs):
@@ -261,10 +275,12 @@ def read_entries(specs: Iterable[str], format_name: str | None = None,
 
 def _strip_name(message: str, path: str) -> str:
     """The error without the file name in front (it is listed beside it)."""
-    return message[len(path) + 2:] if message.startswith(path + ": ") else message
+    return message[len(path) + 2 :] if message.startswith(path + ": ") else message
 
 
-def reread(entry_ref: tuple[str, int], format_name: str | None, limits: Limits | None) -> MountTable:
+def reread(
+    entry_ref: tuple[str, int], format_name: str | None, limits: Limits | None
+) -> MountTable:
     path, number = entry_ref
     return load_all(path, format_name, limits)[number - 1]
 
@@ -311,8 +327,13 @@ def namespace_entries() -> Iterator[Entry | tuple[str, str]]:
             continue
         yield Entry(name, capture, None)
     if denied:
-        yield "/proc/*/ns/mnt", (f"{denied} processes could not be read (permission denied): "
-                                 "run as root to see every mount namespace")
+        yield (
+            "/proc/*/ns/mnt",
+            (
+                f"{denied} processes could not be read (permission denied): "
+                "run as root to see every mount namespace"
+            ),
+        )
 
 
 def _comm(pid: int) -> str:
@@ -346,7 +367,8 @@ class Survey:
     unreadable: list[dict[str, str]] = field(default_factory=list)
     # signal -> value -> group key -> count
     values: dict[str, dict[str, Counter[str]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(Counter)))
+        default_factory=lambda: defaultdict(lambda: defaultdict(Counter))
+    )
     # hour ("2026-11-27T17") -> group key -> count
     hours: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     captures: int = 0
@@ -359,8 +381,12 @@ class Survey:
         key = shape_key(capture)
         group = self.groups.get(key)
         if group is None:
-            group = self.groups[key] = Group(key, representative=entry.name, ref=entry.ref,
-                                             kept=capture if entry.ref is None else None)
+            group = self.groups[key] = Group(
+                key,
+                representative=entry.name,
+                ref=entry.ref,
+                kept=capture if entry.ref is None else None,
+            )
         group.count += 1
         group.members.append(entry.name)
         self.captures += 1
@@ -411,21 +437,29 @@ class Survey:
             differs: list[dict[str, Any]] = []
             if index > 0 and rep is not None and reps[0] is not None:
                 differs = differences(compare(reps[0], rep, with_verdicts=False))
-            rows.append({
-                "group": index + 1,
-                "shape": group.key,
-                "count": group.count,
-                "share": round(group.count / self.captures, 4) if self.captures else 0.0,
-                "representative": group.representative,
-                "members": group.members,
-                "verdicts": _verdict_summary(verdict),
-                "differs_from_largest": differs,
-                "first_time": group.first_time,
-                "last_time": group.last_time,
-                "mounts": len(rep.mounts) if rep is not None else None,
-            })
-        return SurveyResult(self.captures, rows, self._signals(number), self._over_time(number),
-                            self.unreadable, reps)
+            rows.append(
+                {
+                    "group": index + 1,
+                    "shape": group.key,
+                    "count": group.count,
+                    "share": round(group.count / self.captures, 4) if self.captures else 0.0,
+                    "representative": group.representative,
+                    "members": group.members,
+                    "verdicts": _verdict_summary(verdict),
+                    "differs_from_largest": differs,
+                    "first_time": group.first_time,
+                    "last_time": group.last_time,
+                    "mounts": len(rep.mounts) if rep is not None else None,
+                }
+            )
+        return SurveyResult(
+            self.captures,
+            rows,
+            self._signals(number),
+            self._over_time(number),
+            self.unreadable,
+            reps,
+        )
 
     def _signals(self, number: dict[str, int]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -436,17 +470,25 @@ class Survey:
             for value, row in table.items():
                 for key, count in row.items():
                     per_group[number[key]][value] = count
-            out.append({
-                "signal": name,
-                "cramers_v": round(v, 3) if v is not None else None,
-                "n": n,
-                "values": len(table),
-                "cells_expected_below_5": _small_cells(table),
-                "groups": [{"group": g, "n": sum(vals.values()),
-                            "values": dict(sorted(vals.items(), key=lambda kv: (-kv[1], kv[0])))}
-                           for g, vals in sorted(per_group.items())],
-            })
+            out.append(
+                {
+                    "signal": name,
+                    "cramers_v": round(v, 3) if v is not None else None,
+                    "n": n,
+                    "values": len(table),
+                    "cells_expected_below_5": _small_cells(table),
+                    "groups": [
+                        {
+                            "group": g,
+                            "n": sum(vals.values()),
+                            "values": dict(sorted(vals.items(), key=lambda kv: (-kv[1], kv[0]))),
+                        }
+                        for g, vals in sorted(per_group.items())
+                    ],
+                }
+            )
         order = {name: i for i, name in enumerate(SIGNAL_NAMES)}
+
         # Separating signals first; an undefined V (one value or one group) last.
         def rank(row: dict[str, Any]) -> tuple[bool, float, int]:
             v = row["cramers_v"]
@@ -470,8 +512,16 @@ class Survey:
         for bucket in sorted(buckets):
             row = buckets[bucket]
             total = sum(row.values())
-            rows.append({"bucket": bucket, "total": total,
-                         "groups": {str(number[k]): c for k, c in sorted(row.items(), key=lambda kv: number[kv[0]])}})
+            rows.append(
+                {
+                    "bucket": bucket,
+                    "total": total,
+                    "groups": {
+                        str(number[k]): c
+                        for k, c in sorted(row.items(), key=lambda kv: number[kv[0]])
+                    },
+                }
+            )
         return {"unit": unit, "rows": rows}
 
 
@@ -495,11 +545,23 @@ def differences(comparison: Any) -> list[dict[str, Any]]:
         if pair.kind not in DIFFERENT:
             continue
         if pair.kind == "added":
-            out.append({"target": pair.target, "field": "mount", "largest": None,
-                        "this": _mount_text(pair.b)})
+            out.append(
+                {
+                    "target": pair.target,
+                    "field": "mount",
+                    "largest": None,
+                    "this": _mount_text(pair.b),
+                }
+            )
         elif pair.kind == "removed":
-            out.append({"target": pair.target, "field": "mount", "largest": _mount_text(pair.a),
-                        "this": None})
+            out.append(
+                {
+                    "target": pair.target,
+                    "field": "mount",
+                    "largest": _mount_text(pair.a),
+                    "this": None,
+                }
+            )
         else:
             for name, (old, new) in pair.changes.items():
                 out.append({"target": pair.target, "field": name, "largest": old, "this": new})
@@ -524,12 +586,21 @@ class SurveyResult:
     representatives: list[MountTable | None] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"captures": self.captures, "groups": self.groups, "signals": self.signals,
-                "over_time": self.over_time, "unreadable": self.unreadable}
+        return {
+            "captures": self.captures,
+            "groups": self.groups,
+            "signals": self.signals,
+            "over_time": self.over_time,
+            "unreadable": self.unreadable,
+        }
 
 
-def survey(items: Iterable[Entry | tuple[str, str]], format_name: str | None = None,
-           limits: Limits | None = None, observe: Callable[[MountTable], None] | None = None) -> SurveyResult:
+def survey(
+    items: Iterable[Entry | tuple[str, str]],
+    format_name: str | None = None,
+    limits: Limits | None = None,
+    observe: Callable[[MountTable], None] | None = None,
+) -> SurveyResult:
     return Survey(observe=observe).feed(items).result(format_name, limits)
 
 
@@ -547,22 +618,35 @@ def _pct(part: int, whole: int) -> str:
 def report_lines(result: SurveyResult) -> Iterator[str]:
     """The survey as text (not yet escaped for the terminal: the caller does)."""
     n = result.captures
-    yield (f"{n} capture{'s' if n != 1 else ''} in {len(result.groups)} group"
-           f"{'s' if len(result.groups) != 1 else ''}"
-           + (f"; {len(result.unreadable)} unreadable (listed at the end)" if result.unreadable else ""))
+    yield (
+        f"{n} capture{'s' if n != 1 else ''} in {len(result.groups)} group"
+        f"{'s' if len(result.groups) != 1 else ''}"
+        + (
+            f"; {len(result.unreadable)} unreadable (listed at the end)"
+            if result.unreadable
+            else ""
+        )
+    )
     for row in result.groups:
         yield ""
         verdict = row["verdicts"]
         said = "verdict unavailable (the representative could not be read again)"
         if verdict is not None:
-            extra = [f"{k}={v}" for k, v in verdict["details"].items() if k != "lambda_model_confidence"]
+            extra = [
+                f"{k}={v}" for k, v in verdict["details"].items() if k != "lambda_model_confidence"
+            ]
             said = f"{verdict['environment']} (confidence {verdict['confidence']:.2f})" + (
-                f": {', '.join(extra)}" if extra else "")
+                f": {', '.join(extra)}" if extra else ""
+            )
         yield f"group {row['group']}: {row['count']} of {n} ({_pct(row['count'], n)}), {said}"
         yield f"  representative: {row['representative']}"
         others = row["members"][:MEMBERS_SHOWN]
         more = row["count"] - len(others)
-        yield "  members: " + ", ".join(others) + (f", ... and {more} more (--json lists all)" if more > 0 else "")
+        yield (
+            "  members: "
+            + ", ".join(others)
+            + (f", ... and {more} more (--json lists all)" if more > 0 else "")
+        )
         if row["first_time"]:
             yield f"  captured from {row['first_time']} to {row['last_time']}"
         if row["group"] == 1:
@@ -580,13 +664,21 @@ def report_lines(result: SurveyResult) -> Iterator[str]:
             yield f"    ... and {len(differs) - DIFFERENCES_SHOWN} more (--json lists all)"
     if result.signals:
         yield ""
-        yield ("signals, those that go with the groups first (V: Cramér's V, 0 unrelated to 1 "
-               "determined; n: captures carrying the signal)")
+        yield (
+            "signals, those that go with the groups first (V: Cramér's V, 0 unrelated to 1 "
+            "determined; n: captures carrying the signal)"
+        )
         for sig in result.signals:
-            v = "V undefined (one value or one group)" if sig["cramers_v"] is None else f"V={sig['cramers_v']:.2f}"
+            v = (
+                "V undefined (one value or one group)"
+                if sig["cramers_v"] is None
+                else f"V={sig['cramers_v']:.2f}"
+            )
             warn = ""
             if sig["cells_expected_below_5"]:
-                warn = f"; {sig['cells_expected_below_5']} cells expect fewer than 5: read V with care"
+                warn = (
+                    f"; {sig['cells_expected_below_5']} cells expect fewer than 5: read V with care"
+                )
             yield f"  {sig['signal']}: {v}, n={sig['n']}, {sig['values']} values{warn}"
             for g in sig["groups"]:
                 items = list(g["values"].items())
@@ -597,7 +689,9 @@ def report_lines(result: SurveyResult) -> Iterator[str]:
         yield ""
         yield f"over time (per {result.over_time['unit']}, UTC): captures per group"
         for row in result.over_time["rows"]:
-            parts = ", ".join(f"group {g}: {c} ({_pct(c, row['total'])})" for g, c in row["groups"].items())
+            parts = ", ".join(
+                f"group {g}: {c} ({_pct(c, row['total'])})" for g, c in row["groups"].items()
+            )
             yield f"  {row['bucket']}  {row['total']}: {parts}"
     if result.unreadable:
         yield ""

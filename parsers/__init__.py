@@ -8,6 +8,11 @@ line for every table it holds, each with its line range and format.
 
 from __future__ import annotations
 
+if __name__ != "mountscope.parsers":
+    # This folder is installed as mountscope.parsers; imported as a top-level
+    # package (from the repository root) it would be a second copy of the code.
+    raise ImportError("import mountscope.parsers, not parsers: this folder is part of mountscope")
+
 import bisect
 import itertools
 import json
@@ -80,7 +85,9 @@ class _JsonScan:
             return 0
         if not self.offsets:
             self.text = "\n".join(self.lines)
-            self.offsets = list(itertools.accumulate((len(x) + 1 for x in self.lines[:-1]), initial=0))
+            self.offsets = list(
+                itertools.accumulate((len(x) + 1 for x in self.lines[:-1]), initial=0)
+            )
         begin = self.offsets[start] + indent
         size = _WINDOW
         while True:
@@ -147,14 +154,38 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format("snapshot", "mountscope snapshot (JSON)", _parse_json_lines, _scan_json),
         Format("findmnt-json", "findmnt -J", _parse_json_lines, _scan_json),
-        Format("mountinfo", "/proc/PID/mountinfo", mountinfo.parse, mountinfo.scan,
-               mountinfo.fragment, mountinfo.parse_line),
-        Format("findmnt-pairs", "findmnt -P", findmnt_pairs.parse, findmnt_pairs.scan, findmnt_pairs.fragment),
-        Format("mount", "mount(8) output (util-linux, BusyBox)", mount_output.parse, mount_output.scan,
-               mount_output.fragment, mount_output.parse_line),
+        Format(
+            "mountinfo",
+            "/proc/PID/mountinfo",
+            mountinfo.parse,
+            mountinfo.scan,
+            mountinfo.fragment,
+            mountinfo.parse_line,
+        ),
+        Format(
+            "findmnt-pairs",
+            "findmnt -P",
+            findmnt_pairs.parse,
+            findmnt_pairs.scan,
+            findmnt_pairs.fragment,
+        ),
+        Format(
+            "mount",
+            "mount(8) output (util-linux, BusyBox)",
+            mount_output.parse,
+            mount_output.scan,
+            mount_output.fragment,
+            mount_output.parse_line,
+        ),
         Format("fstab", "/etc/fstab (what should be mounted)", fstab.parse, fstab.scan),
-        Format("proc-mounts", "/proc/mounts, /etc/mtab", proc_mounts.parse, proc_mounts.scan,
-               proc_mounts.fragment, proc_mounts.parse_line),
+        Format(
+            "proc-mounts",
+            "/proc/mounts, /etc/mtab",
+            proc_mounts.parse,
+            proc_mounts.scan,
+            proc_mounts.fragment,
+            proc_mounts.parse_line,
+        ),
         Format("findmnt-raw", "findmnt -r", findmnt_raw.parse, findmnt_raw.scan),
         Format("findmnt", "findmnt tree or -l", findmnt_table.parse, findmnt_table.scan),
     )
@@ -200,18 +231,31 @@ def _json_capture(text: str, origin: str, first_line: int = 1) -> MountTable:
                 try:
                     documents.append(json_loads(line))
                 except ValueError:
-                    raise ParseError(origin, f"invalid JSON: {_json_reason(error)}",
-                                     first_line + _json_line(text, error)) from None
+                    raise ParseError(
+                        origin,
+                        f"invalid JSON: {_json_reason(error)}",
+                        first_line + _json_line(text, error),
+                    ) from None
                 numbers.append(first_line + number)
         line_of = numbers.__getitem__
     last_line = first_line + text.count("\n")
     if len(documents) == 1 and snapshot.is_snapshot(documents[0]):
         return snapshot.from_document(documents[0], origin, parse_text)
-    if not documents or not all(isinstance(d, dict) for d in documents) or not (
-        findmnt_json.is_findmnt(documents[0]) or "target" in documents[0] or "source" in documents[0]
+    if (
+        not documents
+        or not all(isinstance(d, dict) for d in documents)
+        or not (
+            findmnt_json.is_findmnt(documents[0])
+            or "target" in documents[0]
+            or "source" in documents[0]
+        )
     ):
-        raise ParseError(origin, 'JSON that is neither a mountscope snapshot nor findmnt -J output '
-                         '(expected {"filesystems": [...]})', first_line)
+        raise ParseError(
+            origin,
+            "JSON that is neither a mountscope snapshot nor findmnt -J output "
+            '(expected {"filesystems": [...]})',
+            first_line,
+        )
     return findmnt_json.from_documents(documents, origin, first_line, last_line, line_of)
 
 
@@ -230,9 +274,12 @@ def _repaired_json(text: str, origin: str, first_line: int) -> MountTable | None
     if not findmnt_json.is_findmnt(document):
         return None
     lines = json_repair.line_numbers(text, [at for at, _ in fixed[1]], first_line)
-    capture = findmnt_json.from_documents([document], origin, first_line, first_line + text.count("\n"))
-    capture.warnings[:0] = [InputWarning(origin, line, what)
-                            for line, (_, what) in zip(lines, fixed[1], strict=True)]
+    capture = findmnt_json.from_documents(
+        [document], origin, first_line, first_line + text.count("\n")
+    )
+    capture.warnings[:0] = [
+        InputWarning(origin, line, what) for line, (_, what) in zip(lines, fixed[1], strict=True)
+    ]
     return capture
 
 
@@ -384,14 +431,21 @@ def extract(lines: list[str], origin: str, first_line: int = 1) -> list[MountTab
 RECORDINGS = ("script", "asciicast", "ansi")
 
 
-def parse_text(text: str, origin: str, format_name: str | None = None,
-               first_line: int = 1, timing: str | None = None) -> list[MountTable]:
+def parse_text(
+    text: str,
+    origin: str,
+    format_name: str | None = None,
+    first_line: int = 1,
+    timing: str | None = None,
+) -> list[MountTable]:
     """All mount tables in ``text``; raises ParseError when there is none.
 
     Each capture keeps the text it was read from (``raw_text``), so that it
     can be saved in a snapshot exactly as it came.
     """
-    if format_name in RECORDINGS or (format_name is None and _recording_kind(text) in ("script", "asciicast")):
+    if format_name in RECORDINGS or (
+        format_name is None and _recording_kind(text) in ("script", "asciicast")
+    ):
         from mountscope.parsers.recording import parse_recording
 
         return parse_recording(text, origin, timing)
@@ -400,8 +454,11 @@ def parse_text(text: str, origin: str, format_name: str | None = None,
     for capture in captures:
         if capture.raw_text is not None:
             continue
-        if len(captures) == 1 and (capture.format == "findmnt-json" or capture.first_line == first_line
-                                   and capture.last_line >= first_line + text.count("\n") - 1):
+        if len(captures) == 1 and (
+            capture.format == "findmnt-json"
+            or capture.first_line == first_line
+            and capture.last_line >= first_line + text.count("\n") - 1
+        ):
             capture.raw_text = text  # the whole text is this one table
             continue
         lines = lines if lines is not None else split_lines(text)
@@ -410,10 +467,14 @@ def parse_text(text: str, origin: str, format_name: str | None = None,
     return captures
 
 
-def _parse_text(text: str, origin: str, format_name: str | None, first_line: int) -> list[MountTable]:
+def _parse_text(
+    text: str, origin: str, format_name: str | None, first_line: int
+) -> list[MountTable]:
     if format_name is not None and format_name not in FORMATS:
-        raise ParseError(origin, f"unknown format '{format_name}' "
-                         f"(known: {', '.join(FORMAT_NAMES + RECORDINGS)})")
+        raise ParseError(
+            origin,
+            f"unknown format '{format_name}' (known: {', '.join(FORMAT_NAMES + RECORDINGS)})",
+        )
     if format_name is not None or text.lstrip()[:1] == "{":
         # A format named by the user (or a snapshot's) reads the lines as they are.
         return _parse_unprefixed(text, origin, format_name, first_line)
@@ -433,16 +494,21 @@ def _parse_text(text: str, origin: str, format_name: str | None, first_line: int
         notes = []
         at = bisect.bisect_left(ends, low)  # the first run that reaches the table
         while at < len(runs) and runs[at].first <= high:
-            notes.append(InputWarning(origin, first_line + runs[at].first, prefixes.describe(runs[at])))
+            notes.append(
+                InputWarning(origin, first_line + runs[at].first, prefixes.describe(runs[at]))
+            )
             at += 1
         capture.warnings[:0] = notes
     return captures
 
 
-def _parse_unprefixed(text: str, origin: str, format_name: str | None, first_line: int,
-                      lines: list[str] | None = None) -> list[MountTable]:
+def _parse_unprefixed(
+    text: str, origin: str, format_name: str | None, first_line: int, lines: list[str] | None = None
+) -> list[MountTable]:
     stripped = text.lstrip()
-    if format_name in ("snapshot", "findmnt-json") or (format_name is None and stripped.startswith("{")):
+    if format_name in ("snapshot", "findmnt-json") or (
+        format_name is None and stripped.startswith("{")
+    ):
         try:
             return [_json_capture(text, origin)]
         except ParseError:

@@ -25,8 +25,10 @@ RIGHT_ALIGNED = frozenset(
 TRUNCATABLE = frozenset("FSTYPE OPTIONS FS-OPTIONS VFS-OPTIONS OPT-FIELDS OLD-OPTIONS".split())
 
 # -y/--shell names (and 2.37's automatic renaming) back to column names.
-_SHELL_NAMES = {name.replace("%", "_PCT").replace("-", "_").replace(":", "_").replace(".", "_"): name
-                for name in KNOWN}
+_SHELL_NAMES = {
+    name.replace("%", "_PCT").replace("-", "_").replace(":", "_").replace(".", "_"): name
+    for name in KNOWN
+}
 
 # Model fields each column carries.
 FIELDS_OF = {
@@ -88,7 +90,9 @@ def mount_from_cells(cells: dict[str, str | None], line: int, raw: str) -> Mount
     fs = cell("FS-OPTIONS")
     options = cell("OPTIONS")
     if options is None:
-        options = merge_options(vfs, fs) if (vfs is not None and fs is not None) else (vfs or fs or "")
+        options = (
+            merge_options(vfs, fs) if (vfs is not None and fs is not None) else (vfs or fs or "")
+        )
     try:
         mount_id = _number(cell("ID") or "")
         parent_id = _number(cell("PARENT") or "")
@@ -151,9 +155,16 @@ class TableRows:
         self._stack.append(len(self.mounts))
         self.mounts.append(mount)
 
-    def capture(self, name: str, columns: list[str], first_line: int, line_count: int) -> MountTable:
+    def capture(
+        self, name: str, columns: list[str], first_line: int, line_count: int
+    ) -> MountTable:
         return MountTable(
-            self.mounts, name, self.origin, fields_of(columns), warnings=self.warnings,
+            self.mounts,
+            name,
+            self.origin,
+            fields_of(columns),
+            warnings=self.warnings,
             layout_parents=self.parents if self._drawn else None,
-            first_line=first_line, last_line=first_line + line_count - 1,
+            first_line=first_line,
+            last_line=first_line + line_count - 1,
         )

@@ -41,8 +41,9 @@ def _cells(entry: dict[str, Any]) -> dict[str, str | None]:
     return cells
 
 
-def from_documents(documents: list[Any], origin: str, first_line: int, last_line: int,
-                   line_of: Any = None) -> MountTable:
+def from_documents(
+    documents: list[Any], origin: str, first_line: int, last_line: int, line_of: Any = None
+) -> MountTable:
     """Mounts of one or more findmnt JSON documents (or bare entries, one per line)."""
     mounts: list[Mount] = []
     parents: list[int] = []
@@ -58,11 +59,15 @@ def from_documents(documents: list[Any], origin: str, first_line: int, last_line
     while stack:
         entry, parent, line = stack.pop()
         if not isinstance(entry, dict):
-            warnings.append(InputWarning(origin, line, "skipped: a filesystem entry that is not an object"))
+            warnings.append(
+                InputWarning(origin, line, "skipped: a filesystem entry that is not an object")
+            )
             continue
         cells = _cells(entry)
         if "TARGET" not in cells and "SOURCE" not in cells:
-            warnings.append(InputWarning(origin, line, "skipped: an entry with neither target nor source"))
+            warnings.append(
+                InputWarning(origin, line, "skipped: an entry with neither target nor source")
+            )
             continue
         for name in cells:
             if name not in columns:
@@ -81,7 +86,12 @@ def from_documents(documents: list[Any], origin: str, first_line: int, last_line
         elif children is not None:
             warnings.append(InputWarning(origin, line, "'children' is not a list: ignored"))
     return MountTable(
-        mounts, NAME, origin, fields_of(columns), warnings=warnings,
+        mounts,
+        NAME,
+        origin,
+        fields_of(columns),
+        warnings=warnings,
         layout_parents=parents if has_children else None,
-        first_line=first_line, last_line=last_line,
+        first_line=first_line,
+        last_line=last_line,
     )

@@ -43,7 +43,9 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
         if not line.strip():
             continue
         if not looks_like(line):
-            rows.warnings.append(InputWarning(origin, lineno, 'skipped: not findmnt -P output (KEY="value" ...)'))
+            rows.warnings.append(
+                InputWarning(origin, lineno, 'skipped: not findmnt -P output (KEY="value" ...)')
+            )
             continue
         cells: dict[str, str | None] = {}
         for key, value, array in _PAIR.findall(line.lstrip(" \t")):

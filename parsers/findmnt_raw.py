@@ -55,13 +55,18 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
             if names is None:
                 # findmnt -rn: no header, so the default columns are assumed.
                 names = list(DEFAULT_COLUMNS)
-                rows.warnings.append(InputWarning(
-                    origin, lineno, f"no header: columns guessed as {' '.join(names)}"))
+                rows.warnings.append(
+                    InputWarning(origin, lineno, f"no header: columns guessed as {' '.join(names)}")
+                )
             else:
                 continue
         cells = line.split(" ")
         if len(cells) > len(names):
-            rows.warnings.append(InputWarning(origin, lineno, f"skipped: {len(cells)} cells for {len(names)} columns"))
+            rows.warnings.append(
+                InputWarning(
+                    origin, lineno, f"skipped: {len(cells)} cells for {len(names)} columns"
+                )
+            )
             continue
         cells += [""] * (len(names) - len(cells))
         rows.add({n: decode_hex(c) for n, c in zip(names, cells, strict=True)}, lineno, line)

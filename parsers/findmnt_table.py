@@ -138,7 +138,9 @@ class _Table:
                 found = i
         return found
 
-    def starts_on_line(self, g: str | list[str], first: int, last: int, line_start: int) -> list[int]:
+    def starts_on_line(
+        self, g: str | list[str], first: int, last: int, line_start: int
+    ) -> list[int]:
         """Where each column from ``first`` to ``last`` begins on this line."""
         starts = []
         for i in range(first, last + 1):
@@ -157,7 +159,9 @@ class _Table:
         return starts
 
 
-def _assemble(table: _Table, row: list[tuple[int, str | list[str]]]) -> tuple[dict[str, str], int, set[str], list[str]]:
+def _assemble(
+    table: _Table, row: list[tuple[int, str | list[str]]]
+) -> tuple[dict[str, str], int, set[str], list[str]]:
     """Cells of one logical row (its physical lines), its depth, and filled T cells."""
     columns = table.columns
     n = len(columns)
@@ -178,7 +182,9 @@ def _assemble(table: _Table, row: list[tuple[int, str | list[str]]]) -> tuple[di
                     problems.append("text after the last column")
                 continue
             cursor = table.column_at(pos, cursor)
-            line_start = columns[cursor].start if not columns[cursor].right else table.min_start[cursor]
+            line_start = (
+                columns[cursor].start if not columns[cursor].right else table.min_start[cursor]
+            )
             art = 0
         last = n - 1
         for j in range(cursor + 1, n):
@@ -199,8 +205,12 @@ def _assemble(table: _Table, row: list[tuple[int, str | list[str]]]) -> tuple[di
             if i == table.tree and k == 0:
                 tree_start = columns[i].start
                 text = cut(g, max(begin, tree_start + art), end)
-            if columns[i].name in TRUNCATABLE and end is not None and end - 2 >= begin \
-                    and cut(g, end - 2, end - 1) not in ("", " "):
+            if (
+                columns[i].name in TRUNCATABLE
+                and end is not None
+                and end - 2 >= begin
+                and cut(g, end - 2, end - 1) not in ("", " ")
+            ):
                 filled.add(columns[i].name)  # the value reaches its column's last cell
             cells[columns[i].name] = text.rstrip()
         cursor = last + 1
@@ -220,8 +230,9 @@ def _from_terminal(rows: list[list[tuple[int, str | list[str]]]], line_width: in
     return len(at_width) >= 2 and sum(len(r[-1][1]) == line_width for r in rows) >= 3
 
 
-def parse_table(lines: list[str], first_line: int, origin: str, columns: list[Column],
-                header: bool = True) -> MountTable:
+def parse_table(
+    lines: list[str], first_line: int, origin: str, columns: list[Column], header: bool = True
+) -> MountTable:
     """Parse lines (the header first when ``header``) of a findmnt human table."""
     table = _Table(columns)
     body = lines[1:] if header else lines
@@ -266,11 +277,14 @@ def parse_table(lines: list[str], first_line: int, origin: str, columns: list[Co
                 cut_fields.add(last_name)
             if cut_fields:
                 result.truncated = tuple(sorted(f.lower() for f in cut_fields))
-                warnings.append(InputWarning(
-                    origin, lineno,
-                    f"{', '.join(sorted(cut_fields))} of {result.target} may be cut at the "
-                    "terminal width (findmnt truncates without an ellipsis)",
-                ))
+                warnings.append(
+                    InputWarning(
+                        origin,
+                        lineno,
+                        f"{', '.join(sorted(cut_fields))} of {result.target} may be cut at the "
+                        "terminal width (findmnt truncates without an ellipsis)",
+                    )
+                )
         depth = min(depth, len(stack))
         del stack[depth:]
         parents.append(stack[-1] if stack else -1)
@@ -279,9 +293,14 @@ def parse_table(lines: list[str], first_line: int, origin: str, columns: list[Co
     names = [c.name for c in columns]
     drawn = table.tree is not None and any(p >= 0 for p in parents)  # -l draws no tree
     return MountTable(
-        mounts, NAME, origin, fields_of(names), warnings=warnings,
+        mounts,
+        NAME,
+        origin,
+        fields_of(names),
+        warnings=warnings,
         layout_parents=parents if drawn else None,
-        first_line=first_line, last_line=first_line + len(lines) - 1,
+        first_line=first_line,
+        last_line=first_line + len(lines) - 1,
     )
 
 
@@ -326,7 +345,9 @@ def parse_headerless(lines: list[str], first_line: int, origin: str) -> MountTab
         counted += 1
         if isinstance(g, str):
             for m in _NOT_SPACE.finditer(g, 0, limit):
-                taken[m.start() : m.end()] = shown[m.start() : m.end()] = b"\1" * (m.end() - m.start())
+                taken[m.start() : m.end()] = shown[m.start() : m.end()] = b"\1" * (
+                    m.end() - m.start()
+                )
                 begins[m.start()] += 1
         else:
             for p, char in enumerate(g[:limit]):
@@ -337,14 +358,23 @@ def parse_headerless(lines: list[str], first_line: int, origin: str) -> MountTab
                         if p and g[p - 1] == " ":
                             begins[p] += 1
     enough = max(1, counted // 2)
-    starts = [0] + [p for p in range(art + 1, limit) if not taken[p - 1] and shown[p] and begins[p] >= enough]
+    starts = [0] + [
+        p for p in range(art + 1, limit) if not taken[p - 1] and shown[p] and begins[p] >= enough
+    ]
     starts = starts[: len(DEFAULT_COLUMNS)]
-    columns = [Column(name, s, s + len(name), False) for name, s in zip(DEFAULT_COLUMNS, starts, strict=False)]
+    columns = [
+        Column(name, s, s + len(name), False)
+        for name, s in zip(DEFAULT_COLUMNS, starts, strict=False)
+    ]
     capture = parse_table(lines, first_line, origin, columns, header=False)
-    capture.warnings.insert(0, InputWarning(
-        origin, first_line,
-        f"no header: columns guessed as {' '.join(c.name for c in columns)}",
-    ))
+    capture.warnings.insert(
+        0,
+        InputWarning(
+            origin,
+            first_line,
+            f"no header: columns guessed as {' '.join(c.name for c in columns)}",
+        ),
+    )
     return capture
 
 
@@ -402,19 +432,34 @@ def _collapsed_row(words: list[str], names: list[str]) -> dict[str, str]:
     values = words[1:]
     # Fewer words than columns: the first ones after TARGET are the empty
     # ones (findmnt leaves an empty SOURCE blank; the last column is rarely empty).
-    for name, value in zip(rest[-len(values):] if values else [], values, strict=True):
+    for name, value in zip(rest[-len(values) :] if values else [], values, strict=True):
         cells[name] = value
     return cells
 
 
-def parse_collapsed(lines: list[str], first_line: int, origin: str, columns: list[Column]) -> MountTable:
+def parse_collapsed(
+    lines: list[str], first_line: int, origin: str, columns: list[Column]
+) -> MountTable:
     names = [c.name for c in columns]
-    warnings = [InputWarning(origin, first_line, "the table's spacing was collapsed (a document "
-                             "converter?): cells split at spaces, parents guessed from the paths")]
+    warnings = [
+        InputWarning(
+            origin,
+            first_line,
+            "the table's spacing was collapsed (a document "
+            "converter?): cells split at spaces, parents guessed from the paths",
+        )
+    ]
     if names[0] != "TARGET":
         warnings.append(InputWarning(origin, first_line, "skipped: TARGET is not the first column"))
-        return MountTable([], NAME, origin, fields_of(names), warnings=warnings, first_line=first_line,
-                       last_line=first_line + len(lines) - 1)
+        return MountTable(
+            [],
+            NAME,
+            origin,
+            fields_of(names),
+            warnings=warnings,
+            first_line=first_line,
+            last_line=first_line + len(lines) - 1,
+        )
     rows: list[tuple[int, list[str], list[str]]] = []  # (line, words, raw lines)
     for offset, line in enumerate(lines[1:], 1):
         text = line.rstrip()
@@ -423,7 +468,9 @@ def parse_collapsed(lines: list[str], first_line: int, origin: str, columns: lis
         lineno = first_line + offset
         body = _body(text)
         if body in _ELISIONS:
-            warnings.append(InputWarning(origin, lineno, "lines left out here ('...'): mounts may be missing"))
+            warnings.append(
+                InputWarning(origin, lineno, "lines left out here ('...'): mounts may be missing")
+            )
             continue
         is_row = body.startswith("/") and (_BRANCH.match(text) is not None or text[:1] == "/")
         if is_row or not rows:
@@ -440,13 +487,26 @@ def parse_collapsed(lines: list[str], first_line: int, origin: str, columns: lis
         decoded = {name: decode_hex(value) for name, value in cells.items()}
         mount = mount_from_cells(decoded, lineno, "\n".join(raw))  # type: ignore[arg-type]
         if isinstance(mount, str) or not mount.target.startswith("/"):
-            warnings.append(InputWarning(origin, lineno, f"skipped: {mount if isinstance(mount, str) else 'TARGET is not a path'}"))
+            warnings.append(
+                InputWarning(
+                    origin,
+                    lineno,
+                    f"skipped: {mount if isinstance(mount, str) else 'TARGET is not a path'}",
+                )
+            )
             continue
         if cut:
             mount.truncated = tuple(sorted(n.lower() for n in cut))
         mounts.append(mount)
-    return MountTable(mounts, NAME, origin, fields_of(names), warnings=warnings,
-                   first_line=first_line, last_line=first_line + len(lines) - 1)
+    return MountTable(
+        mounts,
+        NAME,
+        origin,
+        fields_of(names),
+        warnings=warnings,
+        first_line=first_line,
+        last_line=first_line + len(lines) - 1,
+    )
 
 
 def _scan_collapsed(lines: list[str], start: int) -> int:
@@ -454,8 +514,13 @@ def _scan_collapsed(lines: list[str], start: int) -> int:
     # (indented), elisions. Another header or prose ends it, so each line is
     # walked from one header at most.
     end = start + 1
-    while end < len(lines) and lines[end].strip() and (
-            lines[end][:1] in _ART_CHARS or lines[end][:1] == "/" or _body(lines[end]) in _ELISIONS):
+    while (
+        end < len(lines)
+        and lines[end].strip()
+        and (
+            lines[end][:1] in _ART_CHARS or lines[end][:1] == "/" or _body(lines[end]) in _ELISIONS
+        )
+    ):
         end += 1
     return end - start if collapsed(lines[start:end]) else 0
 

@@ -18,8 +18,10 @@ from mountscope.text import decode_octal
 
 NAME = "fstab"
 FIELDS = frozenset({"target", "source", "fstype", "options"})
-NOTE = ("an fstab: a list of what should be mounted at boot, not of what is mounted; "
-        "entries are listed as written, without a mount tree")
+NOTE = (
+    "an fstab: a list of what should be mounted at boot, not of what is mounted; "
+    "entries are listed as written, without a mount tree"
+)
 
 _SPEC_TAGS = ("UUID=", "LABEL=", "PARTUUID=", "PARTLABEL=", "ID=")
 _DIGITS = re.compile(r"\d+")
@@ -45,9 +47,15 @@ def marked(line: str) -> bool:
     if fields is None:
         return False
     spec, file, vfstype, options = fields[:4]
-    return (spec.startswith(_SPEC_TAGS) or vfstype == "swap" or file in ("none", "swap")
-            or "defaults" in options.split(",")
-            or any(f != "0" for f in fields[4:]) or "\t" in line or "  " in line.strip())
+    return (
+        spec.startswith(_SPEC_TAGS)
+        or vfstype == "swap"
+        or file in ("none", "swap")
+        or "defaults" in options.split(",")
+        or any(f != "0" for f in fields[4:])
+        or "\t" in line
+        or "  " in line.strip()
+    )
 
 
 def looks_like(lines: list[str]) -> bool:
@@ -77,16 +85,37 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
         lineno = first_line + offset
         fields = _fields(stripped)
         if fields is None:
-            warnings.append(InputWarning(origin, lineno, "skipped: not an fstab entry "
-                                         "(spec file vfstype options [freq [passno]])"))
+            warnings.append(
+                InputWarning(
+                    origin,
+                    lineno,
+                    "skipped: not an fstab entry (spec file vfstype options [freq [passno]])",
+                )
+            )
             continue
         spec, file, vfstype, options = (decode_octal(f) for f in fields[:4])
         extra = dict(zip(("FREQ", "PASSNO"), fields[4:], strict=False))
-        mounts.append(Mount(target=file, source=spec, fstype=vfstype, options=options,
-                            line=lineno, raw=line, extra=extra or None))
-    return MountTable(mounts, NAME, origin, FIELDS, warnings=warnings,
-                   layout_parents=[-1] * len(mounts),
-                   first_line=first_line, last_line=first_line + len(lines) - 1)
+        mounts.append(
+            Mount(
+                target=file,
+                source=spec,
+                fstype=vfstype,
+                options=options,
+                line=lineno,
+                raw=line,
+                extra=extra or None,
+            )
+        )
+    return MountTable(
+        mounts,
+        NAME,
+        origin,
+        FIELDS,
+        warnings=warnings,
+        layout_parents=[-1] * len(mounts),
+        first_line=first_line,
+        last_line=first_line + len(lines) - 1,
+    )
 
 
 def scan(lines: list[str], start: int) -> int:
@@ -94,6 +123,8 @@ def scan(lines: list[str], start: int) -> int:
     if not marked(lines[start]):
         return 0
     end = start + 1
-    while end < len(lines) and (lines[end].lstrip().startswith("#") or _fields(lines[end]) is not None):
+    while end < len(lines) and (
+        lines[end].lstrip().startswith("#") or _fields(lines[end]) is not None
+    ):
         end += 1
     return end - start

@@ -61,8 +61,12 @@ def repair(text: str) -> tuple[str, list[tuple[int, str]]] | None:
         if safe < 0 or safe_depth == 0:
             return None  # nothing complete before the cut
         # After the last close the stack only grew: its bottom is the same.
-        repairs.append((safe, "the JSON is cut off inside an entry after this line: "
-                              "read the entries up to here"))
+        repairs.append(
+            (
+                safe,
+                "the JSON is cut off inside an entry after this line: read the entries up to here",
+            )
+        )
         end = safe
         tail = "".join(_CLOSER[b] for b in reversed(stack[:safe_depth]))
     elif not commas:

@@ -39,8 +39,9 @@ def unprompted(line: str, parse_line: LineParser) -> str | None:
     return match.group(1)
 
 
-def parse_lines(lines: list[str], first_line: int, origin: str,
-                parse_line: LineParser) -> tuple[list[Mount], list[InputWarning]]:
+def parse_lines(
+    lines: list[str], first_line: int, origin: str, parse_line: LineParser
+) -> tuple[list[Mount], list[InputWarning]]:
     mounts: list[Mount] = []
     warnings: list[InputWarning] = []
     first = True
@@ -54,7 +55,9 @@ def parse_lines(lines: list[str], first_line: int, origin: str,
             if rest is not None:
                 # A prompt glued to the table's first line (a copy without the
                 # newline after the command): the mount is read, and said so.
-                warnings.append(InputWarning(origin, lineno, "a shell prompt before the line: read without it"))
+                warnings.append(
+                    InputWarning(origin, lineno, "a shell prompt before the line: read without it")
+                )
                 line = rest
         result = parse_line(line, lineno)
         if isinstance(result, str):
@@ -68,14 +71,22 @@ def parse_lines(lines: list[str], first_line: int, origin: str,
     return mounts, warnings
 
 
-def line_table(name: str, fields: frozenset[str], parse_line: LineParser
-               ) -> Callable[[list[str], int, str], MountTable]:
+def line_table(
+    name: str, fields: frozenset[str], parse_line: LineParser
+) -> Callable[[list[str], int, str], MountTable]:
     """The whole-table parser of a one-mount-a-line format."""
 
     def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
         mounts, warnings = parse_lines(lines, first_line, origin, parse_line)
-        return MountTable(mounts, name, origin, fields, warnings=warnings,
-                       first_line=first_line, last_line=first_line + len(lines) - 1)
+        return MountTable(
+            mounts,
+            name,
+            origin,
+            fields,
+            warnings=warnings,
+            first_line=first_line,
+            last_line=first_line + len(lines) - 1,
+        )
 
     return parse
 

@@ -72,8 +72,14 @@ def _elided(line: str, lineno: int) -> tuple[Mount, str] | None:
         return None
     source, target, fstype = match.groups()
     unknown = ("fstype", "options") if fstype is None else ("options",)
-    mount = Mount(target=decode_octal(target), source=decode_octal(source),
-                  fstype=decode_octal(fstype or ""), line=lineno, raw=line, truncated=unknown)
+    mount = Mount(
+        target=decode_octal(target),
+        source=decode_octal(source),
+        fstype=decode_octal(fstype or ""),
+        line=lineno,
+        raw=line,
+        truncated=unknown,
+    )
     return mount, f"the line is cut short ('...'): {' and '.join(unknown)} unknown"
 
 

@@ -21,8 +21,18 @@ from mountscope.text import decode_octal, encode_octal
 NAME = "mountinfo"
 FIELDS = frozenset(
     {
-        "target", "source", "fstype", "options", "vfs_options", "fs_options", "fsroot",
-        "mount_id", "parent_id", "devno", "propagation", "optional_fields",
+        "target",
+        "source",
+        "fstype",
+        "options",
+        "vfs_options",
+        "fs_options",
+        "fsroot",
+        "mount_id",
+        "parent_id",
+        "devno",
+        "propagation",
+        "optional_fields",
     }
 )
 
@@ -66,10 +76,24 @@ def parse_line(line: str, lineno: int) -> Mount | str:
     fs = parts[sep + 3] if len(parts) == sep + 4 else " ".join(parts[sep + 3 :])
     root, target, vfs, fstype, source = parts[3], parts[4], parts[5], parts[sep + 1], parts[sep + 2]
     if "\\" in line:
-        root, target, vfs, fstype, source, fs = (decode_octal(f) for f in (root, target, vfs, fstype, source, fs))
+        root, target, vfs, fstype, source, fs = (
+            decode_octal(f) for f in (root, target, vfs, fstype, source, fs)
+        )
     return Mount(
-        target, source, fstype, merge_options(vfs, fs), vfs, fs, root,
-        int(id_text), int(parent_text), devno, " ".join(parts[6:sep]), None, lineno, line,
+        target,
+        source,
+        fstype,
+        merge_options(vfs, fs),
+        vfs,
+        fs,
+        root,
+        int(id_text),
+        int(parent_text),
+        devno,
+        " ".join(parts[6:sep]),
+        None,
+        lineno,
+        line,
     )
 
 
@@ -80,7 +104,11 @@ parse = line_table(NAME, FIELDS, parse_line)
 def scan(lines: list[str], start: int) -> int:
     """How many lines from ``start`` form a mountinfo block (0 if none)."""
     end = start
-    while end < len(lines) and looks_like(lines[end]) and not isinstance(parse_line(lines[end], 0), str):
+    while (
+        end < len(lines)
+        and looks_like(lines[end])
+        and not isinstance(parse_line(lines[end], 0), str)
+    ):
         end += 1
     return end - start
 

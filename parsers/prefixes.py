@@ -35,7 +35,8 @@ _TOKENS = (
     ("bar", r"\|"),
 )
 _LOG = re.compile(
-    r"[ \t]{0,8}(?:(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _TOKENS)
+    r"[ \t]{0,8}(?:(?:"
+    + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _TOKENS)
     + r")(?:[ \t]|$))"
 )
 # A chat line: a short name, ":" and a space ("bob: "), or "<bob> ". One
@@ -103,7 +104,7 @@ def strip(lines: list[str]) -> tuple[list[str], list[Run]]:
         if j > i or nonblank == 1:
             if out is lines:
                 out = list(lines)
-            rests = [lines[k][found[k][1]:] for k in range(i, j + 1)]  # type: ignore[index]
+            rests = [lines[k][found[k][1] :] for k in range(i, j + 1)]  # type: ignore[index]
             common = min((len(r) - len(r.lstrip(" \t")) for r in rests if r.strip()), default=0)
             for k, rest in zip(range(i, j + 1), rests, strict=True):
                 out[k] = rest[common:]
@@ -114,6 +115,10 @@ def strip(lines: list[str]) -> tuple[list[str], list[Run]]:
 
 def describe(run: Run) -> str:
     """What was removed, in a warning: the kind of prefix and its first form."""
-    what = {"log": "a log prefix", "chat": "a chat name", "quote": "a quote mark"}[run.kind.split(" ", 1)[0]]
+    what = {"log": "a log prefix", "chat": "a chat name", "quote": "a quote mark"}[
+        run.kind.split(" ", 1)[0]
+    ]
     count = run.last - run.first + 1
-    return f"{what} ({run.example.strip()!r}) before {count} line{'s' if count > 1 else ''}: removed"
+    return (
+        f"{what} ({run.example.strip()!r}) before {count} line{'s' if count > 1 else ''}: removed"
+    )

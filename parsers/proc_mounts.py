@@ -53,8 +53,10 @@ def parse_line(line: str, lineno: int) -> tuple[Mount, str | None] | str:
         target_deleted=deleted,
     )
     if line.startswith("#"):
-        return mount, ("source starts with '#': kept as data (kernels before 6.0 do not escape it; "
-                       "libc and findmnt drop such lines as comments)")
+        return mount, (
+            "source starts with '#': kept as data (kernels before 6.0 do not escape it; "
+            "libc and findmnt drop such lines as comments)"
+        )
     return mount, None
 
 

@@ -32,7 +32,9 @@ from mountscope.model import MountTable
 
 # Private modes that switch to the alternate screen (xterm).
 _ALTERNATE = frozenset({47, 1047, 1049})
-_SCRIPT_HEADER = re.compile(r"Script started on (?P<when>[^\[\n]*?)\s*(?:\[(?P<info>[^\]]*)\])?\s*$")
+_SCRIPT_HEADER = re.compile(
+    r"Script started on (?P<when>[^\[\n]*?)\s*(?:\[(?P<info>[^\]]*)\])?\s*$"
+)
 _SCRIPT_FOOTER = re.compile(rb"\r?\nScript done on [^\n]*\n?$")
 # Wide enough that no line of a log without a recorded width is wrapped.
 LOG_COLUMNS, LOG_LINES = 1000, 200
@@ -84,7 +86,9 @@ class TranscriptScreen(pyte.Screen):
     counted against an allowance set by the recording's size.
     """
 
-    def __init__(self, columns: int, lines: int, allowance: int = 1 << 62, newline_returns: bool = False) -> None:
+    def __init__(
+        self, columns: int, lines: int, allowance: int = 1 << 62, newline_returns: bool = False
+    ) -> None:
         self._ready = False
         self.newline_returns = newline_returns
         self.transcript: list[ScreenLine] = []
@@ -181,7 +185,9 @@ class TranscriptScreen(pyte.Screen):
                         row.time = self.now
                 else:  # no autowrap: the last cell is written over
                     cursor.x = max(columns - width, 0)
-                    row.lost = row.lost or "text past the last column was written over (autowrap off)"
+                    row.lost = (
+                        row.lost or "text past the last column was written over (autowrap off)"
+                    )
             x = cursor.x
             if mo.IRM in self.mode:
                 self.insert_characters(width)
@@ -426,9 +432,14 @@ class TolerantStream(pyte.ByteStream):
 WORK_PER_BYTE, WORK_BASE = 32, 1 << 22
 
 
-def replay(chunks: list[tuple[float | None, bytes]], columns: int, lines: int,
-           resizes: dict[int, tuple[int, int]] | None = None, origin: str = "recording",
-           newline_returns: bool = False) -> list[ScreenLine]:
+def replay(
+    chunks: list[tuple[float | None, bytes]],
+    columns: int,
+    lines: int,
+    resizes: dict[int, tuple[int, int]] | None = None,
+    origin: str = "recording",
+    newline_returns: bool = False,
+) -> list[ScreenLine]:
     """What a terminal of this size showed for these (time, bytes) chunks.
 
     ``newline_returns``: a line feed also returns the cursor to the first
@@ -445,15 +456,18 @@ def replay(chunks: list[tuple[float | None, bytes]], columns: int, lines: int,
             stream.feed(data)
         return screen.finish()
     except ReplayTooLarge:
-        raise ParseError(origin, "not replayed: it asks for far more screen work than a recording "
-                         "of its size can (a damaged or hostile recording)") from None
+        raise ParseError(
+            origin,
+            "not replayed: it asks for far more screen work than a recording "
+            "of its size can (a damaged or hostile recording)",
+        ) from None
 
 
 # --- recording formats -------------------------------------------------------------
 
 
 def kind_of(text: str) -> str | None:
-    """"asciicast", "script", "ansi" (a log with escape sequences), or None."""
+    """ "asciicast", "script", "ansi" (a log with escape sequences), or None."""
     head = text.lstrip()[:4096]
     if head.startswith("{"):
         first = head.split("\n", 1)[0]
@@ -501,12 +515,17 @@ def _size(width: object, height: object, origin: str, line: int | None) -> tuple
     if columns is None or rows is None:
         raise ParseError(origin, "a terminal size that is not two whole numbers", line)
     if not (1 <= columns <= MAX_COLUMNS and 1 <= rows <= MAX_LINES):
-        raise ParseError(origin, f"a terminal of {columns}x{rows} (at most "
-                         f"{MAX_COLUMNS}x{MAX_LINES} is replayed)", line)
+        raise ParseError(
+            origin,
+            f"a terminal of {columns}x{rows} (at most {MAX_COLUMNS}x{MAX_LINES} is replayed)",
+            line,
+        )
     return columns, rows
 
 
-def _asciicast(text: str, origin: str) -> tuple[list[tuple[float | None, bytes]], int, int, dict[int, tuple[int, int]]]:
+def _asciicast(
+    text: str, origin: str
+) -> tuple[list[tuple[float | None, bytes]], int, int, dict[int, tuple[int, int]]]:
     lines = text.split("\n")
     first = next(i for i, line in enumerate(lines) if line.strip())  # kind_of() saw a header
     try:
@@ -525,7 +544,9 @@ def _asciicast(text: str, origin: str) -> tuple[list[tuple[float | None, bytes]]
             if not math.isfinite(when):
                 raise ValueError(when)
         except (ValueError, TypeError, IndexError, KeyError, RecursionError, OverflowError):
-            raise ParseError(origin, "not an asciicast event ([time, code, data])", number) from None
+            raise ParseError(
+                origin, "not an asciicast event ([time, code, data])", number
+            ) from None
         if code == "o" and isinstance(data, str):
             chunks.append((when, _encoded(data)))
         elif code == "r" and isinstance(data, str) and "x" in data:
@@ -565,20 +586,29 @@ def parse_timing(timing: str, origin: str) -> list[tuple[float, int]]:
         advanced = parts[0] in ("I", "O", "S", "H")
         try:
             delay = float(parts[1] if advanced else parts[0])
-            count = int(parts[2] if advanced else parts[1]) if not advanced or parts[0] == "O" else 0
+            count = (
+                int(parts[2] if advanced else parts[1]) if not advanced or parts[0] == "O" else 0
+            )
         except (ValueError, IndexError):
-            raise ParseError(origin, f"timing line {number}: not a script timing line (DELAY BYTES)") from None
+            raise ParseError(
+                origin, f"timing line {number}: not a script timing line (DELAY BYTES)"
+            ) from None
         if not (math.isfinite(delay) and delay >= 0) or count < 0:
             # A negative count would replay the same bytes again, once per line.
-            raise ParseError(origin, f"timing line {number}: a delay or byte count that is not "
-                             "a number of seconds or bytes (negative, infinite or not a number)")
+            raise ParseError(
+                origin,
+                f"timing line {number}: a delay or byte count that is not "
+                "a number of seconds or bytes (negative, infinite or not a number)",
+            )
         clock += delay
         if not advanced or parts[0] == "O":
             steps.append((clock, count))
     return steps
 
 
-def _script(data: bytes, timing: str | None, origin: str) -> tuple[list[tuple[float | None, bytes]], int, int]:
+def _script(
+    data: bytes, timing: str | None, origin: str
+) -> tuple[list[tuple[float | None, bytes]], int, int]:
     first, _, body = data.partition(b"\n")
     size = _script_size(first.decode("utf-8", "replace"))
     body = _SCRIPT_FOOTER.sub(b"", body)
@@ -607,15 +637,22 @@ def _screen_lines(text: str, origin: str, timing: str | None) -> tuple[list[Scre
         chunks2, columns, rows = _script(data, timing, origin)
         screen_lines = replay(chunks2, columns, rows, origin=origin)
     else:
-        screen_lines = replay([(None, _encoded(text))], LOG_COLUMNS, LOG_LINES,
-                              origin=origin, newline_returns=True)
+        screen_lines = replay(
+            [(None, _encoded(text))], LOG_COLUMNS, LOG_LINES, origin=origin, newline_returns=True
+        )
     return screen_lines, kind
 
 
-def transcript(text: str, origin: str, timing: str | None = None) -> tuple[str, list[float | None], str]:
+def transcript(
+    text: str, origin: str, timing: str | None = None
+) -> tuple[str, list[float | None], str]:
     """The text a person saw in a recording, the time of each line, and its kind."""
     screen_lines, kind = _screen_lines(text, origin, timing)
-    return "\n".join(line.text for line in screen_lines) + "\n", [line.time for line in screen_lines], kind
+    return (
+        "\n".join(line.text for line in screen_lines) + "\n",
+        [line.time for line in screen_lines],
+        kind,
+    )
 
 
 def parse_recording(text: str, origin: str, timing: str | None = None) -> list[MountTable]:
@@ -639,5 +676,7 @@ def parse_recording(text: str, origin: str, timing: str | None = None) -> list[M
         if line.lost is not None:
             # Said with the table it is in, or else the one before it (or the first).
             owner = next((c for c in reversed(captures) if c.first_line <= number), captures[0])
-            owner.warnings.append(InputWarning(origin, number, f"screen line not fully replayed: {line.lost}"))
+            owner.warnings.append(
+                InputWarning(origin, number, f"screen line not fully replayed: {line.lost}")
+            )
     return captures

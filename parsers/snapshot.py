@@ -104,13 +104,32 @@ FIELDS: dict[str, tuple[str, ...]] = {
 
 _ITEMS = "[]"
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float),
-    "null": (type(None),), "object": (dict,), "array": (list,),
+    "string": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "number": (int, float),
+    "null": (type(None),),
+    "object": (dict,),
+    "array": (list,),
 }
-_KINDS = {str: "string", bool: "boolean", int: "integer", float: "number", type(None): "null",
-          dict: "object", list: "array"}
-_ARTICLES = {"string": "a string", "boolean": "a boolean", "integer": "an integer",
-             "number": "a number", "null": "null", "object": "an object", "array": "an array"}
+_KINDS = {
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+    dict: "object",
+    list: "array",
+}
+_ARTICLES = {
+    "string": "a string",
+    "boolean": "a boolean",
+    "integer": "an integer",
+    "number": "a number",
+    "null": "null",
+    "object": "an object",
+    "array": "an array",
+}
 # orjson reads integers of at most 64 bits; the standard library's fallback
 # reads any, and such a number is refused here rather than overflow later.
 _INTEGERS = range(-(2**63), 2**64)
@@ -199,7 +218,9 @@ def _path_of(where: tuple[Any, ...]) -> str:
 _WRONG = object()
 
 
-def _check(value: Any, spec: _Field, where: tuple[Any, ...], problems: list[tuple[str, str]]) -> Any:
+def _check(
+    value: Any, spec: _Field, where: tuple[Any, ...], problems: list[tuple[str, str]]
+) -> Any:
     """``value`` with every field of the wrong type left out, each one noted in
     ``problems`` as (path in FIELDS, message naming it). The recursion follows
     FIELDS, three levels deep, never the document's own nesting. A field's
@@ -215,7 +236,11 @@ def _check(value: Any, spec: _Field, where: tuple[Any, ...], problems: list[tupl
             child = spec.keys.get(key, spec.other)
             if child is None:
                 continue  # not a field of version 1: nothing reads it
-            if child.leaf and type(item) in child.types and (type(item) is not int or item in _INTEGERS):
+            if (
+                child.leaf
+                and type(item) in child.types
+                and (type(item) is not int or item in _INTEGERS)
+            ):
                 kept[key] = item  # the common case, a scalar of the right type
                 continue
             item = _check(item, child, (where, key), problems)
@@ -251,34 +276,56 @@ def decode_table_text(table: dict[str, Any]) -> str | None:
         return table["text"]
     if isinstance(table.get("text_base64"), str):
         try:
-            return base64.b64decode(table["text_base64"], validate=True).decode("utf-8", "surrogateescape")
+            return base64.b64decode(table["text_base64"], validate=True).decode(
+                "utf-8", "surrogateescape"
+            )
         except ValueError:
             return None
     return None
 
 
-def from_document(document: dict[str, Any], origin: str,
-                  parse_text: Callable[..., list[MountTable]]) -> MountTable:
+def from_document(
+    document: dict[str, Any], origin: str, parse_text: Callable[..., list[MountTable]]
+) -> MountTable:
     version = document.get("version")
     if type(version) is not int or version != VERSION:  # true == 1 in Python, not in JSON
-        raise ParseError(origin, f"snapshot version {_shown(version)} is not supported "
-                         f"(this mountscope reads version {VERSION}); a newer mountscope may read it")
+        raise ParseError(
+            origin,
+            f"snapshot version {_shown(version)} is not supported "
+            f"(this mountscope reads version {VERSION}); a newer mountscope may read it",
+        )
     document, problems = validate(document)
     table = document.get("table", {})
     text = decode_table_text(table)
     if text is None or "format" not in table or table["format"] == NAME:
         # Say what is wrong with the table, when it is a field of the wrong type.
-        why = next((message for path, message in problems
-                    if path in ("table", "table.format", "table.text", "table.text_base64")), None)
+        why = next(
+            (
+                message
+                for path, message in problems
+                if path in ("table", "table.format", "table.text", "table.text_base64")
+            ),
+            None,
+        )
         if why is None and "text_base64" in table and "text" not in table:
             why = "table.text_base64 is not valid base64"
-        raise ParseError(origin, 'a snapshot without a "table" holding its "format" and "text"'
-                         + (f" ({why})" if why else ""))
-    warnings = [InputWarning(origin, None, f"snapshot field {message}; ignored") for _, message in problems]
+        raise ParseError(
+            origin,
+            'a snapshot without a "table" holding its "format" and "text"'
+            + (f" ({why})" if why else ""),
+        )
+    warnings = [
+        InputWarning(origin, None, f"snapshot field {message}; ignored") for _, message in problems
+    ]
     first_line = table.get("first_line", 1)
     if first_line < 1:
-        warnings.append(InputWarning(origin, None, f"snapshot field table.first_line is {first_line}, "
-                                                   "not a line number; ignored"))
+        warnings.append(
+            InputWarning(
+                origin,
+                None,
+                f"snapshot field table.first_line is {first_line}, not a line number; ignored",
+            )
+        )
         first_line = 1
     captures = parse_text(text, origin, table["format"], first_line)
     capture = captures[0]

@@ -15,7 +15,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 async def main() -> None:
     os.chdir(REPO)
-    app = MountscopeApp(load("samples/article/lambda-pattern1.txt"), load("samples/article/lambda-pattern2.txt"))
+    app = MountscopeApp(
+        load("samples/article/lambda-pattern1.txt"), load("samples/article/lambda-pattern2.txt")
+    )
     async with app.run_test(size=(120, 34)) as pilot:
         await pilot.pause()
         await pilot.press("n")

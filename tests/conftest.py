@@ -1,43 +1,13 @@
-"""Shared test helpers: real files, real processes, the real findmnt."""
+"""Fixtures shared by every kind of test; the helpers they use are in
+tests/helpers (real files, real processes, the real findmnt, namespaces)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "samples"
-ARTICLE = SAMPLES / "article"
-# The benchmark's generator lives beside the package, not in it. Appended, not
-# prepended: an installed mountscope must win over the checkout's directory.
-if str(REPO) not in sys.path:
-    sys.path.append(str(REPO))
-
-FINDMNT = shutil.which("findmnt")
-needs_findmnt = pytest.mark.skipif(FINDMNT is None, reason="util-linux findmnt is not installed")
-
-
-def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
-            cwd: str | Path | None = None, timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
-    """Run mountscope as a whole process, the way a user does."""
-    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "mountscope", *args],
-        input=stdin, capture_output=True, env=full_env, cwd=cwd, timeout=timeout,
-    )
-
-
-def parse(text: str, origin: str = "test", format_name: str | None = None):
-    """The first capture in ``text``."""
-    from mountscope.parsers import parse_text
-
-    return parse_text(text, origin, format_name)[0]
+from tests.helpers import Namespace
 
 
 @pytest.fixture
@@ -53,53 +23,6 @@ def write(tmp_path: Path):
         return path
 
     return writer
-
-
-def _try(*argv: str) -> bool:
-    try:
-        return subprocess.run(argv, capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
-# How this machine lets a test make a private mount namespace: as root, or
-# inside a user namespace; None where neither is permitted.
-if shutil.which("unshare") is None:
-    UNSHARE: list[str] | None = None
-elif _try("unshare", "-m", "--propagation", "private", "true"):
-    UNSHARE = ["unshare", "-m", "--propagation", "private"]
-elif _try("unshare", "-Urm", "--propagation", "private", "true"):
-    UNSHARE = ["unshare", "-Urm", "--propagation", "private"]
-else:
-    UNSHARE = None
-needs_unshare = pytest.mark.skipif(UNSHARE is None, reason="unshare is not permitted here")
-
-
-class Namespace:
-    """A process sleeping in a private mount namespace; run commands inside it."""
-
-    def __init__(self) -> None:
-        assert UNSHARE is not None
-        self.process = subprocess.Popen([*UNSHARE, "sleep", "600"])
-        self.pid = self.process.pid
-        for _ in range(100):  # until unshare has exec'd sleep in the new namespace
-            if os.readlink(f"/proc/{self.pid}/ns/mnt") != os.readlink("/proc/self/ns/mnt"):
-                break
-            import time
-
-            time.sleep(0.02)
-
-    def run(self, *argv: str) -> subprocess.CompletedProcess[bytes]:
-        enter = ["nsenter", "-t", str(self.pid), "-m"]
-        if "-Urm" in (UNSHARE or []):
-            enter += ["-U", "--preserve-credentials"]
-        done = subprocess.run([*enter, *argv], capture_output=True, timeout=30)
-        assert done.returncode == 0, done.stderr
-        return done
-
-    def close(self) -> None:
-        self.process.kill()
-        self.process.wait()
 
 
 @pytest.fixture

@@ -3,6 +3,11 @@ Textual is imported only by ``run``, when the app is about to start."""
 
 from __future__ import annotations
 
+if __name__ != "mountscope.tui":
+    # This folder is installed as mountscope.tui; imported as a top-level
+    # package (from the repository root) it would be a second copy of the code.
+    raise ImportError("import mountscope.tui, not tui: this folder is part of mountscope")
+
 from typing import TYPE_CHECKING
 
 from mountscope.model import MountTable
@@ -22,18 +27,29 @@ def _status(return_code: int | None) -> int:
     return ExitCode.OK if not return_code else ExitCode.TROUBLE
 
 
-def run(a: MountTable, b: MountTable | None = None, *, live_pid: int | str | None = None,
-        ascii_only: bool = False, redact: bool = False, session: Session | None = None,
-        headless: bool = False) -> int:
+def run(
+    a: MountTable,
+    b: MountTable | None = None,
+    *,
+    live_pid: int | str | None = None,
+    ascii_only: bool = False,
+    redact: bool = False,
+    session: Session | None = None,
+    headless: bool = False,
+) -> int:
     """Run the app until it quits; its exit status."""
     from mountscope.tui.app import MountscopeApp
 
-    app = MountscopeApp(a, b, live_pid=live_pid, ascii_only=ascii_only, redact=redact, session=session)
+    app = MountscopeApp(
+        a, b, live_pid=live_pid, ascii_only=ascii_only, redact=redact, session=session
+    )
     app.run(headless=headless)
     return _status(app.return_code)
 
 
-def run_survey(result: SurveyResult, redactor: Redactor | None = None, *, ascii_only: bool = False) -> int:
+def run_survey(
+    result: SurveyResult, redactor: Redactor | None = None, *, ascii_only: bool = False
+) -> int:
     from mountscope.tui.survey import SurveyApp
 
     survey = SurveyApp(result, redactor, ascii_only=ascii_only)

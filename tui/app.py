@@ -61,8 +61,16 @@ class MainScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="app.clear"),
     ]
 
-    def __init__(self, a: MountTable, b: MountTable | None = None, *, live_pid: int | str | None = None,
-                 ascii_only: bool = False, redact: bool = False, session: Session | None = None) -> None:
+    def __init__(
+        self,
+        a: MountTable,
+        b: MountTable | None = None,
+        *,
+        live_pid: int | str | None = None,
+        ascii_only: bool = False,
+        redact: bool = False,
+        session: Session | None = None,
+    ) -> None:
         super().__init__()
         self.redact = redact
         self.session = session or Session()
@@ -114,8 +122,9 @@ class MainScreen(Screen[None]):
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._show_comparison, comparison)
 
-    def _show_judgements(self, table: MountTable, first: Judgement,
-                               second: Judgement | None) -> None:
+    def _show_judgements(
+        self, table: MountTable, first: Judgement, second: Judgement | None
+    ) -> None:
         if table is not self.capture:
             return  # a verdict on a table no longer shown
         if second is None:
@@ -125,11 +134,17 @@ class MainScreen(Screen[None]):
         rules_a = {e.rule for e in first.verdict.evidence}
         rules_b = {e.rule for e in second.verdict.evidence}
         self.query_one("#verdict-a", VerdictPane).show(first.verdict, first.rows, rules_a - rules_b)
-        self.query_one("#verdict-b", VerdictPane).show(second.verdict, second.rows, rules_b - rules_a)
+        self.query_one("#verdict-b", VerdictPane).show(
+            second.verdict, second.rows, rules_b - rules_a
+        )
 
     def _show_comparison(self, comparison: Comparison) -> None:
         view = self.query_one(RowsView)
-        keep = self.rows.pairs[view.node].target if isinstance(self.rows, PairRows) and view.node is not None else None
+        keep = (
+            self.rows.pairs[view.node].target
+            if isinstance(self.rows, PairRows) and view.node is not None
+            else None
+        )
         self.comparison = comparison
         self.rows = PairRows(comparison)
         node = next((i for i, p in enumerate(comparison.pairs) if p.target == keep), None)
@@ -154,7 +169,9 @@ class MainScreen(Screen[None]):
                 if not self.pair_mode:
                     yield VerdictPane(None, id="verdict")
                 yield Static("", id="details", markup=False)
-        yield Input(placeholder="filter: text, or target:/source:/fstype:/option:/kind: …", id="filter")
+        yield Input(
+            placeholder="filter: text, or target:/source:/fstype:/option:/kind: …", id="filter"
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -197,8 +214,9 @@ class MainScreen(Screen[None]):
         number = int(event.option.id or 0)
         item = pane.evidence_at(number)
         if item.mount is None:
-            self.notify(f"this evidence is a live signal ({item.signal}), not a mount",
-                        markup=False)
+            self.notify(
+                f"this evidence is a live signal ({item.signal}), not a mount", markup=False
+            )
             return
         index = pane.row_of(number)
         if index is None:
@@ -258,9 +276,13 @@ class MainScreen(Screen[None]):
         self.rows.matches = self.rows.search(self.filter_text)
         self._apply_shown(node)
         count = len(self.rows.matches)
-        self.notify(f"{count} match{'es' if count != 1 else ''} for {safe(self.filter_text)}", markup=False)
+        self.notify(
+            f"{count} match{'es' if count != 1 else ''} for {safe(self.filter_text)}", markup=False
+        )
         if self.rows.matches and (view.node not in self.rows.matches):
-            view.next_row(True, self.rows.matches.__contains__) or view.next_row(False, self.rows.matches.__contains__)
+            view.next_row(True, self.rows.matches.__contains__) or view.next_row(
+                False, self.rows.matches.__contains__
+            )
 
     def _apply_shown(self, keep: int | None) -> None:
         """Show the filter's matches, or only the differences, or everything."""
@@ -332,7 +354,11 @@ class MainScreen(Screen[None]):
         from mountscope.capture import default_snapshot_path
 
         path = default_snapshot_path(self.capture)  # here, or /tmp when this folder is read-only
-        hint = "" if os.path.dirname(path) == os.getcwd() else "this folder is read-only; /tmp is suggested"
+        hint = (
+            ""
+            if os.path.dirname(path) == os.getcwd()
+            else "this folder is read-only; /tmp is suggested"
+        )
         self.app.push_screen(PathScreen("Save a snapshot to:", path, hint), self._save_to)
 
     def _save_to(self, path: str | None, force: bool = False) -> None:
@@ -348,6 +374,7 @@ class MainScreen(Screen[None]):
                 capture = Redactor().capture(capture)
             write_atomic(path, snapshot_bytes(capture), force=force)
         except SnapshotExists:
+
             def answer(yes: bool | None) -> None:
                 if yes:
                     self._save_to(path, force=True)
@@ -360,8 +387,14 @@ class MainScreen(Screen[None]):
         self.notify(f"saved {safe(path)}", markup=False)
 
     def action_open(self) -> None:
-        self.app.push_screen(PathScreen("Open a capture (FILE, or FILE#N for the N-th table):", "",
-                                        "any format mountscope reads"), self._open)
+        self.app.push_screen(
+            PathScreen(
+                "Open a capture (FILE, or FILE#N for the N-th table):",
+                "",
+                "any format mountscope reads",
+            ),
+            self._open,
+        )
 
     def _open(self, spec: str | None) -> None:
         if not spec:
@@ -379,7 +412,9 @@ class MainScreen(Screen[None]):
             table = self.session.load(spec, notes)
             table.tree  # noqa: B018 (built here, not when the screen first draws)
         except MountscopeError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False, timeout=10)
+            self.app.call_from_thread(
+                self.notify, str(error), severity="error", markup=False, timeout=10
+            )
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._opened, table, notes)
@@ -389,8 +424,9 @@ class MainScreen(Screen[None]):
             self.notify(safe(message), markup=False)
         self.workers.cancel_group(self, "live")
         self.workers.cancel_group(self, "judge")
-        self.app.switch_screen(MainScreen(table, ascii_only=self.ascii_only, redact=self.redact,
-                                          session=self.session))
+        self.app.switch_screen(
+            MainScreen(table, ascii_only=self.ascii_only, redact=self.redact, session=self.session)
+        )
 
     # --- live ------------------------------------------------------------------------------------
 
@@ -408,7 +444,9 @@ class MainScreen(Screen[None]):
                     # Reads, parses and judges the new table in this thread.
                     update = live.next_update(timeout=0.5)
                 except MountscopeError as error:
-                    self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+                    self.app.call_from_thread(
+                        self.notify, str(error), severity="error", markup=False
+                    )
                     return
                 if update is not None and not worker.is_cancelled:
                     self.app.call_from_thread(self.apply_live_update, update)
@@ -438,11 +476,20 @@ class MountscopeApp(App[None]):
         Binding("question_mark,f1", "help", "Help", id="app.help"),
     ]
 
-    def __init__(self, a: MountTable, b: MountTable | None = None, *, live_pid: int | str | None = None,
-                 ascii_only: bool = False, redact: bool = False, session: Session | None = None) -> None:
+    def __init__(
+        self,
+        a: MountTable,
+        b: MountTable | None = None,
+        *,
+        live_pid: int | str | None = None,
+        ascii_only: bool = False,
+        redact: bool = False,
+        session: Session | None = None,
+    ) -> None:
         super().__init__()
-        self.first_screen = MainScreen(a, b, live_pid=live_pid, ascii_only=ascii_only, redact=redact,
-                                       session=session)
+        self.first_screen = MainScreen(
+            a, b, live_pid=live_pid, ascii_only=ascii_only, redact=redact, session=session
+        )
 
     def on_mount(self) -> None:
         self.push_screen(self.first_screen)
@@ -463,6 +510,8 @@ class MountscopeApp(App[None]):
             if not screen.check_action(binding.action.split("(")[0], ()):
                 continue
             target = screen if binding in screen.BINDINGS else screen.query_one(RowsView)
-            yield SystemCommand(binding.description, f"key: {binding.key.replace(',', ' or ')}",
-                                lambda target=target, action=binding.action: target.run_action(action))
-
+            yield SystemCommand(
+                binding.description,
+                f"key: {binding.key.replace(',', ' or ')}",
+                lambda target=target, action=binding.action: target.run_action(action),
+            )

@@ -25,8 +25,15 @@ from mountscope.text import safe
 from mountscope.tui.rows import LEGEND
 
 # How the app styles each part of the verdict's words (render/verdict.py).
-ROLE_STYLE = {"label": "bold", "environment": "bold", "details": "dim", "mark": "bold",
-              "weight": "bold", "stance": "italic", "where": "bold"}
+ROLE_STYLE = {
+    "label": "bold",
+    "environment": "bold",
+    "details": "dim",
+    "mark": "bold",
+    "weight": "bold",
+    "stance": "italic",
+    "where": "bold",
+}
 
 
 def _styled(segments: list[Segment], text: Text) -> Text:
@@ -40,8 +47,10 @@ def headline(verdict: Verdict, label: str = "") -> Text:
 
 
 def evidence_prompt(item: Evidence, marked: bool = False) -> Text:
-    return _styled(verdict_words.evidence(item, compact=True, marked=marked),
-                   Text(no_wrap=True, overflow="ellipsis"))
+    return _styled(
+        verdict_words.evidence(item, compact=True, marked=marked),
+        Text(no_wrap=True, overflow="ellipsis"),
+    )
 
 
 class VerdictPane(Vertical):
@@ -59,9 +68,16 @@ class VerdictPane(Vertical):
     VerdictPane > OptionList { height: auto; max-height: 12; }
     """
 
-    def __init__(self, verdict: Verdict | None = None, label: str = "",
-                 only_here: set[str] | None = None, id: str | None = None,  # noqa: A002
-                 *, rows: tuple[int | None, ...] = (), side: str = "a") -> None:
+    def __init__(
+        self,
+        verdict: Verdict | None = None,
+        label: str = "",
+        only_here: set[str] | None = None,
+        id: str | None = None,  # noqa: A002
+        *,
+        rows: tuple[int | None, ...] = (),
+        side: str = "a",
+    ) -> None:
         super().__init__(id=id)
         self.verdict = verdict
         self.label = label
@@ -76,23 +92,37 @@ class VerdictPane(Vertical):
             yield Static(text, classes="headline pending", markup=False)
             return
         yield Static(headline(self.verdict, self.label), classes="headline", markup=False)
-        options = [Option(evidence_prompt(e, e.rule in self.only_here), id=str(n))
-                   for n, e in enumerate(self.verdict.evidence)]
+        options = [
+            Option(evidence_prompt(e, e.rule in self.only_here), id=str(n))
+            for n, e in enumerate(self.verdict.evidence)
+        ]
         # The environment's own reasoning follows the evidence in the same
         # scrolling list, as lines that cannot be selected.
-        options += [Option(Text("  " + line, style="italic", no_wrap=True, overflow="ellipsis"),
-                           id=f"reasoning-{n}", disabled=True)
-                    for n, line in enumerate(verdict_words.reasoning_lines(self.verdict))]
+        options += [
+            Option(
+                Text("  " + line, style="italic", no_wrap=True, overflow="ellipsis"),
+                id=f"reasoning-{n}",
+                disabled=True,
+            )
+            for n, line in enumerate(verdict_words.reasoning_lines(self.verdict))
+        ]
         yield OptionList(*options, markup=False, classes="evidence")
         if self.verdict.caveats:
-            caveats = Text("\n".join(f"• {c}" for c in verdict_words.caveat_lines(self.verdict)), style="italic")
+            caveats = Text(
+                "\n".join(f"• {c}" for c in verdict_words.caveat_lines(self.verdict)),
+                style="italic",
+            )
             yield Static(caveats, classes="caveats", markup=False)
 
-    def show(self, verdict: Verdict, rows: tuple[int | None, ...],
-                   only_here: set[str] | None = None) -> None:
+    def show(
+        self, verdict: Verdict, rows: tuple[int | None, ...], only_here: set[str] | None = None
+    ) -> None:
         """Show a verdict; only the links change when it reads as the one shown."""
-        same = (self.verdict is not None and self.verdict.to_dict() == verdict.to_dict()
-                and (only_here is None or only_here == self.only_here))
+        same = (
+            self.verdict is not None
+            and self.verdict.to_dict() == verdict.to_dict()
+            and (only_here is None or only_here == self.only_here)
+        )
         self.verdict, self.rows = verdict, rows
         if only_here is not None:
             self.only_here = only_here
@@ -169,7 +199,11 @@ def pair_details(pair: Pair, pending: bool = False) -> Text:
         key = "super_options" if name == "super" else name
         if pending:
             key = ""
-        style = "bold reverse" if key in pair.changes else ("dim italic" if key in pair.same_shape else "")
+        style = (
+            "bold reverse"
+            if key in pair.changes
+            else ("dim italic" if key in pair.same_shape else "")
+        )
         mark = "≠" if key in pair.changes else ("≈" if key in pair.same_shape else " ")
         shown_a = safe(str(a)) if a is not None else "—"
         shown_b = safe(str(b)) if b is not None else "—"
@@ -217,11 +251,15 @@ class HelpScreen(ModalScreen[None]):
         for keys, description in self.rows:
             text.append(f"  {keys:<22}", "bold")
             text.append(description + "\n")
-        text.append("\nFilter (/): text matches TARGET, SOURCE, FSTYPE or OPTIONS;\n"
-                    "  target:…, source:…, fstype:…, option:…, kind:loop|virtio|… match one field.\n"
-                    "  Enter keeps the filter, Escape clears it; n / N go to the next / previous match.\n")
-        text.append("Side by side: n / N go to the next / previous difference, d shows differences only.\n"
-                    "Marks: ~ changed  + added (B only)  - removed (A only)  = same shape (random ids)\n")
+        text.append(
+            "\nFilter (/): text matches TARGET, SOURCE, FSTYPE or OPTIONS;\n"
+            "  target:…, source:…, fstype:…, option:…, kind:loop|virtio|… match one field.\n"
+            "  Enter keeps the filter, Escape clears it; n / N go to the next / previous match.\n"
+        )
+        text.append(
+            "Side by side: n / N go to the next / previous difference, d shows differences only.\n"
+            "Marks: ~ changed  + added (B only)  - removed (A only)  = same shape (random ids)\n"
+        )
         text.append("\nPress Escape to close.", "dim")
         with Vertical(id="help-box"):
             yield Static(text, markup=False)
@@ -267,5 +305,12 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-__all__ = ["ConfirmScreen", "HelpScreen", "PathScreen", "VerdictPane", "legend",
-           "mount_details", "pair_details"]
+__all__ = [
+    "ConfirmScreen",
+    "HelpScreen",
+    "PathScreen",
+    "VerdictPane",
+    "legend",
+    "mount_details",
+    "pair_details",
+]

@@ -23,13 +23,30 @@ from mountscope.tui.tree_state import TreeState
 ELLIPSIS = "…"
 # Style names; the view maps them to its component classes (app.tcss).
 KIND_STYLE = {
-    "loop": "loop", "virtio": "virtio", "xen": "disk", "nvme": "disk", "scsi": "disk", "dm": "disk",
-    "overlay": "overlay", "tmpfs": "tmpfs", "pseudo": "pseudo", "network": "network", "fuse": "network",
-    "none": "pseudo", "other": "",
+    "loop": "loop",
+    "virtio": "virtio",
+    "xen": "disk",
+    "nvme": "disk",
+    "scsi": "disk",
+    "dm": "disk",
+    "overlay": "overlay",
+    "tmpfs": "tmpfs",
+    "pseudo": "pseudo",
+    "network": "network",
+    "fuse": "network",
+    "none": "pseudo",
+    "other": "",
 }
-LEGEND = (("loop", "loop device"), ("virtio", "virtio disk"), ("disk", "other disk"),
-          ("bind", "[bind root]"), ("overlay", "overlay"), ("tmpfs", "tmpfs"),
-          ("pseudo", "pseudo"), ("network", "network/fuse"))
+LEGEND = (
+    ("loop", "loop device"),
+    ("virtio", "virtio disk"),
+    ("disk", "other disk"),
+    ("bind", "[bind root]"),
+    ("overlay", "overlay"),
+    ("tmpfs", "tmpfs"),
+    ("pseudo", "pseudo"),
+    ("network", "network/fuse"),
+)
 
 
 def fit(text: str, cells: int, middle: bool = False) -> str:
@@ -116,7 +133,11 @@ class MountRows:
         target = max((2 * depth[n] + 1 + width(self.target_text(n)) for n in rows), default=6)
         source = max((width(self.source_text(n)) for n in rows), default=6)
         fstype = max((width(mounts[n].fstype) for n in rows), default=6) if self.has_fstype else 0
-        target, source, fstype = max(target, 6), max(source, 6), max(fstype, 6) if self.has_fstype else 0
+        target, source, fstype = (
+            max(target, 6),
+            max(source, 6),
+            max(fstype, 6) if self.has_fstype else 0,
+        )
         room = view_width - 2 - 1 - (fstype + 1 if fstype else 0) - (1 if self.has_options else 0)
         if target + source > room:
             # Cut TARGET and SOURCE in the middle (both ends matter), keeping room for options.
@@ -145,7 +166,9 @@ class MountRows:
         line.append("● " if node in self.changed else "  ", style("changed-live"))
         collapsed = not state.expanded[node] and state.has_children(node)
         target = state.art(node, ascii_only) + ("▸" if collapsed else "") + self.target_text(node)
-        line.append(fit(target, c.target, middle=True), style("match") if node in self.matches else None)
+        line.append(
+            fit(target, c.target, middle=True), style("match") if node in self.matches else None
+        )
         line.append(" ")
         append_source(line, mount, self.source_text(node), c.source, style)
         if c.fstype:
@@ -206,7 +229,9 @@ class PairRows:
         # or B's for a mount only B has): one tree for both sides.
         sides = []
         for capture, attr in ((comparison.a, "a"), (comparison.b, "b")):
-            pair_of = {id(getattr(p, attr)): i for i, p in enumerate(pairs) if getattr(p, attr) is not None}
+            pair_of = {
+                id(getattr(p, attr)): i for i, p in enumerate(pairs) if getattr(p, attr) is not None
+            }
             index_of = {id(m): i for i, m in enumerate(capture.mounts)}
             sides.append((capture, attr, pair_of, index_of))
         parents = [-1] * len(pairs)
@@ -220,8 +245,10 @@ class PairRows:
             (children[up] if up >= 0 else roots).append(i)
         self.parent_list = parents
         # Each side's mount index to its pair, for going to a piece of evidence.
-        self.pair_of_mount = {attr: [pair_of.get(id(m), -1) for m in capture.mounts]
-                              for capture, attr, pair_of, _ in sides}
+        self.pair_of_mount = {
+            attr: [pair_of.get(id(m), -1) for m in capture.mounts]
+            for capture, attr, pair_of, _ in sides
+        }
         self.parent_of = parents.__getitem__
         self.state = TreeState(roots, children)
         self.changed: set[int] = set()
@@ -245,9 +272,17 @@ class PairRows:
         node = self.pair_of_mount[side][index]
         return node if node >= 0 else None
 
-    def _side(self, line: Text, pair: Pair, mount: Mount | None, art: str, cells: int,
-              style: StyleMap, changed: dict[str, tuple[str | None, str | None]],
-              shape: dict[str, tuple[str | None, str | None]]) -> None:
+    def _side(
+        self,
+        line: Text,
+        pair: Pair,
+        mount: Mount | None,
+        art: str,
+        cells: int,
+        style: StyleMap,
+        changed: dict[str, tuple[str | None, str | None]],
+        shape: dict[str, tuple[str | None, str | None]],
+    ) -> None:
         if mount is None:
             line.append(" " * cells)
             return
@@ -266,8 +301,9 @@ class PairRows:
             return None
 
         row_style = None if self.pending else style(_KIND_ROW.get(pair.kind, ""))
-        line.append(fit(art + safe(mount.target), target_w, middle=True),
-                    field_style("target") or row_style)
+        line.append(
+            fit(art + safe(mount.target), target_w, middle=True), field_style("target") or row_style
+        )
         line.append(" ")
         if not fstype_w:
             source_w = cells - target_w - 1
@@ -300,11 +336,19 @@ class PairRows:
 
     def search(self, query: str) -> set[int]:
         matcher = make_matcher(query)
-        return {i for i, p in enumerate(self.pairs)
-                if (p.a is not None and matcher(p.a)) or (p.b is not None and matcher(p.b))}
+        return {
+            i
+            for i, p in enumerate(self.pairs)
+            if (p.a is not None and matcher(p.a)) or (p.b is not None and matcher(p.b))
+        }
 
     def is_difference(self, node: int) -> bool:
         return not self.pending and self.pairs[node].kind in DIFFERENT
 
 
-_KIND_ROW = {"changed": "changed", "added": "added", "removed": "removed", "same_shape": "same-shape"}
+_KIND_ROW = {
+    "changed": "changed",
+    "added": "added",
+    "removed": "removed",
+    "same_shape": "same-shape",
+}

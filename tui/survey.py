@@ -37,8 +37,9 @@ class SurveyScreen(Screen[None]):
                                   border-left: solid $panel-lighten-2; }
     """
 
-    def __init__(self, result: SurveyResult, redactor: Redactor | None = None,
-                 ascii_only: bool = False) -> None:
+    def __init__(
+        self, result: SurveyResult, redactor: Redactor | None = None, ascii_only: bool = False
+    ) -> None:
         super().__init__()
         self.result = result
         self.redactor = redactor
@@ -52,8 +53,10 @@ class SurveyScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="survey-body"):
-            yield OptionList(*[Option(self._label(row), id=str(i)) for i, row in enumerate(self.result.groups)],
-                             id="groups")
+            yield OptionList(
+                *[Option(self._label(row), id=str(i)) for i, row in enumerate(self.result.groups)],
+                id="groups",
+            )
             yield Static("", id="group-details", markup=False)
         yield Footer()
 
@@ -71,7 +74,9 @@ class SurveyScreen(Screen[None]):
         delivery = verdict.get("code_delivery") if verdict else None
         text = Text()
         text.append(f"group {row['group']}", "bold")
-        text.append(f"  {row['count']} of {self.result.captures} ({100 * row['share']:.1f}%)  {env}")
+        text.append(
+            f"  {row['count']} of {self.result.captures} ({100 * row['share']:.1f}%)  {env}"
+        )
         if delivery:
             text.append(f", {delivery}")
         text.append(f"\n  {self.shown(row['representative'])}", "dim")
@@ -84,13 +89,19 @@ class SurveyScreen(Screen[None]):
     @on(OptionList.OptionHighlighted, "#groups")
     def show_group(self, event: OptionList.OptionHighlighted) -> None:
         row = self.result.groups[int(event.option.id or 0)]
-        lines = [f"group {row['group']}: {row['count']} captures, share {row['share']:.3f}",
-                 f"representative: {row['representative']}", ""]
+        lines = [
+            f"group {row['group']}: {row['count']} captures, share {row['share']:.3f}",
+            f"representative: {row['representative']}",
+            "",
+        ]
         if row["group"] > 1:
             lines.append("differs from group 1:")
-            for item in row["differs_from_largest"] or [{"target": "(nothing diff counts)", "field": "",
-                                                          "largest": "", "this": ""}]:
-                lines.append(f"  {item['target']} {item['field']}: {item['largest']} -> {item['this']}")
+            for item in row["differs_from_largest"] or [
+                {"target": "(nothing diff counts)", "field": "", "largest": "", "this": ""}
+            ]:
+                lines.append(
+                    f"  {item['target']} {item['field']}: {item['largest']} -> {item['this']}"
+                )
             lines.append("")
         for sig in self.result.signals[:6]:
             values: dict[str, int] = next(
@@ -104,14 +115,19 @@ class SurveyScreen(Screen[None]):
         lines.extend(f"  {m}" for m in row["members"][:50])
         if row["count"] > 50:
             lines.append(f"  ... and {row['count'] - 50} more")
-        self.query_one("#group-details", Static).update(Text("\n".join(self.shown(line) for line in lines)))
+        self.query_one("#group-details", Static).update(
+            Text("\n".join(self.shown(line) for line in lines))
+        )
 
     def _capture(self, index: int) -> MountTable | None:
         reps = self.result.representatives
         capture = reps[index] if index < len(reps) else None
         if capture is None:
-            self.notify("this group's representative could not be read again", severity="error",
-                        markup=False)
+            self.notify(
+                "this group's representative could not be read again",
+                severity="error",
+                markup=False,
+            )
             return None
         return self.redactor.capture(capture) if self.redactor else capture
 
@@ -119,8 +135,9 @@ class SurveyScreen(Screen[None]):
     def open_group(self, event: OptionList.OptionSelected) -> None:
         capture = self._capture(int(event.option.id or 0))
         if capture is not None:
-            self.app.push_screen(MainScreen(capture, ascii_only=self.ascii_only,
-                                            redact=self.redactor is not None))
+            self.app.push_screen(
+                MainScreen(capture, ascii_only=self.ascii_only, redact=self.redactor is not None)
+            )
 
     def action_compare(self) -> None:
         index = self.index
@@ -131,8 +148,11 @@ class SurveyScreen(Screen[None]):
             return
         largest, this = self._capture(0), self._capture(index)
         if largest is not None and this is not None:
-            self.app.push_screen(MainScreen(largest, this, ascii_only=self.ascii_only,
-                                            redact=self.redactor is not None))
+            self.app.push_screen(
+                MainScreen(
+                    largest, this, ascii_only=self.ascii_only, redact=self.redactor is not None
+                )
+            )
 
 
 class SurveyApp(App[None]):
@@ -144,8 +164,9 @@ class SurveyApp(App[None]):
         Binding("question_mark,f1", "help", "Help", id="app.help"),
     ]
 
-    def __init__(self, result: SurveyResult, redactor: Redactor | None = None, *,
-                 ascii_only: bool = False) -> None:
+    def __init__(
+        self, result: SurveyResult, redactor: Redactor | None = None, *, ascii_only: bool = False
+    ) -> None:
         super().__init__()
         self.first_screen = SurveyScreen(result, redactor, ascii_only)
 
@@ -161,7 +182,10 @@ class SurveyApp(App[None]):
         if isinstance(screen, MainScreen):
             rows = screen.key_rows()
         else:
-            rows = [("up / down", "move between groups"), ("enter", "open the group's representative"),
-                    ("d", "its representative beside the largest group's")]
+            rows = [
+                ("up / down", "move between groups"),
+                ("enter", "open the group's representative"),
+                ("d", "its representative beside the largest group's"),
+            ]
         rows.append(("backspace", "back to the survey"))
         self.push_screen(HelpScreen(rows))

@@ -14,7 +14,9 @@ from mountscope.render.findmnt import ART
 
 
 class TreeState:
-    def __init__(self, roots: list[int], children: list[list[int]], *, expanded: bool = True) -> None:
+    def __init__(
+        self, roots: list[int], children: list[list[int]], *, expanded: bool = True
+    ) -> None:
         self.roots = roots
         self.children = children
         size = len(children)
@@ -82,7 +84,9 @@ class TreeState:
     def has_children(self, node: int) -> bool:
         return bool(self._kids(node))
 
-    def next_in_order(self, node: int | None, forward: bool, wanted: Callable[[int], bool]) -> int | None:
+    def next_in_order(
+        self, node: int | None, forward: bool, wanted: Callable[[int], bool]
+    ) -> int | None:
         """The next (or previous) wanted node in tree order, visible or not."""
         if self._order is None:
             order: list[int] = []
@@ -167,7 +171,9 @@ class TreeState:
         if changed:
             self.rebuild()
 
-    def set_filter(self, matches: set[int] | None, parent_of: Callable[[int], int] = lambda _: -1) -> None:
+    def set_filter(
+        self, matches: set[int] | None, parent_of: Callable[[int], int] = lambda _: -1
+    ) -> None:
         """Show only ``matches`` and their ancestors (None: everything)."""
         if matches is None:
             self.shown = None

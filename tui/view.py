@@ -20,9 +20,27 @@ from textual.strip import Strip
 
 from mountscope.tui.rows import MountRows, PairRows, StyleMap
 
-STYLE_NAMES = ("loop", "virtio", "disk", "bind", "overlay", "tmpfs", "pseudo", "network",
-               "options", "changed", "added", "removed", "same-shape", "changed-field",
-               "same-shape-field", "divider", "match", "changed-live", "header")
+STYLE_NAMES = (
+    "loop",
+    "virtio",
+    "disk",
+    "bind",
+    "overlay",
+    "tmpfs",
+    "pseudo",
+    "network",
+    "options",
+    "changed",
+    "added",
+    "removed",
+    "same-shape",
+    "changed-field",
+    "same-shape-field",
+    "divider",
+    "match",
+    "changed-live",
+    "header",
+)
 
 
 class RowsView(ScrollView, can_focus=True):
@@ -52,8 +70,9 @@ class RowsView(ScrollView, can_focus=True):
             self.view = view
             self.node = node
 
-    def __init__(self, rows: MountRows | PairRows, *, ascii_only: bool = False,
-                 id: str | None = None) -> None:  # noqa: A002 (Textual's keyword)
+    def __init__(
+        self, rows: MountRows | PairRows, *, ascii_only: bool = False, id: str | None = None
+    ) -> None:  # noqa: A002 (Textual's keyword)
         super().__init__(id=id)
         self.rows = rows
         self.ascii_only = ascii_only
@@ -94,8 +113,12 @@ class RowsView(ScrollView, can_focus=True):
     # --- drawing ---------------------------------------------------------------------
 
     def _styles(self) -> StyleMap:
-        return StyleMap({name: self.get_component_rich_style(f"rows--{name}", partial=True)
-                         for name in STYLE_NAMES})
+        return StyleMap(
+            {
+                name: self.get_component_rich_style(f"rows--{name}", partial=True)
+                for name in STYLE_NAMES
+            }
+        )
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width

@@ -6,5 +6,14 @@ from mountscope.classify.engine import Evidence, Hypothesis, Verdict, classify, 
 from mountscope.classify.environments import ENVIRONMENTS, Environment
 from mountscope.classify.scale import THRESHOLD, confidence_of
 
-__all__ = ["ENVIRONMENTS", "Environment", "THRESHOLD", "confidence_of", "Evidence", "Hypothesis",
-           "Verdict", "gather", "classify"]
+__all__ = [
+    "ENVIRONMENTS",
+    "Environment",
+    "THRESHOLD",
+    "confidence_of",
+    "Evidence",
+    "Hypothesis",
+    "Verdict",
+    "gather",
+    "classify",
+]

@@ -69,8 +69,12 @@ def lambda_sandbox_layout(table: MountTable, ix: TableIndex, signals: Signals | 
 @check("lambda-worker-binds")
 def lambda_worker_binds(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
     """Two or more sandbox files bound from the worker's directories (not /var/task)."""
-    found = [i for i in ix.binds if (table.mounts[i].fsroot or "").startswith(WORKER)
-             and table.mounts[i].target not in ("/", "/var/task")]
+    found = [
+        i
+        for i in ix.binds
+        if (table.mounts[i].fsroot or "").startswith(WORKER)
+        and table.mounts[i].target not in ("/", "/var/task")
+    ]
     return _on(found) if len(found) >= 2 else None
 
 
@@ -78,16 +82,23 @@ def lambda_worker_binds(table: MountTable, ix: TableIndex, signals: Signals | No
 def lambda_emulator(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
     """A Lambda-shaped /var/task inside a Docker container: SAM local, lambci, localstack."""
     root = ix.mount(ix.root)
-    if "/var/task" in ix.by_target and root is not None and root.fstype == "overlay" \
-            and "/var/lib/docker/" in (root.fs_options or root.options):
+    if (
+        "/var/task" in ix.by_target
+        and root is not None
+        and root.fstype == "overlay"
+        and "/var/lib/docker/" in (root.fs_options or root.options)
+    ):
         return _on([ix.by_target["/var/task"][0]])
     return None
 
 
 def _block_device_root(ix: TableIndex) -> list[int] | None:
     root = ix.mount(ix.root)
-    if root is None or root.kind not in ("virtio", "xen", "nvme", "scsi", "dm") \
-            and not re.match(r"/dev/(mmcblk|hd|sr|ubd)", root.source):
+    if (
+        root is None
+        or root.kind not in ("virtio", "xen", "nvme", "scsi", "dm")
+        and not re.match(r"/dev/(mmcblk|hd|sr|ubd)", root.source)
+    ):
         return None
     if root.fsroot not in (None, "/") and root.fstype != "btrfs":
         return None
@@ -97,7 +108,11 @@ def _block_device_root(ix: TableIndex) -> list[int] | None:
 @check("overlay-root")
 def overlay_root(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
     root = ix.mount(ix.root)
-    return _on([ix.root]) if root is not None and root.fstype == "overlay" and ix.root is not None else None
+    return (
+        _on([ix.root])
+        if root is not None and root.fstype == "overlay" and ix.root is not None
+        else None
+    )
 
 
 @check("leaked-dockerenv")
@@ -112,12 +127,18 @@ def leaked_dockerenv(table: MountTable, ix: TableIndex, signals: Signals | None)
 @check("dev-root-with-virtio")
 def dev_root_with_virtio(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
     root = ix.mount(ix.root)
-    if root is not None and root.source == "/dev/root" and ix.by_kind.get("virtio") and ix.root is not None:
+    if (
+        root is not None
+        and root.source == "/dev/root"
+        and ix.by_kind.get("virtio")
+        and ix.root is not None
+    ):
         return _on([ix.root])
     return None
 
 
 # --- checks on live signals ------------------------------------------------------------
+
 
 def signal_check(name: str) -> Callable[[Callable[[Signals], Hit | None]], Check]:
     """Decorator: register a check that reads only live signals (none: no hit)."""
@@ -133,15 +154,31 @@ def signal_check(name: str) -> Callable[[Callable[[Signals], Hit | None]], Check
     return wrap
 
 
-_FC_DEFAULT_ARGS = ("nomodule", "8250.nr_uarts=0", "i8042.noaux", "i8042.nomux", "i8042.dumbkbd",
-                    "swiotlb=noforce", "pci=off")
+_FC_DEFAULT_ARGS = (
+    "nomodule",
+    "8250.nr_uarts=0",
+    "i8042.noaux",
+    "i8042.nomux",
+    "i8042.dumbkbd",
+    "swiotlb=noforce",
+    "pci=off",
+)
 # Firecracker's CPUID normalisation rewrites the brand string.
 _FC_BRAND = re.compile(r"(Intel\(R\) Xeon\(R\) Processor( @ \d+\.\d+GHz)?|AMD EPYC)$")
 # Virtio device ids Firecracker can present: net, block, rng, balloon, vsock, mem, pmem.
 _FC_VIRTIO = frozenset({"0x0001", "0x0002", "0x0004", "0x0005", "0x0013", "0x0018", "0x001b"})
 _DMI_VMS = (  # vendor or product substrings, as systemd-detect-virt's table
-    "QEMU", "KVM", "VMware", "VirtualBox", "innotek", "Xen", "Bochs", "Parallels", "BHYVE",
-    "OpenStack", "KubeVirt",
+    "QEMU",
+    "KVM",
+    "VMware",
+    "VirtualBox",
+    "innotek",
+    "Xen",
+    "Bochs",
+    "Parallels",
+    "BHYVE",
+    "OpenStack",
+    "KubeVirt",
 )
 
 
@@ -167,7 +204,9 @@ def firecracker_args(s: Signals) -> Hit | None:
 
 @signal_check("kata-cmdline")
 def kata_cmdline(s: Signals) -> Hit | None:
-    if s.cmdline and ("systemd.unit=kata-containers.target" in s.cmdline or " agent." in f" {s.cmdline}"):
+    if s.cmdline and (
+        "systemd.unit=kata-containers.target" in s.cmdline or " agent." in f" {s.cmdline}"
+    ):
         return _live("cmdline", "kata-containers.target / agent.*")
     return None
 
@@ -176,8 +215,10 @@ def kata_cmdline(s: Signals) -> Hit | None:
 def gvisor_kernel(s: Signals) -> Hit | None:
     if s.cmdline and "-gvisor" in s.cmdline and s.cmdline.startswith("BOOT_IMAGE="):
         return _live("cmdline", s.cmdline)
-    if s.version and (s.version.startswith("Linux version 4.4.0 #1 SMP Sun Jan 10 15:06:54 PST 2016")
-                      or "-gvisor " in s.version):
+    if s.version and (
+        s.version.startswith("Linux version 4.4.0 #1 SMP Sun Jan 10 15:06:54 PST 2016")
+        or "-gvisor " in s.version
+    ):
         return _live("version", s.version)
     return None
 
@@ -198,15 +239,24 @@ def firecracker_template(s: Signals) -> Hit | None:
     """Static CPU templates C3 (Ivy Bridge 62/4) and T2 (Haswell 63/2) with newer CPU flags."""
     cpu = s.cpu or {}
     signature = (cpu.get("cpu family"), cpu.get("model"), cpu.get("stepping"))
-    newer = any(flag in (cpu.get("flags") or "").split() for flag in ("ibrs_enhanced", "md_clear", "arch_capabilities"))
+    newer = any(
+        flag in (cpu.get("flags") or "").split()
+        for flag in ("ibrs_enhanced", "md_clear", "arch_capabilities")
+    )
     if signature in (("6", "62", "4"), ("6", "63", "2")) and newer and _fc_brand(s):
-        return _live("cpuinfo", f"family {signature[0]} model {signature[1]} stepping {signature[2]}")
+        return _live(
+            "cpuinfo", f"family {signature[0]} model {signature[1]} stepping {signature[2]}"
+        )
     return None
 
 
 @signal_check("no-dmi-x86")
 def no_dmi_x86(s: Signals) -> Hit | None:
-    if s.dmi_present is False and (s.machine or "").startswith(("x86", "i686")) and s.cmdline is not None:
+    if (
+        s.dmi_present is False
+        and (s.machine or "").startswith(("x86", "i686"))
+        and s.cmdline is not None
+    ):
         return _live("dmi", "/sys/class/dmi/id is missing")
     return None
 
@@ -240,16 +290,21 @@ def hypervisor_flag(s: Signals) -> Hit | None:
 
 
 def _dmi_text(s: Signals) -> str:
-    return " ".join((s.dmi or {}).get(k, "") for k in ("sys_vendor", "product_name", "board_vendor", "bios_vendor"))
+    return " ".join(
+        (s.dmi or {}).get(k, "")
+        for k in ("sys_vendor", "product_name", "board_vendor", "bios_vendor")
+    )
 
 
 @signal_check("dmi-vm")
 def dmi_vm(s: Signals) -> Hit | None:
     text = _dmi_text(s)
-    if any(marker in text for marker in _DMI_VMS) \
-            or ("Microsoft Corporation" in text and "Virtual Machine" in text) \
-            or "Google Compute Engine" in text \
-            or ("Amazon EC2" in text and not (s.dmi or {}).get("product_name", "").endswith(".metal")):
+    if (
+        any(marker in text for marker in _DMI_VMS)
+        or ("Microsoft Corporation" in text and "Virtual Machine" in text)
+        or "Google Compute Engine" in text
+        or ("Amazon EC2" in text and not (s.dmi or {}).get("product_name", "").endswith(".metal"))
+    ):
         return _live("dmi", text.strip())
     return None
 
@@ -271,13 +326,19 @@ def wsl1_kernel(s: Signals) -> Hit | None:
 @signal_check("wsl2-kernel")
 def wsl2_kernel(s: Signals) -> Hit | None:
     release = s.osrelease or ""
-    return _live("osrelease", release) if "microsoft-standard-WSL2" in release or "WSL2" in release else None
+    return (
+        _live("osrelease", release)
+        if "microsoft-standard-WSL2" in release or "WSL2" in release
+        else None
+    )
 
 
 @signal_check("fargate-env")
 def fargate(s: Signals) -> Hit | None:
     value = s.env.get("AWS_EXECUTION_ENV", "")
-    return _live("env", f"AWS_EXECUTION_ENV={value}") if value.startswith("AWS_ECS_FARGATE") else None
+    return (
+        _live("env", f"AWS_EXECUTION_ENV={value}") if value.startswith("AWS_ECS_FARGATE") else None
+    )
 
 
 @signal_check("lambda-env")
@@ -296,6 +357,7 @@ def lambda_hostname(s: Signals) -> Hit | None:
 
 # Families of signal checks, registered once per name below: an environment
 # variable, a marker file, a cgroup path, the container manager's own name.
+
 
 def _env(name: str, *variables: str) -> None:
     def read(s: Signals) -> Hit | None:
@@ -362,10 +424,24 @@ _container_manager("manager-nspawn", "systemd-nspawn")
 
 # Kernel facilities a machine mounts for itself and container engines do not
 # hand to their containers (Docker, Podman, LXC and nspawn leave them out).
-HOST_FACILITIES = frozenset({"securityfs", "debugfs", "tracefs", "configfs", "pstore", "efivarfs",
-                             "usbfs", "binfmt_misc", "rpc_pipefs", "nfsd"})
-_BLOCK_SOURCE = re.compile(r"/dev/(mmcblk\d|hd[a-z]|sd[a-z]|nvme\d|xvd[a-z]|vd[a-z]|mapper/|md\d|dm-|"
-                           r"disk/by-|root$|ubi|mtdblock|block/)|(UUID|LABEL)=")
+HOST_FACILITIES = frozenset(
+    {
+        "securityfs",
+        "debugfs",
+        "tracefs",
+        "configfs",
+        "pstore",
+        "efivarfs",
+        "usbfs",
+        "binfmt_misc",
+        "rpc_pipefs",
+        "nfsd",
+    }
+)
+_BLOCK_SOURCE = re.compile(
+    r"/dev/(mmcblk\d|hd[a-z]|sd[a-z]|nvme\d|xvd[a-z]|vd[a-z]|mapper/|md\d|dm-|"
+    r"disk/by-|root$|ubi|mtdblock|block/)|(UUID|LABEL)="
+)
 
 
 @check("host-facilities")
@@ -384,8 +460,9 @@ def machine_root(table: MountTable, ix: TableIndex, signals: Signals | None) -> 
     root = ix.mount(ix.root)
     if root is None or ix.root is None or not _BLOCK_SOURCE.match(root.source):
         return None
-    if root.fsroot not in (None, "/") and not (root.fstype == "btrfs" and root.fsroot.startswith("/@")
-                                               and "/var/lib/" not in root.fsroot):
+    if root.fsroot not in (None, "/") and not (
+        root.fstype == "btrfs" and root.fsroot.startswith("/@") and "/var/lib/" not in root.fsroot
+    ):
         return None
     options = ",".join(filter(None, (root.options, root.fs_options)))
     if "/var/lib/docker/" in options or "/lxc/" in options:
@@ -396,8 +473,11 @@ def machine_root(table: MountTable, ix: TableIndex, signals: Signals | None) -> 
 @check("lambda-boot-id-from-disk")
 def lambda_boot_id(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
     """A file from a disk (not a tmpfs, as nspawn's) bound over the boot id."""
-    found = [i for i in ix.by_target.get("/proc/sys/kernel/random/boot_id", ())
-             if table.mounts[i].kind not in ("tmpfs", "pseudo", "none")]
+    found = [
+        i
+        for i in ix.by_target.get("/proc/sys/kernel/random/boot_id", ())
+        if table.mounts[i].kind not in ("tmpfs", "pseudo", "none")
+    ]
     return _on(found)
 
 
@@ -407,8 +487,12 @@ def nspawn_proc_masks(table: MountTable, ix: TableIndex, signals: Signals | None
     /proc/asound: the /proc layout systemd-nspawn builds (Docker hides those two
     under tmpfs instead, LXC does not cover them)."""
     net = [i for i in ix.by_target.get("/proc/sys/net", ()) if table.mounts[i].fstype == "proc"]
-    masks = [i for t in ("/proc/acpi", "/proc/asound") for i in ix.by_target.get(t, ())
-             if table.mounts[i].fstype == "proc"]
+    masks = [
+        i
+        for t in ("/proc/acpi", "/proc/asound")
+        for i in ix.by_target.get(t, ())
+        if table.mounts[i].fstype == "proc"
+    ]
     return _on(sorted(net + masks)) if net and masks else None
 
 
@@ -417,8 +501,10 @@ def nspawn_uid_range(table: MountTable, ix: TableIndex, signals: Signals | None)
     """A tmpfs owned by a uid that is a multiple of 65536 in the range
     systemd-nspawn --private-users=pick chooses from (0x00080000-0x6FFF0000)."""
     for i in ix.by_fstype.get("tmpfs", ()):
-        match = re.search(r"(?:^|,)uid=(\d+)", ",".join(filter(None, (table.mounts[i].options,
-                                                                         table.mounts[i].fs_options))))
+        match = re.search(
+            r"(?:^|,)uid=(\d+)",
+            ",".join(filter(None, (table.mounts[i].options, table.mounts[i].fs_options))),
+        )
         if match:
             uid = int(match.group(1))
             if uid % 65536 == 0 and 0x00080000 <= uid <= 0x6FFF0000:
@@ -430,7 +516,11 @@ def nspawn_uid_range(table: MountTable, ix: TableIndex, signals: Signals | None)
 def etc_files_bound(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
     """Two or more of /etc/hostname, /etc/hosts, /etc/resolv.conf are separate
     mounts: a container engine injected them."""
-    found = [ix.by_target[t][0] for t in ("/etc/hostname", "/etc/hosts", "/etc/resolv.conf") if t in ix.by_target]
+    found = [
+        ix.by_target[t][0]
+        for t in ("/etc/hostname", "/etc/hosts", "/etc/resolv.conf")
+        if t in ix.by_target
+    ]
     return _on(found) if len(found) >= 2 else None
 
 
@@ -440,7 +530,16 @@ def gvisor_none_sources(table: MountTable, ix: TableIndex, signals: Signals | No
     (gVisor's `mount` output may name the type overlayfs)."""
     mounts = table.mounts
     root = ix.mount(ix.root)
-    if len(mounts) >= 3 and root is not None and root.fstype in ("overlay", "overlayfs", "9p") \
-            and ix.root is not None and all(m.source == "none" for m in mounts if m.fstype != "fuse" and not m.fstype.startswith("fuse.")):
+    if (
+        len(mounts) >= 3
+        and root is not None
+        and root.fstype in ("overlay", "overlayfs", "9p")
+        and ix.root is not None
+        and all(
+            m.source == "none"
+            for m in mounts
+            if m.fstype != "fuse" and not m.fstype.startswith("fuse.")
+        )
+    ):
         return _on([ix.root])
     return None

@@ -40,8 +40,13 @@ class Evidence:
             "rule": self.rule,
             "says": str(self.says),
             "weight": self.weight,
-            "mount": {"target": self.mount.target, "source": self.mount.display_source,
-                      "line": self.mount.line} if self.mount else None,
+            "mount": {
+                "target": self.mount.target,
+                "source": self.mount.display_source,
+                "line": self.mount.line,
+            }
+            if self.mount
+            else None,
             "signal": self.signal,
             "why": self.why,
         }
@@ -54,9 +59,12 @@ class Hypothesis:
     evidence: list[Evidence]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"environment": str(self.environment), "score": round(self.score, 2),
-                "confidence": round(confidence_of(self.score), 2),
-                "evidence": [e.rule for e in self.evidence]}
+        return {
+            "environment": str(self.environment),
+            "score": round(self.score, 2),
+            "confidence": round(confidence_of(self.score), 2),
+            "evidence": [e.rule for e in self.evidence],
+        }
 
 
 @dataclass
@@ -99,8 +107,9 @@ def _why(rule: Rule, mount: Mount | None, count: int, value: str | None) -> str:
     )
 
 
-def gather(table: MountTable, signals: Signals | None, rules: Sequence[Rule] = RULES
-           ) -> tuple[list[Evidence], dict[str, tuple[str, Environment]], set[str]]:
+def gather(
+    table: MountTable, signals: Signals | None, rules: Sequence[Rule] = RULES
+) -> tuple[list[Evidence], dict[str, tuple[str, Environment]], set[str]]:
     """Evidence from every rule, the details they establish (with the environment
     that says so), and the fields the table lacked for some rules."""
     index = TableIndex(table)
@@ -118,18 +127,33 @@ def gather(table: MountTable, signals: Signals | None, rules: Sequence[Rule] = R
             if found:
                 first = table.mounts[found[0]]
                 more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-                fired = Evidence(rule.id, rule.says, rule.weight,
-                                 _why(rule, first, len(found), None) + more, mount=first)
+                fired = Evidence(
+                    rule.id,
+                    rule.says,
+                    rule.weight,
+                    _why(rule, first, len(found), None) + more,
+                    mount=first,
+                )
         else:
             assert rule.check is not None
             hit = CHECKS[rule.check](table, index, signals)
             if hit is not None and hit.mounts:
                 first = table.mounts[hit.mounts[0]]
-                fired = Evidence(rule.id, rule.says, rule.weight,
-                                 _why(rule, first, len(hit.mounts), None), mount=first)
+                fired = Evidence(
+                    rule.id,
+                    rule.says,
+                    rule.weight,
+                    _why(rule, first, len(hit.mounts), None),
+                    mount=first,
+                )
             elif hit is not None:
-                fired = Evidence(rule.id, rule.says, rule.weight, _why(rule, None, 1, hit.value),
-                                 signal=hit.signal)
+                fired = Evidence(
+                    rule.id,
+                    rule.says,
+                    rule.weight,
+                    _why(rule, None, 1, hit.value),
+                    signal=hit.signal,
+                )
         if fired is not None:
             evidence.append(fired)
             if rule.detail and rule.detail[0] not in details:
@@ -148,9 +172,14 @@ def classify(table: MountTable, signals: Signals | None, rules: Sequence[Rule] =
     ``rules`` is the whole rule table unless a study leaves some out (benchmarks.accuracy)."""
     if table.format == "fstab":
         # What should be mounted says nothing of what is: no verdict.
-        return Verdict(Environment.UNKNOWN, 0.0, caveats=[
-            "this is an fstab: a list of what should be mounted at boot, not a table of what is "
-            "mounted; it is not judged (give a capture of /proc/self/mountinfo or findmnt)"])
+        return Verdict(
+            Environment.UNKNOWN,
+            0.0,
+            caveats=[
+                "this is an fstab: a list of what should be mounted at boot, not a table of what is "
+                "mounted; it is not judged (give a capture of /proc/self/mountinfo or findmnt)"
+            ],
+        )
     evidence, found_details, missing = gather(table, signals, rules)
     by_env: dict[Environment, list[Evidence]] = defaultdict(list)
     for item in evidence:
@@ -158,8 +187,10 @@ def classify(table: MountTable, signals: Signals | None, rules: Sequence[Rule] =
             by_env[item.says].append(item)
     scores = {env: sum(e.weight for e in items) for env, items in by_env.items()}
     hypotheses = sorted(
-        (Hypothesis(env, scores[env], sorted(items, key=lambda e: -abs(e.weight)))
-         for env, items in by_env.items()),
+        (
+            Hypothesis(env, scores[env], sorted(items, key=lambda e: -abs(e.weight)))
+            for env, items in by_env.items()
+        ),
         key=lambda h: (-h.score, _layer(h.environment)),
     )
     candidates = [h for h in hypotheses if h.score >= THRESHOLD]
@@ -172,12 +203,19 @@ def classify(table: MountTable, signals: Signals | None, rules: Sequence[Rule] =
         confidence = min(confidence, ENVIRONMENTS[environment].ceiling)
         # A rival at the same layer counts when it is within one strong piece of
         # evidence of the verdict (engines share marks: Podman's /dev is Docker's).
-        rivals = [h for h in candidates if h is not chosen and _layer(h.environment) == _layer(environment)
-                  and chosen.score - h.score < STRONG]
+        rivals = [
+            h
+            for h in candidates
+            if h is not chosen
+            and _layer(h.environment) == _layer(environment)
+            and chosen.score - h.score < STRONG
+        ]
         for rival in rivals:
             confidence *= 1 - 0.5 * confidence_of(rival.score)
-            caveats.append(f"{rival.environment} is nearly as likely (score {rival.score:.1f} "
-                           f"against {chosen.score:.1f})")
+            caveats.append(
+                f"{rival.environment} is nearly as likely (score {rival.score:.1f} "
+                f"against {chosen.score:.1f})"
+            )
 
         def beneath(env: Environment) -> bool:
             return scores.get(env, 0) >= THRESHOLD and _layer(env) > _layer(environment)
@@ -189,15 +227,20 @@ def classify(table: MountTable, signals: Signals | None, rules: Sequence[Rule] =
                 details[key] = value
         # What lies beneath the verdict, as details (the environments table says which).
         for row in ENVIRONMENTS.values():
-            if row.beneath and row.layer is not None and (
-                    beneath(row.name) or (row.beneath_when_verdict and row.name == environment)):
+            if (
+                row.beneath
+                and row.layer is not None
+                and (beneath(row.name) or (row.beneath_when_verdict and row.name == environment))
+            ):
                 details[row.beneath[0]] = row.beneath[1]
     else:
         environment, confidence = Environment.UNKNOWN, 0.0
         if hypotheses:
             best = hypotheses[0]
-            caveats.append(f"the evidence is too thin for a verdict; the strongest hypothesis is "
-                           f"{best.environment} (score {best.score:.1f}, {THRESHOLD:.1f} needed)")
+            caveats.append(
+                f"the evidence is too thin for a verdict; the strongest hypothesis is "
+                f"{best.environment} (score {best.score:.1f}, {THRESHOLD:.1f} needed)"
+            )
         else:
             caveats.append("nothing in this table points to any environment")
     reasoning = Reasoning(table, signals, scores, details, caveats)
@@ -208,12 +251,22 @@ def classify(table: MountTable, signals: Signals | None, rules: Sequence[Rule] =
             row.hint(reasoning)
     partial = _partial(table)
     if partial:
-        caveats.append(f"this capture looks partial ({partial}): judged on the mounts it shows; "
-                       "what is missing could change the verdict")
+        caveats.append(
+            f"this capture looks partial ({partial}): judged on the mounts it shows; "
+            "what is missing could change the verdict"
+        )
     caveats.extend(_format_caveats(table, signals, missing))
     ordered = sorted(evidence, key=lambda e: (-abs(e.weight), e.rule))
-    return Verdict(environment, round(confidence, 2), details, hypotheses, ordered, caveats,
-                   reasoning.reasoning, reasoning.hypotheses)
+    return Verdict(
+        environment,
+        round(confidence, 2),
+        details,
+        hypotheses,
+        ordered,
+        caveats,
+        reasoning.reasoning,
+        reasoning.hypotheses,
+    )
 
 
 _ELLIPSIS = ("...", "…")
@@ -238,15 +291,21 @@ def _partial(table: MountTable) -> str | None:
 def _format_caveats(table: MountTable, signals: Signals | None, missing: set[str]) -> list[str]:
     caveats = []
     if "fsroot" in missing:
-        caveats.append(f"this capture ({table.format}) has no mount roots, so bind-mount evidence "
-                       "(Lambda's worker paths, Docker's and the kubelet's bind roots) is unavailable")
+        caveats.append(
+            f"this capture ({table.format}) has no mount roots, so bind-mount evidence "
+            "(Lambda's worker paths, Docker's and the kubelet's bind roots) is unavailable"
+        )
     lacking = sorted(missing & {"fstype", "options"})
     if lacking:
-        caveats.append(f"this capture has no {' or '.join(f.upper() for f in lacking)}, so "
-                       "filesystem evidence (gVisor's 9p, WSL's drvfs, overlay layers) is unavailable")
+        caveats.append(
+            f"this capture has no {' or '.join(f.upper() for f in lacking)}, so "
+            "filesystem evidence (gVisor's 9p, WSL's drvfs, overlay layers) is unavailable"
+        )
     if signals is None:
-        caveats.append("judged from the mount table alone: live signals (kernel command line, "
-                       "CPU, DMI, virtio devices) would say which hypervisor ran it")
+        caveats.append(
+            "judged from the mount table alone: live signals (kernel command line, "
+            "CPU, DMI, virtio devices) would say which hypervisor ran it"
+        )
     if any(m.truncated for m in table.mounts):
         caveats.append("some values were cut by a terminal; rules that read them may have missed")
     return caveats

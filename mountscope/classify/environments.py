@@ -25,6 +25,7 @@ else:  # pragma: no cover - Python 3.10
         def __str__(self) -> str:
             return str(self.value)
 
+
 if TYPE_CHECKING:
     from mountscope.model import MountTable
     from mountscope.model.signals import Signals
@@ -115,34 +116,73 @@ RUNTIME = Detail("runtime", "the orchestrator under a sandbox")
 KERNEL = Detail("kernel", "the kernel a container runs on, when it is not the usual")
 CONTAINER_RUNTIME = Detail("container_runtime", "the engine that made the container")
 CODE_DELIVERY = Detail("code_delivery", "how the function's code reaches the sandbox")
-LAMBDA_MODEL = Detail("lambda_model", "which isolation model runs the sandbox",
-                      confidence="lambda_model_confidence")
+LAMBDA_MODEL = Detail(
+    "lambda_model", "which isolation model runs the sandbox", confidence="lambda_model_confidence"
+)
 
 _ROWS = (
-    EnvironmentRow(Environment.AWS_LAMBDA, 0, "an AWS Lambda execution environment",
-                   (LAMBDA_MODEL, CODE_DELIVERY, HYPERVISOR, PLATFORM),
-                   hook=_lambda_hook, hint=_lambda_hint),
+    EnvironmentRow(
+        Environment.AWS_LAMBDA,
+        0,
+        "an AWS Lambda execution environment",
+        (LAMBDA_MODEL, CODE_DELIVERY, HYPERVISOR, PLATFORM),
+        hook=_lambda_hook,
+        hint=_lambda_hint,
+    ),
     EnvironmentRow(Environment.GVISOR, 0, "a gVisor (runsc) sandbox", (RUNTIME, PLATFORM)),
     EnvironmentRow(Environment.KATA, 0, "a Kata Containers guest", (RUNTIME, PLATFORM)),
-    EnvironmentRow(Environment.KUBERNETES, 1, "a Kubernetes pod",
-                   (CONTAINER_RUNTIME, KERNEL, HYPERVISOR, PLATFORM), beneath=("runtime", "kubernetes")),
-    EnvironmentRow(Environment.DOCKER, 2, "a Docker (or containerd) container",
-                   (CONTAINER_RUNTIME, KERNEL, HYPERVISOR, PLATFORM)),
-    EnvironmentRow(Environment.PODMAN, 2, "a Podman or CRI-O container",
-                   (CONTAINER_RUNTIME, KERNEL, HYPERVISOR, PLATFORM)),
-    EnvironmentRow(Environment.LXC, 2, "an LXC, LXD or Incus container", (KERNEL, HYPERVISOR, PLATFORM)),
-    EnvironmentRow(Environment.SYSTEMD_NSPAWN, 2, "a systemd-nspawn container", (KERNEL, HYPERVISOR, PLATFORM)),
+    EnvironmentRow(
+        Environment.KUBERNETES,
+        1,
+        "a Kubernetes pod",
+        (CONTAINER_RUNTIME, KERNEL, HYPERVISOR, PLATFORM),
+        beneath=("runtime", "kubernetes"),
+    ),
+    EnvironmentRow(
+        Environment.DOCKER,
+        2,
+        "a Docker (or containerd) container",
+        (CONTAINER_RUNTIME, KERNEL, HYPERVISOR, PLATFORM),
+    ),
+    EnvironmentRow(
+        Environment.PODMAN,
+        2,
+        "a Podman or CRI-O container",
+        (CONTAINER_RUNTIME, KERNEL, HYPERVISOR, PLATFORM),
+    ),
+    EnvironmentRow(
+        Environment.LXC, 2, "an LXC, LXD or Incus container", (KERNEL, HYPERVISOR, PLATFORM)
+    ),
+    EnvironmentRow(
+        Environment.SYSTEMD_NSPAWN, 2, "a systemd-nspawn container", (KERNEL, HYPERVISOR, PLATFORM)
+    ),
     EnvironmentRow(Environment.OPENVZ, 2, "an OpenVZ or Virtuozzo container", (PLATFORM,)),
     EnvironmentRow(Environment.WSL2, 3, "a WSL2 distribution", (KERNEL, HYPERVISOR, PLATFORM)),
-    EnvironmentRow(Environment.WSL1, 3, "a WSL1 distribution (no Linux kernel)", (PLATFORM,),
-                   beneath=("kernel", "wsl1")),
-    EnvironmentRow(Environment.FIRECRACKER, 4, "a Firecracker microVM", (HYPERVISOR, PLATFORM),
-                   beneath=("hypervisor", "firecracker"), beneath_when_verdict=True),
+    EnvironmentRow(
+        Environment.WSL1,
+        3,
+        "a WSL1 distribution (no Linux kernel)",
+        (PLATFORM,),
+        beneath=("kernel", "wsl1"),
+    ),
+    EnvironmentRow(
+        Environment.FIRECRACKER,
+        4,
+        "a Firecracker microVM",
+        (HYPERVISOR, PLATFORM),
+        beneath=("hypervisor", "firecracker"),
+        beneath_when_verdict=True,
+    ),
     # A machine's own table cannot rule out a process that shares it (a privileged
     # container with the host's mounts, a chroot): plain machines stay moderate.
     EnvironmentRow(Environment.VM, 5, "a virtual machine", (HYPERVISOR, PLATFORM), ceiling=0.85),
-    EnvironmentRow(Environment.HOST, 6, "a machine's own table, with no mark of a hypervisor",
-                   (HYPERVISOR, PLATFORM), ceiling=0.85),
+    EnvironmentRow(
+        Environment.HOST,
+        6,
+        "a machine's own table, with no mark of a hypervisor",
+        (HYPERVISOR, PLATFORM),
+        ceiling=0.85,
+    ),
     EnvironmentRow(Environment.UNKNOWN, None, "the table does not say", (PLATFORM,)),
 )
 

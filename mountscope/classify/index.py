@@ -130,5 +130,3 @@ def _field(m: Mount, name: str) -> str | None:
     if name == "options":
         return ",".join(filter(None, (m.options, m.fs_options)))
     return getattr(m, name)
-
-

@@ -23,9 +23,18 @@ AGAINST = -2.0  # the table shows the opposite side (a host running lxcfs)
 REFUTES = -3.0  # the table shows an imitation (a Lambda emulator)
 
 NAMED_WEIGHTS: dict[str, float] = {
-    "DECISIVE": DECISIVE, "VERY_STRONG": VERY_STRONG, "STRONG": STRONG, "FAIR": FAIR,
-    "SUPPORTING": SUPPORTING, "MODERATE": MODERATE, "LIGHT": LIGHT, "SLIGHT": SLIGHT,
-    "WEAK": WEAK, "DETAIL_ONLY": DETAIL_ONLY, "AGAINST": AGAINST, "REFUTES": REFUTES,
+    "DECISIVE": DECISIVE,
+    "VERY_STRONG": VERY_STRONG,
+    "STRONG": STRONG,
+    "FAIR": FAIR,
+    "SUPPORTING": SUPPORTING,
+    "MODERATE": MODERATE,
+    "LIGHT": LIGHT,
+    "SLIGHT": SLIGHT,
+    "WEAK": WEAK,
+    "DETAIL_ONLY": DETAIL_ONLY,
+    "AGAINST": AGAINST,
+    "REFUTES": REFUTES,
 }
 
 # A score this high is needed for a verdict: one strong piece of evidence, or

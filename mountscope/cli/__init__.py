@@ -48,25 +48,61 @@ class Command:
 
 # Every command, once. The first is what a bare ``mountscope`` runs.
 COMMANDS: dict[str, Command] = {
-    "open": Command("explore one capture or compare two: the app on a terminal, else the plain "
-                    "report (the default command)", open_command.configure, open_command.run,
-                    ("input", "color", "pid", "redact")),
-    "tree": Command("print the mount tree like findmnt", tree.configure, tree.run,
-                    ("input", "color", "pid", "redact")),
-    "classify": Command("say what kind of host produced a mount table, and why",
-                        classify.configure, classify.run, ("input", "color", "pid")),
-    "diff": Command("compare two captures: what changed, appeared, vanished (exit 1 if they differ)",
-                    diff.configure, diff.run, ("input", "color", "redact")),
-    "capture": Command("save a snapshot of the live mount table (and the machine's signals)",
-                       capture.configure, capture.run, ("color", "pid", "redact")),
-    "watch": Command("print each change of the live mount table as it happens",
-                     watch.configure, watch.run, ("color", "pid")),
-    "extract": Command("list every mount table in a text (article, transcript, log)",
-                       extract.configure, extract.run, ("input", "color")),
-    "survey": Command("group many captures by their table's shape, with the signals that go with "
-                      "each group", survey.configure, survey.run, ("input", "color", "redact")),
-    "export": Command("write captures as JSON Lines (a row per capture and per mount) for a query "
-                      "engine", export.configure, export.run, ("input", "color", "redact")),
+    "open": Command(
+        "explore one capture or compare two: the app on a terminal, else the plain "
+        "report (the default command)",
+        open_command.configure,
+        open_command.run,
+        ("input", "color", "pid", "redact"),
+    ),
+    "tree": Command(
+        "print the mount tree like findmnt",
+        tree.configure,
+        tree.run,
+        ("input", "color", "pid", "redact"),
+    ),
+    "classify": Command(
+        "say what kind of host produced a mount table, and why",
+        classify.configure,
+        classify.run,
+        ("input", "color", "pid"),
+    ),
+    "diff": Command(
+        "compare two captures: what changed, appeared, vanished (exit 1 if they differ)",
+        diff.configure,
+        diff.run,
+        ("input", "color", "redact"),
+    ),
+    "capture": Command(
+        "save a snapshot of the live mount table (and the machine's signals)",
+        capture.configure,
+        capture.run,
+        ("color", "pid", "redact"),
+    ),
+    "watch": Command(
+        "print each change of the live mount table as it happens",
+        watch.configure,
+        watch.run,
+        ("color", "pid"),
+    ),
+    "extract": Command(
+        "list every mount table in a text (article, transcript, log)",
+        extract.configure,
+        extract.run,
+        ("input", "color"),
+    ),
+    "survey": Command(
+        "group many captures by their table's shape, with the signals that go with each group",
+        survey.configure,
+        survey.run,
+        ("input", "color", "redact"),
+    ),
+    "export": Command(
+        "write captures as JSON Lines (a row per capture and per mount) for a query engine",
+        export.configure,
+        export.run,
+        ("input", "color", "redact"),
+    ),
 }
 DEFAULT_COMMAND = "open"
 
@@ -107,13 +143,18 @@ class CommandLine:
             parents=list(shared.values()),
         )
         self.parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-        commands = self.parser.add_subparsers(dest="command", metavar="COMMAND", title="commands",
-                                              parser_class=Parser)
+        commands = self.parser.add_subparsers(
+            dest="command", metavar="COMMAND", title="commands", parser_class=Parser
+        )
         self.commands: dict[str, argparse.ArgumentParser] = {}
         for name, command in COMMANDS.items():
-            sub = commands.add_parser(name, prog=f"{PROG} {name}", help=command.help,
-                                      description=command.help,
-                                      parents=[shared[group] for group in command.shared])
+            sub = commands.add_parser(
+                name,
+                prog=f"{PROG} {name}",
+                help=command.help,
+                description=command.help,
+                parents=[shared[group] for group in command.shared],
+            )
             command.configure(sub)
             self.commands[name] = sub
 
@@ -176,6 +217,7 @@ def _catch_interrupts() -> Callable[[], None]:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     except ValueError:  # not the main thread: signals are not ours to change
         return lambda: None
+
     def restore() -> None:
         signal.signal(signal.SIGINT, previous)
 
@@ -203,11 +245,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ModuleNotFoundError as error:
             # A Lambda zip or layer leaves out the app (Textual) and pyte.
             missing = (error.name or "").split(".")[0]
-            if missing not in ("textual", "rich", "pyte") and not (error.name or "").startswith("mountscope.tui"):
+            if missing not in ("textual", "rich", "pyte") and not (error.name or "").startswith(
+                "mountscope.tui"
+            ):
                 raise
-            needs = ("terminal recordings need pyte, which this installation leaves out (it reads the "
-                     "other formats)") if missing == "pyte" else ("the app needs Textual, which this "
-                     "installation leaves out (a Lambda package has the plain commands: try --no-tui)")
+            needs = (
+                (
+                    "terminal recordings need pyte, which this installation leaves out (it reads the "
+                    "other formats)"
+                )
+                if missing == "pyte"
+                else (
+                    "the app needs Textual, which this "
+                    "installation leaves out (a Lambda package has the plain commands: try --no-tui)"
+                )
+            )
             _message(f"{PROG}: error: {needs}")
             return int(ExitCode.TROUBLE)
     except KeyboardInterrupt:

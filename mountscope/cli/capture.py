@@ -13,16 +13,27 @@ from mountscope.text import safe
 def configure(p: argparse.ArgumentParser) -> None:
     # -o means columns in every other command, as in findmnt; here it stays an
     # alias of --to (with --output) because scripts use it.
-    p.add_argument("--to", "-o", "--output", dest="to", metavar="FILE",
-                   help="write the snapshot here (- for stdout); default: stdout when it is not "
-                   "a terminal, else a new file in this folder (or /tmp). -o FILE and --output FILE "
-                   "are older spellings of --to FILE and keep working")
-    p.add_argument("--force", action="store_true",
-                   help="replace FILE if it is a regular file; a symbolic link to a regular file "
-                   "has its target replaced (the link stays); devices, FIFOs, directories and "
-                   "links to anything else are never replaced")
+    p.add_argument(
+        "--to",
+        "-o",
+        "--output",
+        dest="to",
+        metavar="FILE",
+        help="write the snapshot here (- for stdout); default: stdout when it is not "
+        "a terminal, else a new file in this folder (or /tmp). -o FILE and --output FILE "
+        "are older spellings of --to FILE and keep working",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace FILE if it is a regular file; a symbolic link to a regular file "
+        "has its target replaced (the link stays); devices, FIFOs, directories and "
+        "links to anything else are never replaced",
+    )
     p.add_argument("--title", help="a name for the snapshot")
-    p.add_argument("--no-signals", action="store_true", help="do not read the machine's live signals")
+    p.add_argument(
+        "--no-signals", action="store_true", help="do not read the machine's live signals"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

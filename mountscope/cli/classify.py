@@ -10,13 +10,20 @@ from mountscope.errors import ExitCode
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", nargs="?", metavar="FILE",
-                   help="a capture (FILE#N, - for stdin); 'live' is this machine's table (a file "
-                   "named live wins); default: stdin when something is piped in, else this "
-                   "machine, live")
+    p.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="a capture (FILE#N, - for stdin); 'live' is this machine's table (a file "
+        "named live wins); default: stdin when something is piped in, else this "
+        "machine, live",
+    )
     p.add_argument("--json", action="store_true", help="the verdict, evidence and caveats as JSON")
-    p.add_argument("--table-only", action="store_true",
-                   help="judge the mount table alone, ignoring live signals a snapshot carries")
+    p.add_argument(
+        "--table-only",
+        action="store_true",
+        help="judge the mount table alone, ignoring live signals a snapshot carries",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,15 +15,24 @@ if TYPE_CHECKING:
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("a", metavar="A", help="a capture (FILE, FILE#N, - for stdin); 'live' is this machine's "
-                   "table (a file named live wins)")
+    p.add_argument(
+        "a",
+        metavar="A",
+        help="a capture (FILE, FILE#N, - for stdin); 'live' is this machine's "
+        "table (a file named live wins)",
+    )
     p.add_argument("b", metavar="B", help="the other capture (the same forms as A)")
     p.add_argument("--json", action="store_true", help="summary, pairs and verdicts as JSON")
-    p.add_argument("--exact", action="store_true",
-                   help="count differences in random ids (UUIDs, hashes...) as changes")
+    p.add_argument(
+        "--exact",
+        action="store_true",
+        help="count differences in random ids (UUIDs, hashes...) as changes",
+    )
 
 
-def write_report(comparison: Comparison, args: argparse.Namespace, redactor: Redactor | None) -> int:
+def write_report(
+    comparison: Comparison, args: argparse.Namespace, redactor: Redactor | None
+) -> int:
     """The comparison as text; its status says whether the captures differ."""
     from mountscope.render.report import diff_lines
 

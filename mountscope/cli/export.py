@@ -20,8 +20,18 @@ def run(args: argparse.Namespace) -> int:
     from mountscope.export import export_to, rows, write_rows
 
     redactor = redactor_for(args)
-    made = rows(survey_items(args), redactor.data if redactor else None, redactor.learn if redactor else None)
-    counts = write_rows(sys.stdout.buffer, made) if args.to == "-" else export_to(args.to, made, args.force)
-    note(f"exported {counts['capture']} captures, {counts['mount']} mounts"
-         + (f" and {counts['unreadable']} unreadable files" if counts["unreadable"] else ""))
+    made = rows(
+        survey_items(args),
+        redactor.data if redactor else None,
+        redactor.learn if redactor else None,
+    )
+    counts = (
+        write_rows(sys.stdout.buffer, made)
+        if args.to == "-"
+        else export_to(args.to, made, args.force)
+    )
+    note(
+        f"exported {counts['capture']} captures, {counts['mount']} mounts"
+        + (f" and {counts['unreadable']} unreadable files" if counts["unreadable"] else "")
+    )
     return ExitCode.OK

@@ -13,8 +13,12 @@ from mountscope.text import safe
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="any text; - is stdin (here 'live' is only a file name: "
-                   "the live table holds one table)")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="any text; - is stdin (here 'live' is only a file name: "
+        "the live table holds one table)",
+    )
     p.add_argument("--json", action="store_true", help="a JSON list of the tables")
 
 

@@ -38,8 +38,12 @@ def report_warnings(capture: MountTable, strict: bool) -> None:
 
 def session_of(args: argparse.Namespace) -> Session:
     """The session (mountscope.session) with the command line's input options."""
-    return Session(format_name=getattr(args, "format", None), limits=limits_of(args),
-                   timing=getattr(args, "timing", None), pid=getattr(args, "pid", None) or "self")
+    return Session(
+        format_name=getattr(args, "format", None),
+        limits=limits_of(args),
+        timing=getattr(args, "timing", None),
+        pid=getattr(args, "pid", None) or "self",
+    )
 
 
 def piped_stdin() -> bool:
@@ -55,8 +59,12 @@ def piped_stdin() -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISREG(mode) or stat.S_ISSOCK(mode)
 
 
-def load_one(spec: str | None, args: argparse.Namespace, notes: list[str] | None = None,
-             session: Session | None = None) -> MountTable:
+def load_one(
+    spec: str | None,
+    args: argparse.Namespace,
+    notes: list[str] | None = None,
+    session: Session | None = None,
+) -> MountTable:
     """A capture named on the command line; no name means standard input when
     something is piped or redirected into it, else the live table. The word
     ``live`` names the live table, unless a file of that name is here."""
@@ -84,10 +92,17 @@ def redactor_for(args: argparse.Namespace, *captures: MountTable) -> Redactor | 
 
 def survey_sources(parser: argparse.ArgumentParser) -> None:
     """The inputs of survey and export."""
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="captures: files, folders (read recursively) and globs, in any format")
-    parser.add_argument("--namespaces", action="store_true",
-                        help="also every mount namespace on this machine (one process of each)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="captures: files, folders (read recursively) and globs, in any format",
+    )
+    parser.add_argument(
+        "--namespaces",
+        action="store_true",
+        help="also every mount namespace on this machine (one process of each)",
+    )
 
 
 def survey_items(args: argparse.Namespace) -> Iterable[Any]:

@@ -16,13 +16,21 @@ from mountscope.errors import ExitCode, UsageError
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="*", metavar="FILE",
-                   help="one capture to explore or two to compare (FILE#N, - for stdin, 'live' for "
-                   "this machine's table unless a file is named live); none: stdin when something "
-                   "is piped in, else the live table")
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="one capture to explore or two to compare (FILE#N, - for stdin, 'live' for "
+        "this machine's table unless a file is named live); none: stdin when something "
+        "is piped in, else the live table",
+    )
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--tui", action="store_true", help="open the app even without a terminal check")
-    mode.add_argument("--no-tui", action="store_true", help="print the plain report instead of the app")
+    mode.add_argument(
+        "--tui", action="store_true", help="open the app even without a terminal check"
+    )
+    mode.add_argument(
+        "--no-tui", action="store_true", help="print the plain report instead of the app"
+    )
     p.add_argument("-a", "--ascii", action="store_true", help="draw trees with ASCII characters")
 
 
@@ -43,8 +51,10 @@ def keys_from_tty() -> None:
     try:
         tty = os.open("/dev/tty", os.O_RDONLY | os.O_NOCTTY)
     except OSError:
-        raise UsageError("standard input is not a terminal and /dev/tty cannot be opened: "
-                         "the app cannot read keys (use --no-tui)") from None
+        raise UsageError(
+            "standard input is not a terminal and /dev/tty cannot be opened: "
+            "the app cannot read keys (use --no-tui)"
+        ) from None
     os.dup2(tty, 0)
     os.close(tty)
     sys.stdin = open(0, encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
@@ -64,9 +74,14 @@ def run(args: argparse.Namespace) -> int:
         if not is_terminal(0):
             keys_from_tty()
         live = (args.pid or "self") if not args.files else None
-        return run_app(captures[0], captures[1] if len(captures) > 1 else None, live_pid=live,
-                       ascii_only=args.ascii or not utf8_locale(), redact=args.redact,
-                       session=session)
+        return run_app(
+            captures[0],
+            captures[1] if len(captures) > 1 else None,
+            live_pid=live,
+            ascii_only=args.ascii or not utf8_locale(),
+            redact=args.redact,
+            session=session,
+        )
     from mountscope.render.report import verdict_lines
 
     redactor = redactor_for(args, *captures)
@@ -75,5 +90,9 @@ def run(args: argparse.Namespace) -> int:
         comparison = session.compare(captures[0], captures[1])
         return diff.write_report(comparison, args, redactor)
     capture = redactor.capture(captures[0]) if redactor else captures[0]
-    write_lines(chain(map(hide, verdict_lines(session.verdict(captures[0]))), [""], tree.lines(capture, args)))
+    write_lines(
+        chain(
+            map(hide, verdict_lines(session.verdict(captures[0]))), [""], tree.lines(capture, args)
+        )
+    )
     return ExitCode.OK

@@ -30,7 +30,9 @@ def parse_size(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a size: {text!r} (say 512K, 256M or 2G)")
     size = int(match.group(1)) * _UNITS[match.group(2)]
     if not 1 <= size <= MAX_INPUT_CAP:
-        raise argparse.ArgumentTypeError(f"{text!r} is out of range (1 byte to {human_size(MAX_INPUT_CAP)})")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is out of range (1 byte to {human_size(MAX_INPUT_CAP)})"
+        )
     return size
 
 
@@ -43,15 +45,22 @@ def positive_int(text: str) -> int:
 def process_id(text: str) -> int:
     # 0 (or a negative number) would read the caller's own table, not a process's.
     if not re.fullmatch(r"\d{1,10}", text.strip()) or not 1 <= int(text) < 1 << 31:
-        raise argparse.ArgumentTypeError(f"not a process id: {text!r} (a pid is a positive whole number)")
+        raise argparse.ArgumentTypeError(
+            f"not a process id: {text!r} (a pid is a positive whole number)"
+        )
     return int(text)
 
 
 # The groups, their options' destinations and their defaults. A command says
 # which groups it takes in the command table (mountscope.cli.COMMANDS).
 GROUPS: dict[str, dict[str, Any]] = {
-    "input": {"format": None, "timing": None, "strict": False,
-              "max_input": DEFAULT_MAX_BYTES, "max_lines": MAX_LINES},
+    "input": {
+        "format": None,
+        "timing": None,
+        "strict": False,
+        "max_input": DEFAULT_MAX_BYTES,
+        "max_lines": MAX_LINES,
+    },
     "color": {"color": "auto"},
     "pid": {"pid": None},
     "redact": {"redact": False},
@@ -62,33 +71,58 @@ def _input(parser: argparse.ArgumentParser) -> None:
     from mountscope.parsers import FORMAT_NAMES, RECORDINGS
 
     names = FORMAT_NAMES + RECORDINGS
-    parser.add_argument("--format", choices=names, metavar="NAME",
-                        help=f"read input in this format instead of detecting it ({', '.join(names)})")
-    parser.add_argument("--timing", metavar="FILE",
-                        help="the timing file of a script(1) recording (times for its tables)")
-    parser.add_argument("--strict", action="store_true",
-                        help="treat warnings about the input as errors (exit 2)")
-    parser.add_argument("--max-input", type=parse_size, metavar="SIZE", help="refuse inputs larger "
-                        f"than this (default 256M, at most {MAX_INPUT_CAP >> 30}G)")
-    parser.add_argument("--max-lines", type=positive_int, metavar="N",
-                        help=f"refuse inputs of more lines than this (default {MAX_LINES})")
+    parser.add_argument(
+        "--format",
+        choices=names,
+        metavar="NAME",
+        help=f"read input in this format instead of detecting it ({', '.join(names)})",
+    )
+    parser.add_argument(
+        "--timing",
+        metavar="FILE",
+        help="the timing file of a script(1) recording (times for its tables)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="treat warnings about the input as errors (exit 2)"
+    )
+    parser.add_argument(
+        "--max-input",
+        type=parse_size,
+        metavar="SIZE",
+        help=f"refuse inputs larger than this (default 256M, at most {MAX_INPUT_CAP >> 30}G)",
+    )
+    parser.add_argument(
+        "--max-lines",
+        type=positive_int,
+        metavar="N",
+        help=f"refuse inputs of more lines than this (default {MAX_LINES})",
+    )
 
 
 def _color(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--color", choices=("auto", "always", "never"),
-                        help="color output (auto: on a terminal, unless NO_COLOR is set)")
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        help="color output (auto: on a terminal, unless NO_COLOR is set)",
+    )
 
 
 def _pid(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--pid", type=process_id,
-                        help="live: the mount table of this process's mount namespace (default: this one)")
+    parser.add_argument(
+        "--pid",
+        type=process_id,
+        help="live: the mount table of this process's mount namespace (default: this one)",
+    )
 
 
 def _redact(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--redact", action="store_true",
-                        help="replace account ids, ARNs, function names, request ids, UUIDs, hostnames and "
-                        "IP addresses with placeholders (the same value, the same placeholder); the app "
-                        "saves snapshots so too")
+    parser.add_argument(
+        "--redact",
+        action="store_true",
+        help="replace account ids, ARNs, function names, request ids, UUIDs, hostnames and "
+        "IP addresses with placeholders (the same value, the same placeholder); the app "
+        "saves snapshots so too",
+    )
 
 
 _ADD = {"input": _input, "color": _color, "pid": _pid, "redact": _redact}
@@ -124,7 +158,9 @@ def fill_defaults(args: argparse.Namespace, command: str, groups: tuple[str, ...
         for dest, default in defaults.items():
             if group not in groups and hasattr(args, dest):
                 flag = "--" + dest.replace("_", "-")
-                raise UsageError(f"{command}: {flag} does not apply here; see mountscope {command} --help")
+                raise UsageError(
+                    f"{command}: {flag} does not apply here; see mountscope {command} --help"
+                )
             if not hasattr(args, dest):
                 setattr(args, dest, default)
 

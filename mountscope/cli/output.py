@@ -80,8 +80,10 @@ def guard_standard_streams() -> None:
 
 
 def _stdout_error(error: OSError) -> OutputError:
-    return OutputError(f"cannot write to standard output: {os.strerror(error.errno or 0)}; "
-                       "the output is incomplete")
+    return OutputError(
+        f"cannot write to standard output: {os.strerror(error.errno or 0)}; "
+        "the output is incomplete"
+    )
 
 
 def write_out(data: bytes) -> None:
@@ -111,14 +113,19 @@ def write_out(data: bytes) -> None:
         except OSError as error:
             raise _stdout_error(error) from None
         if written == 0:
-            raise OutputError("cannot write to standard output: it takes no more; "
-                              "the output is incomplete")
+            raise OutputError(
+                "cannot write to standard output: it takes no more; the output is incomplete"
+            )
         view = view[written:]
 
 
 def encode(text: str) -> bytes:
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    errors = "surrogateescape" if getattr(sys.stdout, "errors", None) == "surrogateescape" else "backslashreplace"
+    errors = (
+        "surrogateescape"
+        if getattr(sys.stdout, "errors", None) == "surrogateescape"
+        else "backslashreplace"
+    )
     return text.encode(encoding, errors)
 
 

@@ -11,10 +11,16 @@ from mountscope.errors import ExitCode
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="groups, signals and unreadable files as JSON")
+    p.add_argument(
+        "--json", action="store_true", help="groups, signals and unreadable files as JSON"
+    )
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--tui", action="store_true", help="open the survey view even without a terminal check")
-    mode.add_argument("--no-tui", action="store_true", help="print the report instead of the survey view")
+    mode.add_argument(
+        "--tui", action="store_true", help="open the survey view even without a terminal check"
+    )
+    mode.add_argument(
+        "--no-tui", action="store_true", help="print the report instead of the survey view"
+    )
     p.add_argument("-a", "--ascii", action="store_true", help="draw trees with ASCII characters")
     survey_sources(p)
 
@@ -26,7 +32,9 @@ def run(args: argparse.Namespace) -> int:
     from mountscope.text import safe
 
     redactor = redactor_for(args)
-    result = survey(survey_items(args), args.format, limits_of(args), redactor.learn if redactor else None)
+    result = survey(
+        survey_items(args), args.format, limits_of(args), redactor.learn if redactor else None
+    )
     if args.json:
         data = result.to_dict()
         write_bytes([dumps(redactor.data(data) if redactor else data, indent=True), b"\n"])
@@ -35,5 +43,7 @@ def run(args: argparse.Namespace) -> int:
 
         return run_survey(result, redactor, ascii_only=args.ascii or not utf8_locale())
     else:
-        write_lines(safe(redactor.text(line) if redactor else line) for line in report_lines(result))
+        write_lines(
+            safe(redactor.text(line) if redactor else line) for line in report_lines(result)
+        )
     return ExitCode.OK

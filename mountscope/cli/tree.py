@@ -21,30 +21,51 @@ from mountscope.text import safe
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", nargs="?", metavar="FILE",
-                   help="a capture (FILE#N picks the N-th table; - is stdin); 'live' is this machine's "
-                   "table (a file named live wins); default: stdin when something is piped in, "
-                   "else the live table")
-    p.add_argument("-o", "--output", metavar="LIST",
-                   help="columns, comma-separated (+LIST adds to the defaults); "
-                   "TARGET SOURCE FSTYPE OPTIONS VFS-OPTIONS FS-OPTIONS FSROOT ID PARENT MAJ:MIN "
-                   "PROPAGATION OPT-FIELDS KIND")
+    p.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="a capture (FILE#N picks the N-th table; - is stdin); 'live' is this machine's "
+        "table (a file named live wins); default: stdin when something is piped in, "
+        "else the live table",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="LIST",
+        help="columns, comma-separated (+LIST adds to the defaults); "
+        "TARGET SOURCE FSTYPE OPTIONS VFS-OPTIONS FS-OPTIONS FSROOT ID PARENT MAJ:MIN "
+        "PROPAGATION OPT-FIELDS KIND",
+    )
     p.add_argument("-l", "--list", action="store_true", help="a flat list in table order")
     p.add_argument("-a", "--ascii", action="store_true", help="draw the tree with ASCII characters")
     p.add_argument("-J", "--json", action="store_true", help="findmnt's JSON shape")
     p.add_argument("-n", "--noheadings", action="store_true", help="no header line")
-    p.add_argument("--verdict", action=argparse.BooleanOptionalAction, default=None,
-                   help="print the host verdict above the tree (default: on a terminal)")
+    p.add_argument(
+        "--verdict",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="print the host verdict above the tree (default: on a terminal)",
+    )
 
 
-def lines(capture: MountTable, args: argparse.Namespace, columns: str | None = None,
-          as_list: bool = False, header: bool = True) -> Iterable[str]:
+def lines(
+    capture: MountTable,
+    args: argparse.Namespace,
+    columns: str | None = None,
+    as_list: bool = False,
+    header: bool = True,
+) -> Iterable[str]:
     """The table as text, as findmnt draws it (ASCII when asked or when the locale is not UTF-8)."""
     from mountscope.render import findmnt
 
     return findmnt.table_lines(
-        capture, findmnt.choose_columns(columns, capture), as_list=as_list,
-        ascii_only=args.ascii or not utf8_locale(), header=header, color=use_color(args.color),
+        capture,
+        findmnt.choose_columns(columns, capture),
+        as_list=as_list,
+        ascii_only=args.ascii or not utf8_locale(),
+        header=header,
+        color=use_color(args.color),
     )
 
 
@@ -56,8 +77,10 @@ def run(args: argparse.Namespace) -> int:
     capture = redactor.capture(raw) if redactor else raw
     report_warnings(capture, args.strict)
     if not args.list and capture.tree.built_from == "paths" and len(capture.mounts) > 1:
-        note(f"{safe(capture.origin)}: the tree is inferred from the paths "
-             f"({capture.format} has no mount ids)")
+        note(
+            f"{safe(capture.origin)}: the tree is inferred from the paths "
+            f"({capture.format} has no mount ids)"
+        )
     if args.json:
         columns = findmnt.choose_columns(args.output, capture)
         write_bytes(findmnt.json_chunks(capture, columns, as_list=args.list))

@@ -37,7 +37,11 @@ def run(args: argparse.Namespace) -> int:
                 if args.json:
                     write_out(dumps(event.to_dict()) + b"\n")
                 else:
-                    write_out(encode((event.line() if isinstance(event, Gap) else event_line(event)) + "\n"))
+                    write_out(
+                        encode(
+                            (event.line() if isinstance(event, Gap) else event_line(event)) + "\n"
+                        )
+                    )
                 if isinstance(event, Gap):
                     continue  # a mark in the stream, not a change
                 seen += 1

@@ -11,8 +11,9 @@ from mountscope.model.mount import Mount
 
 
 def _stamp(when: float) -> str:
-    return (time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(when))
-            + f".{int(when * 1000) % 1000:03d}Z")
+    return (
+        time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(when)) + f".{int(when * 1000) % 1000:03d}Z"
+    )
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,17 @@ class Gap:
 
     @property
     def text(self) -> str:
-        return (f"{self.changes} changes arrived in one read: "
-                "changes in between may have been missed")
+        return (
+            f"{self.changes} changes arrived in one read: changes in between may have been missed"
+        )
 
     def line(self) -> str:
         return f"{'gap':<10} {self.text}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"action": "gap", "time": _stamp(self.time), "changes": self.changes, "note": self.text}
+        return {
+            "action": "gap",
+            "time": _stamp(self.time),
+            "changes": self.changes,
+            "note": self.text,
+        }

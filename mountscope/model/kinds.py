@@ -1,7 +1,6 @@
 """What a mount's source is (loop device, virtio disk, overlay, tmpfs...):
 one ordered table of rules."""
 
-
 from __future__ import annotations
 
 import re
@@ -56,8 +55,17 @@ def source_kind(source: str, fstype: str) -> str:
 
 
 SOURCE_KINDS = (
-    "loop", "virtio", "xen", "nvme", "scsi", "dm", "overlay", "tmpfs",
-    "pseudo", "network", "fuse", "none", "other",
+    "loop",
+    "virtio",
+    "xen",
+    "nvme",
+    "scsi",
+    "dm",
+    "overlay",
+    "tmpfs",
+    "pseudo",
+    "network",
+    "fuse",
+    "none",
+    "other",
 )
-
-

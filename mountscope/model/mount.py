@@ -1,7 +1,6 @@
 """One mount as a mount table states it, and what findmnt derives from it
 (SOURCE[fsroot], the merged OPTIONS, PROPAGATION)."""
 
-
 from __future__ import annotations
 
 import re
@@ -201,5 +200,3 @@ def propagation_of(optional_fields: str) -> str:
     if "unbindable" in names:
         words.append("unbindable")
     return ",".join(words)
-
-

@@ -1,6 +1,5 @@
 """A mount table with its origin, and the tree of its mounts."""
 
-
 from __future__ import annotations
 
 from collections import deque
@@ -83,7 +82,9 @@ class MountTree:
         for i, m in enumerate(mounts):
             assert m.mount_id is not None
             if m.mount_id in index_of:
-                problems.append((i, f"duplicate mount id {m.mount_id}; children attach to the first"))
+                problems.append(
+                    (i, f"duplicate mount id {m.mount_id}; children attach to the first")
+                )
             else:
                 index_of[m.mount_id] = i
         parent = [-1] * len(mounts)
@@ -121,7 +122,7 @@ class MountTree:
                         uncovered.append(i)
                 if len(target) > SHORT_PATH and target.startswith("/"):
                     # The last hash is the whole target's.
-                    (_, key), = deque(_prefix_hashes(target), maxlen=1)
+                    ((_, key),) = deque(_prefix_hashes(target), maxlen=1)
                     long_targets.setdefault(key, []).append(target)
             latest[target] = i
         root = latest.get("/")  # the top-most "/": the one a reader sees
@@ -154,7 +155,9 @@ class MountTree:
         roots = [i for i in range(n) if parent[i] < 0]
         if built_from == "ids" and roots:
             # findmnt's root: the entry with the smallest parent id, walked up.
-            primary = min(roots, key=lambda r: (mounts[r].parent_id is None, mounts[r].parent_id or 0, r))
+            primary = min(
+                roots, key=lambda r: (mounts[r].parent_id is None, mounts[r].parent_id or 0, r)
+            )
             roots.remove(primary)
             roots.insert(0, primary)
         orphan = [False] * n
@@ -221,7 +224,9 @@ def _prefix_hashes(path: str) -> Iterator[tuple[int, int]]:
 SHORT_PATH = 256
 
 
-def _longest_mounted_prefix(path: str, latest: dict[str, int], long_targets: dict[int, list[str]]) -> int:
+def _longest_mounted_prefix(
+    path: str, latest: dict[str, int], long_targets: dict[int, list[str]]
+) -> int:
     """The latest mount on the longest proper prefix of ``path`` that ends
     before a "/" (the empty prefix stands for "/"), or -1."""
     if len(path) > SHORT_PATH:
@@ -267,6 +272,8 @@ def _break_cycles(parent: list[int], problems: list[tuple[int, str]]) -> None:
             cycle = path[path.index(node) :]
             first = min(cycle)
             parent[first] = -1
-            problems.append((first, f"parent ids form a cycle of {len(cycle)} mounts; shown as a root"))
+            problems.append(
+                (first, f"parent ids form a cycle of {len(cycle)} mounts; shown as a root")
+            )
         for visited in path:
             state[visited] = 2

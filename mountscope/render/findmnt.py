@@ -105,8 +105,17 @@ def walk_with_art(capture: MountTable, ascii_only: bool = False) -> Iterator[tup
 
 # ANSI styles per source kind, for terminals only (never with NO_COLOR).
 KIND_STYLES = {
-    "loop": "33", "virtio": "36", "xen": "36", "nvme": "36", "scsi": "36", "dm": "36",
-    "overlay": "35", "tmpfs": "32", "pseudo": "2", "network": "34", "fuse": "34",
+    "loop": "33",
+    "virtio": "36",
+    "xen": "36",
+    "nvme": "36",
+    "scsi": "36",
+    "dm": "36",
+    "overlay": "35",
+    "tmpfs": "32",
+    "pseudo": "2",
+    "network": "34",
+    "fuse": "34",
 }
 BIND_STYLE = "1;35"
 
@@ -114,7 +123,7 @@ BIND_STYLE = "1;35"
 def _color_source(text: str, mount: Mount) -> str:
     style = KIND_STYLES.get(mount.kind)
     head = safe(mount.source)
-    tail = text[len(head):]  # "[fsroot]" of a bind mount, or nothing
+    tail = text[len(head) :]  # "[fsroot]" of a bind mount, or nothing
     if style:
         head = f"\x1b[{style}m{head}\x1b[0m"
     return head + (f"\x1b[{BIND_STYLE}m{tail}\x1b[0m" if tail else "")
@@ -175,7 +184,9 @@ def table_lines(
     """
     mounts = capture.mounts
     tree_col = next((k for k, c in enumerate(columns) if c.name == "TARGET"), None)
-    depths: Iterable[tuple[int, int]] = ((i, 0) for i in range(len(mounts))) if as_list else capture.tree.walk()
+    depths: Iterable[tuple[int, int]] = (
+        ((i, 0) for i in range(len(mounts))) if as_list else capture.tree.walk()
+    )
     rows, widths = _measure(depths, mounts, columns, tree_col, header)
     last_col = len(columns) - 1
     right = [c.right for c in columns]
@@ -186,8 +197,13 @@ def table_lines(
         for k, value in enumerate(values):
             shown = styled[k] if styled else value
             if plain and not styled:
-                parts.append(value.rjust(widths[k]) if right[k] else
-                             value.ljust(widths[k]) if k < last_col else value)
+                parts.append(
+                    value.rjust(widths[k])
+                    if right[k]
+                    else value.ljust(widths[k])
+                    if k < last_col
+                    else value
+                )
                 continue
             gap = widths[k] - width(value)
             if right[k]:
@@ -213,8 +229,13 @@ def table_lines(
             yield line(values, plain)
 
 
-def _measure(order: Iterable[tuple[int, int]], mounts: list[Mount], columns: list[Column],
-             tree_col: int | None, header: bool) -> tuple[list[tuple[int, list[str], bool]], list[int]]:
+def _measure(
+    order: Iterable[tuple[int, int]],
+    mounts: list[Mount],
+    columns: list[Column],
+    tree_col: int | None,
+    header: bool,
+) -> tuple[list[tuple[int, list[str], bool]], list[int]]:
     """Each row's cells (without tree art) and the column widths. The art of a
     row at depth d is 2*d cells, box drawing or ASCII, one cell a character."""
     rows: list[tuple[int, list[str], bool]] = []
@@ -241,7 +262,9 @@ def _json_value(column: Column, mount: Mount) -> str | int | None:
     return value
 
 
-def json_chunks(capture: MountTable, columns: list[Column], *, as_list: bool = False) -> Iterator[bytes]:
+def json_chunks(
+    capture: MountTable, columns: list[Column], *, as_list: bool = False
+) -> Iterator[bytes]:
     """findmnt -J's document, ``{"filesystems": [...]}``, one mount per line.
 
     Children nest under "children" in tree mode. Written with an explicit

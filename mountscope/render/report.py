@@ -65,32 +65,48 @@ def diff_lines(comparison: Comparison, color: bool = False) -> Iterator[str]:
         head = f"{DIFF_MARK[pair.kind]} {pair.target}"
         if pair.kind in ("added", "removed"):
             side = "B" if pair.kind == "added" else "A"
-            yield paint(style, safe(f"{head}  {mount.display_source} {mount.fstype} {mount.options}".rstrip()
-                                    + f"  ({side} line {mount.line}; {_marks(mount)})"))
+            yield paint(
+                style,
+                safe(
+                    f"{head}  {mount.display_source} {mount.fstype} {mount.options}".rstrip()
+                    + f"  ({side} line {mount.line}; {_marks(mount)})"
+                ),
+            )
             continue
         if pair.kind == "same_shape":
             head += "  (same shape: differs only in random ids)"
         yield paint(style, safe(head))
         fields = pair.changes if pair.kind == "changed" else pair.same_shape
         for name, (old, new) in fields.items():
-            yield paint(style, safe(f"    {name}: {old if old is not None else '(none)'} -> "
-                                    f"{new if new is not None else '(none)'}"))
+            yield paint(
+                style,
+                safe(
+                    f"    {name}: {old if old is not None else '(none)'} -> "
+                    f"{new if new is not None else '(none)'}"
+                ),
+            )
         if pair.kind == "changed" and _marks(pair.a) != _marks(pair.b):
             yield safe(f"    A: {_marks(pair.a)}; B: {_marks(pair.b)}")
     if not_comparable:
-        yield safe(f"not comparable (one format cannot carry them): {', '.join(sorted(not_comparable))}")
+        yield safe(
+            f"not comparable (one format cannot carry them): {', '.join(sorted(not_comparable))}"
+        )
     verdicts = comparison.verdicts
     if verdicts:
         yield "verdicts:"
         for side in ("a", "b"):
             verdict = verdicts[side]
             details = details_text(verdict["details"])
-            yield safe(f"  {side.upper()}: {verdict['environment']} (confidence {verdict['confidence']:.2f})"
-                       + (f": {details}" if details else ""))
+            yield safe(
+                f"  {side.upper()}: {verdict['environment']} (confidence {verdict['confidence']:.2f})"
+                + (f": {details}" if details else "")
+            )
         for side in ("a", "b"):
             for item in verdicts[f"only_in_{side}"]:
                 where = item["mount"]["target"] if item["mount"] else item["signal"]
-                yield safe(f"  only in {side.upper()}: {item['weight']:+.1f} {item['says']}: {where}: {item['why']}")
+                yield safe(
+                    f"  only in {side.upper()}: {item['weight']:+.1f} {item['says']}: {where}: {item['why']}"
+                )
 
 
 # --- watch ----------------------------------------------------------------------------
@@ -104,7 +120,9 @@ def event_line(event: MountEvent) -> str:
         extra = f"  (was {event.old.target})"
     elif event.action == "remount" and event.old:
         extra = f"  (was {event.old.options})"
-    return safe(f"{event.action:<10} {m.target} {m.display_source or '-'} {m.fstype} {m.options}{extra}")
+    return safe(
+        f"{event.action:<10} {m.target} {m.display_source or '-'} {m.fstype} {m.options}{extra}"
+    )
 
 
 __all__ = ["details_text", "diff_lines", "event_line", "headline", "verdict_line", "verdict_lines"]

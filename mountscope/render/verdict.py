@@ -65,8 +65,10 @@ def where(item: Evidence, compact: bool = False) -> str:
     if item.mount is not None:
         if compact:
             return safe(item.mount.target)
-        return safe(f"mount {item.mount.target} from {item.mount.display_source or '(none)'} "
-                    f"(line {item.mount.line})")
+        return safe(
+            f"mount {item.mount.target} from {item.mount.display_source or '(none)'} "
+            f"(line {item.mount.line})"
+        )
     if item.signal is not None:
         return f"live {item.signal}"
     return "table"
@@ -75,14 +77,20 @@ def where(item: Evidence, compact: bool = False) -> str:
 def evidence(item: Evidence, compact: bool = False, marked: bool = False) -> list[Segment]:
     if compact:
         sign = "+" if item.weight >= 0 else "−"
-        return [Segment("◆ " if marked else "  ", "mark"),
-                Segment(f"{sign}{abs(item.weight):.1f} ", "weight"),
-                Segment(stance(item), "stance"),
-                Segment(f"  {where(item, True)}: ", "where"),
-                Segment(safe(item.why), "why")]
+        return [
+            Segment("◆ " if marked else "  ", "mark"),
+            Segment(f"{sign}{abs(item.weight):.1f} ", "weight"),
+            Segment(stance(item), "stance"),
+            Segment(f"  {where(item, True)}: ", "where"),
+            Segment(safe(item.why), "why"),
+        ]
     sign = "+" if item.weight >= 0 else "-"
-    return [Segment(f"  {sign}{abs(item.weight):.1f}  ", "weight"), Segment(stance(item), "stance"),
-            Segment(f": {where(item)}: ", "where"), Segment(safe(item.why), "why")]
+    return [
+        Segment(f"  {sign}{abs(item.weight):.1f}  ", "weight"),
+        Segment(stance(item), "stance"),
+        Segment(f": {where(item)}: ", "where"),
+        Segment(safe(item.why), "why"),
+    ]
 
 
 def reasoning_lines(verdict: Verdict) -> list[str]:

@@ -55,15 +55,19 @@ def describe_os_error(error: OSError, path: str, pid: int | str) -> str:
             return f"cannot read {path}: /proc is not mounted"
         return f"cannot read {path}: it does not exist"
     if error.errno in (errno.EACCES, errno.EPERM):
-        return (f"permission denied reading {path} (the process belongs to another user; "
-                "run as that user or as root)")
+        return (
+            f"permission denied reading {path} (the process belongs to another user; "
+            "run as that user or as root)"
+        )
     if error.errno == errno.ESRCH or (error.errno == errno.EINVAL and pid != "self"):
         # A process that has exited (a zombie) has no mount table left to read.
         return f"process {pid} exited while its mount table was being read"
     return f"cannot read {path}: {os.strerror(error.errno or 0)}"
 
 
-def read_mountinfo(pid: int | str = "self", tries: int = SETTLE_TRIES, path: str | None = None) -> LiveRead:
+def read_mountinfo(
+    pid: int | str = "self", tries: int = SETTLE_TRIES, path: str | None = None
+) -> LiveRead:
     """Read /proc/PID/mountinfo (or ``path``) until two reads agree, at most ``tries`` times."""
     path = path or proc_path(pid, "mountinfo")
     previous: str | None = None

@@ -27,7 +27,7 @@ class Limits:
 
 
 def split_spec(spec: str) -> tuple[str, int | None]:
-    """"FILE#N" into (FILE, N); a file whose name really ends in #N wins."""
+    """ "FILE#N" into (FILE, N); a file whose name really ends in #N wins."""
     match = _PICK.match(spec)
     if match and not os.path.exists(spec):
         return match.group(1), int(match.group(2))
@@ -49,8 +49,10 @@ CHUNK = 1 << 20
 
 
 def _too_large(name: str, limits: Limits) -> InputTooLarge:
-    return InputTooLarge(f"{name}: larger than {human_size(limits.max_bytes)}; refused "
-                           "(raise the limit with --max-input SIZE)")
+    return InputTooLarge(
+        f"{name}: larger than {human_size(limits.max_bytes)}; refused "
+        "(raise the limit with --max-input SIZE)"
+    )
 
 
 def _read_all(fd: int, name: str, limits: Limits) -> bytes:
@@ -80,8 +82,10 @@ def _read_all(fd: int, name: str, limits: Limits) -> bytes:
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except MemoryError:
         chunks.clear()
-        raise InputTooLarge(f"{name}: not enough memory to read it ({human_size(total)} read); refused "
-                              "(lower the limit with --max-input SIZE)") from None
+        raise InputTooLarge(
+            f"{name}: not enough memory to read it ({human_size(total)} read); refused "
+            "(lower the limit with --max-input SIZE)"
+        ) from None
 
 
 def read_bytes(path: str, limits: Limits) -> bytes:
@@ -101,7 +105,9 @@ def read_bytes(path: str, limits: Limits) -> bytes:
         try:
             return _read_all(fd, "standard input", limits)
         except OSError as error:
-            raise InputError(f"standard input: cannot read: {os.strerror(error.errno or 0)}") from None
+            raise InputError(
+                f"standard input: cannot read: {os.strerror(error.errno or 0)}"
+            ) from None
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOCTTY)
     except FileNotFoundError:
@@ -131,8 +137,12 @@ def decode(data: bytes, origin: str, limits: Limits) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-def load_all(spec: str, format_name: str | None = None, limits: Limits | None = None,
-             timing: str | None = None) -> list[MountTable]:
+def load_all(
+    spec: str,
+    format_name: str | None = None,
+    limits: Limits | None = None,
+    timing: str | None = None,
+) -> list[MountTable]:
     """Every table in a file (or standard input); ``timing`` is a script timing file."""
     from mountscope.parsers import parse_text
 
@@ -143,8 +153,13 @@ def load_all(spec: str, format_name: str | None = None, limits: Limits | None = 
     return parse_text(text, origin, format_name, timing=timing_text)
 
 
-def load(spec: str, format_name: str | None = None, limits: Limits | None = None,
-         notes: list[str] | None = None, timing: str | None = None) -> MountTable:
+def load(
+    spec: str,
+    format_name: str | None = None,
+    limits: Limits | None = None,
+    notes: list[str] | None = None,
+    timing: str | None = None,
+) -> MountTable:
     """One capture: a file (the first table, or FILE#N), "-", or "live"."""
     if spec == "live" and not os.path.exists(spec):  # a file named "live" wins
         from mountscope.capture import capture_live
@@ -154,8 +169,12 @@ def load(spec: str, format_name: str | None = None, limits: Limits | None = None
     captures = load_all(path, format_name, limits, timing)
     if pick is None:
         if len(captures) > 1 and notes is not None:
-            notes.append(safe(f"{path} holds {len(captures)} mount tables; using #1 "
-                              f"(list them with: mountscope extract {path})"))
+            notes.append(
+                safe(
+                    f"{path} holds {len(captures)} mount tables; using #1 "
+                    f"(list them with: mountscope extract {path})"
+                )
+            )
         return captures[0]
     if not 1 <= pick <= len(captures):
         raise ParseError(path, f"has {len(captures)} mount table(s); there is no #{pick}")

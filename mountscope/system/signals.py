@@ -15,11 +15,20 @@ from mountscope.model.signals import Signals
 
 # Environment variables worth keeping (names and values): platform markers.
 ENV_PREFIXES = ("AWS_LAMBDA_", "FLY_", "WSL_")
-ENV_NAMES = frozenset({
-    "AWS_EXECUTION_ENV", "LAMBDA_TASK_ROOT", "K_SERVICE", "K_REVISION", "CLOUD_RUN_JOB",
-    "KUBERNETES_SERVICE_HOST", "ECS_CONTAINER_METADATA_URI_V4", "GITHUB_ACTIONS",
-    "WEBSITE_SITE_NAME", "container",
-})
+ENV_NAMES = frozenset(
+    {
+        "AWS_EXECUTION_ENV",
+        "LAMBDA_TASK_ROOT",
+        "K_SERVICE",
+        "K_REVISION",
+        "CLOUD_RUN_JOB",
+        "KUBERNETES_SERVICE_HOST",
+        "ECS_CONTAINER_METADATA_URI_V4",
+        "GITHUB_ACTIONS",
+        "WEBSITE_SITE_NAME",
+        "container",
+    }
+)
 # Credentials never leave the process, even into a snapshot.
 _SECRET_WORDS = ("SECRET", "TOKEN", "PASSWORD", "SESSION", "KEY")
 
@@ -88,7 +97,13 @@ def read_live(pid: int | str = "self") -> Signals:
     dmi = None
     if dmi_present:
         dmi = {}
-        for name in ("sys_vendor", "product_name", "product_version", "board_vendor", "bios_vendor"):
+        for name in (
+            "sys_vendor",
+            "product_name",
+            "product_version",
+            "board_vendor",
+            "bios_vendor",
+        ):
             value = _read(f"{dmi_dir}/{name}", 256)
             if value is not None:
                 dmi[name] = value.strip()
@@ -102,8 +117,10 @@ def read_live(pid: int | str = "self") -> Signals:
                 virtio.append(device.strip())
     pci = _listdir("/sys/bus/pci/devices")
     compatible = _read("/proc/device-tree/compatible", 1024)
-    markers = {path: os.path.exists(path) for path in ("/.dockerenv", "/run/.containerenv",
-                                                       "/dev/lxd/sock", "/dev/incus")}
+    markers = {
+        path: os.path.exists(path)
+        for path in ("/.dockerenv", "/run/.containerenv", "/dev/lxd/sock", "/dev/incus")
+    }
     try:
         hostname: str | None = socket.gethostname()
     except OSError:

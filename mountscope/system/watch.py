@@ -57,8 +57,12 @@ def _filesystem(m: Mount) -> tuple[str, str | None, str, str | None]:
     return m.source, m.fsroot, m.fstype, m.devno
 
 
-def table_changes(old: list[Mount], new: list[Mount], when: float | None = None,
-                  made: dict[int, str | None] | None = None) -> list[MountEvent]:
+def table_changes(
+    old: list[Mount],
+    new: list[Mount],
+    when: float | None = None,
+    made: dict[int, str | None] | None = None,
+) -> list[MountEvent]:
     """What happened between two reads of one mount table, paired by mount id.
 
     ``made`` maps the (reusable) ids of the mounts made since ``old`` was read
@@ -147,7 +151,9 @@ class _NewMounts:
         ids = (ctypes.c_uint64 * 4096)()
         while True:
             request = self._request(self._LSMT_ROOT, mark)
-            count = self.libc.syscall(self._LISTMOUNT, request, ids, ctypes.c_size_t(4096), ctypes.c_uint(0))
+            count = self.libc.syscall(
+                self._LISTMOUNT, request, ids, ctypes.c_size_t(4096), ctypes.c_uint(0)
+            )
             if count < 0:
                 raise OSError(ctypes.get_errno(), "listmount")
             found += ids[:count]
@@ -177,7 +183,9 @@ class _NewMounts:
         try:
             for unique in self._list_after(mark):
                 request = self._request(unique, self._SB_BASIC | self._MNT_BASIC)
-                done = self.libc.syscall(self._STATMOUNT, request, buffer, ctypes.c_size_t(4096), ctypes.c_uint(0))
+                done = self.libc.syscall(
+                    self._STATMOUNT, request, buffer, ctypes.c_size_t(4096), ctypes.c_uint(0)
+                )
                 if done < 0:
                     continue  # gone again already
                 mask, major, minor = struct.unpack_from("QII", buffer.raw, 8)
@@ -217,7 +225,9 @@ class MountWatcher:
         self.notes: list[str] = []
         self.signals = _on_procfs(self.fd)
         if not self.signals:
-            self._stop_trusting_poll(f"{self.path} is not a live mount table of /proc and does not signal changes")
+            self._stop_trusting_poll(
+                f"{self.path} is not a live mount table of /proc and does not signal changes"
+            )
         self.new_mounts = _NewMounts(pid) if path is None else None
         self.mark = self.new_mounts.newest() if self.new_mounts else 0
         self.capture = self._read()
@@ -261,10 +271,14 @@ class MountWatcher:
             # Wake up by the next check (silence check, or the periodic re-read).
             due = self.last_read + (CHECK_AFTER if self.signals else REREAD_EVERY) - now
             wait = max(0.0, due if left is None else min(left, due))
-            polled = self.poller.poll(0 if self.pending else int(wait * 1000) + (1 if wait > 0 else 0))
+            polled = self.poller.poll(
+                0 if self.pending else int(wait * 1000) + (1 if wait > 0 else 0)
+            )
             ready = bool(polled) or self.pending
             self.pending = False
-            if ready or time.monotonic() - self.last_read >= (CHECK_AFTER if self.signals else REREAD_EVERY):
+            if ready or time.monotonic() - self.last_read >= (
+                CHECK_AFTER if self.signals else REREAD_EVERY
+            ):
                 found = self._reread(bool(ready))
                 if found:
                     return found

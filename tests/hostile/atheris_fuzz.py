@@ -1,20 +1,16 @@
 """Coverage-guided fuzzing with atheris (where it installs: pip install atheris).
 
-    python tests/hostile/atheris_fuzz.py -runs=100000
+python -m tests.hostile.atheris_fuzz -runs=100000  (from the repository root)
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import atheris
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 with atheris.instrument_imports():
-    from fuzzing import exercise
+    from tests.hostile.fuzzing import exercise
 
 
 def test_one_input(data: bytes) -> None:

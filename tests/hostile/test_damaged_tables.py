@@ -20,22 +20,28 @@ N = 20
 
 def mountinfo(first_source: str = "/dev/sda1") -> list[str]:
     return [f"1 0 8:1 / / rw,relatime - ext4 {first_source} rw"] + [
-        f"{n} 1 0:{n} / /mnt/m{n} rw,relatime - tmpfs t{n} rw,size=64k" for n in range(2, N + 1)]
+        f"{n} 1 0:{n} / /mnt/m{n} rw,relatime - tmpfs t{n} rw,size=64k" for n in range(2, N + 1)
+    ]
 
 
 def proc_mounts(first_source: str = "/dev/sda1") -> list[str]:
     return [f"{first_source} / ext4 rw,relatime 0 0"] + [
-        f"t{n} /mnt/m{n} tmpfs rw,relatime,size=64k 0 0" for n in range(2, N + 1)]
+        f"t{n} /mnt/m{n} tmpfs rw,relatime,size=64k 0 0" for n in range(2, N + 1)
+    ]
 
 
 def mount_output(first_source: str = "/dev/sda1") -> list[str]:
     return [f"{first_source} on / type ext4 (rw,relatime)"] + [
-        f"t{n} on /mnt/m{n} type tmpfs (rw,relatime,size=64k)" for n in range(2, N + 1)]
+        f"t{n} on /mnt/m{n} type tmpfs (rw,relatime,size=64k)" for n in range(2, N + 1)
+    ]
 
 
 TABLES = {
-    "mountinfo": mountinfo(), "proc-mounts": proc_mounts(), "mount": mount_output(),
-    "mountinfo overlay": mountinfo("overlay"), "proc-mounts overlay": proc_mounts("overlay"),
+    "mountinfo": mountinfo(),
+    "proc-mounts": proc_mounts(),
+    "mount": mount_output(),
+    "mountinfo overlay": mountinfo("overlay"),
+    "proc-mounts overlay": proc_mounts("overlay"),
     "mount overlay": mount_output("overlay"),
 }
 
@@ -46,8 +52,12 @@ def targets(lines: list[str]) -> list[str]:
 
 
 def run(path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mountscope", *args, str(path)],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "mountscope", *args, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize("name", TABLES)
@@ -66,8 +76,12 @@ def test_three_cut_lines_keep_the_rest_of_the_table(tmp_path, name):
     # diff against the whole table: three removals, no phantom additions.
     whole = tmp_path / "whole.txt"
     whole.write_text("\n".join(TABLES[name]) + "\n")
-    result = subprocess.run([sys.executable, "-m", "mountscope", "diff", str(whole), str(path)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "mountscope", "diff", str(whole), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "+ " not in result.stdout, result.stdout
     assert result.stdout.count("/mnt/m") == 3, result.stdout
 
@@ -84,7 +98,10 @@ def test_cutting_any_one_line_loses_at_most_that_line_and_says_so(name):
             if len(capture.mounts) == N:
                 continue
             assert len(capture.mounts) == N - 1, (index, at)
-            assert [(w.origin, w.line) for w in capture.warnings] == [("t.txt", index + 1)], (index, at)
+            assert [(w.origin, w.line) for w in capture.warnings] == [("t.txt", index + 1)], (
+                index,
+                at,
+            )
             assert table[index] not in [m.raw for m in capture.mounts]
 
 
@@ -99,7 +116,8 @@ def test_a_prompt_glued_to_the_first_line_is_read_and_said(tmp_path, name, promp
     assert [m.target for m in capture.mounts] == targets(TABLES[name])
     assert capture.mounts[0].source == ("overlay" if "overlay" in name else "/dev/sda1")
     assert [(w.line, w.message) for w in capture.warnings] == [
-        (1, "a shell prompt before the line: read without it")]
+        (1, "a shell prompt before the line: read without it")
+    ]
     assert run(path, "tree", "--strict").returncode == 2
 
 
@@ -111,10 +129,14 @@ def test_a_prompt_line_before_a_table_is_still_its_title():
 
 
 def test_two_commands_one_after_the_other_stay_two_tables():
-    text = "".join(f"$ cat /proc/{pid}/mounts\n" + "\n".join(TABLES["proc-mounts"]) + "\n" for pid in (1, 2))
+    text = "".join(
+        f"$ cat /proc/{pid}/mounts\n" + "\n".join(TABLES["proc-mounts"]) + "\n" for pid in (1, 2)
+    )
     captures = parse_text(text, "t.txt")
     assert [(c.title, len(c.mounts), c.warnings) for c in captures] == [
-        ("cat /proc/1/mounts", N, []), ("cat /proc/2/mounts", N, [])]
+        ("cat /proc/1/mounts", N, []),
+        ("cat /proc/2/mounts", N, []),
+    ]
 
 
 def test_a_source_ending_in_a_dollar_is_not_a_prompt():

@@ -18,9 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import run_cli
-
 from mountscope.model import Mount, MountTable, MountTree
+from tests.helpers import run_cli
 
 # Runs `python -m mountscope ARGS` with stdout and stderr inherited, under an
 # address-space limit; prints "EXIT_STATUS PEAK_RSS_BYTES" to the report file.
@@ -47,15 +46,25 @@ def chain(depth: int, path: Path, fstype: str = "tmpfs") -> Path:
     return path
 
 
-def measured(args: list[str], tmp_path: Path, limit: int, stdout=subprocess.DEVNULL,
-             drain=None, timeout: float = 300) -> tuple[int, int, bytes]:
+def measured(
+    args: list[str],
+    tmp_path: Path,
+    limit: int,
+    stdout=subprocess.DEVNULL,
+    drain=None,
+    timeout: float = 300,
+) -> tuple[int, int, bytes]:
     """(exit status, peak RSS in bytes, stderr) of one mountscope process.
     ``drain`` reads its stdout pipe while it runs."""
     report = tmp_path / "report"
     err = tmp_path / "stderr"
     with open(err, "wb") as errors:
-        launcher = subprocess.Popen([sys.executable, "-S", "-c", LAUNCHER, str(report), str(limit), *args],
-                                    stdin=subprocess.DEVNULL, stdout=stdout, stderr=errors)
+        launcher = subprocess.Popen(
+            [sys.executable, "-S", "-c", LAUNCHER, str(report), str(limit), *args],
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=errors,
+        )
         try:
             if drain is not None:
                 drain(launcher.stdout)
@@ -94,7 +103,9 @@ def test_a_chain_10000_deep_prints_all_its_art_in_memory_linear_in_the_input(tmp
     assert status == 0 and errors == b""
     assert seen["lines"] == depth + 1  # the header and every mount
     assert seen["bytes"] > 2 * depth * depth  # the art really was written
-    assert seen["tail"].endswith(b"\xe2\x94\x94\xe2\x94\x80/d10000 t         tmpfs  rw\n")  # "└─/d10000"
+    assert seen["tail"].endswith(
+        b"\xe2\x94\x94\xe2\x94\x80/d10000 t         tmpfs  rw\n"
+    )  # "└─/d10000"
     assert peak < bound(base, deep.stat().st_size), (peak // MiB, base // MiB)
 
 
@@ -106,7 +117,12 @@ def test_a_chain_100000_deep_in_every_command_without_recursion_or_runaway_memor
     other = chain(depth // 10, tmp_path / "other.mountinfo", fstype="ramfs")
     out = tmp_path / "out"
     limit = 2 << 30
-    for args in (["tree", "-l"], ["tree", "-J"], ["classify", "--json"], ["diff", "--json", str(other)]):
+    for args in (
+        ["tree", "-l"],
+        ["tree", "-J"],
+        ["classify", "--json"],
+        ["diff", "--json", str(other)],
+    ):
         with open(out, "wb") as sink:
             _, base, _ = measured([*args, str(small)], tmp_path, limit, sink)
         with open(out, "wb") as sink:
@@ -122,8 +138,12 @@ def test_a_chain_100000_deep_in_every_command_without_recursion_or_runaway_memor
             lines = out.read_bytes().split(b"\n")
             opened = [line for line in lines if line.endswith(b', "children": [')]
             assert len(opened) == depth - 1
-            assert json.loads(opened[-1].lstrip(b",").removesuffix(b', "children": [') + b"}")["target"] \
+            assert (
+                json.loads(opened[-1].lstrip(b",").removesuffix(b', "children": [') + b"}")[
+                    "target"
+                ]
                 == f"/d{depth - 1}"
+            )
             # Each open "children" closed, and the document itself.
             assert lines.count(b"]}") == depth and lines[-2:] == [b"]}", b""]
         if args[0] == "diff":
@@ -156,15 +176,17 @@ def test_a_chain_100000_deep_streams_its_tree_into_a_pipe_that_closes(tmp_path):
 LONG = "/a" * 500_000  # 1 MB
 
 
-def test_a_one_megabyte_target_nests_under_its_mounted_prefixes_in_every_format_without_ids(tmp_path):
+def test_a_one_megabyte_target_nests_under_its_mounted_prefixes_in_every_format_without_ids(
+    tmp_path,
+):
     # Slicing every prefix of this path took 87-94 s before; now about a second.
     tables = {
         "mounts": f"/dev/sda1 / ext4 rw 0 0\ntmpfs /a/a tmpfs rw 0 0\ntmpfs {LONG} tmpfs rw 0 0\n"
-                  f"tmpfs {LONG}/b tmpfs rw 0 0\n",
+        f"tmpfs {LONG}/b tmpfs rw 0 0\n",
         "mount": f"/dev/sda1 on / type ext4 (rw)\ntmpfs on /a/a type tmpfs (rw)\n"
-                 f"tmpfs on {LONG} type tmpfs (rw)\ntmpfs on {LONG}/b type tmpfs (rw)\n",
+        f"tmpfs on {LONG} type tmpfs (rw)\ntmpfs on {LONG}/b type tmpfs (rw)\n",
         "findmnt -l": f"TARGET SOURCE FSTYPE OPTIONS\n/ /dev/sda1 ext4 rw\n/a/a tmpfs tmpfs rw\n"
-                      f"{LONG} tmpfs tmpfs rw\n{LONG}/b tmpfs tmpfs rw\n",
+        f"{LONG} tmpfs tmpfs rw\n{LONG}/b tmpfs tmpfs rw\n",
     }
     for name, text in tables.items():
         path = tmp_path / "long.txt"
@@ -188,7 +210,9 @@ def _cpu_seconds_to_build(capture: MountTable) -> float:
 
 
 def _paths_capture(targets: list[str]) -> MountTable:
-    return MountTable([Mount(target) for target in targets], "mounts", "test", frozenset({"target"}))
+    return MountTable(
+        [Mount(target) for target in targets], "mounts", "test", frozenset({"target"})
+    )
 
 
 def test_tree_building_from_paths_grows_linearly_with_path_length():

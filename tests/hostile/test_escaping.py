@@ -17,15 +17,27 @@ import sys
 import unicodedata
 
 import pytest
-from conftest import ARTICLE, needs_unshare, run_cli
 
 from mountscope.text import decode_hex, safe
+from tests.helpers import ARTICLE, needs_unshare, run_cli
 
 # Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties.txt)
 # outside the C and Z categories, and the braille blank, which draws nothing.
 IGNORABLE_PRINTABLE = [
-    0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180F, 0x2800, 0x3164, 0xFFA0,
-    *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0),
+    0x034F,
+    0x115F,
+    0x1160,
+    0x17B4,
+    0x17B5,
+    0x180B,
+    0x180C,
+    0x180D,
+    0x180F,
+    0x2800,
+    0x3164,
+    0xFFA0,
+    *range(0xFE00, 0xFE10),
+    *range(0xE0100, 0xE01F0),
 ]
 HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"}
 
@@ -51,12 +63,21 @@ def test_every_invisible_code_point_is_escaped():
     assert decode_hex(safe(readable)) == readable
     for code in (0xE0020, 0x00AD, 0x180E, 0x206A, 0xFFF9, 0x0600, 0x3164, 0x115F, 0xFE0F, 0x2028):
         assert safe(f"/var/task{chr(code)}") == "/var/task" + "".join(
-            f"\\x{b:02x}" for b in chr(code).encode())
+            f"\\x{b:02x}" for b in chr(code).encode()
+        )
 
 
 def test_printable_text_is_left_alone():
-    samples = ["/mnt/日本語のパス", "/srv/café/e\u0301/n\u0303", "/home/😀🚀🧪", "/data/Ελληνικά/עברית/العربية",
-               "/mnt/हिन्दी", "├── /var/task", "/mnt/한국어", "/mnt/tab here"]
+    samples = [
+        "/mnt/日本語のパス",
+        "/srv/café/e\u0301/n\u0303",
+        "/home/😀🚀🧪",
+        "/data/Ελληνικά/עברית/العربية",
+        "/mnt/हिन्दी",
+        "├── /var/task",
+        "/mnt/한국어",
+        "/mnt/tab here",
+    ]
     for text in samples:
         assert safe(text) == text
     everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not hidden(c) and c != 0x5C)
@@ -74,8 +95,24 @@ def test_the_blocks_skipped_at_c_speed_hold_nothing_hidden():
         assert not [hex(c) for c in range(ord(first), ord(last) + 1) if hidden(c)]
 
 
-LOOKALIKES = ["\U000e0020", "\u00ad", "\u180e", "\u206a", "\ufff9", "\u0600", "\u3164", "\u115f",
-              "\ufe0f", "\U000e0100", "\u034f", "\u2028", "\u2029", "\u2800", "\u00a0", "\ue000"]
+LOOKALIKES = [
+    "\U000e0020",
+    "\u00ad",
+    "\u180e",
+    "\u206a",
+    "\ufff9",
+    "\u0600",
+    "\u3164",
+    "\u115f",
+    "\ufe0f",
+    "\U000e0100",
+    "\u034f",
+    "\u2028",
+    "\u2029",
+    "\u2800",
+    "\u00a0",
+    "\ue000",
+]
 
 
 def test_look_alike_targets_do_not_print_as_var_task(tmp_path):
@@ -88,7 +125,9 @@ def test_look_alike_targets_do_not_print_as_var_task(tmp_path):
     assert result.returncode == 0, result.stderr
     shown = result.stdout.decode().splitlines()
     assert result.stdout.isascii()
-    expected = ["/"] + ["/var/task" + "".join(f"\\x{b:02x}" for b in c.encode()) for c in LOOKALIKES]
+    expected = ["/"] + [
+        "/var/task" + "".join(f"\\x{b:02x}" for b in c.encode()) for c in LOOKALIKES
+    ]
     assert [line.rstrip() for line in shown] == expected
 
 
@@ -108,10 +147,14 @@ def test_diff_escapes_added_and_removed_targets_once(tmp_path):
     base = "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n"
     a = tmp_path / "a.mountinfo"
     b = tmp_path / "b.mountinfo"
-    a.write_text(base + "2 1 0:2 / /mnt/gone\\011tab rw - tmpfs tmpfs rw\n"
-                 "4 1 0:4 / /mnt/same\\011x rw - tmpfs one rw\n")
-    b.write_text(base + "3 1 0:3 / /mnt/tab\\011here rw - tmpfs src\x1b[31m rw\n"
-                 "4 1 0:4 / /mnt/same\\011x rw - tmpfs two rw\n")
+    a.write_text(
+        base + "2 1 0:2 / /mnt/gone\\011tab rw - tmpfs tmpfs rw\n"
+        "4 1 0:4 / /mnt/same\\011x rw - tmpfs one rw\n"
+    )
+    b.write_text(
+        base + "3 1 0:3 / /mnt/tab\\011here rw - tmpfs src\x1b[31m rw\n"
+        "4 1 0:4 / /mnt/same\\011x rw - tmpfs two rw\n"
+    )
     result = run_cli("diff", str(a), str(b))
     assert result.returncode == 1, result.stderr
     lines = result.stdout.decode().splitlines()
@@ -134,7 +177,10 @@ def assert_terminal_safe_json(data: bytes) -> object:
     JSON's own layout, and valid JSON."""
     text = data.decode("utf-8")  # strict: raw bytes 0x80-0xFF that are not UTF-8 fail here
     for char in text.replace("\n", ""):
-        assert char == " " or not (not char.isprintable() or ord(char) in IGNORABLE_PRINTABLE), (char, text[:300])
+        assert char == " " or not (not char.isprintable() or ord(char) in IGNORABLE_PRINTABLE), (
+            char,
+            text[:300],
+        )
     return json.loads(text)
 
 
@@ -189,7 +235,12 @@ def test_diff_json_escapes_c1_and_bytes_that_are_not_utf8(hostile, tmp_path):
     assert result.returncode == 1, result.stderr
     document = assert_terminal_safe_json(result.stdout)
     added = {p["target"] for p in document["pairs"] if p["kind"] == "added"}
-    assert {C1_TARGET, BIDI_TARGET, TAG_TARGET, NOT_UTF8.decode("utf-8", "surrogateescape")} <= added
+    assert {
+        C1_TARGET,
+        BIDI_TARGET,
+        TAG_TARGET,
+        NOT_UTF8.decode("utf-8", "surrogateescape"),
+    } <= added
     assert b"\\u009b" in result.stdout and b"\\udcff" in result.stdout
 
 
@@ -202,9 +253,23 @@ def test_snapshot_escapes_c1_controls(namespace, tmp_path):
     for path in (c1, raw):
         namespace.run("mkdir", path)
         namespace.run("mount", "-t", "tmpfs", "tmpfs", path)
-    result = subprocess.run([sys.executable, "-m", "mountscope", "capture", "--pid", str(namespace.pid),
-                             "-o", "-", "--no-signals", "--title", "t\u009b2J\u202e"],
-                            capture_output=True, timeout=60)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mountscope",
+            "capture",
+            "--pid",
+            str(namespace.pid),
+            "-o",
+            "-",
+            "--no-signals",
+            "--title",
+            "t\u009b2J\u202e",
+        ],
+        capture_output=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     document = assert_terminal_safe_json(result.stdout)
     assert document["title"] == "t\u009b2J\u202e"
@@ -221,14 +286,27 @@ def test_evidence_quoting_a_signal_is_escaped_once(tmp_path):
     """A live signal quoted in the evidence (the kernel command line) was escaped
     twice in the report and the app: \\x5cx1b for ESC."""
     snapshot = tmp_path / "signals.json"
-    snapshot.write_text(json.dumps({
-        "format": "mountscope.snapshot", "version": 1,
-        "table": {"format": "mountinfo", "first_line": 1, "text": "1 0 253:0 / / rw - ext4 /dev/vda rw\n"},
-        "signals": {"cmdline": "console=ttyS0 virtio_mmio.device=4K@0xd0000000:5\x1b[31m\tx"},
-    }))
+    snapshot.write_text(
+        json.dumps(
+            {
+                "format": "mountscope.snapshot",
+                "version": 1,
+                "table": {
+                    "format": "mountinfo",
+                    "first_line": 1,
+                    "text": "1 0 253:0 / / rw - ext4 /dev/vda rw\n",
+                },
+                "signals": {
+                    "cmdline": "console=ttyS0 virtio_mmio.device=4K@0xd0000000:5\x1b[31m\tx"
+                },
+            }
+        )
+    )
     result = run_cli("classify", str(snapshot))
     assert result.returncode == 0, result.stderr
     assert b"(virtio_mmio.device=4K@0xd0000000:5\\x1b[31m)" in result.stdout
     assert b"\\x5c" not in result.stdout and b"\x1b" not in result.stdout
     document = assert_terminal_safe_json(run_cli("classify", "--json", str(snapshot)).stdout)
-    assert any("(virtio_mmio.device=4K@0xd0000000:5\x1b[31m)" in e["why"] for e in document["evidence"])
+    assert any(
+        "(virtio_mmio.device=4K@0xd0000000:5\x1b[31m)" in e["why"] for e in document["evidence"]
+    )

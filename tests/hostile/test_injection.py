@@ -13,8 +13,9 @@ import re
 import sys
 
 import pytest
-from conftest import run_cli
-from ptyutil import Terminal
+
+from tests.helpers import run_cli
+from tests.helpers.pty import Terminal
 
 # Raw in mountinfo: the kernel escapes only space, tab, newline and backslash.
 ESC_TARGET = "/mnt/\x1b[31mred\x1b[0m"
@@ -47,10 +48,17 @@ def assert_inert(data: bytes) -> None:
         assert bad not in data, (bad, data[:400])
 
 
-@pytest.mark.parametrize("args", [
-    ["tree"], ["tree", "-l"], ["tree", "-a", "-o", "TARGET,SOURCE,OPTIONS,KIND"], ["classify"],
-    ["extract"], [],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tree"],
+        ["tree", "-l"],
+        ["tree", "-a", "-o", "TARGET,SOURCE,OPTIONS,KIND"],
+        ["classify"],
+        ["extract"],
+        [],
+    ],
+)
 def test_text_output_shows_escapes_literally(hostile, args):
     result = run_cli(*args, str(hostile))
     assert result.returncode == 0, result.stderr
@@ -71,7 +79,9 @@ def test_colour_adds_only_our_own_styles(hostile):
 
 def test_diff_output_is_inert(hostile, tmp_path):
     other = tmp_path / "other.mountinfo"
-    other.write_text("\n".join(HOSTILE[:5]) + "\n3 1 0:3 / /mnt/clip rw - tmpfs \x1b]52;c;b3RoZXI=\x07 rw\n")
+    other.write_text(
+        "\n".join(HOSTILE[:5]) + "\n3 1 0:3 / /mnt/clip rw - tmpfs \x1b]52;c;b3RoZXI=\x07 rw\n"
+    )
     result = run_cli("diff", str(hostile), str(other))
     assert result.returncode == 1
     assert_inert(result.stdout)
@@ -119,7 +129,9 @@ def test_the_app_shows_hostile_strings_literally_in_a_real_terminal(hostile):
         raw = bytes(term.raw)
         assert b"\x1b]52;c;cHduZWQ" not in raw  # no clipboard write reached the terminal
         assert b"\x1b]8;;https://example.invalid" not in raw
-        own = re.sub(rb"\x1b\]22;[a-z-]*\x07", b"", raw)  # Textual's own pointer-shape OSC ends in BEL
+        own = re.sub(
+            rb"\x1b\]22;[a-z-]*\x07", b"", raw
+        )  # Textual's own pointer-shape OSC ends in BEL
         assert b"\x07" not in own
         assert b"\x1b[10A" not in raw
         term.send("q")

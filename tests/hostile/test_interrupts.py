@@ -16,7 +16,8 @@ import sys
 import time
 
 import pytest
-from conftest import ARTICLE, REPO
+
+from tests.helpers import ARTICLE, REPO
 
 RUNS = 40
 ARGV = [sys.executable, "-m", "mountscope", "tree", str(ARTICLE / "lambda-pattern1.txt")]
@@ -28,7 +29,8 @@ ARGV = [sys.executable, "-m", "mountscope", "tree", str(ARTICLE / "lambda-patter
 # start-up.
 _MAIN = REPO / "mountscope" / "__main__.py"
 _HANDLER_LINE = next(
-    number for number, line in enumerate(_MAIN.read_text().splitlines(), 1)
+    number
+    for number, line in enumerate(_MAIN.read_text().splitlines(), 1)
     if "_signal.signal(" in line
 )
 _FRAME = re.compile(r'File "([^"]+)", line (\d+)')
@@ -44,23 +46,33 @@ def _ours(stderr: str) -> bool:
     """A traceback that passes through mountscope's own files after its handler
     is in place (Python's start-up and its import machinery print theirs
     without any)."""
-    frames = [(path, int(line)) for path, line in _FRAME.findall(stderr) if path.startswith(str(REPO))]
+    frames = [
+        (path, int(line)) for path, line in _FRAME.findall(stderr) if path.startswith(str(REPO))
+    ]
     return "Traceback" in stderr and any(not _before_the_handler(*frame) for frame in frames)
 
 
 def test_ctrl_c_at_random_moments_of_start_up():
     started = time.perf_counter()
-    subprocess.run(ARGV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=True)
+    subprocess.run(
+        ARGV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=True
+    )
     whole_run = time.perf_counter() - started
     chance = random.Random(12)
     outcomes: list[tuple[int, str]] = []
     for _ in range(RUNS):
         child = subprocess.Popen(ARGV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        time.sleep(chance.uniform(0, whole_run))  # the moment of the interrupt, not a wait for anything
+        time.sleep(
+            chance.uniform(0, whole_run)
+        )  # the moment of the interrupt, not a wait for anything
         child.send_signal(signal.SIGINT)
         _, err = child.communicate(timeout=60)
         outcomes.append((child.returncode, err.decode(errors="replace")))
-    crashed = [(code, err) for code, err in outcomes if code in (-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS)]
+    crashed = [
+        (code, err)
+        for code, err in outcomes
+        if code in (-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS)
+    ]
     assert not crashed, crashed[0]
     ours = [err for _, err in outcomes if _ours(err)]
     assert not ours, ours[0]
@@ -94,7 +106,15 @@ def test_an_interrupt_inside_the_orjson_import_does_not_crash(dependency: str):
     """orjson's module set-up crashes the interpreter when one of its imports is
     interrupted; the command line imports it with SIGINT held back, so the
     interrupt arrives just after, as a clean 130."""
-    result = subprocess.run([sys.executable, "-c", INTERRUPTED_ORJSON_IMPORT,
-                             str(ARTICLE / "lambda-pattern1.txt"), dependency],
-                            capture_output=True, timeout=60)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            INTERRUPTED_ORJSON_IMPORT,
+            str(ARTICLE / "lambda-pattern1.txt"),
+            dependency,
+        ],
+        capture_output=True,
+        timeout=60,
+    )
     assert result.returncode == 130 and result.stderr == b"" and result.stdout == b""

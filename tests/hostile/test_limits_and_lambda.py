@@ -10,15 +10,18 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ARTICLE, UNSHARE, needs_unshare, run_cli
+
+from tests.helpers import ARTICLE, UNSHARE, needs_unshare, run_cli
 
 
 def test_inputs_beyond_the_byte_limit_are_refused_with_a_way_out(write):
     path = write("20 1 8:4 / / rw - ext4 /dev/sda4 rw\n" * 3000)
     refused = run_cli("tree", str(path), "--max-input", "64K")
     assert refused.returncode == 2
-    assert refused.stderr.decode() == (f"mountscope: error: {path}: larger than 64 KiB; refused "
-                                       "(raise the limit with --max-input SIZE)\n")
+    assert refused.stderr.decode() == (
+        f"mountscope: error: {path}: larger than 64 KiB; refused "
+        "(raise the limit with --max-input SIZE)\n"
+    )
     assert run_cli("tree", str(path), "--max-input", "1M").returncode == 0
     piped = run_cli("tree", "-", "--max-input", "1K", stdin=path.read_bytes())
     assert piped.returncode == 2 and b"standard input: larger than" in piped.stderr
@@ -64,22 +67,39 @@ echo ALL-OK
 def test_every_non_interactive_command_works_under_lambdas_limits():
     if os.geteuid() != 0 or "-Urm" in (UNSHARE or []):
         pytest.skip("remounting / read-only needs root in the namespace")
-    script = LAMBDA_SCRIPT.format(py=sys.executable, p1=ARTICLE / "lambda-pattern1.txt",
-                                  p2=ARTICLE / "lambda-pattern2.txt", excerpt=ARTICLE / "excerpt.txt")
+    script = LAMBDA_SCRIPT.format(
+        py=sys.executable,
+        p1=ARTICLE / "lambda-pattern1.txt",
+        p2=ARTICLE / "lambda-pattern2.txt",
+        excerpt=ARTICLE / "excerpt.txt",
+    )
     env = {k: v for k, v in os.environ.items() if k != "HOME"}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    result = subprocess.run([*UNSHARE, "sh", "-c", script], capture_output=True, timeout=180,
-                            stdin=subprocess.DEVNULL, env=env)
+    result = subprocess.run(
+        [*UNSHARE, "sh", "-c", script],
+        capture_output=True,
+        timeout=180,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
     out = result.stdout.decode()
     assert result.returncode == 0 and "ALL-OK" in out, result.stderr.decode() + out
-    assert "cannot write /snap.json: read-only file system; write to /tmp instead: -o /tmp/snap.json" in out
+    assert (
+        "cannot write /snap.json: read-only file system; write to /tmp instead: -o /tmp/snap.json"
+        in out
+    )
     assert b"Traceback" not in result.stderr
 
 
 def test_no_home_no_terminal_json_paths(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "HOME"}
-    result = subprocess.run([sys.executable, "-m", "mountscope", "classify", "--json"],
-                            capture_output=True, env=env, stdin=subprocess.DEVNULL, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "mountscope", "classify", "--json"],
+        capture_output=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0 and json.loads(result.stdout)["environment"]
 
 
@@ -89,24 +109,34 @@ def test_no_home_no_terminal_json_paths(tmp_path):
 def _limited(megabytes: int):
     """A preexec_fn capping the child's address space, so that a runaway
     allocation fails in the child instead of exhausting the machine."""
+
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
+
     return limit
 
 
 def run_limited(argv: list[str], megabytes: int, **kwargs) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "mountscope", *argv], capture_output=True, timeout=60,
-                          preexec_fn=_limited(megabytes), **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "mountscope", *argv],
+        capture_output=True,
+        timeout=60,
+        preexec_fn=_limited(megabytes),
+        **kwargs,
+    )
 
 
-@pytest.mark.parametrize("size", ["inf", "1e22", "nan", "-1", "0", "100G", "1.5G", "12Q", "", "1e3"])
+@pytest.mark.parametrize(
+    "size", ["inf", "1e22", "nan", "-1", "0", "100G", "1.5G", "12Q", "", "1e3"]
+)
 def test_sizes_are_read_strictly_and_capped(write, size: str):
     path = write("20 1 8:4 / / rw - ext4 /dev/sda4 rw\n")
     result = run_limited(["tree", str(path), "--max-input", size], 1024)
     assert result.returncode == 2
     [line] = result.stderr.decode().splitlines()
     assert line.startswith("mountscope: error: argument --max-input: ") and line.endswith(
-        "; see mountscope tree --help")
+        "; see mountscope tree --help"
+    )
 
 
 @pytest.mark.parametrize("size", ["64K", "1M", "2GiB", "512mb", "16G", "300"])
@@ -120,15 +150,23 @@ def test_the_line_limit_names_an_option_that_raises_it(write):
     path = write("".join(f"{i} 1 8:4 / /m{i} rw - ext4 /dev/sda4 rw\n" for i in range(20, 3020)))
     refused = run_cli("tree", str(path), "--max-lines", "1000")
     assert refused.returncode == 2
-    assert refused.stderr.decode() == (f"mountscope: error: {path}: 3000 lines, more than 1000; refused "
-                                       "(raise the limit with --max-lines N)\n")
+    assert refused.stderr.decode() == (
+        f"mountscope: error: {path}: 3000 lines, more than 1000; refused "
+        "(raise the limit with --max-lines N)\n"
+    )
     assert run_cli("tree", str(path), "--max-lines", "3000").returncode == 0
     bad = run_cli("tree", str(path), "--max-lines", "0")
-    assert bad.returncode == 2 and b"argument --max-lines: not a positive whole number: '0'" in bad.stderr
+    assert (
+        bad.returncode == 2
+        and b"argument --max-lines: not a positive whole number: '0'" in bad.stderr
+    )
 
 
-@pytest.mark.parametrize("argv", [["tree"], ["classify"], ["capture"], ["watch", "--timeout", "1"], []],
-                         ids=lambda argv: " ".join(argv) or "open")
+@pytest.mark.parametrize(
+    "argv",
+    [["tree"], ["classify"], ["capture"], ["watch", "--timeout", "1"], []],
+    ids=lambda argv: " ".join(argv) or "open",
+)
 @pytest.mark.parametrize("pid", ["0", "-3", "1e3"])
 def test_a_pid_must_be_a_positive_whole_number(argv: list[str], pid: str):
     result = run_cli(*argv, "--pid", pid)
@@ -164,8 +202,10 @@ def test_an_endless_input_is_refused_in_a_128_mb_address_space(how: str):
 def test_an_endless_input_is_refused_at_the_limit_without_holding_the_limit_twice():
     result = run_limited(["tree", "/dev/zero", "--max-input", "64M"], 128)
     assert result.returncode == 2
-    assert result.stderr.decode() == ("mountscope: error: /dev/zero: larger than 64 MiB; refused "
-                                      "(raise the limit with --max-input SIZE)\n")
+    assert result.stderr.decode() == (
+        "mountscope: error: /dev/zero: larger than 64 MiB; refused "
+        "(raise the limit with --max-input SIZE)\n"
+    )
 
 
 def test_a_regular_file_over_the_limit_is_refused_before_it_is_read(tmp_path):
@@ -174,5 +214,7 @@ def test_a_regular_file_over_the_limit_is_refused_before_it_is_read(tmp_path):
         out.truncate(200 << 20)  # 200 MiB of nothing, on disk as a hole
     result = run_limited(["tree", str(big), "--max-input", "120M"], 128)
     assert result.returncode == 2
-    assert result.stderr.decode() == (f"mountscope: error: {big}: larger than 120 MiB; refused "
-                                      "(raise the limit with --max-input SIZE)\n")
+    assert result.stderr.decode() == (
+        f"mountscope: error: {big}: larger than 120 MiB; refused "
+        "(raise the limit with --max-input SIZE)\n"
+    )

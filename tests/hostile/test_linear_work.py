@@ -43,8 +43,12 @@ def assert_linear(make: Callable[[int], str], small: int) -> None:
 def run_tree(tmp_path, data: bytes) -> subprocess.CompletedProcess[str]:
     path = tmp_path / "hostile.txt"
     path.write_bytes(data)
-    result = subprocess.run([sys.executable, "-m", "mountscope", "tree", str(path)],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "mountscope", "tree", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode in (0, 2) and "Traceback" not in result.stderr, result.stderr[-2000:]
     return result
 

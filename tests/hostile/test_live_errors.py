@@ -8,7 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import UNSHARE, needs_unshare, run_cli
+
+from tests.helpers import UNSHARE, needs_unshare, run_cli
 
 
 @needs_unshare
@@ -18,7 +19,10 @@ def test_proc_not_mounted():
     script = f"mount -t tmpfs tmpfs /proc && {sys.executable} -m mountscope capture; echo status=$?"
     result = subprocess.run([*UNSHARE, "sh", "-c", script], capture_output=True, timeout=60)
     assert "status=2" in result.stdout.decode()
-    assert result.stderr.decode() == "mountscope: error: cannot read /proc/self/mountinfo: /proc is not mounted\n"
+    assert (
+        result.stderr.decode()
+        == "mountscope: error: cannot read /proc/self/mountinfo: /proc is not mounted\n"
+    )
 
 
 def test_a_pid_that_has_exited():
@@ -30,13 +34,18 @@ def test_a_pid_that_has_exited():
     child.wait()
     assert result.returncode == 2
     message = result.stderr.decode()
-    assert message in (f"mountscope: error: /proc/{child.pid}/mountinfo is empty: the process has exited\n",
-                       f"mountscope: error: no process with pid {child.pid}\n",
-                       f"mountscope: error: process {child.pid} exited while its mount table was being read\n")
+    assert message in (
+        f"mountscope: error: /proc/{child.pid}/mountinfo is empty: the process has exited\n",
+        f"mountscope: error: no process with pid {child.pid}\n",
+        f"mountscope: error: process {child.pid} exited while its mount table was being read\n",
+    )
 
 
 def test_a_pid_that_never_existed_and_a_bad_pid_argument():
-    assert run_cli("tree", "--pid", "999999999").stderr == b"mountscope: error: no process with pid 999999999\n"
+    assert (
+        run_cli("tree", "--pid", "999999999").stderr
+        == b"mountscope: error: no process with pid 999999999\n"
+    )
     bad = run_cli("tree", "--pid", "self")
     assert bad.returncode == 2 and b"not a process id: 'self'" in bad.stderr
 

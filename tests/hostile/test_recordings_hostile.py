@@ -12,18 +12,23 @@ import subprocess
 import sys
 import time
 
-from conftest import REPO
-from fuzzing import ORIGIN, check_error, exercise_capture
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyte.screens import wcwidth
 
 from mountscope.errors import ParseError
 from mountscope.parsers import parse_text
+from tests.helpers import REPO
+from tests.hostile.fuzzing import ORIGIN, check_error, exercise_capture
 
 EXAMPLES = int(os.environ.get("MOUNTSCOPE_FUZZ_EXAMPLES", "60"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 1000,
-                suppress_health_check=list(HealthCheck), database=None)
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=EXAMPLES <= 1000,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
 # CPU seconds one fuzz input (at most ~64 KB) may take, with a wide margin: a
 # replay that follows the terminal's size, or replays the input again and again,
 # takes far longer.
@@ -42,14 +47,21 @@ print(json.dumps({"cpu": time.process_time() - start, "lines": seen.count("\n"),
 
 def measure(path) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """Replay a recording in a process of its own: its CPU time, lines, peak memory."""
-    result = subprocess.run([sys.executable, "-c", MEASURE, str(path)], capture_output=True, cwd=REPO,
-                            timeout=600, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)],
+        capture_output=True,
+        cwd=REPO,
+        timeout=600,
+        check=True,
+    )
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
 def cast(path, width: int, height: int, output: str):  # type: ignore[no-untyped-def]
     header = {"version": 2, "width": width, "height": height}
-    events = [[i / 1000, "o", output[at : at + 4096]] for i, at in enumerate(range(0, len(output), 4096))]
+    events = [
+        [i / 1000, "o", output[at : at + 4096]] for i, at in enumerate(range(0, len(output), 4096))
+    ]
     path.write_text(json.dumps(header) + "\n" + "".join(json.dumps(e) + "\n" for e in events))
     return path
 
@@ -80,11 +92,17 @@ def test_a_runaway_replay_is_refused_in_one_line(tmp_path):
     # Each clear keeps a screen of 1000 rows that hold one character at the bottom.
     log = tmp_path / "clears.cast"
     cast(log, 2000, 1000, "\x1b[1000;1Hx\x1b[2J" * 30_000)
-    result = subprocess.run([sys.executable, "-m", "mountscope", "extract", str(log)], capture_output=True,
-                            cwd=REPO, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "mountscope", "extract", str(log)],
+        capture_output=True,
+        cwd=REPO,
+        timeout=300,
+    )
     assert result.returncode == 2
-    assert result.stderr.decode() == (f"mountscope: error: {log}: not replayed: it asks for far more screen "
-                                      "work than a recording of its size can (a damaged or hostile recording)\n")
+    assert result.stderr.decode() == (
+        f"mountscope: error: {log}: not replayed: it asks for far more screen "
+        "work than a recording of its size can (a damaged or hostile recording)\n"
+    )
 
 
 # --- fuzzing ---------------------------------------------------------------------------
@@ -99,16 +117,82 @@ MOUNT_LINES = [
     "├─/tmp tmpfs  tmpfs",
 ]
 SEQUENCES = [
-    "\r\n", "\n", "\r", "\t", "\b", "\x1b[2J", "\x1b[3J", "\x1b[H", "\x1b[K", "\x1b[1K", "\x1b[2K", "\x1b[J",
-    "\x1b[1J", "\x1b[L", "\x1b[M", "\x1b[5L", "\x1b[9999M", "\x1b[P", "\x1b[9999@", "\x1b[X", "\x1b[9999X",
-    "\x1b[?7l", "\x1b[?7h", "\x1b[4h", "\x1b[4l", "\x1b[?1049h", "\x1b[?1049l", "\x1b[?47h", "\x1b[?3h",
-    "\x1b[?3l", "\x1b[?5h", "\x1b#8", "\x1bc", "\x1bM", "\x1bD", "\x1bE", "\x1b7", "\x1b8", "\x1bH", "\x1b[g",
-    "\x1b[3g", "\x1b[0;g", "\x1b[2;5r", "\x1b[r", "\x1b[9999;9999H", "\x1b[9999G", "\x1b[9999C", "\x1b[5A",
-    "\x1b]0;title\x07", "\x1b[1;31m", "\x1b[m", "\x0e", "\x0f", "\x1b(0", "\x1b[?6h", "\x1b[6n", "\x1b[",
-    "\x1b[;;;;", "\x1b[1$", "\x18", "\x1b[20h",
+    "\r\n",
+    "\n",
+    "\r",
+    "\t",
+    "\b",
+    "\x1b[2J",
+    "\x1b[3J",
+    "\x1b[H",
+    "\x1b[K",
+    "\x1b[1K",
+    "\x1b[2K",
+    "\x1b[J",
+    "\x1b[1J",
+    "\x1b[L",
+    "\x1b[M",
+    "\x1b[5L",
+    "\x1b[9999M",
+    "\x1b[P",
+    "\x1b[9999@",
+    "\x1b[X",
+    "\x1b[9999X",
+    "\x1b[?7l",
+    "\x1b[?7h",
+    "\x1b[4h",
+    "\x1b[4l",
+    "\x1b[?1049h",
+    "\x1b[?1049l",
+    "\x1b[?47h",
+    "\x1b[?3h",
+    "\x1b[?3l",
+    "\x1b[?5h",
+    "\x1b#8",
+    "\x1bc",
+    "\x1bM",
+    "\x1bD",
+    "\x1bE",
+    "\x1b7",
+    "\x1b8",
+    "\x1bH",
+    "\x1b[g",
+    "\x1b[3g",
+    "\x1b[0;g",
+    "\x1b[2;5r",
+    "\x1b[r",
+    "\x1b[9999;9999H",
+    "\x1b[9999G",
+    "\x1b[9999C",
+    "\x1b[5A",
+    "\x1b]0;title\x07",
+    "\x1b[1;31m",
+    "\x1b[m",
+    "\x0e",
+    "\x0f",
+    "\x1b(0",
+    "\x1b[?6h",
+    "\x1b[6n",
+    "\x1b[",
+    "\x1b[;;;;",
+    "\x1b[1$",
+    "\x18",
+    "\x1b[20h",
 ]
-INVISIBLE = ["\u200b", "\u202e", "\u2060", "\ufeff", "\U000e0041", "\u0301", "\u034f", "\ufe0f", "\u1160",
-             "\x01", "\u0085", "\u093e"]
+INVISIBLE = [
+    "\u200b",
+    "\u202e",
+    "\u2060",
+    "\ufeff",
+    "\U000e0041",
+    "\u0301",
+    "\u034f",
+    "\ufe0f",
+    "\u1160",
+    "\x01",
+    "\u0085",
+    "\u093e",
+]
 WIDE = ["あ", "漢", "\u115f", "😀"]
 TOKENS = MOUNT_LINES + SEQUENCES + INVISIBLE + WIDE + [" ", "a", "/", "\ud800", "\udcff"]
 
@@ -123,8 +207,26 @@ def screen_output(draw) -> str:  # type: ignore[no-untyped-def]
     return "".join(parts)[:60_000]
 
 
-SIZES = st.one_of(st.integers(-5, 2100), st.sampled_from([1e999, -1e999, float("nan"), 80.5, 1e18, "80", "80x",
-                                                          True, None, [80], {"w": 1}, "", "9" * 30]))
+SIZES = st.one_of(
+    st.integers(-5, 2100),
+    st.sampled_from(
+        [
+            1e999,
+            -1e999,
+            float("nan"),
+            80.5,
+            1e18,
+            "80",
+            "80x",
+            True,
+            None,
+            [80],
+            {"w": 1},
+            "",
+            "9" * 30,
+        ]
+    ),
+)
 
 
 @st.composite
@@ -132,24 +234,40 @@ def asciicasts(draw) -> str:  # type: ignore[no-untyped-def]
     header = {"version": 2, "width": draw(SIZES), "height": draw(SIZES)}
     lines = [json.dumps(header)]
     for _ in range(draw(st.integers(0, 12))):
-        when = draw(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.just("x"), st.integers(-9, 9)))
+        when = draw(
+            st.one_of(
+                st.floats(allow_nan=True, allow_infinity=True), st.just("x"), st.integers(-9, 9)
+            )
+        )
         code = draw(st.sampled_from(["o", "o", "o", "r", "i", "m", 5]))
-        data = (draw(screen_output()) if code != "r" else
-                f"{draw(SIZES)}x{draw(SIZES)}")
+        data = draw(screen_output()) if code != "r" else f"{draw(SIZES)}x{draw(SIZES)}"
         lines.append(json.dumps([when, code, data]))
     return "\n".join(lines) + "\n"
 
 
 @st.composite
 def typescripts(draw) -> tuple[str, str | None]:  # type: ignore[no-untyped-def]
-    size = draw(st.sampled_from(['[COLUMNS="80" LINES="24"]', '[COLUMNS="2000" LINES="1000"]',
-                                 '[COLUMNS="1e999" LINES="-4"]', "", '[COLUMNS="1" LINES="1"]']))
+    size = draw(
+        st.sampled_from(
+            [
+                '[COLUMNS="80" LINES="24"]',
+                '[COLUMNS="2000" LINES="1000"]',
+                '[COLUMNS="1e999" LINES="-4"]',
+                "",
+                '[COLUMNS="1" LINES="1"]',
+            ]
+        )
+    )
     body = draw(screen_output())
-    text = f"Script started on 2024-01-01 10:00:00+00:00 {size}\n{body}\nScript done on 2024-01-01\n"
+    text = (
+        f"Script started on 2024-01-01 10:00:00+00:00 {size}\n{body}\nScript done on 2024-01-01\n"
+    )
     if not draw(st.booleans()):
         return text, None
-    step = st.tuples(st.sampled_from(["0.1", "0", "-1", "inf", "nan", "1e999", "x", "O 0.1", "I 0.2", "H 0"]),
-                     st.sampled_from(["10", "0", "-5", "99999999999", "", "x"]))
+    step = st.tuples(
+        st.sampled_from(["0.1", "0", "-1", "inf", "nan", "1e999", "x", "O 0.1", "I 0.2", "H 0"]),
+        st.sampled_from(["10", "0", "-5", "99999999999", "", "x"]),
+    )
     timing = "".join(f"{delay} {count}\n" for delay, count in draw(st.lists(step, max_size=30)))
     return text, timing
 
@@ -191,30 +309,62 @@ def test_fuzzed_ansi_logs(text: str):
 # Characters a terminal gives no cell (controls it does not act on, format
 # characters, marks, fillers, tags): pyte's Screen.draw dropped the rest of the line.
 _ACTED_ON = set("\x00\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x18\x1a\x1b\x7f\x9b\x9c\x9d")
-ZERO_WIDTH = sorted(c for c in map(chr, [*range(0x00, 0xA0), *range(0x300, 0x370), *range(0x900, 0x980),
-                                         *range(0x1160, 0x1170), *range(0x2000, 0x2070), *range(0xFE00, 0xFE10),
-                                         0xFEFF, 0x3164, *range(0xE0000, 0xE0080)])
-                    # (str.split() cuts at \x1c-\x1f and \x85: a matter for the table parsers)
-                    if c not in _ACTED_ON and wcwidth(c) < 1 and not c.isspace())
+ZERO_WIDTH = sorted(
+    c
+    for c in map(
+        chr,
+        [
+            *range(0x00, 0xA0),
+            *range(0x300, 0x370),
+            *range(0x900, 0x980),
+            *range(0x1160, 0x1170),
+            *range(0x2000, 0x2070),
+            *range(0xFE00, 0xFE10),
+            0xFEFF,
+            0x3164,
+            *range(0xE0000, 0xE0080),
+        ],
+    )
+    # (str.split() cuts at \x1c-\x1f and \x85: a matter for the table parsers)
+    if c not in _ACTED_ON and wcwidth(c) < 1 and not c.isspace()
+)
 
 
 @FUZZ
-@given(st.lists(st.text(st.one_of(st.sampled_from(ZERO_WIDTH), st.sampled_from("abcé漢あ-_.")), min_size=1,
-                        max_size=30), min_size=1, max_size=8),
-       st.integers(10, 200), st.integers(1, 97), st.booleans())
-def test_every_character_of_every_path_comes_back(names: list[str], width: int, cut: int, proc_mounts: bool):
+@given(
+    st.lists(
+        st.text(
+            st.one_of(st.sampled_from(ZERO_WIDTH), st.sampled_from("abcé漢あ-_.")),
+            min_size=1,
+            max_size=30,
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(10, 200),
+    st.integers(1, 97),
+    st.booleans(),
+)
+def test_every_character_of_every_path_comes_back(
+    names: list[str], width: int, cut: int, proc_mounts: bool
+):
     """Any path, at any terminal width, in events cut anywhere: the exact targets and sources."""
     targets = ["/", *(f"/m{i}/{name}" for i, name in enumerate(names))]
     sources = ["/dev/vda", *(f"{name}s{i}" for i, name in enumerate(names))]
     if proc_mounts:
         table = "".join(f"{s} {t} tmpfs rw 0 0\n" for s, t in zip(sources, targets, strict=True))
     else:
-        table = "".join(f"{i + 1} {min(i, 1)} 0:{i} / {t} rw - tmpfs {s} rw\n"
-                        for i, (s, t) in enumerate(zip(sources, targets, strict=True)))
+        table = "".join(
+            f"{i + 1} {min(i, 1)} 0:{i} / {t} rw - tmpfs {s} rw\n"
+            for i, (s, t) in enumerate(zip(sources, targets, strict=True))
+        )
     output = "$ cat mounts\r\n" + table.replace("\n", "\r\n") + "$ "
     events = [[i, "o", output[at : at + cut]] for i, at in enumerate(range(0, len(output), cut))]
-    text = json.dumps({"version": 2, "width": width, "height": 24}) + "\n" + \
-        "".join(json.dumps(e) + "\n" for e in events)
+    text = (
+        json.dumps({"version": 2, "width": width, "height": 24})
+        + "\n"
+        + "".join(json.dumps(e) + "\n" for e in events)
+    )
     (capture,) = parse_text(text, ORIGIN)
     assert [m.target for m in capture.mounts] == targets
     assert [m.source for m in capture.mounts] == sources

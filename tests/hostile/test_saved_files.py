@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, UNSHARE, needs_unshare, run_cli
 
 from mountscope.capture import snapshot_bytes
 from mountscope.system.loader import load
+from tests.helpers import ARTICLE, UNSHARE, needs_unshare, run_cli
 
 
 @pytest.fixture
@@ -26,20 +26,35 @@ def snapshot_text() -> str:
     return snapshot_bytes(load(str(ARTICLE / "lambda-pattern2.txt"))).decode()
 
 
-@pytest.mark.parametrize("damage,message", [
-    (lambda t: t[: len(t) // 2], "invalid JSON"),
-    (lambda t: t.replace('"version": 1', '"version": 7'), "snapshot version 7 is not supported"),
-    (lambda t: t.replace('"table": {', '"table_": {'), 'without a "table"'),
-    (lambda t: t.replace('"format": "findmnt"', '"format": "nonsense"'), "unknown format 'nonsense'"),
-    (lambda t: t.replace('"text": "', '"text": 12, "x": "'), 'without a "table"'),
-])
-def test_damaged_snapshots_are_one_line_errors_naming_the_file(snapshot_text, damage, message, tmp_path):
+@pytest.mark.parametrize(
+    "damage,message",
+    [
+        (lambda t: t[: len(t) // 2], "invalid JSON"),
+        (
+            lambda t: t.replace('"version": 1', '"version": 7'),
+            "snapshot version 7 is not supported",
+        ),
+        (lambda t: t.replace('"table": {', '"table_": {'), 'without a "table"'),
+        (
+            lambda t: t.replace('"format": "findmnt"', '"format": "nonsense"'),
+            "unknown format 'nonsense'",
+        ),
+        (lambda t: t.replace('"text": "', '"text": 12, "x": "'), 'without a "table"'),
+    ],
+)
+def test_damaged_snapshots_are_one_line_errors_naming_the_file(
+    snapshot_text, damage, message, tmp_path
+):
     path = tmp_path / "damaged.json"
     path.write_text(damage(snapshot_text))
     result = run_cli("tree", str(path))
     assert result.returncode == 2
     lines = result.stderr.decode().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"mountscope: error: {path}") and message in lines[0]
+    assert (
+        len(lines) == 1
+        and lines[0].startswith(f"mountscope: error: {path}")
+        and message in lines[0]
+    )
 
 
 WRITER = """
@@ -73,8 +88,10 @@ def test_a_write_killed_half_way_leaves_nothing_behind(tmp_path: Path, existing:
 def test_a_write_killed_at_a_random_moment_leaves_the_old_file_or_the_new(tmp_path: Path):
     target = tmp_path / "snap.json"
     target.write_text("old")
-    code = ("import sys; from mountscope.capture import write_atomic; "
-            "write_atomic(sys.argv[1], b'N' * (256 << 20), force=True)")
+    code = (
+        "import sys; from mountscope.capture import write_atomic; "
+        "write_atomic(sys.argv[1], b'N' * (256 << 20), force=True)"
+    )
     for delay in (0.05, 0.15, 0.3):
         writer = subprocess.Popen([sys.executable, "-c", code, str(target)])
         time.sleep(delay)
@@ -90,9 +107,11 @@ def test_a_write_killed_at_a_random_moment_leaves_the_old_file_or_the_new(tmp_pa
 def test_a_full_disk_is_reported_and_leaves_nothing(tmp_path: Path):
     small = tmp_path / "small"
     small.mkdir()
-    script = (f"mount -t tmpfs -o size=64k tmpfs {small} && "
-              f"{sys.executable} -m mountscope capture -o {small}/snap.json --title "
-              f"{'x' * 100000}; echo status=$?; ls -A {small}")
+    script = (
+        f"mount -t tmpfs -o size=64k tmpfs {small} && "
+        f"{sys.executable} -m mountscope capture -o {small}/snap.json --title "
+        f"{'x' * 100000}; echo status=$?; ls -A {small}"
+    )
     result = subprocess.run([*UNSHARE, "sh", "-c", script], capture_output=True, timeout=60)
     err = result.stderr.decode()
     if "argument list too long" in err.lower():
@@ -117,11 +136,15 @@ def test_the_suggested_snapshot_path_is_in_tmp_where_the_folder_is_read_only(tmp
     folder = tmp_path / "ro"
     folder.mkdir()
     code = "from mountscope.capture import default_snapshot_path; print(default_snapshot_path())"
-    script = (f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} && cd {folder} && "
-              f"{sys.executable} -c '{code}' && cd {tmp_path} && {sys.executable} -c '{code}'")
+    script = (
+        f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} && cd {folder} && "
+        f"{sys.executable} -c '{code}' && cd {tmp_path} && {sys.executable} -c '{code}'"
+    )
     result = subprocess.run([*UNSHARE, "sh", "-c", script], capture_output=True, timeout=60)
     read_only, writable = result.stdout.decode().split()
-    assert read_only.startswith(os.path.join(tempfile.gettempdir(), "mountscope-")) and read_only.endswith(".json")
+    assert read_only.startswith(
+        os.path.join(tempfile.gettempdir(), "mountscope-")
+    ) and read_only.endswith(".json")
     assert writable.startswith(f"{tmp_path}/mountscope-")
 
 
@@ -148,10 +171,15 @@ def test_force_never_replaces_a_device_or_a_fifo(tmp_path: Path, kind: str):
     assert result.returncode == 2
     assert result.stderr.decode().splitlines() == [
         f"mountscope: error: cannot write {target}: it is a {kind}, not a regular file; "
-        "--force replaces only regular files" + ("; -o - writes to standard output"
-                                                 if kind == "character device" else "")]
+        "--force replaces only regular files"
+        + ("; -o - writes to standard output" if kind == "character device" else "")
+    ]
     after = os.lstat(target)
-    assert (after.st_ino, after.st_mode, after.st_rdev) == (before.st_ino, before.st_mode, before.st_rdev)
+    assert (after.st_ino, after.st_mode, after.st_rdev) == (
+        before.st_ino,
+        before.st_mode,
+        before.st_rdev,
+    )
     assert os.listdir(tmp_path) == ["node"]
 
 
@@ -185,7 +213,9 @@ def test_force_refuses_a_symlink_to_anything_but_a_regular_file(tmp_path: Path, 
     assert line.startswith(f"mountscope: error: cannot write {link}: it is a symbolic link to ")
     assert os.readlink(link) == str(pointee)
     assert os.path.lexists(pointee) == (pointing_at != "nothing")
-    assert sorted(os.listdir(tmp_path)) == (["link.json"] if pointing_at == "nothing" else ["link.json", "pointee"])
+    assert sorted(os.listdir(tmp_path)) == (
+        ["link.json"] if pointing_at == "nothing" else ["link.json", "pointee"]
+    )
 
 
 def test_without_force_a_symlink_or_a_fifo_counts_as_existing(tmp_path: Path):
@@ -194,8 +224,10 @@ def test_without_force_a_symlink_or_a_fifo_counts_as_existing(tmp_path: Path):
     for name in ("fifo", "link"):
         result = run_cli("capture", "-o", str(tmp_path / name))
         assert result.returncode == 2
-        assert result.stderr.decode() == (f"mountscope: error: {tmp_path / name} exists; not overwritten "
-                                          "(use --force to replace it)\n")
+        assert result.stderr.decode() == (
+            f"mountscope: error: {tmp_path / name} exists; not overwritten "
+            "(use --force to replace it)\n"
+        )
     assert sorted(os.listdir(tmp_path)) == ["fifo", "link"]
 
 
@@ -235,8 +267,17 @@ write_atomic(sys.argv[1], data, force=True)
 
 
 def _kill_a_save(target: Path, how: str) -> list[str]:
-    subprocess.run([sys.executable, "-c", KILLED_BETWEEN_LINK_AND_RENAME, str(target),
-                    str(ARTICLE / "lambda-pattern2.txt"), how], timeout=60)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            KILLED_BETWEEN_LINK_AND_RENAME,
+            str(target),
+            str(ARTICLE / "lambda-pattern2.txt"),
+            how,
+        ],
+        timeout=60,
+    )
     return sorted(p.name for p in target.parent.iterdir() if p.name != target.name)
 
 
@@ -249,7 +290,10 @@ def test_the_next_save_removes_what_a_killed_save_left(tmp_path: Path, how: str)
     assert target.read_text() == "the old snapshot"
     result = run_cli("capture", "-o", str(target), "--force")
     assert result.returncode == 0, result.stderr
-    assert f"mountscope: removed {tmp_path / left[0]}, left by an interrupted save" in result.stderr.decode()
+    assert (
+        f"mountscope: removed {tmp_path / left[0]}, left by an interrupted save"
+        in result.stderr.decode()
+    )
     assert os.listdir(tmp_path) == ["snap.json"]
     assert json.loads(target.read_text())["format"] == "mountscope.snapshot"
 
@@ -275,8 +319,9 @@ def test_files_that_only_look_like_our_debris_are_kept(tmp_path: Path):
     (tmp_path / f".mountscope-{namespace}-999999998-abc.tmp").symlink_to(tmp_path / ours)
     result = run_cli("capture", "-o", str(target), "--force")
     assert result.returncode == 0, result.stderr
-    assert sorted(os.listdir(tmp_path)) == sorted([*keep, f".mountscope-{namespace}-999999998-abc.tmp",
-                                                   "snap.json"])
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        [*keep, f".mountscope-{namespace}-999999998-abc.tmp", "snap.json"]
+    )
     for name, content in keep.items():
         assert (tmp_path / name).read_bytes() == content
 
@@ -308,11 +353,18 @@ def test_the_benchmark_leaves_dev_null_a_device(tmp_path: Path):
     own null device, so nothing outside is at stake."""
     if os.geteuid() != 0 or "-Urm" in (UNSHARE or []):
         pytest.skip("making a device node needs root in the namespace")
-    script = ("mount -t tmpfs tmpfs /dev && mknod -m 666 /dev/null c 1 3 && "
-              f"{sys.executable} -m benchmarks --smoke --no-app && stat -c %F /dev/null")
+    script = (
+        "mount -t tmpfs tmpfs /dev && mknod -m 666 /dev/null c 1 3 && "
+        f"{sys.executable} -m benchmarks --smoke --no-app && stat -c %F /dev/null"
+    )
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    result = subprocess.run([*UNSHARE, "sh", "-c", script], capture_output=True, timeout=300,
-                            cwd=Path(__file__).resolve().parents[2], env=env)
+    result = subprocess.run(
+        [*UNSHARE, "sh", "-c", script],
+        capture_output=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+    )
     out = result.stdout.decode()
     assert result.returncode == 0, result.stderr.decode()
     assert out.splitlines()[-1] == "character special file"

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,57 +35,110 @@ from mountscope.capture import snapshot_document
 from mountscope.cli import main
 from mountscope.model.signals import Signals
 from mountscope.parsers import parse_text
+from tests.helpers import run_cli
 
 EXAMPLES = int(os.environ.get("MOUNTSCOPE_FUZZ_EXAMPLES", "60"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 1000,
-                suppress_health_check=list(HealthCheck), database=None)
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=EXAMPLES <= 1000,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
 # Per input, for every command together: a normal run takes well under a
 # second; only a hang or runaway work comes near this.
 BUDGET_SECONDS = 60
 
 # --- valid snapshots ----------------------------------------------------------
 
-LAMBDA_TABLE = "".join(f"{line}\n" for line in [
-    "20 1 0:21 / / ro,nosuid,nodev - overlay overlay ro,lowerdir=/l",
-    "21 20 0:22 / /proc rw,nosuid - proc proc rw",
-    "22 20 253:16 / /var/task ro,nosuid,nodev shared:1 - ext4 /dev/vdb rw",
-    "23 20 0:24 / /tmp rw,nosuid,nodev - tmpfs none rw,size=524288k",
-    "24 20 253:0 /var/rt /var/runtime ro - ext4 /dev/vda rw",
-])
-HOST_TABLE = "".join(f"{line}\n" for line in [
-    "1 0 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw",
-    "2 1 0:2 / /proc rw - proc proc rw",
-    "3 1 8:2 / /boot rw - vfat /dev/sda2 rw",
-    "4 1 0:4 / /mnt/\udcff\udcfe rw - tmpfs tmpfs rw",  # not UTF-8: stored as text_base64
-])
-FINDMNT_JSON = ('{"filesystems": [{"target": "/", "source": "/dev/vda", "fstype": "ext4", "options": "rw",'
-                ' "children": [{"target": "/tmp", "source": "tmpfs", "fstype": "tmpfs", "options": "rw"}]}]}\n')
+LAMBDA_TABLE = "".join(
+    f"{line}\n"
+    for line in [
+        "20 1 0:21 / / ro,nosuid,nodev - overlay overlay ro,lowerdir=/l",
+        "21 20 0:22 / /proc rw,nosuid - proc proc rw",
+        "22 20 253:16 / /var/task ro,nosuid,nodev shared:1 - ext4 /dev/vdb rw",
+        "23 20 0:24 / /tmp rw,nosuid,nodev - tmpfs none rw,size=524288k",
+        "24 20 253:0 /var/rt /var/runtime ro - ext4 /dev/vda rw",
+    ]
+)
+HOST_TABLE = "".join(
+    f"{line}\n"
+    for line in [
+        "1 0 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw",
+        "2 1 0:2 / /proc rw - proc proc rw",
+        "3 1 8:2 / /boot rw - vfat /dev/sda2 rw",
+        "4 1 0:4 / /mnt/\udcff\udcfe rw - tmpfs tmpfs rw",  # not UTF-8: stored as text_base64
+    ]
+)
+FINDMNT_JSON = (
+    '{"filesystems": [{"target": "/", "source": "/dev/vda", "fstype": "ext4", "options": "rw",'
+    ' "children": [{"target": "/tmp", "source": "tmpfs", "fstype": "tmpfs", "options": "rw"}]}]}\n'
+)
 
 FIRECRACKER = Signals(
     cmdline="console=ttyS0 reboot=k panic=1 pci=off nomodule i8042.noaux virtio_mmio.device=4K@0xd0000000:5",
-    version="Linux version 5.10.0 (builder@example.invalid)", osrelease="5.10.0",
-    cpu={"model name": "Intel(R) Xeon(R) Processor @ 2.90GHz", "flags": "fpu hypervisor md_clear",
-         "cpu family": "6", "model": "62", "stepping": "4"},
-    dmi=None, dmi_present=False, device_tree_compatible=None,
-    virtio_devices=["0x0002", "0x0001"], acpi_devices=["LNRO0005:00"], pci_devices=0,
-    cgroup_self="0::/docker/abc\n", cgroup_init="0::/\n",
-    markers={"/.dockerenv": True, "/run/.containerenv": False}, systemd_container="docker",
-    env={"AWS_LAMBDA_FUNCTION_NAME": "f", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001", "container": "docker"},
-    hostname="169.254.1.2", machine="x86_64",
+    version="Linux version 5.10.0 (builder@example.invalid)",
+    osrelease="5.10.0",
+    cpu={
+        "model name": "Intel(R) Xeon(R) Processor @ 2.90GHz",
+        "flags": "fpu hypervisor md_clear",
+        "cpu family": "6",
+        "model": "62",
+        "stepping": "4",
+    },
+    dmi=None,
+    dmi_present=False,
+    device_tree_compatible=None,
+    virtio_devices=["0x0002", "0x0001"],
+    acpi_devices=["LNRO0005:00"],
+    pci_devices=0,
+    cgroup_self="0::/docker/abc\n",
+    cgroup_init="0::/\n",
+    markers={"/.dockerenv": True, "/run/.containerenv": False},
+    systemd_container="docker",
+    env={
+        "AWS_LAMBDA_FUNCTION_NAME": "f",
+        "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+        "container": "docker",
+    },
+    hostname="169.254.1.2",
+    machine="x86_64",
 )
-VM = Signals(cmdline="BOOT_IMAGE=/vmlinuz root=/dev/sda1", osrelease="6.1.0",
-             dmi={"sys_vendor": "QEMU", "product_name": "Standard PC"}, dmi_present=True,
-             acpi_devices=[], virtio_devices=None, pci_devices=12, env={}, machine="x86_64")
+VM = Signals(
+    cmdline="BOOT_IMAGE=/vmlinuz root=/dev/sda1",
+    osrelease="6.1.0",
+    dmi={"sys_vendor": "QEMU", "product_name": "Standard PC"},
+    dmi_present=True,
+    acpi_devices=[],
+    virtio_devices=None,
+    pci_devices=12,
+    env={},
+    machine="x86_64",
+)
 
-METADATA = {"hostname": "169.254.1.2", "kernel_release": "5.10.0", "machine": "x86_64",
-            "time": "2026-01-01T00:00:00Z", "mountscope_version": "0.1.0", "command_pid": 7, "pid": 7,
-            "mnt_ns": "mnt:[4026532251]", "source": "/proc/self/mountinfo",
-            "lambda_function_name": "f", "lambda_memory_limit_in_mb": 128}
+METADATA = {
+    "hostname": "169.254.1.2",
+    "kernel_release": "5.10.0",
+    "machine": "x86_64",
+    "time": "2026-01-01T00:00:00Z",
+    "mountscope_version": "0.1.0",
+    "command_pid": 7,
+    "pid": 7,
+    "mnt_ns": "mnt:[4026532251]",
+    "source": "/proc/self/mountinfo",
+    "lambda_function_name": "f",
+    "lambda_memory_limit_in_mb": 128,
+}
 RECORDED = {"recording": "asciicast", "screen_lines": [3, 9], "seconds": 1.5}
 
 
-def _document(text: str, format_name: str, signals: Signals | None, metadata: dict[str, Any],
-              title: str | None) -> dict[str, Any]:
+def _document(
+    text: str,
+    format_name: str,
+    signals: Signals | None,
+    metadata: dict[str, Any],
+    title: str | None,
+) -> dict[str, Any]:
     capture = parse_text(text, "seed", format_name)[0]
     capture.signals = signals
     capture.metadata.update(metadata)
@@ -104,7 +156,8 @@ SEEDS = [
 
 def test_the_seeds_are_valid_snapshots_that_load_without_warnings(tmp_path: Path):
     import jsonschema
-    from conftest import REPO
+
+    from tests.helpers import REPO
 
     schema = jsonio.loads((REPO / "docs" / "snapshot.schema.json").read_bytes())
     for number, seed in enumerate(SEEDS):
@@ -120,16 +173,74 @@ def test_the_seeds_are_valid_snapshots_that_load_without_warnings(tmp_path: Path
 
 # Values of every JSON type, and strings a rule or a renderer might choke on.
 VALUES: list[Any] = [
-    None, True, False, 0, 1, -1, 2**63 - 1, 2**64 - 1, -(2**63), 1.5, -0.0, 1e308, 5e-324,
-    "", "x", "\x1b[31mred\x1b[0m", "\x9b31m", "a\nb\r\tc", "\u202e\u200b\ufeff", "\udcff\udc80",
-    "xvirtio_mmio.device=1", "virtio_mmio.device=", "169.254.1.1", "BOOT_IMAGE=-gvisor",
-    "Linux version 4.4.0 #1 SMP Sun Jan 10 15:06:54 PST 2016", "0x0002", "LNRO0005:00", "Amazon EC2",
-    "mountinfo", "findmnt-json", "findmnt", "proc-mounts", "mount", "snapshot", "script", "asciicast",
-    "ansi", "mountscope.snapshot", "AAAA", "not base64!", "x" * 5000, "[bold]markup[/]",
-    [], ["a"], [1, None, "b"], [[]], [{"a": 1}], {}, {"a": "b"}, {"model name": 5}, {"/.dockerenv": "yes"},
-    {"filesystems": []}, {"format": "mountinfo", "text": "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n"},
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    2**63 - 1,
+    2**64 - 1,
+    -(2**63),
+    1.5,
+    -0.0,
+    1e308,
+    5e-324,
+    "",
+    "x",
+    "\x1b[31mred\x1b[0m",
+    "\x9b31m",
+    "a\nb\r\tc",
+    "\u202e\u200b\ufeff",
+    "\udcff\udc80",
+    "xvirtio_mmio.device=1",
+    "virtio_mmio.device=",
+    "169.254.1.1",
+    "BOOT_IMAGE=-gvisor",
+    "Linux version 4.4.0 #1 SMP Sun Jan 10 15:06:54 PST 2016",
+    "0x0002",
+    "LNRO0005:00",
+    "Amazon EC2",
+    "mountinfo",
+    "findmnt-json",
+    "findmnt",
+    "proc-mounts",
+    "mount",
+    "snapshot",
+    "script",
+    "asciicast",
+    "ansi",
+    "mountscope.snapshot",
+    "AAAA",
+    "not base64!",
+    "x" * 5000,
+    "[bold]markup[/]",
+    [],
+    ["a"],
+    [1, None, "b"],
+    [[]],
+    [{"a": 1}],
+    {},
+    {"a": "b"},
+    {"model name": 5},
+    {"/.dockerenv": "yes"},
+    {"filesystems": []},
+    {"format": "mountinfo", "text": "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n"},
 ]
-KEYS = ["x", "", "format", "version", "text", "children", "model name", "\x1b]52;c;", "\udcff", "a.b", "[]", "*"]
+KEYS = [
+    "x",
+    "",
+    "format",
+    "version",
+    "text",
+    "children",
+    "model name",
+    "\x1b]52;c;",
+    "\udcff",
+    "a.b",
+    "[]",
+    "*",
+]
 
 
 class Deep:
@@ -165,7 +276,10 @@ def _random_value(rng: random.Random) -> Any:
     if choice == 0:
         return Deep(rng.choice([50, 1000, 1100, 5000]), rng.choice(["list", "dict"]))
     if choice == 1:
-        return "".join(rng.choice("a/ \\\x00\x1b\u009b\u200b\udcff\n:[]{}\"") for _ in range(rng.randrange(1, 30)))
+        return "".join(
+            rng.choice('a/ \\\x00\x1b\u009b\u200b\udcff\n:[]{}"')
+            for _ in range(rng.randrange(1, 30))
+        )
     return rng.choice(VALUES)
 
 
@@ -288,9 +402,16 @@ def exercise(data: bytes, folder: Path) -> None:
         valid.write_bytes(jsonio.dumps(SEEDS[0]))
     mutant, other = str(path), str(valid)
     with budget(BUDGET_SECONDS):
-        for argv in (["tree", mutant], ["tree", "-J", mutant], ["classify", mutant],
-                     ["classify", "--json", mutant], ["diff", other, mutant], ["diff", mutant, other],
-                     ["extract", mutant], ["--no-tui", mutant]):
+        for argv in (
+            ["tree", mutant],
+            ["tree", "-J", mutant],
+            ["classify", mutant],
+            ["classify", "--json", mutant],
+            ["diff", other, mutant],
+            ["diff", mutant, other],
+            ["extract", mutant],
+            ["--no-tui", mutant],
+        ):
             status, out, err = run_main(*argv)
             assert status in (0, 1, 2), (argv, status)
             if argv[0] != "diff":
@@ -326,14 +447,33 @@ def _set(document: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 
 # The issue's own reproductions, and one value of the wrong type in every
 # field a snapshot's reader uses.
-WRONG = [("signals.markers", None), ("signals.cmdline", 5), ("signals.cpu", "x"), ("metadata.seconds", "1.5"),
-         ("signals.version", True), ("signals.cpu", {"model name": 5}), ("signals.env", None),
-         ("signals.virtio_devices", 5), ("signals.acpi_devices", [1]), ("signals.cgroup_self", []),
-         ("signals.dmi", ["x"]), ("signals.pci_devices", "0"), ("signals.hostname", {}),
-         ("signals.osrelease", 1), ("signals.systemd_container", 1), ("signals.machine", 1),
-         ("signals.dmi_present", "no"), ("signals.device_tree_compatible", 1), ("signals.cgroup_init", 1),
-         ("signals", []), ("metadata", "x"), ("title", 5), ("table.first_line", "1"), ("table.settled", "yes"),
-         ("signals.cmdline", "xvirtio_mmio.device=1")]
+WRONG = [
+    ("signals.markers", None),
+    ("signals.cmdline", 5),
+    ("signals.cpu", "x"),
+    ("metadata.seconds", "1.5"),
+    ("signals.version", True),
+    ("signals.cpu", {"model name": 5}),
+    ("signals.env", None),
+    ("signals.virtio_devices", 5),
+    ("signals.acpi_devices", [1]),
+    ("signals.cgroup_self", []),
+    ("signals.dmi", ["x"]),
+    ("signals.pci_devices", "0"),
+    ("signals.hostname", {}),
+    ("signals.osrelease", 1),
+    ("signals.systemd_container", 1),
+    ("signals.machine", 1),
+    ("signals.dmi_present", "no"),
+    ("signals.device_tree_compatible", 1),
+    ("signals.cgroup_init", 1),
+    ("signals", []),
+    ("metadata", "x"),
+    ("title", 5),
+    ("table.first_line", "1"),
+    ("table.settled", "yes"),
+    ("signals.cmdline", "xvirtio_mmio.device=1"),
+]
 
 
 @pytest.mark.parametrize("field,value", WRONG, ids=[f"{f}={v!r}" for f, v in WRONG])
@@ -358,7 +498,9 @@ async def test_the_app_opens_a_snapshot_of_the_wrong_shape(tmp_path: Path, field
     capture = load(str(path))
     warnings = [str(w) for w in capture.warnings]
     assert any(w.startswith(f"{path}: snapshot field {field} is ") for w in warnings), warnings
-    assert any(w.startswith(f"{path}: snapshot field signals.cmdline is an integer") for w in warnings), warnings
+    assert any(
+        w.startswith(f"{path}: snapshot field signals.cmdline is an integer") for w in warnings
+    ), warnings
     app = MountscopeApp(capture)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -379,7 +521,10 @@ DEEP_FIRST_LINES = {
     "arrays in an object": b'{"a":' + b"[" * 5000 + b"]" * 5000 + b"}",
     "unclosed": b'{"a":' + b"[" * 5000,
     "not UTF-8": b'{"a":' * 5000 + b'"\xff"' + b"}" * 5000,
-    "a snapshot": b'{"format": "mountscope.snapshot", "version": 1, "table": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    "a snapshot": b'{"format": "mountscope.snapshot", "version": 1, "table": '
+    + b"[" * 5000
+    + b"]" * 5000
+    + b"}",
 }
 
 
@@ -398,14 +543,20 @@ def test_a_5000_deep_first_line_is_one_error_line(tmp_path: Path, name: str, com
 def _chain(depth: int, odd: bytes) -> bytes:
     """findmnt -J of a chain of nested mounts, each inside its parent (real
     findmnt nests children by tree level); ``odd`` goes into the deepest target."""
-    opening = b"".join(b'{"target": "/m%d", "source": "tmpfs", "fstype": "tmpfs", "options": "rw",'
-                       b' "children": [' % n for n in range(depth))
+    opening = b"".join(
+        b'{"target": "/m%d", "source": "tmpfs", "fstype": "tmpfs", "options": "rw",'
+        b' "children": [' % n
+        for n in range(depth)
+    )
     deepest = b'{"target": "/' + odd + b'", "source": "tmpfs", "fstype": "tmpfs", "options": "rw"}'
     return b'{"filesystems": [' + opening + deepest + b"]}" * depth + b"]}\n"
 
 
-@pytest.mark.parametrize("odd,escaped", [(b"deepest", b"deepest"), (b"\xff\xfe", b"\\xff\\xfe")],
-                         ids=["utf-8", "not utf-8"])
+@pytest.mark.parametrize(
+    "odd,escaped",
+    [(b"deepest", b"deepest"), (b"\xff\xfe", b"\\xff\\xfe")],
+    ids=["utf-8", "not utf-8"],
+)
 def test_a_5000_deep_findmnt_json_chain_is_read(tmp_path: Path, odd: bytes, escaped: bytes):
     path = tmp_path / "chain.json"
     path.write_bytes(_chain(5000, odd))
@@ -424,14 +575,18 @@ def test_a_5000_deep_findmnt_json_chain_is_read(tmp_path: Path, odd: bytes, esca
 # NaN is left out only because NaN != NaN; Infinity is in.
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
 
 @FUZZ
 @given(_json, st.booleans(), st.integers(0, 100))
-def test_the_deep_reader_reads_json_as_the_standard_library_does(value: Any, indent: bool, cut: int):
+def test_the_deep_reader_reads_json_as_the_standard_library_does(
+    value: Any, indent: bool, cut: int
+):
     import json
 
     text = json.dumps(value, indent=2 if indent else None, ensure_ascii=cut % 2 == 0)

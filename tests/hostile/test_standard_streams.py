@@ -10,20 +10,30 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, UNSHARE, needs_unshare
+
+from tests.helpers import ARTICLE, UNSHARE, needs_unshare
 
 P1, P2 = str(ARTICLE / "lambda-pattern1.txt"), str(ARTICLE / "lambda-pattern2.txt")
 EXCERPT = str(ARTICLE / "excerpt.txt")
 
 # Every command that writes to stdout, in its text and JSON forms.
 WRITERS = [
-    ["tree", P1], ["tree", "-J", P1], ["tree", "-l", P1],
-    ["classify", P1], ["classify", "--json", P1],
-    ["diff", P1, P2], ["diff", "--json", P1, P2],
-    ["extract", EXCERPT], ["extract", "--json", EXCERPT],
-    ["capture"], ["capture", "-o", "-"],
-    ["--no-tui", P1], ["--no-tui", P1, P2],
-    ["--help"], ["tree", "--help"], ["--version"],
+    ["tree", P1],
+    ["tree", "-J", P1],
+    ["tree", "-l", P1],
+    ["classify", P1],
+    ["classify", "--json", P1],
+    ["diff", P1, P2],
+    ["diff", "--json", P1, P2],
+    ["extract", EXCERPT],
+    ["extract", "--json", EXCERPT],
+    ["capture"],
+    ["capture", "-o", "-"],
+    ["--no-tui", P1],
+    ["--no-tui", P1, P2],
+    ["--help"],
+    ["tree", "--help"],
+    ["--version"],
 ]
 
 
@@ -31,12 +41,22 @@ def name(argv: list[str]) -> str:
     return " ".join(os.path.basename(a) for a in argv) or "open"
 
 
-def run(argv: list[str], *, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-        close: int | None = None) -> subprocess.CompletedProcess[bytes]:
+def run(
+    argv: list[str],
+    *,
+    stdout=subprocess.DEVNULL,
+    stdin=subprocess.DEVNULL,
+    close: int | None = None,
+) -> subprocess.CompletedProcess[bytes]:
     """mountscope as a whole process; ``close`` is a descriptor closed before it starts."""
-    return subprocess.run([sys.executable, "-m", "mountscope", *argv], stdout=stdout, stdin=stdin,
-                          stderr=subprocess.PIPE, timeout=60,
-                          preexec_fn=(lambda: os.close(close)) if close is not None else None)
+    return subprocess.run(
+        [sys.executable, "-m", "mountscope", *argv],
+        stdout=stdout,
+        stdin=stdin,
+        stderr=subprocess.PIPE,
+        timeout=60,
+        preexec_fn=(lambda: os.close(close)) if close is not None else None,
+    )
 
 
 def only_line(result: subprocess.CompletedProcess[bytes]) -> str:
@@ -50,8 +70,10 @@ def test_a_full_device_on_stdout_is_an_error(argv: list[str]):
     with open("/dev/full", "wb") as full:
         result = run(argv, stdout=full)
     assert result.returncode == 2
-    assert only_line(result) == ("mountscope: error: cannot write to standard output: "
-                                 "No space left on device; the output is incomplete")
+    assert only_line(result) == (
+        "mountscope: error: cannot write to standard output: "
+        "No space left on device; the output is incomplete"
+    )
 
 
 @pytest.mark.parametrize("argv", WRITERS, ids=name)
@@ -61,8 +83,11 @@ def test_a_closed_stdout_is_an_error(argv: list[str]):
     assert only_line(result) == "mountscope: error: cannot write to standard output: it is closed"
 
 
-@pytest.mark.parametrize("argv", [["tree", "-"], ["classify", "-"], ["diff", P1, "-"], ["extract", "-"],
-                                  ["--no-tui", "-"]], ids=name)
+@pytest.mark.parametrize(
+    "argv",
+    [["tree", "-"], ["classify", "-"], ["diff", P1, "-"], ["extract", "-"], ["--no-tui", "-"]],
+    ids=name,
+)
 def test_a_closed_stdin_is_an_error_where_it_is_read(argv: list[str]):
     result = run(argv, close=0)
     assert result.returncode == 2
@@ -94,20 +119,30 @@ def test_a_snapshot_redirected_to_a_nearly_full_disk_fails(tmp_path: Path):
     of the snapshot: the kernel writes what fits, and the rest is an error."""
     small = tmp_path / "small"
     small.mkdir()
-    script = (f"mount -t tmpfs -o size=16k tmpfs {small} && "
-              f"{sys.executable} -m mountscope capture > {small}/snap.json; echo status=$?")
+    script = (
+        f"mount -t tmpfs -o size=16k tmpfs {small} && "
+        f"{sys.executable} -m mountscope capture > {small}/snap.json; echo status=$?"
+    )
     result = subprocess.run([*UNSHARE, "sh", "-c", script], capture_output=True, timeout=60)
     assert result.stdout.decode().strip() == "status=2", result.stderr.decode()
-    assert result.stderr.decode() == ("mountscope: error: cannot write to standard output: "
-                                      "No space left on device; the output is incomplete\n")
+    assert result.stderr.decode() == (
+        "mountscope: error: cannot write to standard output: "
+        "No space left on device; the output is incomplete\n"
+    )
 
 
 def test_a_reader_that_goes_away_still_ends_quietly():
     reader = subprocess.Popen(["head", "-c", "1"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
     big = "20 1 8:4 / / rw - ext4 /dev/sda4 rw\n" + "".join(
-        f"{i} 20 8:4 / /m{i} rw - ext4 /dev/sda4 rw\n" for i in range(21, 20000))
-    source = subprocess.run([sys.executable, "-m", "mountscope", "tree", "-l", "-"], input=big.encode(),
-                            stdout=reader.stdin, stderr=subprocess.PIPE, timeout=60)
+        f"{i} 20 8:4 / /m{i} rw - ext4 /dev/sda4 rw\n" for i in range(21, 20000)
+    )
+    source = subprocess.run(
+        [sys.executable, "-m", "mountscope", "tree", "-l", "-"],
+        input=big.encode(),
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        timeout=60,
+    )
     assert reader.stdin is not None
     reader.stdin.close()
     reader.wait(timeout=30)

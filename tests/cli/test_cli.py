@@ -1,0 +1,138 @@
+"""The command line's contract: what lands on stdout, what on stderr, and the exit code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.helpers import ARTICLE, REPO, run_cli
+
+PATTERN1 = str(ARTICLE / "lambda-pattern1.txt")
+
+
+def test_version_and_help():
+    version = run_cli("--version")
+    assert version.returncode == 0 and version.stdout.startswith(b"mountscope 0.")
+    for args in (["--help"], ["tree", "--help"], ["extract", "--help"]):
+        result = run_cli(*args)
+        assert result.returncode == 0 and b"usage:" in result.stdout
+
+
+def test_console_script_is_installed():
+    script = REPO / "nonexistent"
+    result = subprocess.run(["mountscope", "--version"], capture_output=True)
+    assert result.returncode == 0 and result.stdout.startswith(b"mountscope ")
+    assert not script.exists()
+
+
+def test_input_without_a_table_is_exit_2_and_one_line(write):
+    path = write("just some notes\nnothing to see\n", "notes.txt")
+    result = run_cli("tree", str(path))
+    assert result.returncode == 2 and result.stdout == b""
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        f"mountscope: error: {path}: no mount table found (tried: mountinfo"
+    ) or lines[0].startswith(f"mountscope: error: {path}: no mount table found (tried: snapshot")
+
+
+def test_missing_file_and_directory_are_one_line_errors(tmp_path):
+    for target, reason in ((tmp_path / "absent.txt", "no such file"), (tmp_path, "is a directory")):
+        result = run_cli("tree", str(target))
+        assert result.returncode == 2
+        assert (
+            result.stderr.decode()
+            == f"mountscope: error: {target}: {reason}"
+            + ("" if reason == "no such file" else ", not a capture")
+            + "\n"
+        )
+
+
+def test_a_malformed_line_warns_with_file_and_line_and_the_rest_loads(write):
+    path = write(
+        "20 1 8:4 / / rw - ext4 /dev/sda4 rw\n21 20 broken\n22 20 0:54 / /mnt/b rw - tmpfs b rw\n"
+    )
+    result = run_cli("tree", str(path), "-o", "TARGET", "-n")
+    assert result.returncode == 0
+    assert result.stdout.decode().split() == ["/", "└─/mnt/b"]
+    assert f"mountscope: warning: {path}:2: skipped:".encode() in result.stderr
+    strict = run_cli("tree", str(path), "--strict")
+    assert strict.returncode == 2 and b"warnings are errors with --strict" in strict.stderr
+
+
+def test_standard_input(write):
+    result = run_cli(
+        "tree",
+        "-",
+        "-l",
+        "-o",
+        "TARGET,SOURCE",
+        stdin=(ARTICLE / "lambda-pattern1.txt").read_bytes(),
+    )
+    assert result.returncode == 0
+    assert result.stdout.decode().splitlines()[1].split() == [
+        "/",
+        "/dev/root[/opt/amazon/asc/worker/rtfs/cache/<ランダムな文字列>.flat]",
+    ]
+
+
+def test_the_json_path_never_imports_textual():
+    code = (
+        "import sys, io\n"
+        "from mountscope.cli import main\n"
+        "sys.stdout = io.TextIOWrapper(io.BytesIO())\n"
+        f"assert main(['tree', {PATTERN1!r}, '--json']) == 0\n"
+        f"assert main(['extract', {PATTERN1!r}, '--json']) == 0\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'pyte')]\n"
+        "assert not bad, bad\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()
+
+
+def test_input_over_the_limit_is_refused(write):
+    path = write("20 1 8:4 / / rw - ext4 /dev/sda4 rw\n" * 100)
+    result = run_cli("tree", str(path), "--max-input", "1K")
+    assert result.returncode == 2
+    assert b"larger than" in result.stderr and b"--max-input" in result.stderr
+    assert run_cli("tree", str(path), "--max-input", "1M").returncode == 0
+
+
+def test_color_only_when_asked_or_on_a_terminal():
+    plain = run_cli("tree", PATTERN1)
+    assert b"\x1b" not in plain.stdout
+    colored = run_cli("tree", PATTERN1, "--color", "always")
+    assert b"\x1b[33m/dev/loop1\x1b[0m" in colored.stdout
+    assert b"\x1b" not in run_cli("tree", PATTERN1, "--color", "auto", env={"NO_COLOR": "1"}).stdout
+
+
+def test_columns_list_ascii_and_no_header():
+    result = run_cli("tree", PATTERN1, "-a", "-n", "-o", "TARGET,KIND")
+    lines = result.stdout.decode().splitlines()
+    assert lines[0].split() == ["/", "other"] and lines[1].split() == ["|-/var/task", "loop"]
+    listed = run_cli("tree", PATTERN1, "-l", "-o", "+KIND").stdout.decode().splitlines()
+    assert listed[0].split() == ["TARGET", "SOURCE", "KIND"]
+    assert listed[6].startswith("/proc/sys/kernel/random/boot_id ")
+    bad = run_cli("tree", PATTERN1, "-o", "TARGET,NOPE")
+    assert bad.returncode == 2 and b"unknown column 'NOPE'" in bad.stderr
+
+
+def test_json_has_findmnts_shape():
+    document = json.loads(run_cli("tree", PATTERN1, "-J").stdout)
+    root = document["filesystems"][0]
+    assert root["target"] == "/" and len(root["children"]) == 8
+    assert set(root) == {"target", "source", "children"}
+    flat = json.loads(run_cli("tree", PATTERN1, "-J", "-l").stdout)["filesystems"]
+    assert len(flat) == 10 and "children" not in flat[0]
+
+
+def test_live_table_of_this_process():
+    result = run_cli("tree", "-l", "-o", "TARGET", "-n")
+    assert result.returncode == 0
+    assert "/" in result.stdout.decode().split()
+
+
+def test_hash_n_out_of_range_is_an_error():
+    result = run_cli("tree", f"{ARTICLE / 'excerpt.txt'}#9")
+    assert result.returncode == 2 and b"has 5 mount table(s); there is no #9" in result.stderr

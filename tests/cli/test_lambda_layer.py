@@ -1,0 +1,95 @@
+"""The Lambda layer: built by scripts/package-lambda-layer.sh, unpacked, and its
+/opt/bin/mountscope run with nothing but the layer on the path."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ARTICLE, REPO, SAMPLES
+
+ARCH = {"x86_64": "x86_64", "aarch64": "arm64"}.get(platform.machine())
+
+
+@pytest.fixture(scope="module")
+def layer(tmp_path_factory) -> Path:
+    if ARCH is None:
+        pytest.skip(f"no Lambda architecture for {platform.machine()}")
+    out = tmp_path_factory.mktemp("layer") / "layer.zip"
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    done = subprocess.run(
+        ["bash", str(REPO / "scripts" / "package-lambda-layer.sh"), ARCH, version, str(out)],
+        capture_output=True,
+        timeout=300,
+    )
+    if done.returncode != 0:
+        if b"No matching distribution" in done.stderr or b"Could not" in done.stderr:
+            pytest.skip("PyPI is not reachable to fetch orjson for the function's platform")
+        raise AssertionError(done.stderr.decode())
+    opt = out.parent / "opt"  # Lambda unpacks layers under /opt
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        archive.extractall(opt)
+        for info in archive.infolist():  # extractall drops the mode bits
+            mode = info.external_attr >> 16
+            if mode and not info.is_dir():
+                os.chmod(opt / info.filename, stat.S_IMODE(mode))
+    assert "bin/mountscope" in names
+    assert any(n.startswith("python/mountscope/") for n in names)
+    assert any(n.startswith("python/orjson/") for n in names)
+    assert not any(
+        n.startswith(("python/textual/", "python/pyte/", "python/rich/", "python/mountscope/tui/"))
+        for n in names
+    )
+    return opt
+
+
+def run_layer(opt: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """The layer's command as a shell session runs it: only the layer on the
+    Python path (the launcher passes -S, so no site-packages)."""
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "MOUNTSCOPE_PYTHON": sys.executable}
+    return subprocess.run(
+        [str(opt / "bin" / "mountscope"), *args], capture_output=True, env=env, cwd=cwd, timeout=60
+    )
+
+
+def test_the_layer_command_runs(layer: Path, tmp_path: Path):
+    assert os.access(layer / "bin" / "mountscope", os.X_OK)
+    done = run_layer(layer, "--version", cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.decode().startswith("mountscope "), done.stderr
+    done = run_layer(
+        layer, "classify", "--json", str(ARTICLE / "lambda-pattern2.txt"), cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert json.loads(done.stdout)["environment"] == "aws-lambda"
+    done = run_layer(layer, "survey", "--json", str(ARTICLE), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr.decode()
+    assert json.loads(done.stdout)["captures"] >= 2
+
+
+def test_commands_needing_the_app_or_pyte_say_so_in_one_line(layer: Path, tmp_path: Path):
+    done = run_layer(layer, "--tui", str(ARTICLE / "lambda-pattern1.txt"), cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == b""
+    lines = done.stderr.decode().splitlines()
+    assert len(lines) == 1 and "Textual" in lines[0] and "Traceback" not in lines[0]
+    done = run_layer(
+        layer, "tree", str(SAMPLES / "recordings" / "article-patterns.cast"), cwd=tmp_path
+    )
+    assert done.returncode == 2
+    lines = done.stderr.decode().splitlines()
+    assert len(lines) == 1 and "pyte" in lines[0]
+    # In a survey a recording is one unreadable file among others, not the end.
+    done = run_layer(
+        layer, "survey", "--json", str(SAMPLES / "recordings"), str(ARTICLE), cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    unreadable = json.loads(done.stdout)["unreadable"]
+    assert any("pyte" in u["error"] for u in unreadable)

@@ -1,0 +1,127 @@
+"""The app in a real pseudo-terminal (80x24 and 120x40), seen through pyte:
+what a person would see, keys as a person types them, and the terminal left
+as it was found."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from tests.helpers import ARTICLE
+from tests.helpers.pty import Terminal
+
+P1, P2 = str(ARTICLE / "lambda-pattern1.txt"), str(ARTICLE / "lambda-pattern2.txt")
+SIZES = [(80, 24), (120, 40)]
+
+
+def start(*args: str, cols: int, rows: int, env: dict[str, str] | None = None) -> Terminal:
+    return Terminal([sys.executable, "-m", "mountscope", *args], cols=cols, rows=rows, env=env)
+
+
+def quit_cleanly(term: Terminal) -> None:
+    term.send("q")
+    assert term.wait_exit() == 0
+    raw = bytes(term.raw)
+    assert b"\x1b[?1049h" in raw and raw.rfind(b"\x1b[?1049l") > raw.rfind(b"\x1b[?1049h")
+    assert raw.rfind(b"\x1b[?25h") > raw.rfind(b"\x1b[?25l")  # the cursor is shown again
+
+
+@pytest.mark.parametrize("cols,rows", SIZES)
+def test_one_capture_shows_the_tree_and_the_verdict(cols: int, rows: int):
+    term = start(P2, cols=cols, rows=rows)
+    try:
+        screen = term.wait_for("├─/var/task")
+        term.wait_for("aws-lambda")
+        assert "TARGET" in screen and "SOURCE" in screen
+        assert "/dev/vdb[" in term.text()
+        term.send("j")
+        term.wait_for("virtio source; bind")
+        quit_cleanly(term)
+    finally:
+        term.close()
+
+
+@pytest.mark.parametrize("cols,rows", SIZES)
+def test_side_by_side_marks_var_task_as_the_difference(cols: int, rows: int):
+    term = start(P1, P2, cols=cols, rows=rows)
+    try:
+        term.wait_for("│ B:")
+        term.send("n")
+        screen = term.wait_for("changed: /var/task")
+        row = next(line for line in screen.splitlines() if line.startswith("~ "))
+        assert "/var/task" in row and "/dev/loop1" in row and "/dev/vdb[" in row
+        quit_cleanly(term)
+    finally:
+        term.close()
+
+
+@pytest.mark.parametrize("cols,rows", SIZES)
+def test_help_after_question_mark(cols: int, rows: int):
+    term = start(P1, cols=cols, rows=rows)
+    try:
+        term.wait_for("├─/var/task")
+        term.send("?")
+        term.wait_until(
+            lambda text: all(
+                part in text for part in ("mountscope — keys", "Page down", "Collapse all")
+            )
+        )
+        term.send("\x1b")
+        term.wait_until(lambda text: "mountscope — keys" not in text)
+        quit_cleanly(term)
+    finally:
+        term.close()
+
+
+def test_filter_typed_into_the_real_terminal():
+    term = start(P1, cols=100, rows=30)
+    try:
+        term.wait_for("├─/var/task")
+        term.send("/")
+        term.wait_for("filter: text, or")
+        term.send("kind:loop\r")
+        # Only the filtered tree ends in /tmp; the header may show /tmp in the file's path.
+        screen = term.wait_until(
+            lambda text: "└─/tmp" in text and "2 matches for kind:loop" in text
+        )
+        assert "├─/var/task" in screen and "├─/dev " not in screen and "/etc/passwd" not in screen
+        quit_cleanly(term)
+    finally:
+        term.close()
+
+
+def test_live_table_opens_without_a_file():
+    term = start(cols=120, rows=40)
+    try:
+        term.wait_for("live,")
+        term.wait_for("confidence")
+        quit_cleanly(term)
+    finally:
+        term.close()
+
+
+def test_no_color_keeps_the_app_usable():
+    term = start(P2, cols=80, rows=24, env={"NO_COLOR": "1"})
+    try:
+        term.wait_for("├─/var/task")
+        quit_cleanly(term)
+        assert b"\x1b[38;2" not in bytes(term.raw)  # no true colour at all
+    finally:
+        term.close()
+
+
+def test_a_frame_caught_half_drawn_still_reads():
+    """A narrow character over the first cell of a wide one (as a redraw in
+    progress leaves it) is read as it stands, not as an error."""
+    program = (
+        "import sys; sys.stdout.write('ラン\\rx\\n'); sys.stdout.flush(); sys.stdin.readline()"
+    )
+    term = Terminal([sys.executable, "-c", program], cols=20, rows=3)
+    try:
+        screen = term.wait_for("x")
+        assert screen.splitlines()[0] == "x ン" + " " * 16
+        term.send("\n")
+        assert term.wait_exit() == 0
+    finally:
+        term.close()

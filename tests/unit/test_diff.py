@@ -1,0 +1,198 @@
+"""Comparing two captures: the article's two patterns, the same table in two
+formats (from the real findmnt), stacked and moved mounts, random ids."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from benchmarks.generate import generate
+from mountscope.diff import compare, shape
+from tests.helpers import ARTICLE, FINDMNT, REPO, needs_findmnt, parse, run_cli
+
+P1, P2 = str(ARTICLE / "lambda-pattern1.txt"), str(ARTICLE / "lambda-pattern2.txt")
+
+
+def test_the_articles_patterns_differ_in_var_task_only():
+    result = run_cli("diff", P1, P2, "--json")
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert document["summary"] == {
+        "same": 9,
+        "same_shape": 0,
+        "changed": 1,
+        "added": 0,
+        "removed": 0,
+    }
+    (changed,) = [p for p in document["pairs"] if p["kind"] != "same"]
+    assert changed["target"] == "/var/task"
+    assert changed["changes"] == {
+        "source": ["/dev/loop1", "/dev/vdb"],
+        "fsroot": [
+            "/",
+            "/opt/amazon/asc/worker/tasks/<AWSアカウントID>/<Lambda関数名>/<UUIDらしきランダムな文字列>",
+        ],
+    }
+    assert (changed["a"]["kind"], changed["a"]["bind"]) == ("loop", False)
+    assert (changed["b"]["kind"], changed["b"]["bind"]) == ("virtio", True)
+    verdicts = document["verdicts"]
+    assert verdicts["a"]["environment"] == verdicts["b"]["environment"] == "aws-lambda"
+    assert [e["rule"] for e in verdicts["only_in_b"]] == ["lambda.task-dir"]
+    assert [e["rule"] for e in verdicts["only_in_a"]] == ["lambda.var-task-loop"]
+
+
+def test_text_output_shows_the_change_with_its_marks():
+    result = run_cli("diff", P1, P2)
+    lines = result.stdout.decode().splitlines()
+    assert lines[0].startswith("1 changed, 0 added, 0 removed, 9 same, 0 same shape")
+    assert lines[1] == "~ /var/task"
+    assert lines[2] == "    source: /dev/loop1 -> /dev/vdb"
+    assert lines[3].startswith("    fsroot: / -> /opt/amazon/asc/worker/tasks/")
+    assert lines[4] == "    A: loop; B: virtio, bind"
+    assert "\x1b" not in result.stdout.decode()
+    colored = run_cli("diff", P1, P2, "--color", "always").stdout.decode()
+    assert "\x1b[33m~ /var/task\x1b[0m" in colored
+
+
+def test_a_capture_compared_with_itself_has_no_differences():
+    for path in (P1, str(REPO / "samples/environments/kubernetes-pod.mountinfo")):
+        result = run_cli("diff", path, path, "--json")
+        assert result.returncode == 0
+        summary = json.loads(result.stdout)["summary"]
+        assert (
+            summary["changed"]
+            == summary["added"]
+            == summary["removed"]
+            == summary["same_shape"]
+            == 0
+        )
+
+
+@needs_findmnt
+@pytest.mark.parametrize("form", [["-J"], ["-J", "-l"], ["-r"], ["-P"], []])
+def test_the_same_table_in_two_formats_differs_only_in_what_one_cannot_carry(form, tmp_path):
+    table = tmp_path / "node.mountinfo"
+    table.write_text(generate(200, seed=7))
+    other = tmp_path / "findmnt.out"
+    other.write_bytes(
+        subprocess.run([FINDMNT, "-F", str(table), *form], capture_output=True, check=True).stdout
+    )
+    comparison = compare(parse(table.read_text()), parse(other.read_text()), with_verdicts=False)
+    assert (
+        comparison.summary["changed"]
+        == comparison.summary["added"]
+        == comparison.summary["removed"]
+        == 0
+    )
+    assert comparison.summary["same_shape"] == 0
+    assert {name for p in comparison.pairs for name in p.not_comparable} == {
+        "super_options",
+        "propagation",
+    }
+
+
+def test_stacked_mounts_pair_in_stacking_order():
+    a = parse(
+        "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 1 0:2 / /mnt/s rw - tmpfs lower rw\n"
+        "3 2 0:3 / /mnt/s rw - tmpfs upper rw\n"
+    )
+    b = parse(
+        "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 1 0:2 / /mnt/s rw - tmpfs lower rw\n"
+        "3 2 0:3 / /mnt/s rw - tmpfs upper rw,size=1k\n4 3 0:4 / /mnt/s rw - tmpfs top rw\n"
+    )
+    comparison = compare(a, b, with_verdicts=False)
+    kinds = [
+        (p.kind, p.b.source if p.b else p.a.source)
+        for p in comparison.pairs
+        if p.target == "/mnt/s"
+    ]
+    assert kinds == [("same", "lower"), ("changed", "upper"), ("added", "top")]
+
+
+def test_a_moved_mount_is_one_change_of_target():
+    a = parse("1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 1 0:2 / /mnt/old rw - tmpfs data rw,size=1k\n")
+    b = parse("1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 1 0:2 / /srv/new rw - tmpfs data rw,size=1k\n")
+    comparison = compare(a, b, with_verdicts=False)
+    (moved,) = [p for p in comparison.pairs if p.kind != "same"]
+    assert moved.kind == "changed" and moved.changes == {"target": ("/mnt/old", "/srv/new")}
+    assert moved.moved_from == "/mnt/old"
+    assert comparison.summary == {
+        "same": 1,
+        "same_shape": 0,
+        "changed": 1,
+        "added": 0,
+        "removed": 0,
+    }
+
+
+def test_random_ids_are_same_shape_unless_exact():
+    a = parse(
+        "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n"
+        "2 1 8:1 /var/lib/kubelet/pods/5c3e9a1b-7d2f-4e8a-9b6c-0d1e2f3a4b5c/etc-hosts /etc/hosts rw shared:12 - ext4 /dev/sda1 rw\n"
+        "3 1 8:1 /opt/amazon/asc/worker/sandbox-tmp/sbtasks/resolv.confQ7x2Lm9Kp /etc/resolv.conf rw - ext4 /dev/vdb rw\n"
+        "4 1 8:1 /opt/amazon/asc/worker/tasks/123456789012/fn/3cd7e9c3-499e-4c08-98e4-dd7e2f348d0a /var/task ro - ext4 /dev/vdb ro\n"
+    )
+    b = parse(
+        "7 0 8:1 / / rw - ext4 /dev/sda1 rw\n"
+        "8 7 8:1 /var/lib/kubelet/pods/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/etc-hosts /etc/hosts rw shared:40 - ext4 /dev/sda1 rw\n"
+        "9 7 8:1 /opt/amazon/asc/worker/sandbox-tmp/sbtasks/resolv.confZ3k8Pq1Wd /etc/resolv.conf rw - ext4 /dev/vdb rw\n"
+        "10 7 8:1 /opt/amazon/asc/worker/tasks/210987654321/fn/7a1b9c3d-2e4f-4a6b-8c0d-1e2f3a4b5c6d /var/task ro - ext4 /dev/vdb ro\n"
+    )
+    loose = compare(a, b, with_verdicts=False)
+    assert loose.summary == {"same": 1, "same_shape": 3, "changed": 0, "added": 0, "removed": 0}
+    assert not loose.different
+    exact = compare(a, b, exact=True, with_verdicts=False)
+    assert exact.summary["changed"] == 3 and exact.different
+    result = run_cli("diff", P1, P1, "--exact")
+    assert result.returncode == 0
+
+
+def test_shape_normalises_volatile_parts_only():
+    assert shape("/opt/x/resolv.confQ7x2Lm9Kp") == "/opt/x/resolv.<random>"
+    assert shape("/tmp/es2088019054/8c01de2338356980") == "/tmp/es<n>/<hex>"
+    assert shape("net:[4026532178]") == "net:[<ns>]"
+    assert (
+        shape("/opt/amazon/asc/worker/tasks/123456789012/lambdafunc")
+        == "/opt/amazon/asc/worker/tasks/<account>/lambdafunc"
+    )
+    for stable in (
+        "/var/lang/node-v8.10.x",
+        "/opt/amazon/asc/worker/runtime/nodejs-8.x",
+        "rw,size=1024k",
+        "/dev/nvme0n1p1",
+        "x86_64",
+    ):
+        assert shape(stable) == stable
+
+
+def test_cut_values_are_not_comparable_not_changed(tmp_path):
+    full = tmp_path / "full.txt"
+    full.write_text(
+        (ARTICLE / "firecracker-bind.txt")
+        .read_text()
+        .replace(
+            "rw,nosuid,relatime,size=10240k,nr_i",
+            "rw,nosuid,relatime,size=10240k,nr_inodes=2566,mode=755",
+        )
+    )
+    comparison = compare(
+        parse(full.read_text()),
+        parse((ARTICLE / "firecracker-bind.txt").read_text()),
+        with_verdicts=False,
+    )
+    dev = next(p for p in comparison.pairs if p.target == "/dev")
+    assert dev.kind == "same" and "options" in dev.not_comparable
+
+
+def test_stdin_once_and_errors():
+    data = (ARTICLE / "lambda-pattern2.txt").read_bytes()
+    assert run_cli("diff", P1, "-", stdin=data).returncode == 1
+    both = run_cli("diff", "-", "-", stdin=data)
+    assert both.returncode == 2 and b"only one of the two" in both.stderr
+    missing = run_cli("diff", P1, "/nonexistent/x")
+    assert (
+        missing.returncode == 2
+        and missing.stderr == b"mountscope: error: /nonexistent/x: no such file\n"
+    )

@@ -1,0 +1,138 @@
+"""The session both faces use: load, judge (once per table), compare, refresh
+a live table, filter."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+
+import mountscope.classify
+from mountscope.classify import classify
+from mountscope.diff import compare
+from mountscope.errors import MountscopeError, ParseError
+from mountscope.session import Session, pending_comparison
+from mountscope.system.watch import table_changes
+from tests.helpers import ARTICLE
+
+P1, P2 = ARTICLE / "lambda-pattern1.txt", ARTICLE / "lambda-pattern2.txt"
+EXCERPT = ARTICLE / "excerpt.txt"
+
+TABLE = "1 0 259:1 / / rw,relatime - ext4 /dev/vda rw\n2 1 0:40 / /tmp rw - tmpfs tmpfs rw\n"
+
+
+def test_load_a_file_its_nth_table_and_the_note_about_the_others():
+    session = Session()
+    notes: list[str] = []
+    first = session.load(str(EXCERPT), notes)
+    assert len(notes) == 1 and "holds" in notes[0] and "mount tables; using #1" in notes[0]
+    third = session.load(f"{EXCERPT}#3")
+    assert len(third.mounts) == 14 and third is not first
+    with pytest.raises(ParseError, match="there is no #99"):
+        session.load(f"{EXCERPT}#99")
+    with pytest.raises(MountscopeError, match="no such file"):
+        session.load(str(EXCERPT) + ".missing")
+
+
+def test_load_standard_input(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TABLE.encode())))
+    table = Session().load("-")
+    assert [m.target for m in table.mounts] == ["/", "/tmp"]
+
+
+def test_load_uses_the_sessions_format_and_limits(write):
+    from mountscope.system.loader import Limits
+
+    path = write(TABLE)
+    with pytest.raises(MountscopeError, match="larger than"):
+        Session(limits=Limits(max_bytes=10)).load(str(path))
+    with pytest.raises(ParseError, match="invalid JSON"):  # read as the format named, not detected
+        Session(format_name="findmnt-json").load(str(path))
+
+
+def test_a_table_is_judged_once(monkeypatch):
+    calls = []
+
+    def counting(table, signals=None):  # type: ignore[no-untyped-def]
+        calls.append(table)
+        return classify(table, signals)
+
+    monkeypatch.setattr(mountscope.classify, "classify", counting)
+    session = Session()
+    a = session.load(str(P1))
+    first = session.judge(a)
+    assert session.judge(a) is first and session.verdict(a) is first.verdict
+    assert calls == [a]
+    comparison = session.compare(a, session.load(str(P2)))
+    assert comparison.verdict_a is first.verdict and len(calls) == 2  # only B was new
+    session.forget(a)
+    session.judge(a)
+    assert len(calls) == 3
+
+
+def test_the_judgement_is_the_classifiers_and_links_evidence_to_mount_indexes():
+    session = Session()
+    table = session.load(str(P1))
+    judgement = session.judge(table)
+    assert judgement.verdict.to_dict() == classify(table, table.signals).to_dict()
+    linked = 0
+    for number, item in enumerate(judgement.verdict.evidence):
+        row = judgement.row_of(number)
+        if item.mount is None:
+            assert row is None
+        else:
+            assert row is not None and table.mounts[row] is item.mount
+            linked += 1
+    assert linked >= 3
+
+
+def test_compare_is_the_differs_with_both_verdicts():
+    session = Session()
+    a, b = session.load(str(P1)), session.load(str(P2))
+    ours, theirs = session.compare(a, b), compare(a, b)
+    assert ours.to_dict() == theirs.to_dict()
+    assert session.compare(a, b, exact=True).exact
+
+
+def test_pending_comparison_pairs_like_compare_without_judging():
+    a, b = Session().load(str(P1)), Session().load(str(P2))
+    pending, real = pending_comparison(a, b), compare(a, b, with_verdicts=False)
+    assert [(p.target, p.a, p.b) for p in pending.pairs] == [
+        (p.target, p.a, p.b) for p in real.pairs
+    ]
+    assert all(not p.changes for p in pending.pairs)
+
+
+def test_search_is_the_filter_language():
+    table = Session().load(str(P1))
+    assert {table.mounts[i].target for i in Session.search(table.mounts, "source:loop")} == {
+        "/var/task",
+        "/tmp",
+    }
+
+
+def test_refresh_carries_the_origin_over_and_marks_the_changed_mounts(write):
+    session = Session()
+    old = session.load(str(write(TABLE)))
+    old.title = "node-1"
+    old.metadata.update({"hostname": "node-1", "settled": True, "reads": 1})
+    new = session.load(str(write(TABLE + "3 1 0:41 / /mnt/new rw - tmpfs tmpfs rw\n", "b.txt")))
+    events = table_changes(old.mounts, new.mounts)
+    old_judgement = session.judge(old)
+    update = session.refresh(old, new, events)
+    assert update.table is new and update.table.title == "node-1"
+    assert update.table.metadata["hostname"] == "node-1" and "settled" not in update.table.metadata
+    assert update.changed == frozenset({2}) and update.summary() == "mount /mnt/new"
+    assert update.judgement is session.judge(new) and update.judgement is not old_judgement
+    assert session.judge(old) is not old_judgement  # the old table was forgotten
+
+
+def test_a_live_update_summary_names_three_changes_and_counts_the_rest(write):
+    session = Session()
+    before = session.load(str(write(TABLE)))
+    more = "".join(f"{n} 1 0:{n} / /mnt/{n} rw - tmpfs tmpfs rw\n" for n in range(10, 15))
+    after = session.load(str(write(TABLE + more, "after.txt")))
+    update = session.refresh(before, after, table_changes(before.mounts, after.mounts))
+    assert update.summary() == "mount /mnt/10, mount /mnt/11, mount /mnt/12 and 2 more"
+    assert update.changed == frozenset(range(2, 7))

@@ -1,0 +1,156 @@
+"""Tree building: ids, drawn layout, paths; stacked mounts, orphans, cycles, depth."""
+
+from __future__ import annotations
+
+from mountscope.render import findmnt
+from tests.helpers import parse, run_cli
+
+
+def test_paths_nest_under_the_longest_mounted_prefix_in_table_order():
+    c = parse(
+        "/dev/sda1 / ext4 rw 0 0\n"
+        "proc /proc proc rw 0 0\n"
+        "tmpfs /mnt/a tmpfs rw 0 0\n"
+        "tmpfs /mnt/a/b/c tmpfs rw 0 0\n"
+        "tmpfs /mnt/a tmpfs rw 0 0\n"  # stacked on the first /mnt/a
+        "tmpfs /mnt/a/d tmpfs rw 0 0\n"  # under the visible (upper) /mnt/a
+        "tmpfs /mntx tmpfs rw 0 0\n"  # a prefix of characters is not a parent path
+    )
+    assert c.tree.built_from == "paths"
+    assert c.tree.parent == [-1, 0, 0, 2, 2, 4, 0]
+    assert c.tree.stacked == [False, False, False, False, True, False, False]
+    assert c.tree.shadowed[2]
+
+
+def test_ten_thousand_deep_chain_builds_and_prints_without_recursion(write):
+    depth = 10_000
+    lines = ["1 0 8:1 / / rw - ext4 /dev/sda1 rw"]
+    path = ""
+    for n in range(2, depth + 1):
+        path += "/d"
+        lines.append(f"{n} {n - 1} 0:{n} / {path} rw - tmpfs t rw")
+    capture = parse("\n".join(lines) + "\n")
+    walked = list(capture.tree.walk())
+    assert len(walked) == depth and walked[-1][1] == depth - 1
+    chunks = b"".join(findmnt.json_chunks(capture, findmnt.choose_columns("TARGET", capture)))
+    assert chunks.count(b'"children"') == depth - 1
+    assert chunks.count(b"[") == chunks.count(b"]")
+    result = run_cli("tree", str(write("\n".join(lines[:3000]) + "\n")), "-o", "TARGET", "-n")
+    assert result.returncode == 0, result.stderr
+    rows = result.stdout.decode().splitlines()
+    assert len(rows) == 3000 and rows[-1].endswith("└─" + "/d" * 2999)
+
+
+def test_cycle_longer_than_two_is_cut_once():
+    c = parse(
+        "1 3 0:1 / /a rw - tmpfs a rw\n2 1 0:2 / /a/b rw - tmpfs b rw\n3 2 0:3 / /a/b/c rw - tmpfs c rw\n"
+    )
+    assert c.tree.roots == [0]
+    assert len(list(c.tree.walk())) == 3
+    assert len(c.tree.problems) == 1
+
+
+def test_walk_draws_findmnt_art():
+    c = parse(
+        "1 0 8:1 / / rw - ext4 a rw\n2 1 0:2 / /x rw - tmpfs b rw\n3 2 0:3 / /x/y rw - tmpfs c rw\n"
+        "4 1 0:4 / /z rw - tmpfs d rw\n"
+    )
+    drawn = [art + c.mounts[i].target for i, art in findmnt.walk_with_art(c)]
+    assert drawn == ["/", "├─/x", "│ └─/x/y", "└─/z"]
+    drawn_ascii = [art + c.mounts[i].target for i, art in findmnt.walk_with_art(c, ascii_only=True)]
+    assert drawn_ascii == ["/", "|-/x", "| `-/x/y", "`-/z"]
+
+
+def test_deep_tree_json_is_valid_nested_json():
+    import json
+
+    lines = ["1 0 8:1 / / rw - ext4 /dev/sda1 rw"]
+    for n in range(2, 401):
+        lines.append(f"{n} {n - 1} 0:{n} / {'/d' * (n - 1)} rw - tmpfs t rw")
+    capture = parse("\n".join(lines) + "\n")
+    document = json.loads(
+        b"".join(findmnt.json_chunks(capture, findmnt.choose_columns(None, capture)))
+    )
+    node, depth = document["filesystems"][0], 0
+    while "children" in node:
+        (node,) = node["children"]
+        depth += 1
+    assert depth == 399 and node["target"] == "/d" * 399
+
+
+def _nest_by_slicing(targets: list[str]) -> list[int]:
+    """The plain definition of path nesting: the latest mount on the longest
+    proper prefix ending before a "/" (the empty prefix is "/"), the same target first;
+    an absolute path that nothing before it covers hangs under the last "/"
+    listed, even a later one (hosts that pivot_root list / after /proc)."""
+    latest: dict[str, int] = {}
+    parent = [-1] * len(targets)
+    uncovered = []
+    for i, target in enumerate(targets):
+        if target in latest:
+            parent[i] = latest[target]
+        elif target.startswith("/") and target != "/":
+            path = target.rstrip("/")
+            while path:
+                path = path[: path.rfind("/")]
+                if (path or "/") in latest:
+                    parent[i] = latest[path or "/"]
+                    break
+            else:
+                uncovered.append(i)
+        latest[target] = i
+    if "/" in latest:
+        for i in uncovered:
+            parent[i] = latest["/"]
+    return parent
+
+
+def test_path_nesting_of_long_and_odd_paths_follows_the_plain_definition():
+    # Long paths take another way through the code (prefix hashes): both must
+    # agree with slicing on doubled and trailing slashes, stacks and repeats.
+    import random
+
+    from mountscope.model.table import SHORT_PATH, Mount, MountTable
+
+    rng = random.Random(12)
+    parts = ["a", "b", "", "ab", "a" * 100]
+    for _ in range(300):
+        targets: list[str] = []
+        for _ in range(rng.randint(1, 25)):
+            if targets and rng.random() < 0.5:
+                base = rng.choice(targets)  # extend or repeat an earlier target
+            else:
+                base = rng.choice(["", "/", "//"])
+            extra = "/".join(rng.choice(parts) for _ in range(rng.randint(0, 8)))
+            targets.append(
+                base + ("/" if rng.random() < 0.8 else "") + extra + rng.choice(["", "/", "//"])
+            )
+        capture = MountTable([Mount(t) for t in targets], "mounts", "test", frozenset({"target"}))
+        assert capture.tree.parent == _nest_by_slicing(targets), targets
+    assert any(len(t) > SHORT_PATH for t in targets)
+
+
+def test_art_of_a_comb_with_pending_siblings_is_drawn_like_findmnt():
+    # Each level holds a subtree and a last leaf still to draw: the bars of all
+    # open levels are drawn from one shared list, and the widths measured from
+    # the depth alone match the art drawn afterwards.
+    lines = ["1 0 8:1 / / rw - ext4 a rw"]
+    lines += [f"{n} {n - 1} 0:{n} / /c{n - 1} rw - tmpfs t rw" for n in range(2, 6)]
+    lines += [f"{n} {n - 5} 0:{n} / /leaf{n - 5} rw - tmpfs t rw" for n in range(6, 10)]
+    c = parse("\n".join(lines) + "\n")
+    expected = [
+        "/",
+        "├─/c1",
+        "│ ├─/c2",
+        "│ │ ├─/c3",
+        "│ │ │ ├─/c4",
+        "│ │ │ └─/leaf4",
+        "│ │ └─/leaf3",
+        "│ └─/leaf2",
+        "└─/leaf1",
+    ]
+    assert [art + c.mounts[i].target for i, art in findmnt.walk_with_art(c)] == expected
+    table = list(findmnt.table_lines(c, findmnt.choose_columns("TARGET,FSTYPE", c)))
+    assert table == [f"{'TARGET':<14} FSTYPE"] + [
+        f"{row:<14} {'ext4' if row == '/' else 'tmpfs'}" for row in expected
+    ]
