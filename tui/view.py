@@ -71,8 +71,12 @@ class RowsView(ScrollView, can_focus=True):
             self.node = node
 
     def __init__(
-        self, rows: MountRows | PairRows, *, ascii_only: bool = False, id: str | None = None
-    ) -> None:  # noqa: A002 (Textual's keyword)
+        self,
+        rows: MountRows | PairRows,
+        *,
+        ascii_only: bool = False,
+        id: str | None = None,  # noqa: A002 (Textual's keyword)
+    ) -> None:
         super().__init__(id=id)
         self.rows = rows
         self.ascii_only = ascii_only
