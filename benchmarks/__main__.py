@@ -284,7 +284,7 @@ RATIO_FROM = 10_000  # the findmnt comparison is a goal at scale, not for tiny t
 
 
 def print_goals(results: dict[tuple[int, str], Measure], sizes: list[int], markdown: bool) -> None:
-    """Each goal of the scale issue, met or not, from the measurements."""
+    """Each performance goal (docs/performance.md), met or not, from the measurements."""
     big = max(sizes)
     checks: list[tuple[str, str, bool | None]] = []
 

@@ -1,7 +1,7 @@
 """Synthetic mountinfo tables shaped like a Kubernetes node (deterministic).
 
 Every table this writes is synthetic: it follows the mountinfo format
-(proc(5), formats.md) and the shapes of a busy container host, not any real
+(proc(5)) and the shapes of a busy container host, not any real
 machine. Shapes: the usual pseudo filesystems; per pod, projected-token and
 secret tmpfs volumes under /var/lib/kubelet/pods, a container overlay root
 under /run/containerd with long lowerdir options, a network-namespace nsfs

@@ -148,7 +148,7 @@ def _scan_json(lines: list[str], start: int) -> int:
     return _JsonScan(lines)(start)
 
 
-# In detection order (formats.md section 0): the first that matches wins.
+# In detection order, most specific first: the first that matches wins.
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (

@@ -1,7 +1,7 @@
 """findmnt's human output: the default tree and ``-l``, any columns, with or without a header.
 
 Cells are found by display column (CJK characters take two cells, box
-drawing one), following the algorithm of formats.md section 2.10:
+drawing one):
 
 - the header gives each column's start (right-aligned columns: its end);
 - a physical line starts a row when its tree cell holds a branch glyph

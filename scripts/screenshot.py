@@ -20,6 +20,9 @@ async def main() -> None:
     )
     async with app.run_test(size=(120, 34)) as pilot:
         await pilot.pause()
+        # The verdicts and the comparison arrive from workers: wait for them.
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         await pilot.press("n")
         await pilot.pause()
         app.save_screenshot("screenshot-side-by-side.svg", path=str(REPO / "docs"))

@@ -242,7 +242,7 @@ def test_many_mounts_with_long_deep_paths_build_in_linear_time():
 
 
 def test_the_apps_tree_state_handles_a_chain_100000_deep():
-    from tui.tree_state import TreeState
+    from mountscope.tui.tree_state import TreeState
 
     depth = 100_000
     parent = [-1, *range(depth - 1)]

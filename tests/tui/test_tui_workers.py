@@ -11,7 +11,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_tui import lines, settled, target_of
 from textual.worker import WorkerFailed
 
 from mountscope.model import MountTable
@@ -21,6 +20,7 @@ from mountscope.tui.app import MainScreen, MountscopeApp
 from mountscope.tui.panes import VerdictPane
 from mountscope.tui.view import RowsView
 from tests.helpers import ARTICLE, needs_unshare
+from tests.tui.test_tui import lines, settled, target_of
 
 P1, P2 = ARTICLE / "lambda-pattern1.txt", ARTICLE / "lambda-pattern2.txt"
 HOLD = 30  # seconds a held worker waits at most, so a failing test cannot hang

@@ -16,7 +16,7 @@ from mountscope.classify.rules import RULES
 from mountscope.model.signals import Signals
 from mountscope.system.loader import load
 from mountscope.system.signals import read_live
-from tests.helpers import ARTICLE, SAMPLES, run_cli
+from tests.helpers import ARTICLE, REPO, SAMPLES, run_cli
 
 MANIFEST = json.loads((SAMPLES / "manifest.json").read_text())["samples"]
 
@@ -268,7 +268,7 @@ def test_tree_prints_the_verdict_as_a_header_when_asked():
     assert lines[1].startswith("TARGET")
 
 
-CORPUS = Path(__file__).resolve().parent / "corpus" / "real"
+CORPUS = REPO / "tests" / "corpus" / "real"
 
 
 @pytest.mark.parametrize(
