@@ -19,7 +19,18 @@ out="${3:-$here/build/mountscope-lambda-$arch.zip}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-python3 -m pip install --quiet --target "$work/package" --no-deps "$here"
+# Built from a snapshot of the checkout's files in the temporary folder: an
+# in-place build would write build/ and *.egg-info into the checkout (and two
+# builds at once would race there).
+mkdir "$work/src"
+if git -C "$here" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    (cd "$here" && git ls-files -z --cached --others --exclude-standard \
+        | while IFS= read -r -d '' name; do [ -e "$name" ] && printf '%s\0' "$name"; done \
+        | tar -c --null -T -) | tar -x -C "$work/src"
+else  # an unpacked release: everything but earlier build output
+    (cd "$here" && tar -c --exclude=./build --exclude='./*.egg-info' .) | tar -x -C "$work/src"
+fi
+python3 -m pip install --quiet --target "$work/package" --no-deps "$work/src"
 python3 -m pip install --quiet --target "$work/package" --no-deps \
     --platform "$platform" --python-version "$python_version" --implementation cp \
     --only-binary=:all: orjson
