@@ -40,6 +40,10 @@ def row_fits(line: str, count: int) -> bool:
     return line.count(" ") < count and not line.startswith("  ")
 
 
+# Lines that stand for lines an author left out, never a mount.
+_ELISIONS = frozenset({"...", "…", "[...]", "[…]"})
+
+
 def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
     names: list[str] | None = None
     rows = TableRows(origin)
@@ -60,6 +64,11 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
                 )
             else:
                 continue
+        if line.strip() in _ELISIONS:  # an author cut lines out of the capture here
+            rows.warnings.append(
+                InputWarning(origin, lineno, "lines left out here ('...'): mounts may be missing")
+            )
+            continue
         cells = line.split(" ")
         if len(cells) > len(names):
             rows.warnings.append(

@@ -390,3 +390,13 @@ def test_an_inferred_tree_is_said_on_stderr_and_in_json():
     mountinfo = json.loads(run_cli("tree", "-J", str(DATA / "loguru-mountinfo.txt")).stdout)
     assert "tree_inferred" not in mountinfo
     assert b"inferred" not in run_cli("tree", str(DATA / "loguru-mountinfo.txt")).stderr
+
+
+def test_elisions_in_single_spaced_output_are_warnings_not_mounts(tmp_path: Path):
+    """'...' between rows of single-spaced findmnt output (read as -r) is a
+    cut the author made: said as a warning, never a mount called '...'."""
+    path = tmp_path / "elided.txt"
+    path.write_text("TARGET SOURCE FSTYPE OPTIONS\n/a1 b c d\n...\n/a2 b c d\n…\n")
+    result = run_cli("tree", "-l", "-o", "TARGET", "-n", str(path))
+    assert result.stdout.decode().split() == ["/a1", "/a2"]
+    assert result.stderr.decode().count("lines left out here") == 2
