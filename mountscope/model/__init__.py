@@ -16,7 +16,6 @@ from mountscope.model.kinds import (
     source_kind,
 )
 from mountscope.model.mount import (
-    ALL_FIELDS,
     Mount,
     merge_options,
     propagation_of,
@@ -26,7 +25,6 @@ from mountscope.model.mount import (
 from mountscope.model.table import MountTable, MountTree
 
 __all__ = [
-    "ALL_FIELDS",
     "Mount",
     "split_display_source",
     "split_options",

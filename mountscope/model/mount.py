@@ -10,24 +10,6 @@ from typing import Any
 
 from mountscope.model.kinds import source_kind
 
-# Model fields a format may or may not carry; MountTable.fields lists the ones it does.
-ALL_FIELDS = frozenset(
-    {
-        "target",
-        "source",
-        "fstype",
-        "options",
-        "vfs_options",
-        "fs_options",
-        "fsroot",
-        "mount_id",
-        "parent_id",
-        "devno",
-        "propagation",
-        "optional_fields",
-    }
-)
-
 
 @dataclass(slots=True)
 class Mount:

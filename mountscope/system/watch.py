@@ -42,8 +42,6 @@ from mountscope.model import Mount, MountTable
 from mountscope.model.events import Gap, MountEvent
 from mountscope.system.live import describe_os_error, proc_path
 
-ACTIONS = ("mount", "umount", "remount", "move")
-
 # How long poll() may stay silent before the table is re-read once anyway, to
 # find out whether the file signals changes at all; and how often a file that
 # does not is re-read.
