@@ -11,8 +11,8 @@ from mountscope.model.kinds import (
     OVERLAY_FSTYPES,
     PSEUDO_FSTYPES,
     SOURCE_KIND_BY_DEVICE,
-    SOURCE_KINDS,
     TMPFS_FSTYPES,
+    SourceKind,
     source_kind,
 )
 from mountscope.model.mount import (
@@ -22,7 +22,7 @@ from mountscope.model.mount import (
     split_display_source,
     split_options,
 )
-from mountscope.model.table import MountTable, MountTree
+from mountscope.model.table import SHORT_PATH, MountTable, MountTree
 
 __all__ = [
     "Mount",
@@ -36,7 +36,8 @@ __all__ = [
     "TMPFS_FSTYPES",
     "OVERLAY_FSTYPES",
     "source_kind",
-    "SOURCE_KINDS",
+    "SourceKind",
     "MountTable",
     "MountTree",
+    "SHORT_PATH",
 ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from mountscope.model.kinds import source_kind
+from mountscope.model.kinds import SourceKind, source_kind
 
 
 @dataclass(slots=True)
@@ -63,7 +63,7 @@ class Mount:
         return propagation_of(self.optional_fields)
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> SourceKind:
         return source_kind(self.source, self.fstype)
 
     def to_dict(self) -> dict[str, Any]:

@@ -39,7 +39,7 @@ from collections.abc import Iterator
 
 from mountscope.errors import LiveReadError
 from mountscope.model import Mount, MountTable
-from mountscope.model.events import Gap, MountEvent
+from mountscope.model.events import EventAction, Gap, MountEvent
 from mountscope.system.live import describe_os_error, proc_path
 
 # How long poll() may stay silent before the table is re-read once anyway, to
@@ -99,15 +99,15 @@ def table_changes(
     for mount_id, (_, was) in before.items():
         now = after.get(mount_id, (0, None))[1]
         if now is None or _filesystem(now) != _filesystem(was) or mount_id in new_ids:
-            events.append(MountEvent("umount", was, was, when))  # gone, or its id reused
+            events.append(MountEvent(EventAction.UMOUNT, was, was, when))  # gone, or its id reused
     for mount_id, (_, now) in after.items():
         earlier = before.get(mount_id, (0, None))[1]
         if earlier is None or _filesystem(now) != _filesystem(earlier) or mount_id in new_ids:
-            events.append(MountEvent("mount", now, None, when))
+            events.append(MountEvent(EventAction.MOUNT, now, None, when))
         elif now.target != earlier.target:
-            events.append(MountEvent("move", now, earlier, when))
+            events.append(MountEvent(EventAction.MOVE, now, earlier, when))
         elif (now.vfs_options, now.fs_options) != (earlier.vfs_options, earlier.fs_options):
-            events.append(MountEvent("remount", now, earlier, when))
+            events.append(MountEvent(EventAction.REMOUNT, now, earlier, when))
     return events
 
 
