@@ -16,7 +16,7 @@ drawing one):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mountscope.errors import InputWarning
 from mountscope.model import Mount, MountTable
@@ -276,7 +276,7 @@ def parse_table(
             if last_name in TRUNCATABLE and len(row[-1][1]) >= line_width and cells.get(last_name):
                 cut_fields.add(last_name)
             if cut_fields:
-                result.truncated = tuple(sorted(f.lower() for f in cut_fields))
+                result = replace(result, truncated=tuple(sorted(f.lower() for f in cut_fields)))
                 warnings.append(
                     InputWarning(
                         origin,
@@ -496,7 +496,7 @@ def parse_collapsed(
             )
             continue
         if cut:
-            mount.truncated = tuple(sorted(n.lower() for n in cut))
+            mount = replace(mount, truncated=tuple(sorted(n.lower() for n in cut)))
         mounts.append(mount)
     return MountTable(
         mounts,

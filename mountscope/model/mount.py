@@ -11,7 +11,7 @@ from typing import Any
 from mountscope.model.kinds import SourceKind, source_kind
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Mount:
     target: str
     source: str = ""

@@ -14,7 +14,7 @@ from mountscope.model.mount import Mount
 # --- captures and trees ------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class MountTable:
     """One mount table and where it came from."""
 

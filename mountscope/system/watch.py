@@ -36,6 +36,7 @@ import select
 import struct
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 from mountscope.errors import LiveReadError
 from mountscope.model import Mount, MountTable
@@ -255,9 +256,7 @@ class MountWatcher:
         text = b"".join(chunks).decode("utf-8", "surrogateescape")
         if not text:
             raise LiveReadError(f"{self.path} is empty: process {self.pid} has exited")
-        capture = mountinfo.parse(split_lines(text), 1, self.path)
-        capture.raw_text = text
-        return capture
+        return replace(mountinfo.parse(split_lines(text), 1, self.path), raw_text=text)
 
     def changes(self, timeout: float | None = None) -> list[MountEvent | Gap]:
         """Block until the table changes (or ``timeout`` seconds pass); the changes,
