@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -213,6 +214,24 @@ def _field_outcome(
     return _CHANGED
 
 
+def _outcomes(
+    a: Mount, b: Mount, a_fields: frozenset[str], b_fields: frozenset[str], exact: bool
+) -> Iterator[tuple[str, str, str | None, str | None]]:
+    """(field, outcome, old, new) for each compared field that is not equal."""
+    split = _splits_options(a_fields, b_fields)
+    if split and _plainly_same(a, b):
+        return
+    for name, needs in FIELDS.items():
+        if needs not in a_fields or needs not in b_fields:
+            if needs in a_fields or needs in b_fields:  # one format cannot carry it
+                yield name, _NOT_COMPARABLE, None, None
+            continue
+        old, new = _values(a, name, split), _values(b, name, split)
+        outcome = _field_outcome(name, old, new, a, b, exact)
+        if outcome != _EQUAL:
+            yield name, outcome, old, new
+
+
 def _compare(
     target: str,
     a: Mount,
@@ -222,27 +241,19 @@ def _compare(
     exact: bool,
     moved_from: str | None = None,
 ) -> Pair:
-    """The pair of two mounts, compared field by field."""
-    split = _splits_options(a_fields, b_fields)
+    """The pair of two mounts, compared field by field (a new Pair; nothing is changed)."""
     changes: dict[str, tuple[str | None, str | None]] = {}
     if moved_from is not None:
         changes["target"] = (moved_from, target)
     same_shape: dict[str, tuple[str | None, str | None]] = {}
     not_comparable: list[str] = []
-    if not (split and _plainly_same(a, b)):
-        for name, needs in FIELDS.items():
-            if needs not in a_fields or needs not in b_fields:
-                if needs in a_fields or needs in b_fields:
-                    not_comparable.append(name)
-                continue
-            old, new = _values(a, name, split), _values(b, name, split)
-            outcome = _field_outcome(name, old, new, a, b, exact)
-            if outcome == _NOT_COMPARABLE:
-                not_comparable.append(name)
-            elif outcome == _SAME_SHAPE:
-                same_shape[name] = (old, new)
-            elif outcome == _CHANGED:
-                changes[name] = (old, new)
+    for name, outcome, old, new in _outcomes(a, b, a_fields, b_fields, exact):
+        if outcome == _NOT_COMPARABLE:
+            not_comparable.append(name)
+        elif outcome == _SAME_SHAPE:
+            same_shape[name] = (old, new)
+        else:
+            changes[name] = (old, new)
     status = (
         PairStatus.CHANGED if changes else PairStatus.SAME_SHAPE if same_shape else PairStatus.SAME
     )
