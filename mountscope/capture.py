@@ -19,6 +19,7 @@ import socket
 import stat
 import tempfile
 import time
+from dataclasses import replace
 from typing import Any
 
 from mountscope import __version__
@@ -69,14 +70,13 @@ def capture_live(pid: int | str = "self", with_signals: bool = True) -> MountTab
     read = read_mountinfo(pid)
     if not read.text.strip():
         raise LiveReadError(f"{read.path} is empty: the process has exited")
-    capture = mountinfo.parse(split_lines(read.text), 1, read.path)
-    capture.raw_text = read.text
+    capture = replace(mountinfo.parse(split_lines(read.text), 1, read.path), raw_text=read.text)
     capture.metadata.update(live_metadata(pid, read.path))
     capture.metadata.update({"settled": read.settled, "reads": read.reads})
     if with_signals:
         from mountscope.system.signals import read_live
 
-        capture.signals = read_live(pid)
+        capture = replace(capture, signals=read_live(pid))
     if not read.settled:
         capture.warnings.append(
             InputWarning(
@@ -91,11 +91,9 @@ def capture_live(pid: int | str = "self", with_signals: bool = True) -> MountTab
 def reread(previous: MountTable, table: MountTable) -> MountTable:
     """``table``, a newer read of the live table ``previous`` came from (the
     watcher's): the machine's signals and metadata carry over, not read again."""
-    table.signals = previous.signals
-    table.title = previous.title
-    table.metadata = {k: v for k, v in previous.metadata.items() if k not in ("settled", "reads")}
-    table.metadata["time"] = utc_now()
-    return table
+    metadata = {k: v for k, v in previous.metadata.items() if k not in ("settled", "reads")}
+    metadata["time"] = utc_now()
+    return replace(table, signals=previous.signals, title=previous.title, metadata=metadata)
 
 
 # --- snapshots ------------------------------------------------------------------------
@@ -480,7 +478,7 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     _invocations += 1
     capture = capture_live()
     if isinstance(event, dict) and isinstance(event.get("title"), str):
-        capture.title = event["title"]
+        capture = replace(capture, title=event["title"])
     # 1 on a cold start: the first invocation this execution environment serves.
     capture.metadata["lambda_invocation"] = _invocations
     for name in (

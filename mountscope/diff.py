@@ -15,13 +15,30 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from mountscope.model import Mount, MountTable, split_options
 
-KINDS = ("same", "same_shape", "changed", "added", "removed")
-DIFFERENT = frozenset({"changed", "added", "removed"})
+
+class PairStatus(StrEnum):
+    """What became of a mount between two captures (the values are the JSON words)."""
+
+    SAME = "same"
+    SAME_SHAPE = "same_shape"
+    CHANGED = "changed"
+    ADDED = "added"
+    REMOVED = "removed"
+
+    @property
+    def style_name(self) -> str:
+        """The style a row of this status is drawn in ("" for none)."""
+        return "" if self is PairStatus.SAME else self.value.replace("_", "-")
+
+
+DIFFERENT = frozenset({PairStatus.CHANGED, PairStatus.ADDED, PairStatus.REMOVED})
 
 # Compared fields, and the model field each one needs on both sides.
 FIELDS: dict[str, str] = {
@@ -76,9 +93,9 @@ def _options_key(value: str) -> list[str]:
 # --- pairs ---------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Pair:
-    kind: str
+    kind: PairStatus
     target: str
     a: Mount | None
     b: Mount | None
@@ -131,10 +148,10 @@ class Comparison:
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = dict.fromkeys(KINDS, 0)
+        counts = dict.fromkeys(PairStatus, 0)
         for pair in self.pairs:
             counts[pair.kind] += 1
-        return counts
+        return {str(status): count for status, count in counts.items()}
 
     @property
     def different(self) -> bool:
@@ -159,48 +176,88 @@ def _values(mount: Mount, name: str, split: bool) -> str | None:
     return getattr(mount, FIELDS[name])  # type: ignore[no-any-return]
 
 
-def _compare(pair: Pair, a_fields: frozenset[str], b_fields: frozenset[str], exact: bool) -> None:
-    a, b = pair.a, pair.b
-    assert a is not None and b is not None
-    split = {"vfs_options", "fs_options"} <= a_fields and {"vfs_options", "fs_options"} <= b_fields
-    if (
-        split
-        and a.source == b.source
+def _splits_options(a_fields: frozenset[str], b_fields: frozenset[str]) -> bool:
+    """Both sides carry per-mount and super options apart."""
+    return {"vfs_options", "fs_options"} <= a_fields and {"vfs_options", "fs_options"} <= b_fields
+
+
+def _plainly_same(a: Mount, b: Mount) -> bool:
+    """Equal in every compared field as written: the common case on big
+    tables, decided without the field loop (only when options are split)."""
+    return (
+        a.source == b.source
         and a.fsroot == b.fsroot
         and a.fstype == b.fstype
         and a.vfs_options == b.vfs_options
         and a.fs_options == b.fs_options
         and (a.optional_fields == b.optional_fields or a.propagation == b.propagation)
+    )
+
+
+# What one compared field says about a pair.
+_EQUAL, _NOT_COMPARABLE, _SAME_SHAPE, _CHANGED = "equal", "not comparable", "same shape", "changed"
+
+
+def _field_outcome(
+    name: str, old: str | None, new: str | None, a: Mount, b: Mount, exact: bool
+) -> str:
+    if old == new:
+        return _EQUAL
+    if name in ("options", "super_options") and _options_key(old or "") == _options_key(new or ""):
+        return _EQUAL
+    if (name in a.truncated and (new or "").startswith(old or "")) or (
+        name in b.truncated and (old or "").startswith(new or "")
     ):
-        pair.kind = "same"  # the common case on big tables, decided without field loops
+        return _NOT_COMPARABLE  # one side was cut by a terminal: the rest is unknown
+    if not exact and shape(old or "") == shape(new or ""):
+        return _SAME_SHAPE
+    return _CHANGED
+
+
+def _outcomes(
+    a: Mount, b: Mount, a_fields: frozenset[str], b_fields: frozenset[str], exact: bool
+) -> Iterator[tuple[str, str, str | None, str | None]]:
+    """(field, outcome, old, new) for each compared field that is not equal."""
+    split = _splits_options(a_fields, b_fields)
+    if split and _plainly_same(a, b):
         return
     for name, needs in FIELDS.items():
         if needs not in a_fields or needs not in b_fields:
-            if needs in a_fields or needs in b_fields:
-                pair.not_comparable.append(name)
+            if needs in a_fields or needs in b_fields:  # one format cannot carry it
+                yield name, _NOT_COMPARABLE, None, None
             continue
         old, new = _values(a, name, split), _values(b, name, split)
-        if old == new:
-            continue
-        if name in ("options", "super_options") and _options_key(old or "") == _options_key(
-            new or ""
-        ):
-            continue
-        cut = (name in a.truncated and (new or "").startswith(old or "")) or (
-            name in b.truncated and (old or "").startswith(new or "")
-        )
-        if cut:
-            pair.not_comparable.append(name)
-        elif not exact and shape(old or "") == shape(new or ""):
-            pair.same_shape[name] = (old, new)
+        outcome = _field_outcome(name, old, new, a, b, exact)
+        if outcome != _EQUAL:
+            yield name, outcome, old, new
+
+
+def _compare(
+    target: str,
+    a: Mount,
+    b: Mount,
+    a_fields: frozenset[str],
+    b_fields: frozenset[str],
+    exact: bool,
+    moved_from: str | None = None,
+) -> Pair:
+    """The pair of two mounts, compared field by field (a new Pair; nothing is changed)."""
+    changes: dict[str, tuple[str | None, str | None]] = {}
+    if moved_from is not None:
+        changes["target"] = (moved_from, target)
+    same_shape: dict[str, tuple[str | None, str | None]] = {}
+    not_comparable: list[str] = []
+    for name, outcome, old, new in _outcomes(a, b, a_fields, b_fields, exact):
+        if outcome == _NOT_COMPARABLE:
+            not_comparable.append(name)
+        elif outcome == _SAME_SHAPE:
+            same_shape[name] = (old, new)
         else:
-            pair.changes[name] = (old, new)
-    if pair.changes:
-        pair.kind = "changed"
-    elif pair.same_shape:
-        pair.kind = "same_shape"
-    else:
-        pair.kind = "same"
+            changes[name] = (old, new)
+    status = (
+        PairStatus.CHANGED if changes else PairStatus.SAME_SHAPE if same_shape else PairStatus.SAME
+    )
+    return Pair(status, target, a, b, changes, same_shape, not_comparable, moved_from)
 
 
 def _by_target(capture: MountTable) -> dict[str, list[Mount]]:
@@ -223,22 +280,22 @@ def _pair_moves(
     removed: dict[tuple, list[Pair]] = defaultdict(list)
     added: dict[tuple, list[Pair]] = defaultdict(list)
     for pair in pairs:
-        if pair.kind == "removed" and pair.a is not None:
+        if pair.kind == PairStatus.REMOVED and pair.a is not None:
             removed[_identity(pair.a)].append(pair)
-        elif pair.kind == "added" and pair.b is not None:
+        elif pair.kind == PairStatus.ADDED and pair.b is not None:
             added[_identity(pair.b)].append(pair)
     merged: set[int] = set()
+    moved: dict[int, Pair] = {}
     for key, gone in removed.items():
         new = added.get(key, [])
         if len(gone) == 1 and len(new) == 1:
             out, into = gone[0], new[0]
-            into.a = out.a
-            into.moved_from = out.target
-            _compare(into, a_fields, b_fields, exact)
-            into.changes = {"target": (out.target, into.target), **into.changes}
-            into.kind = "changed"
+            assert out.a is not None and into.b is not None
+            moved[id(into)] = _compare(
+                into.target, out.a, into.b, a_fields, b_fields, exact, moved_from=out.target
+            )
             merged.add(id(out))
-    return [p for p in pairs if id(p) not in merged]
+    return [moved.get(id(p), p) for p in pairs if id(p) not in merged]
 
 
 def _line_of(pair: Pair) -> int:
@@ -263,13 +320,11 @@ def compare(
             pa = left[k] if k < len(left) else None
             pb = right[k] if k < len(right) else None
             if pa is None:
-                pairs.append(Pair("added", target, None, pb))
+                pairs.append(Pair(PairStatus.ADDED, target, None, pb))
             elif pb is None:
-                pairs.append(Pair("removed", target, pa, None))
+                pairs.append(Pair(PairStatus.REMOVED, target, pa, None))
             else:
-                pair = Pair("same", target, pa, pb)
-                _compare(pair, a.fields, b.fields, exact)
-                pairs.append(pair)
+                pairs.append(_compare(target, pa, pb, a.fields, b.fields, exact))
     pairs = _pair_moves(pairs, a.fields, b.fields, exact)
     pairs.sort(key=lambda p: (_order(p.target), _line_of(p)))
     comparison = Comparison(a, b, pairs, exact)

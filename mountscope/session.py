@@ -191,7 +191,7 @@ def pending_comparison(a: MountTable, b: MountTable) -> Comparison:
     """Two captures paired by target only, in the order ``compare`` shows them,
     without comparing any field: what the app draws while the comparison is
     being made. Every pair is "same" until the real comparison replaces it."""
-    from mountscope.diff import Comparison, Pair, _by_target, _line_of, _order
+    from mountscope.diff import Comparison, Pair, PairStatus, _by_target, _line_of, _order
 
     a_groups, b_groups = _by_target(a), _by_target(b)
     pairs: list[Pair] = []
@@ -200,7 +200,7 @@ def pending_comparison(a: MountTable, b: MountTable) -> Comparison:
         for k in range(max(len(left), len(right))):
             pairs.append(
                 Pair(
-                    "same",
+                    PairStatus.SAME,
                     target,
                     left[k] if k < len(left) else None,
                     right[k] if k < len(right) else None,

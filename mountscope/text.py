@@ -139,33 +139,3 @@ def width(text: str) -> int:
     if text.isascii() or _NOT_ONE_CELL.search(text) is None:
         return len(text)
     return sum(_char_width(c) for c in text)
-
-
-def column_index(line: str) -> list[int]:
-    """For each display column of ``line``, the index of the character drawn there.
-
-    Wide characters occupy two columns; both map to the same index.
-    """
-    cols: list[int] = []
-    for i, char in enumerate(line):
-        cols.extend([i] * _char_width(char))
-    return cols
-
-
-def slice_columns(line: str, start: int, end: int | None = None) -> str:
-    """The characters of ``line`` between display columns ``start`` and ``end``."""
-    if line.isascii():
-        return line[start:end]
-    cols = column_index(line)
-    if start >= len(cols):
-        return ""
-    first = cols[start]
-    if end is None or end >= len(cols):
-        return line[first:]
-    return line[first : cols[end]] if cols[end] > first else ""
-
-
-def pad(text: str, cells: int) -> str:
-    """Left-align ``text`` in ``cells`` display columns."""
-    gap = cells - width(text)
-    return text + " " * gap if gap > 0 else text

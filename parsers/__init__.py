@@ -18,7 +18,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mountscope.errors import InputWarning, NoMountTable, ParseError
 from mountscope.jsonio import loads as json_loads
@@ -417,8 +417,7 @@ def extract(lines: list[str], origin: str, first_line: int = 1) -> list[MountTab
                     start, end = _table_start(fmt, lines, i, floor), _table_end(fmt, lines, end)
                 capture = fmt.parse(lines[start:end], start + first_line, origin)
                 if capture.mounts:
-                    capture.title = _title_before(lines, start, floor)
-                    found.append(capture)
+                    found.append(replace(capture, title=_title_before(lines, start, floor)))
                     i = end
                     floor = i
                     break
@@ -451,20 +450,23 @@ def parse_text(
         return parse_recording(text, origin, timing)
     captures = _parse_text(text, origin, format_name, first_line)
     lines: list[str] | None = None
+    kept: list[MountTable] = []
     for capture in captures:
         if capture.raw_text is not None:
+            kept.append(capture)
             continue
         if len(captures) == 1 and (
             capture.format == "findmnt-json"
             or capture.first_line == first_line
             and capture.last_line >= first_line + text.count("\n") - 1
         ):
-            capture.raw_text = text  # the whole text is this one table
+            kept.append(replace(capture, raw_text=text))  # the whole text is this one table
             continue
         lines = lines if lines is not None else split_lines(text)
         start = capture.first_line - first_line
-        capture.raw_text = "\n".join(lines[start : capture.last_line - first_line + 1]) + "\n"
-    return captures
+        raw = "\n".join(lines[start : capture.last_line - first_line + 1]) + "\n"
+        kept.append(replace(capture, raw_text=raw))
+    return kept
 
 
 def _parse_text(
@@ -485,12 +487,14 @@ def _parse_text(
         return _parse_unprefixed(text, origin, format_name, first_line, lines)
     captures = _parse_unprefixed("\n".join(lines) + "\n", origin, format_name, first_line, lines)
     ends = [run.last for run in runs]
+    result: list[MountTable] = []
     for capture in captures:
         low, high = capture.first_line - first_line, capture.last_line - first_line
         if capture.raw_text is None:
             # What the table was read from: its lines without the prefixes,
             # so that a snapshot of it reads back the same.
-            capture.raw_text = "\n".join(lines[low : high + 1]) + "\n"
+            capture = replace(capture, raw_text="\n".join(lines[low : high + 1]) + "\n")
+        result.append(capture)
         notes = []
         at = bisect.bisect_left(ends, low)  # the first run that reaches the table
         while at < len(runs) and runs[at].first <= high:
@@ -499,7 +503,7 @@ def _parse_text(
             )
             at += 1
         capture.warnings[:0] = notes
-    return captures
+    return result
 
 
 def _parse_unprefixed(

@@ -69,7 +69,9 @@ def _number(value: str) -> int | None:
     return int(value) if value else None
 
 
-def mount_from_cells(cells: dict[str, str | None], line: int, raw: str) -> Mount | str:
+def mount_from_cells(
+    cells: dict[str, str | None], line: int, raw: str, truncated: tuple[str, ...] = ()
+) -> Mount | str:
     """A Mount from decoded cells keyed by column name, or why not."""
     cell = cells.get
     target = cell("TARGET") or ""
@@ -101,6 +103,7 @@ def mount_from_cells(cells: dict[str, str | None], line: int, raw: str) -> Mount
     extra = {k: v for k, v in cells.items() if k not in FIELDS_OF and v}
     optional = cell("OPT-FIELDS")
     return Mount(
+        truncated=truncated,
         target=target,
         source=source,
         fstype=cell("FSTYPE") or "",

@@ -16,7 +16,7 @@ drawing one):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mountscope.errors import InputWarning
 from mountscope.model import Mount, MountTable
@@ -261,7 +261,14 @@ def parse_table(
         for name in [c.name for c in columns]:
             decoded.setdefault(name, "")
         raw = "\n".join(cut(g, 0) for _, g in row)
-        result = mount_from_cells(decoded, lineno, raw)  # type: ignore[arg-type]
+        cut_fields: set[str] = set()
+        if from_terminal:
+            cut_fields = set(filled)
+            last_name = columns[-1].name
+            if last_name in TRUNCATABLE and len(row[-1][1]) >= line_width and cells.get(last_name):
+                cut_fields.add(last_name)
+        truncated = tuple(sorted(f.lower() for f in cut_fields))
+        result = mount_from_cells(decoded, lineno, raw, truncated)  # type: ignore[arg-type]
         if isinstance(result, str):
             warnings.append(InputWarning(origin, lineno, f"skipped: {result}"))
             continue
@@ -270,21 +277,15 @@ def parse_table(
             continue
         for problem in problems:
             warnings.append(InputWarning(origin, lineno, problem))
-        if from_terminal:
-            cut_fields = set(filled)
-            last_name = columns[-1].name
-            if last_name in TRUNCATABLE and len(row[-1][1]) >= line_width and cells.get(last_name):
-                cut_fields.add(last_name)
-            if cut_fields:
-                result.truncated = tuple(sorted(f.lower() for f in cut_fields))
-                warnings.append(
-                    InputWarning(
-                        origin,
-                        lineno,
-                        f"{', '.join(sorted(cut_fields))} of {result.target} may be cut at the "
-                        "terminal width (findmnt truncates without an ellipsis)",
-                    )
+        if cut_fields:
+            warnings.append(
+                InputWarning(
+                    origin,
+                    lineno,
+                    f"{', '.join(sorted(cut_fields))} of {result.target} may be cut at the "
+                    "terminal width (findmnt truncates without an ellipsis)",
                 )
+            )
         depth = min(depth, len(stack))
         del stack[depth:]
         parents.append(stack[-1] if stack else -1)
@@ -496,7 +497,7 @@ def parse_collapsed(
             )
             continue
         if cut:
-            mount.truncated = tuple(sorted(n.lower() for n in cut))
+            mount = replace(mount, truncated=tuple(sorted(n.lower() for n in cut)))
         mounts.append(mount)
     return MountTable(
         mounts,

@@ -12,6 +12,7 @@ is split at the first " on /".
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from mountscope.model import Mount
 from mountscope.parsers.lines import line_table, scan_lines
@@ -117,7 +118,7 @@ def parse_line(line: str, lineno: int) -> tuple[Mount, str | None] | str:
         extra={"LABEL": label} if label else None,
     )
     if "?" in target:
-        mount.lossy = ("target",)
+        mount = replace(mount, lossy=("target",))
         warning = "'?' in the target may stand for a control character (mount(8) replaces them)"
     return mount, warning
 

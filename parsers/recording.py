@@ -21,6 +21,7 @@ import bisect
 import json
 import math
 import re
+from dataclasses import replace
 from typing import NamedTuple
 
 import pyte
@@ -663,8 +664,11 @@ def parse_recording(text: str, origin: str, timing: str | None = None) -> list[M
     lines = split_lines("\n".join(line.text for line in screen_lines) + "\n")
     times = [line.time for line in screen_lines]
     captures = extract(lines, origin)
+    captures = [
+        replace(c, raw_text="\n".join(lines[c.first_line - 1 : c.last_line]) + "\n")
+        for c in captures
+    ]
     for capture in captures:
-        capture.raw_text = "\n".join(lines[capture.first_line - 1 : capture.last_line]) + "\n"
         capture.metadata["recording"] = kind
         capture.metadata["screen_lines"] = [capture.first_line, capture.last_line]
         when = times[capture.first_line - 1] if capture.first_line - 1 < len(times) else None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from mountscope.errors import InputWarning, ParseError
@@ -329,19 +330,23 @@ def from_document(
         first_line = 1
     captures = parse_text(text, origin, table["format"], first_line)
     capture = captures[0]
-    capture.format = NAME
-    capture.raw_text = text
-    capture.warnings[:0] = warnings
-    capture.metadata = dict(document.get("metadata", {}))
-    capture.metadata["table_format"] = table["format"]
+    metadata = dict(document.get("metadata", {}))
+    metadata["table_format"] = table["format"]
     for key in ("settled", "reads"):
         if key in table:
-            capture.metadata[key] = table[key]
-    if isinstance(document.get("title"), str):
-        capture.title = document["title"]
+            metadata[key] = table[key]
+    title = document["title"] if isinstance(document.get("title"), str) else capture.title
     signals = document.get("signals")
     if signals is not None:
         from mountscope.model.signals import Signals
 
-        capture.signals = Signals.from_dict(signals)
-    return capture
+        signals = Signals.from_dict(signals)
+    return replace(
+        capture,
+        format=NAME,
+        raw_text=text,
+        warnings=warnings + capture.warnings,
+        metadata=metadata,
+        title=title,
+        signals=signals if signals is not None else capture.signals,
+    )

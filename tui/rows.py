@@ -300,7 +300,7 @@ class PairRows:
                 return style("same-shape-field")
             return None
 
-        row_style = None if self.pending else style(_KIND_ROW.get(pair.kind, ""))
+        row_style = None if self.pending else style(pair.kind.style_name)
         line.append(
             fit(art + safe(mount.target), target_w, middle=True), field_style("target") or row_style
         )
@@ -326,7 +326,7 @@ class PairRows:
         if self.pending:
             line.append("  ")
         else:
-            line.append(DIFF_GUTTER[pair.kind], style(_KIND_ROW.get(pair.kind, "")))
+            line.append(DIFF_GUTTER[pair.kind], style(pair.kind.style_name))
         self._side(line, pair, pair.a, art, half, style, pair.changes, pair.same_shape)
         line.append(" │ ", style("divider"))
         self._side(line, pair, pair.b, art, half, style, pair.changes, pair.same_shape)
@@ -344,11 +344,3 @@ class PairRows:
 
     def is_difference(self, node: int) -> bool:
         return not self.pending and self.pairs[node].kind in DIFFERENT
-
-
-_KIND_ROW = {
-    "changed": "changed",
-    "added": "added",
-    "removed": "removed",
-    "same_shape": "same-shape",
-}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 from mountscope.cli.inputs import redactor_for
 from mountscope.cli.output import is_terminal, note, warn, write_out
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from mountscope.capture import capture_live, default_snapshot_path, snapshot_bytes, write_atomic
 
     capture = capture_live(args.pid or "self", with_signals=not args.no_signals)
-    capture.title = args.title
+    capture = replace(capture, title=args.title)
     for warning in capture.warnings:
         warn(str(warning))
     redactor = redactor_for(args, capture)

@@ -11,22 +11,20 @@ from mountscope.model.kinds import (
     OVERLAY_FSTYPES,
     PSEUDO_FSTYPES,
     SOURCE_KIND_BY_DEVICE,
-    SOURCE_KINDS,
     TMPFS_FSTYPES,
+    SourceKind,
     source_kind,
 )
 from mountscope.model.mount import (
-    ALL_FIELDS,
     Mount,
     merge_options,
     propagation_of,
     split_display_source,
     split_options,
 )
-from mountscope.model.table import MountTable, MountTree
+from mountscope.model.table import SHORT_PATH, MountTable, MountTree
 
 __all__ = [
-    "ALL_FIELDS",
     "Mount",
     "split_display_source",
     "split_options",
@@ -38,7 +36,8 @@ __all__ = [
     "TMPFS_FSTYPES",
     "OVERLAY_FSTYPES",
     "source_kind",
-    "SOURCE_KINDS",
+    "SourceKind",
     "MountTable",
     "MountTree",
+    "SHORT_PATH",
 ]

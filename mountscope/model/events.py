@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from mountscope.model.mount import Mount
@@ -16,9 +17,18 @@ def _stamp(when: float) -> str:
     )
 
 
+class EventAction(StrEnum):
+    """What happened to a mount (the values are the words printed and written)."""
+
+    MOUNT = "mount"
+    UMOUNT = "umount"
+    REMOUNT = "remount"
+    MOVE = "move"
+
+
 @dataclass(frozen=True)
 class MountEvent:
-    action: str
+    action: EventAction
     mount: Mount
     # The mount as it was, for umount, move and remount.
     old: Mount | None
@@ -34,8 +44,10 @@ class MountEvent:
             "source": m.display_source,
             "fstype": m.fstype,
             "options": m.options,
-            "old_target": self.old.target if self.old and self.action == "move" else None,
-            "old_options": self.old.options if self.old and self.action == "remount" else None,
+            "old_target": self.old.target if self.old and self.action == EventAction.MOVE else None,
+            "old_options": self.old.options
+            if self.old and self.action == EventAction.REMOUNT
+            else None,
         }
 
 

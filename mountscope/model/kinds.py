@@ -4,19 +4,39 @@ one ordered table of rules."""
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from functools import lru_cache
+
+
+class SourceKind(StrEnum):
+    """What a mount's source is (the values are the words shown and written)."""
+
+    LOOP = "loop"
+    VIRTIO = "virtio"
+    XEN = "xen"
+    NVME = "nvme"
+    SCSI = "scsi"
+    DM = "dm"
+    OVERLAY = "overlay"
+    TMPFS = "tmpfs"
+    PSEUDO = "pseudo"
+    NETWORK = "network"
+    FUSE = "fuse"
+    NONE = "none"
+    OTHER = "other"
+
 
 # --- source kinds ------------------------------------------------------------
 
 # Ordered rules: the first that matches names the kind. Device names come
 # first (a loop device holding ext4 is "loop"), then filesystem types.
-SOURCE_KIND_BY_DEVICE: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("loop", re.compile(r"/dev/loop\d+(p\d+)?$")),
-    ("virtio", re.compile(r"/dev/vd[a-z]+\d*$")),
-    ("xen", re.compile(r"/dev/xvd[a-z]+\d*$")),
-    ("nvme", re.compile(r"/dev/nvme\d+n\d+(p\d+)?$")),
-    ("scsi", re.compile(r"/dev/sd[a-z]+\d*$")),
-    ("dm", re.compile(r"/dev/(mapper/|dm-\d|md\d|md/)")),
+SOURCE_KIND_BY_DEVICE: tuple[tuple[SourceKind, re.Pattern[str]], ...] = (
+    (SourceKind.LOOP, re.compile(r"/dev/loop\d+(p\d+)?$")),
+    (SourceKind.VIRTIO, re.compile(r"/dev/vd[a-z]+\d*$")),
+    (SourceKind.XEN, re.compile(r"/dev/xvd[a-z]+\d*$")),
+    (SourceKind.NVME, re.compile(r"/dev/nvme\d+n\d+(p\d+)?$")),
+    (SourceKind.SCSI, re.compile(r"/dev/sd[a-z]+\d*$")),
+    (SourceKind.DM, re.compile(r"/dev/(mapper/|dm-\d|md\d|md/)")),
 )
 PSEUDO_FSTYPES = frozenset(
     """proc sysfs cgroup cgroup2 devpts mqueue debugfs tracefs securityfs pstore bpf
@@ -31,41 +51,24 @@ OVERLAY_FSTYPES = frozenset({"overlay", "overlayfs", "aufs", "fuse-overlayfs"})
 
 
 @lru_cache(maxsize=8192)
-def source_kind(source: str, fstype: str) -> str:
-    """What a mount's source is: loop, virtio, xen, nvme, scsi, dm, overlay,
-    tmpfs, pseudo, network, fuse, none, or other."""
+def source_kind(source: str, fstype: str) -> SourceKind:
+    """What a mount's source is: the first device rule that matches, else by
+    filesystem type."""
     if source.startswith("/dev/"):
         for kind, pattern in SOURCE_KIND_BY_DEVICE:
             if pattern.match(source):
                 return kind
     base = fstype.split(".", 1)[0]
     if fstype in OVERLAY_FSTYPES:
-        return "overlay"
+        return SourceKind.OVERLAY
     if base == "fuse" or fstype == "fuseblk":
-        return "fuse"
+        return SourceKind.FUSE
     if fstype in TMPFS_FSTYPES:
-        return "tmpfs"
+        return SourceKind.TMPFS
     if fstype in PSEUDO_FSTYPES:
-        return "pseudo"
+        return SourceKind.PSEUDO
     if fstype in NETWORK_FSTYPES or source.startswith("//"):
-        return "network"
+        return SourceKind.NETWORK
     if source in ("", "none"):
-        return "none"
-    return "other"
-
-
-SOURCE_KINDS = (
-    "loop",
-    "virtio",
-    "xen",
-    "nvme",
-    "scsi",
-    "dm",
-    "overlay",
-    "tmpfs",
-    "pseudo",
-    "network",
-    "fuse",
-    "none",
-    "other",
-)
+        return SourceKind.NONE
+    return SourceKind.OTHER

@@ -8,28 +8,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from mountscope.model.kinds import source_kind
-
-# Model fields a format may or may not carry; MountTable.fields lists the ones it does.
-ALL_FIELDS = frozenset(
-    {
-        "target",
-        "source",
-        "fstype",
-        "options",
-        "vfs_options",
-        "fs_options",
-        "fsroot",
-        "mount_id",
-        "parent_id",
-        "devno",
-        "propagation",
-        "optional_fields",
-    }
-)
+from mountscope.model.kinds import SourceKind, source_kind
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Mount:
     target: str
     source: str = ""
@@ -81,7 +63,7 @@ class Mount:
         return propagation_of(self.optional_fields)
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> SourceKind:
         return source_kind(self.source, self.fstype)
 
     def to_dict(self) -> dict[str, Any]:

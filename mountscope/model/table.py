@@ -14,7 +14,7 @@ from mountscope.model.mount import Mount
 # --- captures and trees ------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class MountTable:
     """One mount table and where it came from."""
 
@@ -34,9 +34,6 @@ class MountTable:
     last_line: int = 0
     # The input text the mounts were read from, when it is kept (snapshots).
     raw_text: str | None = None
-    # findmnt output filtered by type or options: drawn parents are the
-    # nearest shown ancestors, not the real parents.
-    filtered: bool = False
 
     @cached_property
     def tree(self) -> MountTree:
@@ -187,14 +184,6 @@ class MountTree:
         for node, d in self.walk():
             depth[node] = d
         return depth
-
-    def path_to(self, index: int) -> list[int]:
-        """Ancestors of a mount from its root down to the mount itself."""
-        path = [index]
-        while self.parent[path[-1]] >= 0:
-            path.append(self.parent[path[-1]])
-        path.reverse()
-        return path
 
 
 def _prefix_hashes(path: str) -> Iterator[tuple[int, int]]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from mountscope.classify import Verdict
 from mountscope.diff import Comparison
 from mountscope.model import Mount, MountTable
-from mountscope.model.events import MountEvent
+from mountscope.model.events import EventAction, MountEvent
 from mountscope.render.verdict import details_text, plain, verdict_lines
 from mountscope.render.verdict import headline as verdict_headline
 from mountscope.text import safe
@@ -34,7 +34,7 @@ DIFF_STYLE = {"changed": "33", "added": "32", "removed": "31", "same_shape": "2"
 def _marks(mount: Mount | None) -> str:
     if mount is None:
         return ""
-    words = [mount.kind]
+    words: list[str] = [mount.kind]
     if mount.is_bind:
         words.append("bind")
     return ", ".join(words)
@@ -116,9 +116,9 @@ def event_line(event: MountEvent) -> str:
     """One change of a live table: action, target, source, type, options."""
     m = event.mount
     extra = ""
-    if event.action == "move" and event.old:
+    if event.action == EventAction.MOVE and event.old:
         extra = f"  (was {event.old.target})"
-    elif event.action == "remount" and event.old:
+    elif event.action == EventAction.REMOUNT and event.old:
         extra = f"  (was {event.old.options})"
     return safe(
         f"{event.action:<10} {m.target} {m.display_source or '-'} {m.fstype} {m.options}{extra}"

@@ -36,13 +36,12 @@ import select
 import struct
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 from mountscope.errors import LiveReadError
 from mountscope.model import Mount, MountTable
-from mountscope.model.events import Gap, MountEvent
+from mountscope.model.events import EventAction, Gap, MountEvent
 from mountscope.system.live import describe_os_error, proc_path
-
-ACTIONS = ("mount", "umount", "remount", "move")
 
 # How long poll() may stay silent before the table is re-read once anyway, to
 # find out whether the file signals changes at all; and how often a file that
@@ -101,15 +100,15 @@ def table_changes(
     for mount_id, (_, was) in before.items():
         now = after.get(mount_id, (0, None))[1]
         if now is None or _filesystem(now) != _filesystem(was) or mount_id in new_ids:
-            events.append(MountEvent("umount", was, was, when))  # gone, or its id reused
+            events.append(MountEvent(EventAction.UMOUNT, was, was, when))  # gone, or its id reused
     for mount_id, (_, now) in after.items():
         earlier = before.get(mount_id, (0, None))[1]
         if earlier is None or _filesystem(now) != _filesystem(earlier) or mount_id in new_ids:
-            events.append(MountEvent("mount", now, None, when))
+            events.append(MountEvent(EventAction.MOUNT, now, None, when))
         elif now.target != earlier.target:
-            events.append(MountEvent("move", now, earlier, when))
+            events.append(MountEvent(EventAction.MOVE, now, earlier, when))
         elif (now.vfs_options, now.fs_options) != (earlier.vfs_options, earlier.fs_options):
-            events.append(MountEvent("remount", now, earlier, when))
+            events.append(MountEvent(EventAction.REMOUNT, now, earlier, when))
     return events
 
 
@@ -257,9 +256,7 @@ class MountWatcher:
         text = b"".join(chunks).decode("utf-8", "surrogateescape")
         if not text:
             raise LiveReadError(f"{self.path} is empty: process {self.pid} has exited")
-        capture = mountinfo.parse(split_lines(text), 1, self.path)
-        capture.raw_text = text
-        return capture
+        return replace(mountinfo.parse(split_lines(text), 1, self.path), raw_text=text)
 
     def changes(self, timeout: float | None = None) -> list[MountEvent | Gap]:
         """Block until the table changes (or ``timeout`` seconds pass); the changes,

@@ -3,6 +3,7 @@ on the real /proc and on real mounts in private mount namespaces."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -62,8 +63,7 @@ def reload(capture):
 
 
 def test_live_snapshot_round_trip():
-    capture = capture_live()
-    capture.title = "round trip"
+    capture = dataclasses.replace(capture_live(), title="round trip")
     loaded = reload(capture)
     assert loaded.format == "snapshot" and loaded.metadata["table_format"] == "mountinfo"
     same_capture(capture, loaded)
@@ -177,11 +177,14 @@ def _snapshot_with(write, name: str, changes: dict[str, object]) -> Path:
     from mountscope.model.signals import Signals
 
     capture = load(str(ARTICLE / "lambda-pattern2.txt"))
-    capture.signals = Signals(
-        cmdline="console=ttyS0 reboot=k panic=1 pci=off",
-        cpu={"model name": "x"},
-        markers={"/.dockerenv": False},
-        env={"AWS_LAMBDA_FUNCTION_NAME": "f"},
+    capture = dataclasses.replace(
+        capture,
+        signals=Signals(
+            cmdline="console=ttyS0 reboot=k panic=1 pci=off",
+            cpu={"model name": "x"},
+            markers={"/.dockerenv": False},
+            env={"AWS_LAMBDA_FUNCTION_NAME": "f"},
+        ),
     )
     capture.metadata["seconds"] = 2.5
     document = json.loads(snapshot_bytes(capture))

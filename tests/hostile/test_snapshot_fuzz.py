@@ -16,6 +16,7 @@ The CI run is short. The long run (100 000 cases):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
 import random
@@ -139,11 +140,11 @@ def _document(
     metadata: dict[str, Any],
     title: str | None,
 ) -> dict[str, Any]:
-    capture = parse_text(text, "seed", format_name)[0]
-    capture.signals = signals
+    capture = dataclasses.replace(
+        parse_text(text, "seed", format_name)[0], signals=signals, title=title
+    )
     capture.metadata.update(metadata)
     capture.metadata.update({"settled": True, "reads": 2})
-    capture.title = title
     return snapshot_document(capture)
 
 

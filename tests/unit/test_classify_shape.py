@@ -127,11 +127,14 @@ def test_lambda_signals_are_read_live_and_kept_in_snapshots():
     # Read from /sys/block (a dict, maybe empty), unless /sys/block cannot be listed.
     assert live.block_serials is None or isinstance(live.block_serials, dict)
     assert live.loop_backing is None or isinstance(live.loop_backing, dict)
-    capture.signals = dataclasses.replace(
-        live,
-        block_serials={"vdb": "2049123456"},
-        loop_backing={"loop1": "/var/lib/task.img"},
-        env={**live.env, "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"},
+    capture = dataclasses.replace(
+        capture,
+        signals=dataclasses.replace(
+            live,
+            block_serials={"vdb": "2049123456"},
+            loop_backing={"loop1": "/var/lib/task.img"},
+            env={**live.env, "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"},
+        ),
     )
     jsonschema.validate(snapshot_document(capture), SCHEMA)
     (loaded,) = parse_text(snapshot_bytes(capture).decode(), "snap.json")

@@ -3,6 +3,7 @@ a live table, filter."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import sys
 
@@ -115,16 +116,16 @@ def test_search_is_the_filter_language():
 def test_refresh_carries_the_origin_over_and_marks_the_changed_mounts(write):
     session = Session()
     old = session.load(str(write(TABLE)))
-    old.title = "node-1"
+    old = dataclasses.replace(old, title="node-1")
     old.metadata.update({"hostname": "node-1", "settled": True, "reads": 1})
     new = session.load(str(write(TABLE + "3 1 0:41 / /mnt/new rw - tmpfs tmpfs rw\n", "b.txt")))
     events = table_changes(old.mounts, new.mounts)
     old_judgement = session.judge(old)
     update = session.refresh(old, new, events)
-    assert update.table is new and update.table.title == "node-1"
+    assert update.table.mounts is new.mounts and update.table.title == "node-1"
     assert update.table.metadata["hostname"] == "node-1" and "settled" not in update.table.metadata
     assert update.changed == frozenset({2}) and update.summary() == "mount /mnt/new"
-    assert update.judgement is session.judge(new) and update.judgement is not old_judgement
+    assert update.judgement is session.judge(update.table) and update.judgement is not old_judgement
     assert session.judge(old) is not old_judgement  # the old table was forgotten
 
 
