@@ -27,6 +27,15 @@ def _status(return_code: int | None) -> int:
     return ExitCode.OK if not return_code else ExitCode.TROUBLE
 
 
+def _small_thread_stacks() -> None:
+    """Threads started from here on (Textual's input thread, the app's workers)
+    reserve 1 MiB of stack, not the 8 MiB default: in a 128 MB address space
+    (a Lambda's size, ulimit -v) a few default stacks leave little room."""
+    import threading
+
+    threading.stack_size(1 << 20)
+
+
 def run(
     a: MountTable,
     b: MountTable | None = None,
@@ -43,6 +52,7 @@ def run(
     app = MountscopeApp(
         a, b, live_pid=live_pid, ascii_only=ascii_only, redact=redact, session=session
     )
+    _small_thread_stacks()
     app.run(headless=headless)
     return _status(app.return_code)
 
