@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import stat
 import subprocess
 import sys
@@ -14,26 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ARTICLE, REPO, SAMPLES
-
-ARCH = {"x86_64": "x86_64", "aarch64": "arm64"}.get(platform.machine())
+from tests.helpers import ARTICLE, SAMPLES, build_lambda_zip
 
 
 @pytest.fixture(scope="module")
 def layer(tmp_path_factory) -> Path:
-    if ARCH is None:
-        pytest.skip(f"no Lambda architecture for {platform.machine()}")
     out = tmp_path_factory.mktemp("layer") / "layer.zip"
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    done = subprocess.run(
-        ["bash", str(REPO / "scripts" / "package-lambda-layer.sh"), ARCH, version, str(out)],
-        capture_output=True,
-        timeout=300,
-    )
-    if done.returncode != 0:
-        if b"No matching distribution" in done.stderr or b"Could not" in done.stderr:
-            pytest.skip("PyPI is not reachable to fetch orjson for the function's platform")
-        raise AssertionError(done.stderr.decode())
+    build_lambda_zip("package-lambda-layer.sh", out)
     opt = out.parent / "opt"  # Lambda unpacks layers under /opt
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()

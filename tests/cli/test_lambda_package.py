@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import subprocess
 import sys
 import zipfile
@@ -13,26 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO
-
-ARCH = {"x86_64": "x86_64", "aarch64": "arm64"}.get(platform.machine())
+from tests.helpers import build_lambda_zip
 
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory) -> Path:
-    if ARCH is None:
-        pytest.skip(f"no Lambda architecture for {platform.machine()}")
     out = tmp_path_factory.mktemp("lambda") / "function.zip"
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    done = subprocess.run(
-        ["bash", str(REPO / "scripts" / "package-lambda.sh"), ARCH, version, str(out)],
-        capture_output=True,
-        timeout=300,
-    )
-    if done.returncode != 0:
-        if b"No matching distribution" in done.stderr or b"Could not" in done.stderr:
-            pytest.skip("PyPI is not reachable to fetch orjson for the function's platform")
-        raise AssertionError(done.stderr.decode())
+    build_lambda_zip("package-lambda.sh", out)
     unpacked = out.parent / "function"
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()

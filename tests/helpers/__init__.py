@@ -4,6 +4,7 @@ mount namespaces. Fixtures that use them are in tests/conftest.py."""
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -91,3 +92,22 @@ class Namespace:
     def close(self) -> None:
         self.process.kill()
         self.process.wait()
+
+
+def build_lambda_zip(script: str, out: Path) -> None:
+    """Run scripts/SCRIPT for this machine's Lambda architecture and Python into
+    ``out``; skip where the architecture has no Lambda counterpart or PyPI
+    cannot give orjson for the function's platform."""
+    arch = {"x86_64": "x86_64", "aarch64": "arm64"}.get(platform.machine())
+    if arch is None:
+        pytest.skip(f"no Lambda architecture for {platform.machine()}")
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    done = subprocess.run(
+        ["bash", str(REPO / "scripts" / script), arch, version, str(out)],
+        capture_output=True,
+        timeout=300,
+    )
+    if done.returncode != 0:
+        if b"No matching distribution" in done.stderr or b"Could not" in done.stderr:
+            pytest.skip("PyPI is not reachable to fetch orjson for the function's platform")
+        raise AssertionError(done.stderr.decode())
