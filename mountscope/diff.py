@@ -157,13 +157,18 @@ class Comparison:
     def different(self) -> bool:
         return any(p.kind in DIFFERENT for p in self.pairs)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, with_same: bool = False) -> dict[str, Any]:
+        """The comparison as plain data. Like diff(1), it lists what differs
+        and counts what is the same (``summary``); ``with_same`` lists the
+        unchanged pairs too (``diff --json --all``)."""
+        pairs = self.pairs if with_same else [p for p in self.pairs if p.kind != PairStatus.SAME]
         return {
             "summary": self.summary,
             "a": {"origin": self.a.label, "format": self.a.format, "mounts": len(self.a.mounts)},
             "b": {"origin": self.b.label, "format": self.b.format, "mounts": len(self.b.mounts)},
             "exact": self.exact,
-            "pairs": [p.to_dict() for p in self.pairs],
+            "listed": "all" if with_same else "differences",
+            "pairs": [p.to_dict() for p in pairs],
             "verdicts": self.verdicts,
         }
 

@@ -22,7 +22,16 @@ def configure(p: argparse.ArgumentParser) -> None:
         "table (a file named live wins)",
     )
     p.add_argument("b", metavar="B", help="the other capture (the same forms as A)")
-    p.add_argument("--json", action="store_true", help="summary, pairs and verdicts as JSON")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="summary (counts of every kind), the pairs that differ and verdicts as JSON",
+    )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="with --json, list the unchanged pairs too (every mount of both captures)",
+    )
     p.add_argument(
         "--exact",
         action="store_true",
@@ -55,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     comparison = session.compare(a, b, exact=args.exact)
     redactor = redactor_for(args, a, b)
     if args.json:
-        data = comparison.to_dict()
+        data = comparison.to_dict(with_same=args.all)
         write_bytes([dumps(redactor.data(data) if redactor else data, indent=True), b"\n"])
         return ExitCode.DIFFERENT if comparison.different else ExitCode.OK
     return write_report(comparison, args, redactor)

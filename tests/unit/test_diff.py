@@ -43,6 +43,20 @@ def test_the_articles_patterns_differ_in_var_task_only():
     assert [e["rule"] for e in verdicts["only_in_a"]] == ["lambda.var-task-loop"]
 
 
+def test_json_lists_the_differences_and_counts_the_rest_unless_all_is_asked():
+    document = json.loads(run_cli("diff", P1, P2, "--json").stdout)
+    assert document["listed"] == "differences"
+    assert [(p["kind"], p["target"]) for p in document["pairs"]] == [("changed", "/var/task")]
+    assert document["summary"]["same"] == 9
+    everything = json.loads(run_cli("diff", P1, P2, "--json", "--all").stdout)
+    assert everything["listed"] == "all"
+    assert everything["summary"] == document["summary"]
+    assert len(everything["pairs"]) == 10
+    assert [p for p in everything["pairs"] if p["kind"] != "same"] == document["pairs"]
+    kinds = [p["kind"] for p in everything["pairs"]]
+    assert kinds.count("same") == 9
+
+
 def test_text_output_shows_the_change_with_its_marks():
     result = run_cli("diff", P1, P2)
     lines = result.stdout.decode().splitlines()
