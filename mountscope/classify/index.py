@@ -103,7 +103,11 @@ class TableIndex:
 
     def matches(self, pattern: MountPattern) -> list[int]:
         mounts = self.capture.mounts
-        checks = pattern.compiled()
+        # Each regular expression runs once per distinct value: a table of
+        # 50 000 mounts holds a few hundred sources, types and roots.
+        checks: list[tuple[str, re.Pattern[str], dict[str, bool]]] = [
+            (name, regex, {}) for name, regex in pattern.compiled()
+        ]
         found = []
         for i in self.candidates(pattern):
             m = mounts[i]
@@ -115,8 +119,12 @@ class TableIndex:
                 continue
             if pattern.source is not None and m.source not in pattern.source:
                 continue
-            for name, regex in checks:
-                if regex.search(_field(m, name) or "") is None:
+            for name, regex, seen in checks:
+                value = _field(m, name) or ""
+                hit = seen.get(value)
+                if hit is None:
+                    hit = seen[value] = regex.search(value) is not None
+                if not hit:
                     break
             else:
                 found.append(i)
