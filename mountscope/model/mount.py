@@ -172,6 +172,9 @@ def merge_options(vfs: str | None, fs: str | None) -> str:
     return ",".join([head, *items])
 
 
+# Cached: a table holds few distinct optional fields, and PROPAGATION is read
+# for every mount by each output and by the diff.
+@lru_cache(maxsize=4096)
 def propagation_of(optional_fields: str) -> str:
     """findmnt's PROPAGATION column from mountinfo's optional fields."""
     tags = optional_fields.split()
