@@ -88,8 +88,9 @@ def strip(lines: list[str]) -> tuple[list[str], list[Run]]:
     prefix goes too, but no more: a /proc/mounts line whose source is empty
     starts with a space, and keeps it.
     """
-    found = [_prefix(line) if line.strip() else None for line in lines]
-    nonblank = sum(1 for line in lines if line.strip())
+    # (isspace() rather than strip(): strip would copy every line)
+    found = [None if not line or line.isspace() else _prefix(line) for line in lines]
+    nonblank = sum(1 for line in lines if line and not line.isspace())
     out = lines
     runs: list[Run] = []
     i = 0

@@ -4,6 +4,7 @@ warnings, and the redactor that --redact asks for."""
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import stat
 from collections.abc import Iterable
@@ -72,6 +73,9 @@ def load_one(
         note("reading standard input (it is not a terminal); name 'live' for this machine's table")
         spec = "-"
     capture = (session or session_of(args)).load(spec, notes)
+    # What a command loads lives until it ends: the collector leaves it out
+    # of its walks from now on (reference counting still frees what is dropped).
+    gc.freeze()
     for message in notes or []:
         note(message)
     return capture
