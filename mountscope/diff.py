@@ -314,10 +314,17 @@ def _order(target: str) -> str:
     return target.replace("/", "\0")
 
 
+def _pair_order(pair: Pair) -> tuple[str, int]:
+    return _order(pair.target), _line_of(pair)
+
+
 def compare(
     a: MountTable, b: MountTable, *, exact: bool = False, with_verdicts: bool = True
 ) -> Comparison:
     a_groups, b_groups = _by_target(a), _by_target(b)
+    # Most pairs of two captures of one machine are plainly the same: decided
+    # here, without building the field-by-field comparison.
+    split = _splits_options(a.fields, b.fields)
     pairs: list[Pair] = []
     for target in a_groups.keys() | b_groups.keys():
         left, right = a_groups.get(target, []), b_groups.get(target, [])
@@ -328,10 +335,12 @@ def compare(
                 pairs.append(Pair(PairStatus.ADDED, target, None, pb))
             elif pb is None:
                 pairs.append(Pair(PairStatus.REMOVED, target, pa, None))
+            elif split and _plainly_same(pa, pb):
+                pairs.append(Pair(PairStatus.SAME, target, pa, pb))
             else:
                 pairs.append(_compare(target, pa, pb, a.fields, b.fields, exact))
     pairs = _pair_moves(pairs, a.fields, b.fields, exact)
-    pairs.sort(key=lambda p: (_order(p.target), _line_of(p)))
+    pairs.sort(key=_pair_order)
     comparison = Comparison(a, b, pairs, exact)
     if with_verdicts:
         from mountscope.classify import classify
