@@ -120,14 +120,16 @@ def tree_rows(text: str) -> int:
     return sum(1 for line in text.splitlines() if any(art in line for art in TREE_ROW))
 
 
-def settled_after(term, keys: str, done: Callable[[str], bool], quiet: float = 0.3) -> float:  # type: ignore[no-untyped-def]
+def settled_after(  # type: ignore[no-untyped-def]
+    term, keys: str, done: Callable[[str], bool], quiet: float = 0.3, timeout: float = 60
+) -> float | None:
     """Seconds from sending ``keys`` to the last write of the frame that
     ``done`` accepts, once the program has been quiet for ``quiet`` s (a
-    settled screen, not the first change)."""
+    settled screen, not the first change); None if it never gets there."""
     pressed = time.perf_counter()
     term.send(keys)
     last = pressed
-    deadline = pressed + 120
+    deadline = pressed + timeout
     while time.perf_counter() < deadline:
         before = len(term.raw)
         term._pump(quiet)  # noqa: SLF001 - the tests' pty driver, reading one chunk
@@ -136,7 +138,7 @@ def settled_after(term, keys: str, done: Callable[[str], bool], quiet: float = 0
             continue
         if done(term.text()):
             return last - pressed
-    raise AssertionError(f"the screen never got there after {keys!r}:\n{term.text()}")
+    return None
 
 
 # (label, keys, what the settled screen must show: given the screen before and after)
@@ -148,7 +150,7 @@ APP_KEYS: list[tuple[str, str, Callable[[str, str], bool]]] = [
     # expand it again (every child of the root comes back): a real expansion.
     ("collapse the root", "h", lambda before, after: tree_rows(after) < tree_rows(before)),
     ("expand the root", "l", lambda before, after: tree_rows(after) > tree_rows(before)),
-    ("collapse all", "-", lambda before, after: tree_rows(after) <= tree_rows(before)),
+    ("collapse all", "-", lambda before, after: tree_rows(after) < tree_rows(before)),
     ("expand all", "+", lambda before, after: tree_rows(after) > tree_rows(before)),
     ("filter (type 'kubelet')", "/kubelet\r", lambda before, after: after != before),
     ("clear the filter", "\x1b", lambda before, after: after != before),
@@ -174,11 +176,13 @@ def app_measures(path: Path, other: Path | None, runs: int) -> dict[str, Measure
             term.settle(0.5, timeout=300)  # workers (verdicts, comparison) finish
             for name, key, done in keys:
                 before = term.text()
-                results[name].seconds.append(
-                    settled_after(
-                        term, key, lambda after, before=before, done=done: done(before, after)
-                    )
+                took = settled_after(
+                    term, key, lambda after, before=before, done=done: done(before, after)
                 )
+                if took is None:  # the key did not do what its label says: no figure
+                    results[name].note = "screen never showed it"
+                else:
+                    results[name].seconds.append(took)
             with open(f"/proc/{term.process.pid}/status") as status:
                 hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
             results["first screen"].peak_kb.append(hwm)
@@ -186,7 +190,7 @@ def app_measures(path: Path, other: Path | None, runs: int) -> dict[str, Measure
             term.wait_exit(30)
         finally:
             term.close()
-    return {k: v for k, v in results.items() if v.seconds}
+    return {k: v for k, v in results.items() if v.seconds or v.note}
 
 
 # --- formatting --------------------------------------------------------------------------
