@@ -94,8 +94,10 @@ def evidence(item: Evidence, compact: bool = False, marked: bool = False) -> lis
 
 
 def reasoning_lines(verdict: Verdict) -> list[str]:
-    """The environment's own reasoning, then each named hypothesis with its status."""
-    lines = [safe(line) for line in verdict.reasoning]
+    """Where the confidence comes from, the environment's own reasoning, then each
+    named hypothesis with its status."""
+    lines = [safe(verdict.basis)] if verdict.basis else []
+    lines += [safe(line) for line in verdict.reasoning]
     for claim in verdict.claims:
         lines.append(safe(f"hypothesis {claim.name}: {claim.status}: {claim.statement}"))
         lines.extend(safe(f"  {reason}") for reason in claim.because)
