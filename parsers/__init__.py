@@ -311,9 +311,12 @@ def detect(lines: list[str]) -> str | None:
         return "findmnt-raw"
     if findmnt_table.parse_header(first) is not None:
         return "findmnt"
-    if not first.startswith("/"):
-        return None
     head = [line for line in lines[start : start + 20] if line.strip()]
+    if not first.startswith("/"):
+        # A tree printed with -n and cut from its root ("findmnt | grep", an
+        # excerpt): every line a branch whose target is a path, with the
+        # SOURCE, FSTYPE and OPTIONS columns after it.
+        return "findmnt" if all(_tree_row(line) for line in head) else None
     if any(findmnt_table.tree_prefix(line) not in (None, (0, 0)) for line in head[1:]):
         return "findmnt"  # a tree printed with -n: no header
     if len(head) > 1 and all(line.startswith("/") for line in head):
@@ -324,6 +327,16 @@ def detect(lines: list[str]) -> str | None:
         if all("  " in line.rstrip() for line in head):
             return "findmnt"
     return None
+
+
+def _tree_row(line: str) -> bool:
+    """A findmnt tree row below the root, with its columns: "│ ├─/t  src  type opts"
+    (a column as wide as its widest value leaves one space before the next)."""
+    prefix = findmnt_table.tree_prefix(line[:64])
+    if prefix is None or prefix[0] == 0:
+        return False
+    body = line[prefix[1] :].rstrip()
+    return body.startswith("/") and len([g for g in body.split("  ") if g.strip()]) >= 3
 
 
 def _title_before(lines: list[str], start: int, floor: int = 0) -> str | None:
