@@ -40,7 +40,8 @@ LESS_SPECIFIC: dict[str, frozenset[str]] = {
     "kubernetes": frozenset({"docker", "podman"}),
     "vm": frozenset({"host"}),
 }
-THRESHOLDS = {"accuracy": 0.95, "wrong_confident": 0, "loso": 0.85, "ece": 0.1}
+# The figures at the time of writing, less a little margin (docs/accuracy.md).
+THRESHOLDS = {"accuracy": 0.95, "wrong_confident": 0, "loso": 0.90, "ece": 0.05}
 CONFIDENT = 0.7
 BINS = 10
 

@@ -134,7 +134,7 @@ CALIBRATION = Calibration(
     (
         Band(0.0, 10, 10),
         Band(2.5, 46, 46),
-        Band(4.0, 46, 46),
+        Band(4.0, 49, 49),
         Band(6.0, 39, 39),
     )
 )
