@@ -118,7 +118,7 @@ def mount_from_cells(
         propagation_text=cell("PROPAGATION") if optional is None else None,
         line=line,
         raw=raw,
-        extra=extra or None,
+        extra=tuple(extra.items()),
     )
 
 

@@ -368,15 +368,10 @@ def parse_headerless(lines: list[str], first_line: int, origin: str) -> MountTab
         for name, s in zip(DEFAULT_COLUMNS, starts, strict=False)
     ]
     capture = parse_table(lines, first_line, origin, columns, header=False)
-    capture.warnings.insert(
-        0,
-        InputWarning(
-            origin,
-            first_line,
-            f"no header: columns guessed as {' '.join(c.name for c in columns)}",
-        ),
+    guessed = InputWarning(
+        origin, first_line, f"no header: columns guessed as {' '.join(c.name for c in columns)}"
     )
-    return capture
+    return replace(capture, warnings=(guessed, *capture.warnings))
 
 
 # --- tables whose spacing was collapsed --------------------------------------
