@@ -8,7 +8,7 @@ without recursion, so a chain of 10 000 nested mounts prints like any other.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -232,7 +232,7 @@ def table_lines(
 
 def _measure(
     order: Iterable[tuple[int, int]],
-    mounts: list[Mount],
+    mounts: Sequence[Mount],
     columns: list[Column],
     tree_col: int | None,
     header: bool,
