@@ -192,7 +192,7 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
                 "(a console paste): read as separate lines",
             )
         )
-    return replace(table, mounts=mounts, warnings=warnings)
+    return replace(table, mounts=tuple(mounts), warnings=tuple(warnings))
 
 
 def scan(lines: list[str], start: int) -> int:
