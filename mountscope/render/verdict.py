@@ -94,10 +94,8 @@ def evidence(item: Evidence, compact: bool = False, marked: bool = False) -> lis
 
 
 def reasoning_lines(verdict: Verdict) -> list[str]:
-    """Where the confidence comes from, the environment's own reasoning, then each
-    named hypothesis with its status."""
-    lines = [safe(verdict.basis)] if verdict.basis else []
-    lines += [safe(line) for line in verdict.reasoning]
+    """The environment's own reasoning, then each named hypothesis with its status."""
+    lines = [safe(line) for line in verdict.reasoning]
     for claim in verdict.claims:
         lines.append(safe(f"hypothesis {claim.name}: {claim.status}: {claim.statement}"))
         lines.extend(safe(f"  {reason}") for reason in claim.because)
@@ -119,7 +117,9 @@ def verdict_lines(verdict: Verdict) -> Iterator[str]:
         yield "evidence:"
         for item in verdict.evidence:
             yield plain(evidence(item))
-    reasoning = reasoning_lines(verdict)
+    # Where the confidence comes from leads the report's reasoning (the app's
+    # narrow verdict pane keeps to the environment's own reasoning).
+    reasoning = ([safe(verdict.basis)] if verdict.basis else []) + reasoning_lines(verdict)
     if reasoning:
         yield "reasoning:"
         for line in reasoning:
