@@ -310,3 +310,19 @@ def test_a_partial_capture_is_judged_on_what_it_shows_with_a_caveat():
     assert any("looks partial" in caveat for caveat in verdict.caveats)
     whole = classify(load(str(SAMPLES / "environments" / "docker-container.mountinfo")), None)
     assert not any("looks partial" in caveat for caveat in whole.caveats)
+
+
+def test_a_github_actions_container_job_is_docker_on_github_actions():
+    # The runner binds its own files at /github/home and /github/workflow.
+    verdict = classify(
+        load(str(CORPUS / "docker" / "auto-aur-github-actions-container-job-mount.txt")), None
+    )
+    assert verdict.environment == "docker"
+    assert verdict.details["platform"] == "github-actions"
+    assert "platform.github-actions-job-binds" in {e.rule for e in verdict.evidence}
+
+
+def test_a_console_paste_joined_into_one_line_is_judged_on_its_mounts():
+    table = load(str(CORPUS / "wsl1" / "wsl-4529-console-wrapped-mount.txt"))
+    assert len(table.mounts) == 7
+    assert classify(table, None).environment == "wsl1"
