@@ -305,6 +305,39 @@ def parse_table(
     )
 
 
+def _tree_row(line: str) -> bool:
+    """A findmnt tree row below the root, with its columns: "│ ├─/t  src  type opts"
+    (a column as wide as its widest value leaves one space before the next)."""
+    prefix = tree_prefix(line[:64])
+    if prefix is None or prefix[0] == 0:
+        return False
+    body = line[prefix[1] :].rstrip()
+    return body.startswith("/") and len([g for g in body.split("  ") if g.strip()]) >= 3
+
+
+def detect(lines: list[str], start: int) -> bool:
+    """Whether a text that is one table is findmnt's tree or -l output
+    (``lines[start]`` is its first non-blank line): a header, or with -n a
+    tree (art before the targets, from its root or cut from it) or a list of
+    aligned columns."""
+    first = lines[start]
+    if parse_header(first) is not None:
+        return True
+    head = [line for line in lines[start : start + 20] if line.strip()]
+    if not first.startswith("/"):
+        # A tree printed with -n and cut from its root ("findmnt | grep", an
+        # excerpt): every line a branch whose target is a path, with the
+        # SOURCE, FSTYPE and OPTIONS columns after it.
+        return all(_tree_row(line) for line in head)
+    if any(tree_prefix(line) not in (None, (0, 0)) for line in head[1:]):
+        return True
+    return (
+        len(head) > 1
+        and all(line.startswith("/") for line in head)
+        and all("  " in line.rstrip() for line in head)
+    )
+
+
 def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
     for offset, line in enumerate(lines):
         if line.strip():
