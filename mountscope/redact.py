@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass, replace
+from types import MappingProxyType
 from typing import Any
 
 from mountscope.errors import InputWarning
-from mountscope.model import Mount, MountTable
+from mountscope.model import Mount, MountTable, signals_of
+from mountscope.model.signals import Signals
 
 KINDS = ("arn", "account", "function", "request", "uuid", "host", "ip")
 PLACEHOLDER = re.compile(r"<(?:" + "|".join(KINDS) + r")-\d+>")
@@ -77,13 +80,13 @@ class Redactor:
 
     def learn(self, capture: MountTable) -> None:
         """What a capture says about itself: its hostname, function and request."""
-        metadata = capture.metadata if isinstance(capture.metadata, dict) else {}
+        metadata = capture.provenance.metadata()
         for key, kind in _LEARN_METADATA.items():
             self.learn_value(metadata.get(key), kind)
         for value in metadata.values():
             if isinstance(value, str):
                 self.learn_text(value)
-        signals = capture.signals
+        signals = signals_of(capture.provenance)
         if signals is not None:
             self.learn_value(getattr(signals, "hostname", None), "host")
             env = getattr(signals, "env", None) or {}
@@ -161,6 +164,23 @@ class Redactor:
             return [self.data(v) for v in value]
         return value
 
+    def origin(self, value: Any) -> Any:
+        """Every string of an origin (a frozen dataclass, nested ones, the
+        verbatim metadata of a snapshot), in a copy of the same shape."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, Signals):
+            return Signals.from_dict(self.data(value.to_dict()))
+        if is_dataclass(value) and not isinstance(value, type):
+            return replace(
+                value, **{f.name: self.origin(getattr(value, f.name)) for f in fields(value)}
+            )  # type: ignore[type-var]
+        if isinstance(value, Mapping):
+            return MappingProxyType(self.data(dict(value)))
+        if isinstance(value, tuple):
+            return tuple(self.origin(v) for v in value)
+        return value
+
     def mount(self, m: Mount) -> Mount:
         return replace(
             m,
@@ -172,27 +192,21 @@ class Redactor:
             fsroot=self.optional(m.fsroot),
             optional_fields=self.optional(m.optional_fields),
             raw=self.text(m.raw),
-            extra={self.text(k): self.text(v) for k, v in m.extra.items()} if m.extra else m.extra,
+            extra=tuple((self.text(k), self.text(v)) for k, v in m.extra),
         )
 
     def capture(self, capture: MountTable) -> MountTable:
         """A redacted copy of the capture (the original is not changed)."""
-        from mountscope.model.signals import Signals
-
         self.learn(capture)
-        signals = capture.signals
-        if signals is not None:
-            signals = Signals.from_dict(self.data(signals.to_dict()))
         return replace(
             capture,
-            mounts=[self.mount(m) for m in capture.mounts],
+            mounts=tuple(self.mount(m) for m in capture.mounts),
             origin=self.text(capture.origin),
             title=self.optional(capture.title),
-            warnings=[
+            warnings=tuple(
                 InputWarning(self.text(w.origin), w.line, self.text(w.message))
                 for w in capture.warnings
-            ],
-            metadata=self.data(capture.metadata),
-            signals=signals,
+            ),
+            provenance=self.origin(capture.provenance),
             raw_text=self.optional(capture.raw_text),
         )

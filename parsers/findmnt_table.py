@@ -294,14 +294,47 @@ def parse_table(
     names = [c.name for c in columns]
     drawn = table.tree is not None and any(p >= 0 for p in parents)  # -l draws no tree
     return MountTable(
-        mounts,
+        tuple(mounts),
         NAME,
         origin,
         fields_of(names),
-        warnings=warnings,
-        layout_parents=parents if drawn else None,
+        warnings=tuple(warnings),
+        layout_parents=tuple(parents) if drawn else None,
         first_line=first_line,
         last_line=first_line + len(lines) - 1,
+    )
+
+
+def _tree_row(line: str) -> bool:
+    """A findmnt tree row below the root, with its columns: "│ ├─/t  src  type opts"
+    (a column as wide as its widest value leaves one space before the next)."""
+    prefix = tree_prefix(line[:64])
+    if prefix is None or prefix[0] == 0:
+        return False
+    body = line[prefix[1] :].rstrip()
+    return body.startswith("/") and len([g for g in body.split("  ") if g.strip()]) >= 3
+
+
+def detect(lines: list[str], start: int) -> bool:
+    """Whether a text that is one table is findmnt's tree or -l output
+    (``lines[start]`` is its first non-blank line): a header, or with -n a
+    tree (art before the targets, from its root or cut from it) or a list of
+    aligned columns."""
+    first = lines[start]
+    if parse_header(first) is not None:
+        return True
+    head = [line for line in lines[start : start + 20] if line.strip()]
+    if not first.startswith("/"):
+        # A tree printed with -n and cut from its root ("findmnt | grep", an
+        # excerpt): every line a branch whose target is a path, with the
+        # SOURCE, FSTYPE and OPTIONS columns after it.
+        return all(_tree_row(line) for line in head)
+    if any(tree_prefix(line) not in (None, (0, 0)) for line in head[1:]):
+        return True
+    return (
+        len(head) > 1
+        and all(line.startswith("/") for line in head)
+        and all("  " in line.rstrip() for line in head)
     )
 
 
@@ -314,7 +347,7 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
             if columns is not None:
                 return parse_table(lines[offset:], first_line + offset, origin, columns)
             return parse_headerless(lines[offset:], first_line + offset, origin)
-    return MountTable([], NAME, origin, frozenset())
+    return MountTable((), NAME, origin, frozenset())
 
 
 # Without a header (-n) the columns are inferred from where every line has a
@@ -368,15 +401,10 @@ def parse_headerless(lines: list[str], first_line: int, origin: str) -> MountTab
         for name, s in zip(DEFAULT_COLUMNS, starts, strict=False)
     ]
     capture = parse_table(lines, first_line, origin, columns, header=False)
-    capture.warnings.insert(
-        0,
-        InputWarning(
-            origin,
-            first_line,
-            f"no header: columns guessed as {' '.join(c.name for c in columns)}",
-        ),
+    guessed = InputWarning(
+        origin, first_line, f"no header: columns guessed as {' '.join(c.name for c in columns)}"
     )
-    return capture
+    return replace(capture, warnings=(guessed, *capture.warnings))
 
 
 # --- tables whose spacing was collapsed --------------------------------------
@@ -453,11 +481,11 @@ def parse_collapsed(
     if names[0] != "TARGET":
         warnings.append(InputWarning(origin, first_line, "skipped: TARGET is not the first column"))
         return MountTable(
-            [],
+            (),
             NAME,
             origin,
             fields_of(names),
-            warnings=warnings,
+            warnings=tuple(warnings),
             first_line=first_line,
             last_line=first_line + len(lines) - 1,
         )
@@ -500,11 +528,11 @@ def parse_collapsed(
             mount = replace(mount, truncated=tuple(sorted(n.lower() for n in cut)))
         mounts.append(mount)
     return MountTable(
-        mounts,
+        tuple(mounts),
         NAME,
         origin,
         fields_of(names),
-        warnings=warnings,
+        warnings=tuple(warnings),
         first_line=first_line,
         last_line=first_line + len(lines) - 1,
     )

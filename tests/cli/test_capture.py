@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -23,6 +24,7 @@ from mountscope.capture import (
     write_atomic,
 )
 from mountscope.errors import MountscopeError, ParseError
+from mountscope.model import signals_of
 from mountscope.parsers import parse_text
 from mountscope.system.live import read_mountinfo
 from mountscope.system.loader import load
@@ -52,7 +54,7 @@ def same_capture(a, b) -> None:
     assert [tuple(getattr(m, k) for k in KEYS) for m in a.mounts] == [
         tuple(getattr(m, k) for k in KEYS) for m in b.mounts
     ]
-    assert a.signals == b.signals
+    assert signals_of(a.provenance) == signals_of(b.provenance)
     assert a.title == b.title
     assert a.tree.parent == b.tree.parent
 
@@ -65,19 +67,17 @@ def reload(capture):
 def test_live_snapshot_round_trip():
     capture = dataclasses.replace(capture_live(), title="round trip")
     loaded = reload(capture)
-    assert loaded.format == "snapshot" and loaded.metadata["table_format"] == "mountinfo"
+    assert loaded.format == "snapshot" and loaded.provenance.table_format == "mountinfo"
     same_capture(capture, loaded)
-    for key in (
-        "hostname",
-        "kernel_release",
-        "time",
-        "mountscope_version",
-        "pid",
-        "mnt_ns",
-        "source",
-    ):
-        assert loaded.metadata[key] == capture.metadata[key]
-    assert loaded.metadata["mnt_ns"].startswith("mnt:[")
+    assert loaded.provenance.metadata() == capture.provenance.metadata()
+    live = capture.provenance
+    assert (
+        loaded.provenance.hostname,
+        loaded.provenance.kernel_release,
+        loaded.provenance.time,
+    ) == (live.hostname, live.kernel_release, live.time)
+    assert (loaded.provenance.settled, loaded.provenance.reads) == (live.settled, live.reads)
+    assert loaded.provenance.verbatim["mnt_ns"].startswith("mnt:[")
     jsonschema.validate(snapshot_document(capture), SCHEMA)
 
 
@@ -94,7 +94,7 @@ def test_file_capture_snapshot_round_trip(name: str):
     capture = load(str(SAMPLES / name))
     loaded = reload(capture)
     same_capture(capture, loaded)
-    assert loaded.metadata["table_format"] == capture.format
+    assert loaded.provenance.table_format == capture.format
     assert not loaded.warnings or [w.message for w in loaded.warnings] == [
         w.message for w in capture.warnings
     ]
@@ -174,20 +174,20 @@ def test_the_snapshot_reader_checks_every_signal():
 def _snapshot_with(write, name: str, changes: dict[str, object]) -> Path:
     """A real snapshot of the Lambda article table, with live-like signals,
     and each "a.b" field set to a value."""
+    from mountscope.model import SnapshotOrigin
     from mountscope.model.signals import Signals
 
     capture = load(str(ARTICLE / "lambda-pattern2.txt"))
-    capture = dataclasses.replace(
-        capture,
-        signals=Signals(
-            cmdline="console=ttyS0 reboot=k panic=1 pci=off",
-            cpu={"model name": "x"},
-            markers={"/.dockerenv": False},
-            env={"AWS_LAMBDA_FUNCTION_NAME": "f"},
-        ),
+    signals = Signals(
+        cmdline="console=ttyS0 reboot=k panic=1 pci=off",
+        cpu={"model name": "x"},
+        markers={"/.dockerenv": False},
+        env={"AWS_LAMBDA_FUNCTION_NAME": "f"},
     )
-    capture.metadata["seconds"] = 2.5
+    origin = SnapshotOrigin.read(capture.origin, capture.format, None, None, {}, signals)
+    capture = replace(capture, provenance=origin)
     document = json.loads(snapshot_bytes(capture))
+    document["metadata"]["seconds"] = 2.5
     for path, value in changes.items():
         parent, _, key = path.rpartition(".")
         target = document
@@ -260,13 +260,15 @@ def test_wrong_fields_are_ignored_and_the_rest_is_used(write):
         "snapshot field signals.acpi_devices[1] is an integer, not a string; ignored",
         "snapshot field signals.env.A is an integer, not a string; ignored",
     ]
-    assert capture.signals.cmdline is None and capture.signals.env == {"container": "docker"}
-    assert capture.signals.acpi_devices == ["LNRO0005:00"] and capture.signals.cpu == {
-        "model name": "x"
-    }
+    assert signals_of(capture.provenance).cmdline is None and signals_of(
+        capture.provenance
+    ).env == {"container": "docker"}
+    assert signals_of(capture.provenance).acpi_devices == ["LNRO0005:00"] and signals_of(
+        capture.provenance
+    ).cpu == {"model name": "x"}
     assert (
-        "pid" not in capture.metadata
-        and capture.metadata["seconds"] == 2.5
+        "pid" not in capture.provenance.verbatim
+        and capture.provenance.seconds == 2.5
         and capture.title is None
     )
     assert len(capture.mounts) == 10
@@ -466,7 +468,11 @@ def test_lambda_handler_returns_a_snapshot_that_loads(tmp_path: Path):
     saved = tmp_path / "invocation.json"
     saved.write_text(json.dumps(document))  # what the Lambda runtime sends back
     capture = load(str(saved))
-    assert capture.title == "first invocation" and capture.mounts and capture.signals is not None
+    assert (
+        capture.title == "first invocation"
+        and capture.mounts
+        and signals_of(capture.provenance) is not None
+    )
 
 
 # --- watching -------------------------------------------------------------------------
