@@ -14,6 +14,8 @@ class ExitCode(IntEnum):
     OK = 0
     # diff(1)'s convention: the two captures differ.
     DIFFERENT = 1
+    # findmnt's convention: no mount matched the selection (tree's filters).
+    NOTHING_FOUND = 1
     # Anything that went wrong: bad usage, unreadable or unparsable input,
     # an unwritable output file, a live table that cannot be read.
     TROUBLE = 2

@@ -110,6 +110,9 @@ def _color(parser: argparse.ArgumentParser) -> None:
 def _pid(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pid",
+        "-N",
+        "--task",
+        dest="pid",
         type=process_id,
         help="live: the mount table of this process's mount namespace (default: this one)",
     )
