@@ -264,7 +264,7 @@ def _measure(
     """Each row's cells (without tree art) and the column widths. The art of a
     row at depth d is 2*d cells, box drawing or ASCII, one cell a character."""
     rows: list[tuple[int, list[str], bool]] = []
-    widths = [width(c.name) if header else 0 for c in columns]
+    widths = [0] * len(columns)
     count = len(columns)
     for index, depth in order:
         values, plain = _row_cells(columns, getters, mounts[index])
@@ -275,6 +275,14 @@ def _measure(
             if w > widths[k]:
                 widths[k] = w
         rows.append((index, values, plain))
+    # libsmartcols: at least the header's width (with or without -n), else
+    # a width hint of whole cells widens a column the header does not.
+    for k, column in enumerate(columns):
+        least = width(column.name)
+        if widths[k] < least:
+            widths[k] = least
+        elif 1 <= column.whint and widths[k] < column.whint and least < column.whint:
+            widths[k] = int(column.whint)
     return rows, widths
 
 
