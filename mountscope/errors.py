@@ -79,6 +79,14 @@ class LiveReadError(MountscopeError):
     """The live mount table (of this or another process) cannot be read."""
 
 
+class NamespaceGone(LiveReadError):
+    """The watched process exited: its mount table is no more."""
+
+    def __init__(self, pid: int | str) -> None:
+        super().__init__(f"process {pid} exited; its mount namespace is gone")
+        self.pid = pid
+
+
 class OutputError(MountscopeError):
     """Standard output or a file cannot be written (completely)."""
 

@@ -148,12 +148,18 @@ class Criteria:
         self, table: MountTable, resolve: Callable[[str], str] | None = None
     ) -> Callable[[int], bool]:
         """findmnt's match_func on the mount at an index of ``table``."""
-        mounts, shadowed = table.mounts, None
-        if self.shadowed:
-            shadowed = table.tree.shadowed
+        mounts = table.mounts
+        test = self.mount_matcher(resolve, table.tree.shadowed if self.shadowed else None)
+        return lambda index: test(mounts[index], index)
 
-        def match(index: int) -> bool:
-            m = mounts[index]
+    def mount_matcher(
+        self,
+        resolve: Callable[[str], str] | None = None,
+        shadowed: Sequence[bool] | None = None,
+    ) -> Callable[[Mount, int], bool]:
+        """findmnt's match_func on one mount (and its index, for --shadowed)."""
+
+        def match(m: Mount, index: int = -1) -> bool:
             if self.types is not None and not match_fstype(m.fstype, self.types):
                 return self.invert
             if self.options is not None and not match_options(m.options, self.options):

@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 
 from mountscope.classify import Verdict
 from mountscope.diff import Comparison
-from mountscope.errors import MountscopeError, SnapshotExists
+from mountscope.errors import MountscopeError, NamespaceGone, SnapshotExists
 from mountscope.model import MountTable
 from mountscope.session import Judgement, LiveUpdate, Session, pending_comparison
 from mountscope.text import safe
@@ -443,6 +443,17 @@ class MainScreen(Screen[None]):
                 try:
                     # Reads, parses and judges the new table in this thread.
                     update = live.next_update(timeout=0.5)
+                except NamespaceGone as gone:
+                    # The table stays on screen as it was last read: say so until quit.
+                    self.app.call_from_thread(
+                        self.notify,
+                        f"{gone}: the table is frozen as it was last read",
+                        title="no longer live",
+                        severity="warning",
+                        timeout=24 * 3600,
+                        markup=False,
+                    )
+                    return
                 except MountscopeError as error:
                     self.app.call_from_thread(
                         self.notify, str(error), severity="error", markup=False
