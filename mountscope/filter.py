@@ -237,7 +237,7 @@ def unique_targets(table: MountTable) -> MountTable:
                 parent, seen = moved[parent], seen + 1
             kept.append(m if parent == m.parent_id else replace(m, parent_id=parent))
         keep = kept
-    return replace(table, mounts=keep, layout_parents=None)
+    return replace(table, mounts=tuple(keep), layout_parents=None)
 
 
 def holding_mount(table: MountTable, path: str) -> str | None:

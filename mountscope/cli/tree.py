@@ -22,6 +22,7 @@ from mountscope.cli.output import (
 from mountscope.errors import ExitCode, UsageError
 from mountscope.model import MountTable
 from mountscope.model.columns import COLUMNS
+from mountscope.model.origin import LiveOrigin
 from mountscope.text import safe
 
 if TYPE_CHECKING:
@@ -195,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
     redactor = redactor_for(args, raw)
     capture = redactor.capture(raw) if redactor else raw
     report_warnings(capture, args.strict)
-    live = spec in (None, "live") and raw.origin.startswith("/proc/")
+    live = isinstance(raw.provenance, LiveOrigin)
     as_tree = not (args.list or args.raw or args.pairs or args.df)
     resolve = os.path.realpath if live and not args.pid else None
     view = select(capture, criteria, tree=as_tree, resolve=resolve)

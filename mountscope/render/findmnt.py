@@ -16,6 +16,7 @@ from typing import Protocol
 from mountscope.jsonio import dumps
 from mountscope.model import Mount, MountTable, MountTree
 from mountscope.model.columns import COLUMNS, DEFAULT_COLUMNS, ColumnInfo, JsonType, shell_name
+from mountscope.model.origin import recording_of, seconds_of
 from mountscope.text import _NOT_ONE_CELL, _UNSAFE, safe, width
 
 Column = ColumnInfo
@@ -419,6 +420,6 @@ def capture_json(capture: MountTable) -> dict[str, object]:
         "mounts": len(capture.mounts),
         "tree_inferred": capture.tree.built_from == "paths",
         "warnings": [str(w) for w in capture.warnings],
-        "recording": capture.metadata.get("recording"),
-        "seconds": capture.metadata.get("seconds"),
+        "recording": recording_of(capture.provenance),
+        "seconds": seconds_of(capture.provenance),
     }
