@@ -268,6 +268,9 @@ def select(
     ``resolve`` canonicalises a path on this machine (live tables only);
     without it (a capture from elsewhere) paths are compared as written and
     ``-T PATH`` finds the mount holding PATH by its prefix."""
+    if criteria == Criteria():
+        # No flag: the table as it is (and no second tree built for 50 000 mounts).
+        return replace(whole(table), as_tree=tree)
     if criteria.uniq:
         table = unique_targets(table)
     c = criteria

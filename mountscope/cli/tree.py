@@ -11,6 +11,7 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from mountscope.cli.inputs import load_one, redactor_for, report_warnings, session_of
+from mountscope.cli.options import task_alias
 from mountscope.cli.output import (
     is_terminal,
     note,
@@ -30,13 +31,14 @@ if TYPE_CHECKING:
 
 
 def configure(p: argparse.ArgumentParser) -> None:
+    task_alias(p)
     p.add_argument(
         "file",
         nargs="*",
         metavar="FILE|DEVICE|MOUNTPOINT",
         help="a capture (FILE#N picks the N-th table; - is stdin; 'live' is this machine's "
-        "table, a file named live wins); what is not an existing file (a directory, a device, UUID=..., MAJ:MIN, a "
-        "path that does not exist) is findmnt's <device> or <mountpoint>; default: stdin "
+        "table, a file named live wins); what is not an existing file (a directory, a block device, UUID=..., "
+        "MAJ:MIN, a path that does not exist) is findmnt's <device> or <mountpoint>; default: stdin "
         "when something is piped in, else the live table",
     )
     p.add_argument("-F", "--tab-file", metavar="FILE", help="the capture to read (as findmnt -F)")
@@ -100,7 +102,9 @@ def _is_capture_name(word: str) -> bool:
             mode = os.stat(name).st_mode
         except (OSError, ValueError):
             continue
-        return not (stat.S_ISDIR(mode) or stat.S_ISBLK(mode) or stat.S_ISCHR(mode))
+        # A directory is a mount point, a block device a source; a character
+        # device is read (/dev/stdin), as before.
+        return not (stat.S_ISDIR(mode) or stat.S_ISBLK(mode))
     return False
 
 
@@ -216,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
         )
         view = replace(view, mounts=filled)
     elif args.df and not any(
-        m.extra and any(k in m.extra for k in ("SIZE", "USED", "AVAIL")) for m in view.mounts
+        any(k in ("SIZE", "USED", "AVAIL") for k, _ in m.extra) for m in view.mounts
     ):
         note(
             f"{safe(capture.origin)}: the capture has no sizes (findmnt -D saves them; "

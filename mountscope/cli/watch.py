@@ -9,8 +9,9 @@ import os
 import time
 from typing import TYPE_CHECKING
 
+from mountscope.cli.options import task_alias
 from mountscope.cli.output import encode, note, write_out
-from mountscope.errors import ExitCode, NamespaceGone, UsageError
+from mountscope.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from mountscope.model.columns import ColumnInfo
@@ -21,6 +22,7 @@ DEFAULT_COLUMNS = "ACTION,TARGET,SOURCE,FSTYPE,OPTIONS"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
+    task_alias(p)
     p.add_argument("--json", action="store_true", help="one JSON object per change, a line each")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="stop after this long")
     p.add_argument("--count", type=int, metavar="N", help="stop after N changes")
@@ -151,9 +153,6 @@ def run(args: argparse.Namespace) -> int:
                 seen += 1
                 if args.count and seen >= args.count:
                     break
-    except NamespaceGone as gone:
-        note(safe(str(gone)))
-        return ExitCode.TROUBLE
     except KeyboardInterrupt:
         return ExitCode.INTERRUPTED
     return ExitCode.OK

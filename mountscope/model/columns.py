@@ -63,8 +63,10 @@ class ColumnInfo:
     def value(self, mount: Mount) -> str | int | None:
         if self.get is not None:
             return self.get(mount)
-        extra = mount.extra
-        return extra.get(self.name) if extra else None
+        for name, text in mount.extra:  # a handful of pairs at most
+            if name == self.name:
+                return text
+        return None
 
 
 def _rows() -> tuple[ColumnInfo, ...]:

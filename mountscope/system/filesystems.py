@@ -104,7 +104,7 @@ def fill(
     tid = str(os.getpid() if pid == "self" else pid)
     filled = []
     for mount in mounts:
-        extra = dict(mount.extra or {})
+        extra = dict(mount.extra)
         for column in wanted:
             value: str | None
             if column.name == "TID":
@@ -116,5 +116,5 @@ def fill(
                 value = _tags(column.name).get(device) if device else None
             if value is not None:
                 extra[column.name] = value
-        filled.append(replace(mount, extra=extra or None))
+        filled.append(replace(mount, extra=tuple(extra.items())))
     return filled
