@@ -244,3 +244,37 @@ def test_output_all_is_every_column_of_findmnts(rich: Path):
     theirs = findmnt("-F", str(rich), "-l", "-o", ",".join(local))
     ours = run_cli("tree", "-F", str(rich), "-l", "-o", ",".join(local), "--no-verdict")
     assert ours.stdout == theirs.stdout
+
+
+# Synthetic, as fstab(5) describes it: a tag, a device, a missing freq and passno.
+FSTAB = """\
+# synthetic fstab
+UUID=1234-abcd / ext4 errors=remount-ro 0 1
+/dev/sdb1 /data xfs defaults,noatime 0 2
+tmpfs /tmp tmpfs size=1g,mode=1777 0 0
+proc /proc proc defaults
+"""
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ("-o", "TARGET,FREQ,PASSNO"),
+        ("-o", "SOURCE,TARGET,FSTYPE,OPTIONS,FREQ,PASSNO"),
+        ("-r", "-o", "TARGET,PASSNO"),
+        ("-P", "-t", "tmpfs,xfs"),
+        ("-O", "+noatime"),
+    ],
+    ids=" ".join,
+)
+def test_fstab_freq_and_passno_as_findmnt_s(tmp_path: Path, flags: tuple[str, ...]):
+    import json
+
+    fstab = tmp_path / "fstab"
+    fstab.write_text(FSTAB)
+    theirs = findmnt("-s", "-F", str(fstab), *flags)
+    ours = run_cli("tree", str(fstab), "-l", *flags, "--no-verdict")
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)
+    theirs = findmnt("-s", "-F", str(fstab), "-J", "-o", "TARGET,FREQ,PASSNO")
+    ours = run_cli("tree", str(fstab), "-l", "-J", "-o", "TARGET,FREQ,PASSNO")
+    assert json.loads(ours.stdout) == json.loads(theirs.stdout)
