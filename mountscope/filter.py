@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from mountscope.model import Mount, MountTable, split_options
 from mountscope.model.table import MountTree
@@ -54,6 +55,7 @@ def _norm(path: str) -> str:
     return path.rstrip("/") or ("/" if path.startswith("/") else path)
 
 
+@lru_cache(maxsize=4096)
 def match_fstype(fstype: str, pattern: str) -> bool:
     """``-t LIST``: a comma-separated list of types, case-insensitive; "no"
     before the list negates it, "no" before one type excludes that type."""
@@ -69,15 +71,23 @@ def match_fstype(fstype: str, pattern: str) -> bool:
     return negated
 
 
+@lru_cache(maxsize=16384)
+def _options_of(options: str) -> dict[str, str | None]:
+    """An option string's names and values (the first of a name wins, as in libmount)."""
+    have: dict[str, str | None] = {}
+    for item in split_options(options):
+        name, eq, value = item.partition("=")
+        have.setdefault(name, value if eq else None)
+    return have
+
+
+@lru_cache(maxsize=16384)
 def match_options(options: str, pattern: str) -> bool:
     """``-O LIST``: every comma-separated item must hold for the mount's
     options, compared whole (``ro`` is not ``errors=remount-ro``); "no" before
     an item asks for its absence, "+" keeps a leading "no" literal
     (``+noatime``), ``name=value`` compares the value too."""
-    have: dict[str, str | None] = {}
-    for item in split_options(options):
-        name, eq, value = item.partition("=")
-        have.setdefault(name, value if eq else None)
+    have = _options_of(options)
     for item in split_options(pattern):
         name, eq, value = item.partition("=")
         negated = False
@@ -427,12 +437,9 @@ def _term(text: str) -> Callable[[Mount], bool]:
             return lambda m: match_fstype(m.fstype, value)
         return lambda m: match_options(m.options, value)
     needle = text.lower()
-    return lambda m: (
-        needle in m.target.lower()
-        or needle in m.display_source.lower()
-        or needle in m.fstype.lower()
-        or needle in m.options.lower()
-    )
+    # One lowered string per mount; NUL never occurs in a field, so a needle
+    # cannot match across two of them.
+    return lambda m: needle in f"{m.target}\0{m.display_source}\0{m.fstype}\0{m.options}".lower()
 
 
 def make_matcher(query: str) -> Callable[[Mount], bool]:
@@ -443,6 +450,9 @@ def make_matcher(query: str) -> Callable[[Mount], bool]:
         tests.append((negated, _term(word[1:] if negated else word)))
     if not tests:
         return lambda m: True
+    if len(tests) == 1:  # the common case, without a loop per mount
+        negated, test = tests[0]
+        return (lambda m: not test(m)) if negated else test
     return lambda m: all(test(m) != negated for negated, test in tests)
 
 
