@@ -84,3 +84,44 @@ def test_fstype_tmpfs_is_not_devtmpfs_and_ro_is_not_remount_ro():
     assert matching(table.mounts, "option:ro,+nosuid") == set()
     assert matching(table.mounts, "option:rw,+nosuid") == {1, 2}
     assert matching(table.mounts, "option:group_id=0 fstype:fuse.sshfs") == {4}
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [
+        (1, "1B"),
+        (1023, "1023B"),
+        (1024, "1K"),
+        (1536, "1.5K"),
+        (4096, "4K"),
+        (524288, "512K"),
+        (2621440, "2.5M"),
+        (3 * 1024 * 1024, "3M"),
+        (1024**3 - 1, "1024M"),  # rounds up into the next whole number, as util-linux does
+        (int(11.8 * 1024**3), "11.8G"),
+    ],
+)
+def test_human_sizes_as_util_linux_writes_them(size: int, shown: str):
+    from mountscope.system.filesystems import human_size
+
+    assert human_size(size) == shown
+
+
+def test_select_keeps_findmnts_tree_under_a_filter():
+    from mountscope.filter import Criteria, select
+
+    table = parse(
+        "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n"
+        "2 1 0:5 / /a rw - ext4 /dev/sdb rw\n"
+        "3 2 0:6 / /a/t rw - tmpfs t1 rw\n"
+        "4 1 0:7 / /b rw - tmpfs t2 rw\n"
+        "5 4 0:8 / /b/c rw - tmpfs t3 rw\n"
+    )
+    view = select(table, Criteria(types="tmpfs"))
+    # /a/t loses its parent /a and hangs at the top, like /b; /b/c stays under /b.
+    assert [m.target for m in view.mounts] == ["/a/t", "/b", "/b/c"]
+    assert view.tree.roots == [0, 1] and view.tree.children[1] == [2]
+    listed = select(table, Criteria(types="tmpfs", first_only=True), tree=False)
+    assert [m.target for m in listed.mounts] == ["/a/t"] and not listed.as_tree
+    nothing = select(table, Criteria(source="/dev/nothing"), tree=False)
+    assert nothing.mounts == [] and not nothing.found
