@@ -20,13 +20,8 @@ from dataclasses import dataclass, replace
 
 from mountscope.errors import InputWarning
 from mountscope.model import Mount, MountTable
-from mountscope.parsers.columns import (
-    RIGHT_ALIGNED,
-    TRUNCATABLE,
-    canonical,
-    fields_of,
-    mount_from_cells,
-)
+from mountscope.model.columns import COLUMNS, DEFAULT_COLUMNS, canonical, fields_of
+from mountscope.parsers.columns import mount_from_cells
 from mountscope.text import decode_hex, width
 
 NAME = "findmnt"
@@ -95,7 +90,7 @@ def parse_header(line: str) -> list[Column] | None:
         name = canonical(m.group())
         if name is None:
             return None
-        columns.append(Column(name, m.start(), m.end(), name in RIGHT_ALIGNED))
+        columns.append(Column(name, m.start(), m.end(), COLUMNS[name].right))
     names = [c.name for c in columns]
     if not names or "ACTION" in names or len(set(names)) != len(names):
         return None  # --poll event streams are not tables
@@ -206,7 +201,7 @@ def _assemble(
                 tree_start = columns[i].start
                 text = cut(g, max(begin, tree_start + art), end)
             if (
-                columns[i].name in TRUNCATABLE
+                COLUMNS[columns[i].name].trunc
                 and end is not None
                 and end - 2 >= begin
                 and cut(g, end - 2, end - 1) not in ("", " ")
@@ -265,7 +260,7 @@ def parse_table(
         if from_terminal:
             cut_fields = set(filled)
             last_name = columns[-1].name
-            if last_name in TRUNCATABLE and len(row[-1][1]) >= line_width and cells.get(last_name):
+            if COLUMNS[last_name].trunc and len(row[-1][1]) >= line_width and cells.get(last_name):
                 cut_fields.add(last_name)
         truncated = tuple(sorted(f.lower() for f in cut_fields))
         result = mount_from_cells(decoded, lineno, raw, truncated)  # type: ignore[arg-type]
@@ -352,7 +347,6 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
 
 # Without a header (-n) the columns are inferred from where every line has a
 # gap, and named as findmnt's defaults. The result is marked as a guess.
-DEFAULT_COLUMNS = ("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
 
 
 def parse_headerless(lines: list[str], first_line: int, origin: str) -> MountTable:
