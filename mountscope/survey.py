@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -54,6 +54,14 @@ def _shape(value: str) -> str:
     random id costs the shaping of its own component only."""
     if "/" not in value or "/dev/" in value:
         return _shape_whole(value)
+    # The folder as a whole is most often known already; the last component
+    # (a random name in a known folder) is shaped on its own.
+    folder, _, name = value.rpartition("/")
+    return _shape_folder(folder) + "/" + _shape_part(name)
+
+
+@lru_cache(maxsize=1 << 12)
+def _shape_folder(value: str) -> str:
     return "/".join([_shape_part(part) for part in value.split("/")])
 
 
@@ -101,7 +109,10 @@ def _digest(fields: frozenset[str], keys: list[str]) -> str:
     return digest.hexdigest()
 
 
-class _LineKeys(dict[str, str]):
+_V = TypeVar("_V")
+
+
+class _LineKeys(dict[str, _V]):
     """A mountinfo line's key by everything after its ids and device number
     (which the shape leaves out): a fleet's tables repeat most of their lines
     with other ids. Emptied when full; it holds a few of the largest tables'
@@ -115,7 +126,7 @@ class _LineKeys(dict[str, str]):
             self.clear()
 
 
-_LINE_KEYS = _LineKeys()
+_LINE_KEYS: _LineKeys[str] = _LineKeys()
 # A line's ids and device number as fields_of() accepts them (\d is what
 # str.isdecimal() accepts); a first line that starts so holds no shell prompt.
 _HEAD = re.compile(r"\d+ \d+ \d+:\d+ ")
@@ -130,6 +141,7 @@ def mountinfo_shape_key(text: str) -> str | None:
     if not rests:
         return None
     _LINE_KEYS.fit(len(rests))
+    _TAIL_KEYS.fit(len(rests))
     keys = list(map(_LINE_KEYS.get, rests))
     if None in keys:
         for index, key in enumerate(keys):
@@ -163,21 +175,34 @@ def _rests(text: str) -> list[str] | None:
 def _line_key(rest: str) -> str | None:
     """_mount_key() of the Mount parse_line() makes of a line ending in
     ``rest`` (which alone decides whether it is read, and how), or None."""
-    fields = mountinfo.fields_of("0 0 0:0 " + rest)
+    root, space, tail = rest.partition(" ")
+    if space and "\\" not in rest:
+        # The root is a field of its own (spaces in paths are escaped), and
+        # often the one random part (a bind from a per-sandbox folder): the
+        # rest of the key is found by the rest of the line.
+        around = _TAIL_KEYS.get(tail)
+        if around is None:
+            around = _TAIL_KEYS[tail] = _key_around_root("0 0 0:0 / " + tail)
+        return None if around is None else around[0] + _shape(root) + around[1]
+    around = _key_around_root("0 0 0:0 " + rest)
+    return None if around is None else around[0] + _shape(around[2]) + around[1]
+
+
+# The key of a line's fields but its root, by what follows the root.
+_TAIL_KEYS: _LineKeys[tuple[str, str, str] | None] = _LineKeys()
+
+
+def _key_around_root(line: str) -> tuple[str, str, str] | None:
+    """The key of a mountinfo line before and after its shaped root, and the root."""
+    fields = mountinfo.fields_of(line)
     if isinstance(fields, str):
         return None
     _, _, _, root, target, vfs, optional, fstype, source, fs = fields
-    return "\x1f".join(
-        (
-            _shape(target),
-            _shape(source),
-            _shape(root),
-            fstype,
-            _options_shape(vfs),
-            _options_shape(fs),
-            _propagation(optional),
-        )
+    before = f"{_shape(target)}\x1f{_shape(source)}\x1f"
+    after = "\x1f".join(
+        ("", fstype, _options_shape(vfs), _options_shape(fs), _propagation(optional))
     )
+    return before, after, root
 
 
 # --- signals ----------------------------------------------------------------------------
@@ -325,11 +350,14 @@ def expand(specs: Iterable[str]) -> Iterator[tuple[str, str | None]]:
             errors: list[OSError] = []
             for folder, dirs, files in os.walk(path, onerror=errors.append):
                 dirs.sort()
-                for name in sorted(files):
-                    yield from one(os.path.join(folder, name), True)
+                for name in sorted(files):  # (os.walk lists folders apart)
+                    yield from a_file(os.path.join(folder, name), True)
             for error in errors:
                 yield error.filename or path, f"cannot list: {os.strerror(error.errno or 0)}"
             return
+        yield from a_file(path, walked)
+
+    def a_file(path: str, walked: bool) -> Iterator[tuple[str, str | None]]:
         if path in seen:
             return
         seen.add(path)

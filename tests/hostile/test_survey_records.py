@@ -107,9 +107,10 @@ LINE_DAMAGE = [
     lambda line: line[: len(line) // 2],
     lambda line: "1 2 3:4 ",
     lambda line: "1 2 3:4",
+    lambda line: line.replace("/", "/" + "a1b2c3d4e5/" * 50_000, 1),  # deep paths are read flat
 ]
 
-HARMLESS = {0, 1, 2, 14, 16, 17, 18, 19}
+HARMLESS = {0, 1, 2, 14, 16, 17, 18, 19, 23}
 
 
 @pytest.mark.parametrize("damage", range(len(LINE_DAMAGE)))
