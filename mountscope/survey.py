@@ -35,7 +35,13 @@ import orjson
 
 from mountscope.diff import DIFFERENT, shape
 from mountscope.errors import MountscopeError
-from mountscope.model import Mount, MountTable, split_options
+from mountscope.model import (
+    LiveOrigin,
+    Mount,
+    MountTable,
+    SnapshotOrigin,
+    split_options,
+)
 from mountscope.model.mount import propagation_of
 from mountscope.parsers import mountinfo, snapshot, split_lines
 from mountscope.system.loader import Limits, load_all, read_bytes
@@ -252,7 +258,18 @@ def hostname_form(hostname: str) -> str:
 
 def signal_values(capture: MountTable) -> dict[str, str]:
     """The signals a capture carries (its live signals and its metadata), as text."""
-    meta = capture.metadata if isinstance(capture.metadata, dict) else {}
+    origin = capture.provenance
+    meta: dict[str, Any] = {}
+    if isinstance(origin, LiveOrigin | SnapshotOrigin):
+        # The origin's fields under the names a snapshot's metadata gives them.
+        meta = {
+            "kernel_release": origin.kernel_release,
+            "machine": origin.machine,
+            "hostname": origin.hostname,
+            "time": origin.time,
+        }
+        if origin.lambda_invocation is not None:
+            meta.update(origin.lambda_invocation.metadata())
     sig = capture.signals
     return _signal_texts(meta.get, lambda name: getattr(sig, name, None))
 
@@ -298,7 +315,8 @@ def _signal_texts(meta: Callable[[str], Any], sig: Callable[[str], Any]) -> dict
 
 def capture_time(capture: MountTable) -> str | None:
     """When the capture was taken (UTC, ISO 8601), when it says."""
-    return _time(capture.metadata.get("time") if isinstance(capture.metadata, dict) else None)
+    origin = capture.provenance
+    return _time(origin.time if isinstance(origin, LiveOrigin | SnapshotOrigin) else None)
 
 
 def _time(when: Any) -> str | None:
