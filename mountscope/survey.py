@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import orjson
 
@@ -148,15 +148,15 @@ def mountinfo_shape_key(text: str) -> str | None:
         return None
     _LINE_KEYS.fit(len(rests))
     _TAIL_KEYS.fit(len(rests))
-    keys = list(map(_LINE_KEYS.get, rests))
-    if None in keys:
-        for index, key in enumerate(keys):
+    found = list(map(_LINE_KEYS.get, rests))
+    if None in found:
+        for index, key in enumerate(found):
             if key is None:
                 key = _line_key(rests[index])
                 if key is None:
                     return None
-                keys[index] = _LINE_KEYS[rests[index]] = key
-    return _digest(mountinfo.FIELDS, keys)
+                found[index] = _LINE_KEYS[rests[index]] = key
+    return _digest(mountinfo.FIELDS, cast(list[str], found))  # (no None left)
 
 
 def _rests(text: str) -> list[str] | None:
