@@ -40,6 +40,7 @@ from mountscope.model import (
     Mount,
     MountTable,
     SnapshotOrigin,
+    signals_of,
     split_options,
 )
 from mountscope.model.mount import propagation_of
@@ -270,7 +271,7 @@ def signal_values(capture: MountTable) -> dict[str, str]:
         }
         if origin.lambda_invocation is not None:
             meta.update(origin.lambda_invocation.metadata())
-    sig = capture.signals
+    sig = signals_of(origin)
     return _signal_texts(meta.get, lambda name: getattr(sig, name, None))
 
 
@@ -691,7 +692,9 @@ class Survey:
             reps.append(capture)
         rows = []
         for index, (group, rep) in enumerate(zip(groups, reps, strict=True)):
-            verdict = classify(rep, rep.signals).to_dict() if rep is not None else None
+            verdict = (
+                classify(rep, signals_of(rep.provenance)).to_dict() if rep is not None else None
+            )
             differs: list[dict[str, Any]] = []
             if index > 0 and rep is not None and reps[0] is not None:
                 differs = differences(compare(reps[0], rep, with_verdicts=False))
