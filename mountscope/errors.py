@@ -14,6 +14,8 @@ class ExitCode(IntEnum):
     OK = 0
     # diff(1)'s convention: the two captures differ.
     DIFFERENT = 1
+    # findmnt's convention: no mount matched the selection (tree's filters).
+    NOTHING_FOUND = 1
     # Anything that went wrong: bad usage, unreadable or unparsable input,
     # an unwritable output file, a live table that cannot be read.
     TROUBLE = 2
@@ -75,6 +77,14 @@ class WarningsAreErrors(MountscopeError):
 
 class LiveReadError(MountscopeError):
     """The live mount table (of this or another process) cannot be read."""
+
+
+class NamespaceGone(LiveReadError):
+    """The watched process exited: its mount table is no more."""
+
+    def __init__(self, pid: int | str) -> None:
+        super().__init__(f"process {pid} exited; its mount namespace is gone")
+        self.pid = pid
 
 
 class OutputError(MountscopeError):

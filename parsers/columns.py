@@ -1,4 +1,5 @@
-"""findmnt's columns and how each one maps onto the mount model.
+"""Cells of findmnt's columns into the mount model (the columns themselves
+are rows of mountscope.model.columns).
 
 Shared by the human, raw (-r), pairs (-P) and JSON (-J) parsers, which differ
 only in how they cut a line into cells.
@@ -8,60 +9,7 @@ from __future__ import annotations
 
 from mountscope.errors import InputWarning
 from mountscope.model import Mount, MountTable, merge_options, split_display_source
-
-# findmnt.c's column catalogue (util-linux 2.43).
-KNOWN = frozenset(
-    """ACTION AVAIL FREQ FSROOT FSTYPE FS-OPTIONS ID INO.AVAIL INO.TOTAL INO.USE% INO.USED
-    LABEL MAJ:MIN OLD-OPTIONS OLD-TARGET OPTIONS OPT-FIELDS PARENT PARTLABEL PARTUUID
-    PASSNO PROPAGATION SIZE SOURCE SOURCES TARGET TID UNIQ-ID USE% USED UUID
-    VFS-OPTIONS""".split()
-)
-# Right-aligned columns: only the end of their header is where their cells end.
-RIGHT_ALIGNED = frozenset(
-    """ID PARENT FREQ PASSNO TID SIZE USED AVAIL USE% INO.TOTAL INO.USED INO.AVAIL
-    INO.USE% UNIQ-ID""".split()
-)
-# Columns findmnt cuts at the column width, with no ellipsis, on a terminal.
-TRUNCATABLE = frozenset("FSTYPE OPTIONS FS-OPTIONS VFS-OPTIONS OPT-FIELDS OLD-OPTIONS".split())
-
-# -y/--shell names (and 2.37's automatic renaming) back to column names.
-_SHELL_NAMES = {
-    name.replace("%", "_PCT").replace("-", "_").replace(":", "_").replace(".", "_"): name
-    for name in KNOWN
-}
-
-# Model fields each column carries.
-FIELDS_OF = {
-    "TARGET": ("target",),
-    "SOURCE": ("source", "fsroot"),
-    "FSTYPE": ("fstype",),
-    "OPTIONS": ("options",),
-    "VFS-OPTIONS": ("vfs_options", "options"),
-    "FS-OPTIONS": ("fs_options",),
-    "FSROOT": ("fsroot",),
-    "ID": ("mount_id",),
-    "PARENT": ("parent_id",),
-    "MAJ:MIN": ("devno",),
-    "PROPAGATION": ("propagation",),
-    "OPT-FIELDS": ("optional_fields", "propagation"),
-}
-
-
-def canonical(name: str) -> str | None:
-    """A column name as findmnt spells it, or None if it is not one."""
-    upper = name.upper()
-    if upper in KNOWN:
-        return upper
-    return _SHELL_NAMES.get(upper)
-
-
-def fields_of(columns: list[str]) -> frozenset[str]:
-    found: set[str] = set()
-    for column in columns:
-        found.update(FIELDS_OF.get(column, ()))
-    if "vfs_options" in found and "fs_options" in found:
-        found.add("options")
-    return frozenset(found)
+from mountscope.model.columns import carries, fields_of
 
 
 def _number(value: str) -> int | None:
@@ -100,7 +48,7 @@ def mount_from_cells(
         parent_id = _number(cell("PARENT") or "")
     except ValueError:
         return "ID and PARENT must be numbers"
-    extra = {k: v for k, v in cells.items() if k not in FIELDS_OF and v}
+    extra = {k: v for k, v in cells.items() if not carries(k) and v}
     optional = cell("OPT-FIELDS")
     return Mount(
         truncated=truncated,

@@ -15,7 +15,8 @@ from typing import Any
 
 from mountscope.errors import InputWarning
 from mountscope.model import Mount, MountTable
-from mountscope.parsers.columns import canonical, fields_of, mount_from_cells
+from mountscope.model.columns import canonical, fields_of
+from mountscope.parsers.columns import mount_from_cells
 
 NAME = "findmnt-json"
 

@@ -11,7 +11,8 @@ import re
 
 from mountscope.errors import InputWarning
 from mountscope.model import MountTable
-from mountscope.parsers.columns import TableRows, canonical
+from mountscope.model.columns import canonical
+from mountscope.parsers.columns import TableRows
 from mountscope.text import decode_hex
 
 NAME = "findmnt-pairs"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from mountscope.errors import InputWarning
 from mountscope.model import MountTable
-from mountscope.parsers.columns import TableRows, canonical
+from mountscope.model.columns import DEFAULT_COLUMNS, canonical
+from mountscope.parsers.columns import TableRows
 from mountscope.text import decode_hex
 
 NAME = "findmnt-raw"
@@ -24,9 +25,6 @@ def parse_header(line: str) -> list[str] | None:
     if "TARGET" not in names and "SOURCE" not in names:
         return None
     return [n for n in names if n is not None]
-
-
-DEFAULT_COLUMNS = ("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
 
 
 def detect(lines: list[str], start: int) -> bool:

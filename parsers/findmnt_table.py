@@ -20,13 +20,8 @@ from dataclasses import dataclass, replace
 
 from mountscope.errors import InputWarning
 from mountscope.model import Mount, MountTable
-from mountscope.parsers.columns import (
-    RIGHT_ALIGNED,
-    TRUNCATABLE,
-    canonical,
-    fields_of,
-    mount_from_cells,
-)
+from mountscope.model.columns import COLUMNS, DEFAULT_COLUMNS, canonical, fields_of
+from mountscope.parsers.columns import mount_from_cells
 from mountscope.text import decode_hex, width
 
 NAME = "findmnt"
@@ -95,7 +90,7 @@ def parse_header(line: str) -> list[Column] | None:
         name = canonical(m.group())
         if name is None:
             return None
-        columns.append(Column(name, m.start(), m.end(), name in RIGHT_ALIGNED))
+        columns.append(Column(name, m.start(), m.end(), COLUMNS[name].right))
     names = [c.name for c in columns]
     if not names or "ACTION" in names or len(set(names)) != len(names):
         return None  # --poll event streams are not tables
@@ -206,7 +201,7 @@ def _assemble(
                 tree_start = columns[i].start
                 text = cut(g, max(begin, tree_start + art), end)
             if (
-                columns[i].name in TRUNCATABLE
+                COLUMNS[columns[i].name].trunc
                 and end is not None
                 and end - 2 >= begin
                 and cut(g, end - 2, end - 1) not in ("", " ")
@@ -265,7 +260,7 @@ def parse_table(
         if from_terminal:
             cut_fields = set(filled)
             last_name = columns[-1].name
-            if last_name in TRUNCATABLE and len(row[-1][1]) >= line_width and cells.get(last_name):
+            if COLUMNS[last_name].trunc and len(row[-1][1]) >= line_width and cells.get(last_name):
                 cut_fields.add(last_name)
         truncated = tuple(sorted(f.lower() for f in cut_fields))
         result = mount_from_cells(decoded, lineno, raw, truncated)  # type: ignore[arg-type]
@@ -305,16 +300,30 @@ def parse_table(
     )
 
 
+def _tree_row(line: str) -> bool:
+    """A findmnt tree row below the root, with its columns: "│ ├─/t  src  type opts"
+    (a column as wide as its widest value leaves one space before the next)."""
+    prefix = tree_prefix(line[:64])
+    if prefix is None or prefix[0] == 0:
+        return False
+    body = line[prefix[1] :].rstrip()
+    return body.startswith("/") and len([g for g in body.split("  ") if g.strip()]) >= 3
+
+
 def detect(lines: list[str], start: int) -> bool:
     """Whether a text that is one table is findmnt's tree or -l output
     (``lines[start]`` is its first non-blank line): a header, or with -n a
-    tree (art before the targets) or a list of aligned columns."""
+    tree (art before the targets, from its root or cut from it) or a list of
+    aligned columns."""
     first = lines[start]
     if parse_header(first) is not None:
         return True
-    if not first.startswith("/"):
-        return False
     head = [line for line in lines[start : start + 20] if line.strip()]
+    if not first.startswith("/"):
+        # A tree printed with -n and cut from its root ("findmnt | grep", an
+        # excerpt): every line a branch whose target is a path, with the
+        # SOURCE, FSTYPE and OPTIONS columns after it.
+        return all(_tree_row(line) for line in head)
     if any(tree_prefix(line) not in (None, (0, 0)) for line in head[1:]):
         return True
     return (
@@ -338,7 +347,6 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
 
 # Without a header (-n) the columns are inferred from where every line has a
 # gap, and named as findmnt's defaults. The result is marked as a guess.
-DEFAULT_COLUMNS = ("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
 
 
 def parse_headerless(lines: list[str], first_line: int, origin: str) -> MountTable:

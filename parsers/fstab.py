@@ -94,7 +94,8 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
             )
             continue
         spec, file, vfstype, options = (decode_octal(f) for f in fields[:4])
-        extra = tuple(zip(("FREQ", "PASSNO"), fields[4:], strict=False))
+        # A missing freq or passno is 0 (fstab(5)), as findmnt -s prints it.
+        extra = tuple(zip(("FREQ", "PASSNO"), [*fields[4:6], "0", "0"][:2], strict=True))
         mounts.append(
             Mount(
                 target=file,

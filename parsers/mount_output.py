@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from mountscope.model import Mount
+from mountscope.errors import InputWarning
+from mountscope.model import Mount, MountTable
 from mountscope.parsers.lines import line_table, scan_lines
 from mountscope.text import decode_octal
 
@@ -126,7 +127,72 @@ def parse_line(line: str, lineno: int) -> tuple[Mount, str | None] | str:
 
 
 # The whole table: every line through parse_line, bad ones kept as warnings.
-parse = line_table(NAME, FIELDS, parse_line)
+_parse_lines = line_table(NAME, FIELDS, parse_line)
+
+# Where a console cell may end: a closing ")" or "]" and the padding after it.
+_CELL_END = re.compile(r"(?<=[)\]]) {2,}(?=\S)")
+
+
+def _cell_starts(line: str) -> list[int]:
+    return [m.end() for m in _CELL_END.finditer(line)]
+
+
+def console_cells(line: str) -> list[str] | None:
+    """The mount lines of a console paste that joined them into one, or None.
+
+    A Windows console copies each line padded with spaces to its width; a
+    paste that loses the line breaks leaves one line with every mount line
+    starting at a multiple of that width. Split only when there are three
+    cells or more, every break falls on such a multiple and every cell reads
+    as a whole mount line, so a
+    target that holds " type X (...)" and spaces keeps its last-type split.
+    """
+    if "  " not in line:
+        return None
+    starts = _cell_starts(line)
+    # Two cells or more after the first: one break alone could be a target's spaces.
+    if len(starts) < 2 or starts[0] < 40 or any(s % starts[0] for s in starts):
+        return None
+    bounds = [0, *starts, len(line)]
+    cells = [line[a:b].rstrip() for a, b in zip(bounds, bounds[1:], strict=False)]
+    for cell in cells:
+        tail = _split_tail(cell)
+        if tail is None or " on " not in tail[0] + " ":
+            return None
+    return cells
+
+
+def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
+    """The table; a line that a console paste joined from several is read as
+    those lines, each keeping the joined line's number."""
+    table = _parse_lines(lines, first_line, origin)
+    joined: dict[int, tuple[list[str], int]] = {}
+    for offset, line in enumerate(lines):
+        cells = console_cells(line)
+        if cells is not None:
+            joined[first_line + offset] = (cells, _cell_starts(line)[0])
+    if not joined:
+        return table
+    mounts: list[Mount] = []
+    warnings = list(table.warnings)
+    for mount in table.mounts:
+        if mount.line not in joined:
+            mounts.append(mount)
+            continue
+        cells, width = joined[mount.line]
+        for cell in cells:
+            result = parse_line(cell, mount.line)
+            if not isinstance(result, str):
+                mounts.append(result[0])
+        warnings.append(
+            InputWarning(
+                origin,
+                mount.line,
+                f"{len(cells)} mount lines joined into one, each padded to {width} columns "
+                "(a console paste): read as separate lines",
+            )
+        )
+    return replace(table, mounts=tuple(mounts), warnings=tuple(warnings))
 
 
 def scan(lines: list[str], start: int) -> int:

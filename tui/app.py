@@ -18,12 +18,13 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from mountscope.classify import Verdict
 from mountscope.diff import Comparison
-from mountscope.errors import MountscopeError, SnapshotExists
+from mountscope.errors import MountscopeError, NamespaceGone, SnapshotExists
 from mountscope.model import MountTable
 from mountscope.session import Judgement, LiveUpdate, Session, pending_comparison
 from mountscope.text import safe
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 
 WIDE = 110  # columns from which the verdict and details sit beside the tree
 TALL = 34  # rows from which both verdicts show their evidence side by side
+# Seconds typing must pause before the filter runs.
+FILTER_PAUSE = 0.15
 
 
 class MainScreen(Screen[None]):
@@ -83,6 +86,7 @@ class MainScreen(Screen[None]):
         self.verdict: Verdict | None = None
         self.differences_only = False
         self.filter_text = ""
+        self._filter_timer: Timer | None = None
         self.rows: MountRows | PairRows
         if b is not None:
             # Paired by target only until the comparison is made.
@@ -259,12 +263,38 @@ class MainScreen(Screen[None]):
         box.value = self.filter_text
         box.focus()
 
+    @on(Input.Changed, "#filter")
+    def filter_as_typed(self, event: Input.Changed) -> None:
+        """Filter as the query is typed, once typing pauses (a keystroke at
+        50 000 mounts must not wait for a search per character)."""
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        value = event.value
+        self._filter_timer = self.set_timer(
+            FILTER_PAUSE, lambda: self._set_filter(value, typing=True)
+        )
+
     @on(Input.Submitted, "#filter")
     def apply_filter(self, event: Input.Submitted) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
         self._set_filter(event.value)
         self.query_one(RowsView).focus()
 
-    def _set_filter(self, query: str) -> None:
+    def _first_match(self, forward: bool = True) -> bool:
+        """Put the cursor on the first (or last) visible match."""
+        view = self.query_one(RowsView)
+        rows = self.rows.state.rows
+        order = range(len(rows)) if forward else range(len(rows) - 1, -1, -1)
+        for row in order:
+            if rows[row] in self.rows.matches:
+                view.move_to(row)
+                view.center()
+                view.refresh()
+                return True
+        return False
+
+    def _set_filter(self, query: str, typing: bool = False) -> None:
         self.filter_text = query.strip()
         view = self.query_one(RowsView)
         node = view.node
@@ -276,13 +306,12 @@ class MainScreen(Screen[None]):
         self.rows.matches = self.rows.search(self.filter_text)
         self._apply_shown(node)
         count = len(self.rows.matches)
-        self.notify(
-            f"{count} match{'es' if count != 1 else ''} for {safe(self.filter_text)}", markup=False
-        )
-        if self.rows.matches and (view.node not in self.rows.matches):
-            view.next_row(True, self.rows.matches.__contains__) or view.next_row(
-                False, self.rows.matches.__contains__
+        if not typing:
+            self.notify(
+                f"{count} match{'es' if count != 1 else ''} for {safe(self.filter_text)}",
+                markup=False,
             )
+        self._first_match()
 
     def _apply_shown(self, keep: int | None) -> None:
         """Show the filter's matches, or only the differences, or everything."""
@@ -303,7 +332,16 @@ class MainScreen(Screen[None]):
         view = self.query_one(RowsView)
         if self.filter_text:
             if not view.next_row(forward, self.rows.matches.__contains__):
-                self.notify("no more matches", markup=False)
+                # Around, as less and vim do, and say so.
+                if self._first_match(forward):
+                    self.notify(
+                        "search hit BOTTOM, continuing at TOP"
+                        if forward
+                        else "search hit TOP, continuing at BOTTOM",
+                        markup=False,
+                    )
+                else:
+                    self.notify("no matches", markup=False)
             return
         if self.comparing:
             self.notify("the comparison is still being made", markup=False)
@@ -443,6 +481,17 @@ class MainScreen(Screen[None]):
                 try:
                     # Reads, parses and judges the new table in this thread.
                     update = live.next_update(timeout=0.5)
+                except NamespaceGone as gone:
+                    # The table stays on screen as it was last read: say so until quit.
+                    self.app.call_from_thread(
+                        self.notify,
+                        f"{gone}: the table is frozen as it was last read",
+                        title="no longer live",
+                        severity="warning",
+                        timeout=24 * 3600,
+                        markup=False,
+                    )
+                    return
                 except MountscopeError as error:
                     self.app.call_from_thread(
                         self.notify, str(error), severity="error", markup=False

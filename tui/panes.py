@@ -252,8 +252,9 @@ class HelpScreen(ModalScreen[None]):
             text.append(f"  {keys:<22}", "bold")
             text.append(description + "\n")
         text.append(
-            "\nFilter (/): text matches TARGET, SOURCE, FSTYPE or OPTIONS;\n"
-            "  target:…, source:…, fstype:…, option:…, kind:loop|virtio|… match one field.\n"
+            "\nFilter (/), as you type: text matches TARGET, SOURCE, FSTYPE or OPTIONS;\n"
+            "  fstype:LIST and option:LIST as findmnt -t and -O, source:DEV (-S), target:DIR (-M),\n"
+            "  kind:loop|virtio|…; terms are ANDed, ! or - before a term negates it.\n"
             "  Enter keeps the filter, Escape clears it; n / N go to the next / previous match.\n"
         )
         text.append(

@@ -18,10 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mountscope.classify.calibration import CALIBRATION, Calibration, confidence_of
 from mountscope.classify.checks import CHECKS
 from mountscope.classify.environments import ENVIRONMENTS, Environment, Reasoning
 from mountscope.classify.rules import RULES, Rule, TableIndex
-from mountscope.classify.scale import STRONG, THRESHOLD, confidence_of
+from mountscope.classify.scale import STRONG, THRESHOLD
 from mountscope.model import Mount, MountTable
 from mountscope.model.signals import Signals
 
@@ -79,6 +80,10 @@ class Verdict:
     reasoning: list[str] = field(default_factory=list)
     # Named hypotheses (not environments) and what the table says about them.
     claims: list[Any] = field(default_factory=list)
+    # Where the confidence comes from: the margin's band and its record on the corpus.
+    basis: str = ""
+    # The verdict's score less its nearest rival's at the same layer (0: no verdict).
+    margin: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         document = {
@@ -93,6 +98,8 @@ class Verdict:
             document["reasoning"] = self.reasoning
         if self.claims:
             document["named_hypotheses"] = [c.to_dict() for c in self.claims]
+        if self.basis:
+            document["confidence_basis"] = self.basis
         return document
 
 
@@ -167,9 +174,15 @@ def _layer(environment: Environment) -> int:
     return layer
 
 
-def classify(table: MountTable, signals: Signals | None, rules: Sequence[Rule] = RULES) -> Verdict:
+def classify(
+    table: MountTable,
+    signals: Signals | None,
+    rules: Sequence[Rule] = RULES,
+    calibration: Calibration = CALIBRATION,
+) -> Verdict:
     """The verdict on ``table``, using the live ``signals`` (None: the table alone).
-    ``rules`` is the whole rule table unless a study leaves some out (benchmarks.accuracy)."""
+    ``rules`` and ``calibration`` are the shipped ones unless a study leaves a
+    source out (benchmarks.accuracy)."""
     if table.format == "fstab":
         # What should be mounted says nothing of what is: no verdict.
         return Verdict(
@@ -199,23 +212,26 @@ def classify(table: MountTable, signals: Signals | None, rules: Sequence[Rule] =
     if candidates:
         chosen = min(candidates, key=lambda h: (_layer(h.environment), -h.score))
         environment = chosen.environment
-        confidence = confidence_of(chosen.score)
-        confidence = min(confidence, ENVIRONMENTS[environment].ceiling)
         # A rival at the same layer counts when it is within one strong piece of
         # evidence of the verdict (engines share marks: Podman's /dev is Docker's).
         rivals = [
             h
             for h in candidates
-            if h is not chosen
-            and _layer(h.environment) == _layer(environment)
-            and chosen.score - h.score < STRONG
+            if h is not chosen and _layer(h.environment) == _layer(environment)
         ]
         for rival in rivals:
-            confidence *= 1 - 0.5 * confidence_of(rival.score)
-            caveats.append(
-                f"{rival.environment} is nearly as likely (score {rival.score:.1f} "
-                f"against {chosen.score:.1f})"
-            )
+            if chosen.score - rival.score < STRONG:
+                caveats.append(
+                    f"{rival.environment} is nearly as likely (score {rival.score:.1f} "
+                    f"against {chosen.score:.1f})"
+                )
+        # How sure: the lead over the nearest rival, read against the corpus's record.
+        nearest = max((h.score for h in rivals), default=None)
+        margin = chosen.score - (nearest or 0.0)
+        confidence = calibration.confidence(margin)
+        basis = calibration.explain(margin, nearest)
+        if ENVIRONMENTS[environment].caveat:
+            caveats.append(ENVIRONMENTS[environment].caveat or "")
 
         def beneath(env: Environment) -> bool:
             return scores.get(env, 0) >= THRESHOLD and _layer(env) > _layer(environment)
@@ -235,6 +251,7 @@ def classify(table: MountTable, signals: Signals | None, rules: Sequence[Rule] =
                 details[row.beneath[0]] = row.beneath[1]
     else:
         environment, confidence = Environment.UNKNOWN, 0.0
+        basis, margin = "", 0.0
         if hypotheses:
             best = hypotheses[0]
             caveats.append(
@@ -266,6 +283,8 @@ def classify(table: MountTable, signals: Signals | None, rules: Sequence[Rule] =
         caveats,
         reasoning.reasoning,
         reasoning.hypotheses,
+        basis,
+        round(margin, 2),
     )
 
 

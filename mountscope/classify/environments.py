@@ -94,8 +94,8 @@ class EnvironmentRow:
     hook: Hook | None = None
     # Reasoning run when the environment has some evidence but is not the verdict.
     hint: Hook | None = None
-    # The most confidence a verdict of this environment can have.
-    ceiling: float = 0.99
+    # What a verdict of this environment cannot rule out, said beside it.
+    caveat: str | None = None
 
 
 def _lambda_hook(reasoning: Reasoning) -> None:
@@ -118,6 +118,12 @@ CONTAINER_RUNTIME = Detail("container_runtime", "the engine that made the contai
 CODE_DELIVERY = Detail("code_delivery", "how the function's code reaches the sandbox")
 LAMBDA_MODEL = Detail(
     "lambda_model", "which isolation model runs the sandbox", confidence="lambda_model_confidence"
+)
+
+# A machine's own table cannot rule out a process that shares it.
+_SHARED_TABLE = (
+    "a machine's own table looks the same from a process that shares it "
+    "(a privileged container given the host's mounts, a chroot)"
 )
 
 _ROWS = (
@@ -173,15 +179,19 @@ _ROWS = (
         beneath=("hypervisor", "firecracker"),
         beneath_when_verdict=True,
     ),
-    # A machine's own table cannot rule out a process that shares it (a privileged
-    # container with the host's mounts, a chroot): plain machines stay moderate.
-    EnvironmentRow(Environment.VM, 5, "a virtual machine", (HYPERVISOR, PLATFORM), ceiling=0.85),
+    EnvironmentRow(
+        Environment.VM,
+        5,
+        "a virtual machine",
+        (HYPERVISOR, PLATFORM),
+        caveat=_SHARED_TABLE,
+    ),
     EnvironmentRow(
         Environment.HOST,
         6,
         "a machine's own table, with no mark of a hypervisor",
         (HYPERVISOR, PLATFORM),
-        ceiling=0.85,
+        caveat=_SHARED_TABLE,
     ),
     EnvironmentRow(Environment.UNKNOWN, None, "the table does not say", (PLATFORM,)),
 )

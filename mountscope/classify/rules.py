@@ -1053,6 +1053,17 @@ RULES: tuple[Rule, ...] = (
         mount=MountPattern(target=frozenset({"/cloudsql"})),
         detail=("platform", "google-serverless"),
     ),
+    # A GitHub Actions container job: the runner (actions/runner) binds its
+    # work folder at /__w (Azure Pipelines agents do too) and its own files
+    # at /github/home and /github/workflow, which only Actions uses.
+    Rule(
+        "platform.github-actions-job-binds",
+        E.UNKNOWN,
+        DETAIL_ONLY,
+        "the Actions runner's files are bound at {target}: a GitHub Actions container job",
+        mount=MountPattern(target=frozenset({"/github/workflow", "/github/home"})),
+        detail=("platform", "github-actions"),
+    ),
     # Platforms (details only): the environment comes from other evidence.
     Rule(
         "platform.cloud-run",

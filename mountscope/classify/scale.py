@@ -1,4 +1,6 @@
-"""The named weights a rule may carry, and how a score becomes a confidence.
+"""The named weights a rule may carry, and the score a verdict needs.
+
+How a score becomes a confidence is calibration.py's.
 
 Every rule's weight is one of these names; a raw number in the rule table is
 refused when the table is built (rules.py), so that a reader compares rules
@@ -40,13 +42,3 @@ NAMED_WEIGHTS: dict[str, float] = {
 # A score this high is needed for a verdict: one strong piece of evidence, or
 # two moderate ones.
 THRESHOLD = 2.0
-
-
-def confidence_of(score: float) -> float:
-    """Evidence to confidence, calibrated on the public corpus (docs/accuracy.md):
-    2.0 (the threshold) ~0.58, 2.5 (one strong mark) ~0.69, 4 ~0.87, 6 ~0.96;
-    capped at 0.99. One strong mark alone stays below 0.7: a single mark can be
-    faked or shared, so it never makes a confident verdict."""
-    if score <= 0:
-        return 0.0
-    return min(0.99, max(0.0, 1 - 0.5 ** ((score - 0.5) / 1.2)))

@@ -183,6 +183,11 @@ class CommandLine:
 
     def parse(self, argv: Sequence[str]) -> argparse.Namespace:
         args, extra = self.parser.parse_known_args(self.with_command(argv))
+        words = getattr(args, "file", None)
+        if extra and isinstance(words, list) and not any(w.startswith("-") for w in extra):
+            # Positionals after options ("tree FILE -R /sys"), as findmnt takes them.
+            words.extend(extra)
+            extra = []
         if extra:  # said by the command's parser, which names its own --help
             self.commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
         fill_defaults(args, args.command, COMMANDS[args.command].shared)

@@ -167,3 +167,16 @@ def fill_defaults(args: argparse.Namespace, command: str, groups: tuple[str, ...
 
 def limits_of(args: argparse.Namespace) -> Limits:
     return Limits(max_bytes=args.max_input, max_lines=args.max_lines)
+
+
+def task_alias(p: argparse.ArgumentParser) -> None:
+    """findmnt's -N/--task: another spelling of the shared --pid."""
+    p.add_argument(
+        "-N",
+        "--task",
+        dest="pid",
+        type=process_id,
+        default=argparse.SUPPRESS,
+        metavar="PID",
+        help="findmnt's name for --pid",
+    )

@@ -9,57 +9,50 @@ without recursion, so a chain of 10 000 nested mounts prints like any other.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
+from typing import Protocol
 
 from mountscope.jsonio import dumps
-from mountscope.model import Mount, MountTable
+from mountscope.model import Mount, MountTable, MountTree
+from mountscope.model.columns import COLUMNS, DEFAULT_COLUMNS, ColumnInfo, JsonType, shell_name
 from mountscope.model.origin import recording_of, seconds_of
 from mountscope.text import _NOT_ONE_CELL, _UNSAFE, safe, width
 
+Column = ColumnInfo
+Getter = Callable[[Mount], str | int | None]
+
+
+class Drawable(Protocol):
+    """A table or a selection of it (mountscope.filter.View): mounts and their tree."""
+
+    @property
+    def mounts(self) -> Sequence[Mount]: ...
+
+    @property
+    def tree(self) -> MountTree: ...
+
 
 @dataclass(frozen=True)
-class Column:
-    name: str
-    get: Callable[[Mount], str | int | None]
-    # The model field the column needs; a capture without it cannot show it.
-    needs: str
-    right: bool = False
+class CellStyle:
+    """How cells are written, as findmnt's output flags change them."""
+
+    # -v/--nofsroot: SOURCE without its [fsroot].
+    nofsroot: bool = False
+    # The aligned table writes MAJ:MIN as "%3u:%-3u"; -r, -P and -J as "%u:%u".
+    aligned_devno: bool = True
 
 
-COLUMNS: dict[str, Column] = {
-    c.name: c
-    for c in (
-        # attrgetter: read in C, which counts on 50 000 rows.
-        Column("TARGET", attrgetter("target"), "target"),
-        Column("SOURCE", attrgetter("display_source"), "source"),
-        Column("FSTYPE", attrgetter("fstype"), "fstype"),
-        Column("OPTIONS", attrgetter("options"), "options"),
-        Column("VFS-OPTIONS", attrgetter("vfs_options"), "vfs_options"),
-        Column("FS-OPTIONS", attrgetter("fs_options"), "fs_options"),
-        Column("FSROOT", attrgetter("fsroot"), "fsroot"),
-        Column("ID", attrgetter("mount_id"), "mount_id", right=True),
-        Column("PARENT", attrgetter("parent_id"), "parent_id", right=True),
-        Column("MAJ:MIN", attrgetter("devno"), "devno"),
-        Column("PROPAGATION", attrgetter("propagation"), "propagation"),
-        Column("OPT-FIELDS", attrgetter("optional_fields"), "optional_fields"),
-        # mountscope's own: what kind of source this is (loop, virtio, ...).
-        Column("KIND", attrgetter("kind"), "source"),
-    )
-}
-DEFAULT_COLUMNS = ("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
-# JSON number columns, as findmnt writes them.
-_NUMERIC = frozenset({"ID", "PARENT"})
-
-
-def choose_columns(spec: str | None, capture: MountTable) -> list[Column]:
+def choose_columns(
+    spec: str | None, capture: MountTable, defaults: Sequence[str] = DEFAULT_COLUMNS
+) -> list[Column]:
     """Columns from ``-o`` (``+LIST`` appends to the defaults), else the
     defaults the capture can fill (the article's tables hold only TARGET and SOURCE)."""
-    defaults = [COLUMNS[n] for n in DEFAULT_COLUMNS if COLUMNS[n].needs in capture.fields]
+    fillable = [COLUMNS[n] for n in defaults if _fillable(COLUMNS[n], capture)]
     if not spec:
-        return defaults or [COLUMNS["TARGET"]]
+        return fillable or [COLUMNS["TARGET"]]
     names = spec[1:] if spec.startswith("+") else spec
-    chosen = list(defaults) if spec.startswith("+") else []
+    chosen = list(fillable) if spec.startswith("+") else []
     for name in names.split(","):
         key = name.strip().upper()
         if key not in COLUMNS:
@@ -71,13 +64,40 @@ def choose_columns(spec: str | None, capture: MountTable) -> list[Column]:
     return chosen
 
 
+def _fillable(column: Column, capture: MountTable) -> bool:
+    return column.needs in capture.fields if column.needs else True
+
+
+def cell_getters(
+    columns: Sequence[Column], style: CellStyle = CellStyle()
+) -> list[Callable[[Mount], str | int | None]]:
+    """One function per column giving a mount's cell, as the style asks."""
+    getters: list[Callable[[Mount], str | int | None]] = []
+    for column in columns:
+        if column.name in ("SOURCE", "SOURCES") and style.nofsroot:
+            getters.append(attrgetter("source"))
+        elif column.name == "MAJ:MIN" and style.aligned_devno:
+            getters.append(_aligned_devno)
+        else:
+            getters.append(column.value)
+    return getters
+
+
+def _aligned_devno(mount: Mount) -> str | None:
+    devno = mount.devno
+    if devno is None:
+        return None
+    major, sep, minor = devno.partition(":")
+    return f"{major:>3}:{minor:<3}" if sep else devno
+
+
 ART = {
     False: ("│ ", "  ", "├─", "└─"),
     True: ("| ", "  ", "|-", "`-"),
 }
 
 
-def walk_with_art(capture: MountTable, ascii_only: bool = False) -> Iterator[tuple[int, str]]:
+def walk_with_art(capture: Drawable, ascii_only: bool = False) -> Iterator[tuple[int, str]]:
     """Every mount in tree order with its tree art, depth-first and iterative.
 
     The art of a row is its ancestors' bars or blanks and its own branch. One
@@ -130,10 +150,12 @@ def _color_source(text: str, mount: Mount) -> str:
     return head + (f"\x1b[{BIND_STYLE}m{tail}\x1b[0m" if tail else "")
 
 
-def _row_cells(columns: list[Column], mount: Mount) -> tuple[list[str], bool]:
+def _row_cells(
+    columns: Sequence[Column], getters: Sequence[Getter], mount: Mount
+) -> tuple[list[str], bool]:
     """A row's cells as text safe for a terminal, and whether every character
     takes exactly one cell (then lengths are widths: the fast path)."""
-    raw = [column.get(mount) for column in columns]
+    raw = [get(mount) for get in getters]
     if all(type(v) is str for v in raw):
         values: list[str] = raw  # type: ignore[assignment]
     else:
@@ -149,13 +171,13 @@ def _row_cells(columns: list[Column], mount: Mount) -> tuple[list[str], bool]:
     return values, _NOT_ONE_CELL.search("".join(values)) is None
 
 
-def _cut_columns(columns: list[Column], mount: Mount) -> list[int]:
+def _cut_columns(columns: Sequence[Column], mount: Mount) -> list[int]:
     """Which of the columns show a value the input cut short (or left out)."""
     cut = mount.truncated
     return [i for i, c in enumerate(columns) if c.name.lower() in cut or c.needs in cut]
 
 
-def _mark_truncated(columns: list[Column], mount: Mount, values: list[str]) -> list[str]:
+def _mark_truncated(columns: Sequence[Column], mount: Mount, values: list[str]) -> list[str]:
     """A trailing "…" on each value the input cut short: findmnt cuts
     FSTYPE and OPTIONS at a terminal's width without saying so."""
     values = list(values)
@@ -165,13 +187,14 @@ def _mark_truncated(columns: list[Column], mount: Mount, values: list[str]) -> l
 
 
 def table_lines(
-    capture: MountTable,
+    capture: Drawable,
     columns: list[Column],
     *,
     as_list: bool = False,
     ascii_only: bool = False,
     header: bool = True,
     color: bool = False,
+    style: CellStyle = CellStyle(),
 ) -> Iterator[str]:
     """The capture as findmnt prints it: one line per mount, columns aligned.
 
@@ -188,7 +211,8 @@ def table_lines(
     depths: Iterable[tuple[int, int]] = (
         ((i, 0) for i in range(len(mounts))) if as_list else capture.tree.walk()
     )
-    rows, widths = _measure(depths, mounts, columns, tree_col, header)
+    getters = cell_getters(columns, style)
+    rows, widths = _measure(depths, mounts, columns, getters, tree_col, header)
     last_col = len(columns) - 1
     right = [c.right for c in columns]
     source_col = next((k for k, c in enumerate(columns) if c.name == "SOURCE"), None)
@@ -200,18 +224,18 @@ def table_lines(
             if plain and not styled:
                 parts.append(
                     value.rjust(widths[k])
-                    if right[k]
+                    if right[k] and (value or k < last_col)
                     else value.ljust(widths[k])
                     if k < last_col
                     else value
                 )
                 continue
             gap = widths[k] - width(value)
-            if right[k]:
+            if right[k] and (value or k < last_col):
                 parts.append(" " * gap + shown)
             else:
                 parts.append(shown + (" " * gap if k < last_col else ""))
-        return " ".join(parts).rstrip()
+        return " ".join(parts)
 
     if header:
         yield line([c.name for c in columns], True)
@@ -234,16 +258,17 @@ def _measure(
     order: Iterable[tuple[int, int]],
     mounts: Sequence[Mount],
     columns: list[Column],
+    getters: Sequence[Getter],
     tree_col: int | None,
     header: bool,
 ) -> tuple[list[tuple[int, list[str], bool]], list[int]]:
     """Each row's cells (without tree art) and the column widths. The art of a
     row at depth d is 2*d cells, box drawing or ASCII, one cell a character."""
     rows: list[tuple[int, list[str], bool]] = []
-    widths = [width(c.name) if header else 0 for c in columns]
+    widths = [0] * len(columns)
     count = len(columns)
     for index, depth in order:
-        values, plain = _row_cells(columns, mounts[index])
+        values, plain = _row_cells(columns, getters, mounts[index])
         for k in range(count):
             w = len(values[k]) if plain else width(values[k])
             if k == tree_col:
@@ -251,20 +276,45 @@ def _measure(
             if w > widths[k]:
                 widths[k] = w
         rows.append((index, values, plain))
+    # libsmartcols: at least the header's width (with or without -n), else
+    # a width hint of whole cells widens a column the header does not.
+    for k, column in enumerate(columns):
+        least = width(column.name)
+        if widths[k] < least:
+            widths[k] = least
+        elif 1 <= column.whint and widths[k] < column.whint and least < column.whint:
+            widths[k] = int(column.whint)
     return rows, widths
 
 
-def _json_value(column: Column, mount: Mount) -> str | int | None:
-    value = column.get(mount)
-    if value == "" or value is None:
+JsonValue = str | int | list[str | None] | None
+
+
+def _json_value(column: Column, value: str | int | None, numbers: bool) -> JsonValue:
+    """A cell as findmnt -J types it: numbers, sizes (numbers with -b),
+    SOURCES as an array, null for an empty cell."""
+    if value == "":
+        value = None
+    kind = column.json
+    if kind is JsonType.ARRAY:
+        return [None if value is None else str(value)]
+    if value is None:
         return None
-    if column.name in _NUMERIC:
-        return int(value)
+    if kind is JsonType.NUMBER or (kind is JsonType.SIZE and numbers):
+        try:
+            return int(value)
+        except ValueError:
+            return str(value)
     return value
 
 
 def json_chunks(
-    capture: MountTable, columns: list[Column], *, as_list: bool = False
+    capture: Drawable,
+    columns: list[Column],
+    *,
+    as_list: bool = False,
+    style: CellStyle = CellStyle(aligned_devno=False),
+    bytes_sizes: bool = False,
 ) -> Iterator[bytes]:
     """findmnt -J's document, ``{"filesystems": [...]}``, one mount per line.
 
@@ -273,11 +323,13 @@ def json_chunks(
     """
     mounts = capture.mounts
     keys = [c.name.lower() for c in columns]
+    getters = cell_getters(columns, replace(style, aligned_devno=False))
 
     def entry(index: int) -> bytes:
         mount = mounts[index]
-        values: dict[str, str | int | list[str] | None] = {
-            k: _json_value(c, mount) for k, c in zip(keys, columns, strict=True)
+        values: dict[str, JsonValue] = {
+            k: _json_value(c, get(mount), bytes_sizes)
+            for k, c, get in zip(keys, columns, getters, strict=True)
         }
         if mount.truncated:
             cut = _cut_columns(columns, mount)
@@ -314,6 +366,47 @@ def json_chunks(
             first = False
     # Parents guessed from the paths (no mount ids in the input) are said so.
     yield b'\n], "tree_inferred": true}\n' if tree.built_from == "paths" else b"\n]}\n"
+
+
+# -r escapes blanks and backslashes too; -P escapes what a shell would expand.
+_RAW_KEEP = frozenset(c for c in range(0x21, 0x7F) if c != 0x5C)
+_PAIRS_KEEP = frozenset(c for c in range(0x20, 0x7F) if chr(c) not in '"\\`$')
+
+
+def _escaped(value: str, keep: frozenset[int]) -> str:
+    """findmnt's escaping of -r and -P cells: every other byte as \\xHH
+    (multibyte characters byte by byte, as findmnt 2.38 does)."""
+    if value.isascii() and all(ord(ch) in keep for ch in value):
+        return value
+    data = value.encode("utf-8", "surrogateescape")
+    return "".join(chr(b) if b in keep else f"\\x{b:02x}" for b in data)
+
+
+def script_lines(
+    capture: Drawable,
+    columns: list[Column],
+    *,
+    pairs: bool = False,
+    shell: bool = False,
+    header: bool = True,
+    style: CellStyle = CellStyle(aligned_devno=False),
+) -> Iterator[str]:
+    """findmnt -r (cells one space apart, escaped) or -P (NAME="value" pairs);
+    -y writes the names as shell variables (USE_PCT, MAJ_MIN)."""
+    getters = cell_getters(columns, replace(style, aligned_devno=False))
+    names = [shell_name(c.name) if shell else c.name for c in columns]
+    keep = _PAIRS_KEEP if pairs else _RAW_KEEP
+    if header and not pairs:
+        yield " ".join(names)
+    for mount in capture.mounts:
+        cells = []
+        for get in getters:
+            value = get(mount)
+            cells.append("" if value is None else _escaped(str(value), keep))
+        if pairs:
+            yield " ".join(f'{n}="{v}"' for n, v in zip(names, cells, strict=True))
+        else:
+            yield " ".join(cells)
 
 
 def capture_json(capture: MountTable) -> dict[str, object]:

@@ -117,7 +117,9 @@ def verdict_lines(verdict: Verdict) -> Iterator[str]:
         yield "evidence:"
         for item in verdict.evidence:
             yield plain(evidence(item))
-    reasoning = reasoning_lines(verdict)
+    # Where the confidence comes from leads the report's reasoning (the app's
+    # narrow verdict pane keeps to the environment's own reasoning).
+    reasoning = ([safe(verdict.basis)] if verdict.basis else []) + reasoning_lines(verdict)
     if reasoning:
         yield "reasoning:"
         for line in reasoning:

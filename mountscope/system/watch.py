@@ -30,6 +30,7 @@ What one read can and cannot tell:
 from __future__ import annotations
 
 import ctypes
+import errno
 import fcntl
 import os
 import select
@@ -38,7 +39,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from mountscope.errors import LiveReadError
+from mountscope.errors import LiveReadError, NamespaceGone
 from mountscope.model import Mount, MountTable
 from mountscope.model.events import EventAction, Gap, MountEvent
 from mountscope.system.live import describe_os_error, proc_path
@@ -220,6 +221,17 @@ class MountWatcher:
             raise LiveReadError(describe_os_error(error, self.path, pid)) from None
         self.poller = select.poll()
         self.poller.register(self.fd, select.POLLPRI | select.POLLERR)
+        # Another process: a pidfd becomes readable when it exits, which ends
+        # its mount namespace (unless something else holds it; the table then
+        # can no longer be read through this process anyway).
+        self.pidfd = -1
+        if pid != "self" and hasattr(os, "pidfd_open"):
+            try:
+                self.pidfd = os.pidfd_open(int(pid))
+            except (OSError, ValueError):
+                self.pidfd = -1
+            else:
+                self.poller.register(self.pidfd, select.POLLIN)
         # Notes for the person watching (how the table is being followed).
         self.notes: list[str] = []
         self.signals = _on_procfs(self.fd)
@@ -252,10 +264,12 @@ class MountWatcher:
                     break
                 chunks.append(chunk)
         except OSError as error:
+            if self.pid != "self" and error.errno in (errno.ESRCH, errno.EINVAL, errno.ENOENT):
+                raise NamespaceGone(self.pid) from None
             raise LiveReadError(describe_os_error(error, self.path, self.pid)) from None
         text = b"".join(chunks).decode("utf-8", "surrogateescape")
         if not text:
-            raise LiveReadError(f"{self.path} is empty: process {self.pid} has exited")
+            raise NamespaceGone(self.pid)
         return replace(mountinfo.parse(split_lines(text), 1, self.path), raw_text=text)
 
     def changes(self, timeout: float | None = None) -> list[MountEvent | Gap]:
@@ -271,6 +285,9 @@ class MountWatcher:
             polled = self.poller.poll(
                 0 if self.pending else int(wait * 1000) + (1 if wait > 0 else 0)
             )
+            if self.pidfd >= 0 and any(fd == self.pidfd for fd, _ in polled):
+                raise NamespaceGone(self.pid)
+            polled = [p for p in polled if p[0] == self.fd]
             ready = bool(polled) or self.pending
             self.pending = False
             if ready or time.monotonic() - self.last_read >= (
@@ -292,7 +309,7 @@ class MountWatcher:
         if events and not signalled and self.signals:
             # A change just after poll() gave up is signalled by now; only a
             # change the kernel never signals means poll() cannot be trusted.
-            if self.poller.poll(0):
+            if any(fd == self.fd for fd, _ in self.poller.poll(0)):
                 self.pending = True  # that signal may stand for a later change too
             else:
                 self._stop_trusting_poll(f"{self.path} changed without signalling it")
@@ -316,6 +333,8 @@ class MountWatcher:
 
     def close(self) -> None:
         os.close(self.fd)
+        if self.pidfd >= 0:
+            os.close(self.pidfd)
 
     def __enter__(self) -> MountWatcher:
         return self

@@ -502,7 +502,11 @@ class Watch:
                 self.err += chunk
 
     def lines(self) -> list[str]:
-        return self.out.decode().splitlines()
+        """The change lines without the header and the time each begins with."""
+        rows = self.out.decode().splitlines()
+        if rows and rows[0].startswith("TIME "):
+            rows = rows[1:]
+        return [row.split(" ", 1)[1] for row in rows if " " in row]
 
     def wait_for(self, done, timeout: float = 30) -> list[str]:  # type: ignore[no-untyped-def]
         deadline = time.monotonic() + timeout

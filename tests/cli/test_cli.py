@@ -37,16 +37,21 @@ def test_input_without_a_table_is_exit_2_and_one_line(write):
     ) or lines[0].startswith(f"mountscope: error: {path}: no mount table found (tried: snapshot")
 
 
-def test_missing_file_and_directory_are_one_line_errors(tmp_path):
-    for target, reason in ((tmp_path / "absent.txt", "no such file"), (tmp_path, "is a directory")):
-        result = run_cli("tree", str(target))
-        assert result.returncode == 2
-        assert (
-            result.stderr.decode()
-            == f"mountscope: error: {target}: {reason}"
-            + ("" if reason == "no such file" else ", not a capture")
-            + "\n"
-        )
+def test_a_positional_that_is_not_a_file_is_findmnts_device_or_mountpoint(tmp_path):
+    # findmnt users type "findmnt /proc": what is not an existing file is a
+    # source or a mount point of the live table; found nothing is findmnt's 1.
+    absent = tmp_path / "absent.txt"
+    result = run_cli("tree", str(absent), stdin=b"")
+    assert result.returncode == 1 and result.stdout == b""
+    assert result.stderr.decode().endswith(
+        f"{absent}: no such file, and no mount of /proc/self/mountinfo has it as source "
+        "or mount point\n"
+    )
+    folder = run_cli("tree", str(tmp_path), stdin=b"")
+    assert (folder.returncode, folder.stdout, folder.stderr) == (1, b"", b"")
+    proc = run_cli("tree", "/proc", "-o", "TARGET,FSTYPE", "-n", stdin=b"")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[:2] == [b"/proc", b"proc"]
 
 
 def test_a_malformed_line_warns_with_file_and_line_and_the_rest_loads(write):

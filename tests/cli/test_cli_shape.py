@@ -178,7 +178,7 @@ def _reader_gone() -> int:
 REACH = {
     ExitCode.OK: lambda: run_cli("tree", P1).returncode,
     ExitCode.DIFFERENT: lambda: run_cli("diff", P1, P2).returncode,
-    ExitCode.TROUBLE: lambda: run_cli("tree", str(REPO / "no-such-capture")).returncode,
+    ExitCode.TROUBLE: lambda: run_cli("classify", str(REPO / "no-such-capture")).returncode,
     ExitCode.INTERRUPTED: _interrupted_while_reading,
     ExitCode.READER_GONE: _reader_gone,
 }

@@ -109,7 +109,7 @@ def test_a_closed_stdout_does_not_matter_when_the_snapshot_goes_to_a_file(tmp_pa
 
 def test_a_closed_stderr_keeps_messages_out_of_stdout(tmp_path: Path):
     missing = tmp_path / "missing"
-    result = run(["tree", str(missing)], close=2, stdout=subprocess.PIPE)
+    result = run(["classify", str(missing)], close=2, stdout=subprocess.PIPE)
     assert result.returncode == 2 and result.stdout == b""
 
 

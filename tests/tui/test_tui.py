@@ -117,16 +117,34 @@ async def test_filter_then_n_and_n_move_between_matches():
     app = app_for(P1)
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot)
-        await pilot.press("slash", *"source:loop", "enter")
-        await pilot.pause()
+        await pilot.press("slash", *"kind:loop")
         view = app.screen.query_one(RowsView)
+        # Filtered as typed, once typing pauses; the cursor on the first match.
+        for _ in range(100):  # bounded polling for the pause to pass
+            await pilot.pause(0.05)
+            if len(view.rows.state.rows) < 10:
+                break
         visible = [app.screen.capture.mounts[n].target for n in view.rows.state.rows]
         assert visible == ["/", "/var/task", "/tmp"]  # the matches and their ancestor
         assert target_of(app) == "/var/task"
+        await pilot.press("enter")
+        await pilot.pause()
         await pilot.press("n")
         assert target_of(app) == "/tmp"
+        await pilot.press("n")  # around, with a note
+        assert target_of(app) == "/var/task"
+        assert any("continuing at TOP" in str(n.message) for n in app._notifications)
+        await pilot.press("N")
+        assert target_of(app) == "/tmp"
+        assert any("continuing at BOTTOM" in str(n.message) for n in app._notifications)
         await pilot.press("N")
         assert target_of(app) == "/var/task"
+        await pilot.press("slash", "ctrl+u", *"!kind:loop", "enter")  # negated
+        await pilot.pause()
+        assert len(view.rows.state.rows) == 8
+        assert "/var/task" not in [
+            app.screen.capture.mounts[n].target for n in view.rows.state.rows
+        ]
         await pilot.press("escape")
         assert len(view.rows.state.rows) == 10
 

@@ -215,3 +215,23 @@ async def test_evidence_still_leads_to_its_mount_after_a_live_refresh(namespace,
         assert node is not None
         assert screen.capture.mounts[node].target == item.mount.target
         assert target_of(app) != str(point)
+
+
+@needs_unshare
+async def test_the_live_app_says_the_table_is_frozen_when_the_process_exits(namespace):
+    from mountscope.capture import capture_live
+
+    app = MountscopeApp(capture_live(namespace.pid), live_pid=namespace.pid)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        shown = app.screen.capture
+        namespace.process.kill()
+        namespace.process.wait()
+        wanted = f"process {namespace.pid} exited; its mount namespace is gone"
+        for _ in range(400):  # bounded polling for the watcher to notice
+            await pilot.pause(0.05)
+            if any(wanted in str(n.message) for n in app._notifications):
+                break
+        notes = [n for n in app._notifications if wanted in str(n.message)]
+        assert notes and "frozen" in str(notes[0].message), [n.message for n in app._notifications]
+        assert app.screen.capture is shown  # still on screen, as last read

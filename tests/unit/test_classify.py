@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mountscope.classify import ENVIRONMENTS, classify
+from mountscope.classify import CALIBRATION, ENVIRONMENTS, classify
 from mountscope.classify.rules import RULES
 from mountscope.model import signals_of
 from mountscope.model.origin import recording_of
@@ -286,12 +286,16 @@ CORPUS = REPO / "tests" / "corpus" / "real"
         ("vm/linode-docs-ubuntu2204-mount.txt", "vm", None),
     ],
 )
-def test_plain_machines_are_host_or_vm_with_moderate_confidence(
+def test_plain_machines_are_host_or_vm_with_their_calibrated_confidence(
     file: str, environment: str, platform: str | None
 ):
     verdict = classify(load(str(CORPUS / file)), None)
     assert verdict.environment == environment, verdict.to_dict()
-    assert 0.5 <= verdict.confidence <= 0.85
+    # The confidence is the corpus's record for the verdict's margin, and says so.
+    assert verdict.confidence == CALIBRATION.confidence(verdict.margin) < 1
+    assert "verdicts there" in verdict.basis and f"{verdict.confidence:.2f}" in verdict.basis
+    # What a machine's own table cannot rule out is said, not hidden in a cap.
+    assert any("shares it" in caveat for caveat in verdict.caveats)
     assert verdict.details.get("platform") == platform
 
 
@@ -303,7 +307,23 @@ def test_nspawn_is_named_from_its_own_marks_not_as_a_lambda_hint():
 
 def test_a_partial_capture_is_judged_on_what_it_shows_with_a_caveat():
     verdict = classify(load(str(CORPUS / "host" / "arch-btrfs-snapper-grep-btrfs.txt")), None)
-    assert verdict.environment == "host" and verdict.confidence < 0.7
+    assert verdict.environment == "host"
     assert any("looks partial" in caveat for caveat in verdict.caveats)
     whole = classify(load(str(SAMPLES / "environments" / "docker-container.mountinfo")), None)
     assert not any("looks partial" in caveat for caveat in whole.caveats)
+
+
+def test_a_github_actions_container_job_is_docker_on_github_actions():
+    # The runner binds its own files at /github/home and /github/workflow.
+    verdict = classify(
+        load(str(CORPUS / "docker" / "auto-aur-github-actions-container-job-mount.txt")), None
+    )
+    assert verdict.environment == "docker"
+    assert verdict.details["platform"] == "github-actions"
+    assert "platform.github-actions-job-binds" in {e.rule for e in verdict.evidence}
+
+
+def test_a_console_paste_joined_into_one_line_is_judged_on_its_mounts():
+    table = load(str(CORPUS / "wsl1" / "wsl-4529-console-wrapped-mount.txt"))
+    assert len(table.mounts) == 7
+    assert classify(table, None).environment == "wsl1"

@@ -602,6 +602,67 @@ def test_mount_output_target_holding_a_fake_type_and_options():
     )
 
 
+def _console_paste(lines: list[str], width: int) -> str:
+    return "".join(line.ljust(width) for line in lines).rstrip() + "\n"
+
+
+def test_mount_output_joined_by_a_console_paste_is_read_line_by_line():
+    # A Windows console pads every line to its width; a paste that lost the
+    # line breaks leaves one line, each mount starting at a multiple of it.
+    lines = [
+        "rootfs on / type lxfs (rw,noatime)",
+        "none on /dev type tmpfs (rw,noatime,mode=755)",
+        "C: on /mnt/c type drvfs (rw,noatime,uid=1000,gid=1000)",
+    ]
+    c = parse(_console_paste(lines, 120))
+    assert c.format == "mount"
+    assert [(m.target, m.fstype, m.line) for m in c.mounts] == [
+        ("/", "lxfs", 1),
+        ("/dev", "tmpfs", 1),
+        ("/mnt/c", "drvfs", 1),
+    ]
+    assert any("3 mount lines joined into one" in w.message for w in c.warnings)
+
+
+def test_mount_output_padding_off_the_console_grid_keeps_the_last_type_split():
+    # Padding that does not fall on multiples of one width is part of a target,
+    # and so is a single break (two cells could be one target with spaces).
+    off_grid = "evil on /a type ext4 (rw)" + " " * 17 + "b on /c type xfs (rw)" + " " * 5
+    (m,) = parse(off_grid + "d on /e type tmpfs (rw,relatime)\n").mounts
+    assert (m.target, m.fstype, m.options) == (
+        "/a type ext4 (rw)" + " " * 17 + "b on /c type xfs (rw)" + " " * 5 + "d on /e",
+        "tmpfs",
+        "rw,relatime",
+    )
+    one_break = "evil on /mnt/a type ext4 (rw)".ljust(60) + "b on /c type tmpfs (rw)\n"
+    (m,) = parse(one_break).mounts
+    assert m.target.startswith("/mnt/a type ext4 (rw) ") and m.fstype == "tmpfs"
+
+
+def test_findmnt_tree_rows_cut_from_their_root_are_read():
+    # "findmnt | grep x" or an excerpt: branches with no root line and no header.
+    text = (
+        "| |-/proc/acpi          tmpfs        tmpfs    ro,relatime,uid=165536,gid=165536\n"
+        "| |-/proc/keys          udev[/null]  devtmpfs rw,nosuid,noexec,relatime,mode=755\n"
+    )
+    c = parse(text)
+    assert c.format == "findmnt"
+    assert [(m.target, m.source, m.fstype) for m in c.mounts] == [
+        ("/proc/acpi", "tmpfs", "tmpfs"),
+        ("/proc/keys", "udev", "devtmpfs"),
+    ]
+    (one,) = parse("├─/mnt/testdir   /var/lib/sysbox/shiftfs/1d8a   shiftfs rw,relatime\n").mounts
+    assert (one.target, one.source, one.fstype, one.options) == (
+        "/mnt/testdir",
+        "/var/lib/sysbox/shiftfs/1d8a",
+        "shiftfs",
+        "rw,relatime",
+    )
+    # Prose with tree art is not a table.
+    with pytest.raises(ParseError):
+        parse_text("|-- a note about /etc\n|-- another one\n", "notes.txt")
+
+
 # findmnt 2.38.1 on a mountinfo with a tmpfs named "s[/a]", a tmpfs named like
 # Lambda's task bind, and a real bind (root /b): with FSROOT in its own column
 # SOURCE still shows the bind's root, and never strips a name's own bracket.

@@ -89,7 +89,7 @@ def test_a_table_without_fstype_or_options_has_no_such_columns():
 def test_search_uses_the_filter_language():
     rows = MountRows(parse(A))
     assert rows.search("kind:loop") == {1}
-    assert rows.search("source:[/opt") == {2}
+    assert rows.search("[/opt") == {2}
     assert rows.search("tmpfs") == {3, 4}
     assert not rows.is_difference(1)
 

@@ -108,10 +108,12 @@ def test_pending_comparison_pairs_like_compare_without_judging():
 
 def test_search_is_the_filter_language():
     table = Session().load(str(P1))
-    assert {table.mounts[i].target for i in Session.search(table.mounts, "source:loop")} == {
+    assert {table.mounts[i].target for i in Session.search(table.mounts, "kind:loop")} == {
         "/var/task",
         "/tmp",
     }
+    found = Session.search(table.mounts, "source:/dev/loop1")
+    assert {table.mounts[i].target for i in found} == {"/var/task"}
 
 
 def test_refresh_carries_the_origin_over_and_marks_the_changed_mounts(write):
