@@ -14,6 +14,8 @@ from operator import attrgetter
 
 from mountscope.jsonio import dumps
 from mountscope.model import Mount, MountTable
+from mountscope.model.kinds import BIND_STYLE, KIND_STYLE
+from mountscope.render.styles import paint
 from mountscope.text import _NOT_ONE_CELL, _UNSAFE, safe, width
 
 
@@ -103,30 +105,11 @@ def walk_with_art(capture: MountTable, ascii_only: bool = False) -> Iterator[tup
             stack.append((kids[pos], depth + 1, pos == end))
 
 
-# ANSI styles per source kind, for terminals only (never with NO_COLOR).
-KIND_STYLES = {
-    "loop": "33",
-    "virtio": "36",
-    "xen": "36",
-    "nvme": "36",
-    "scsi": "36",
-    "dm": "36",
-    "overlay": "35",
-    "tmpfs": "32",
-    "pseudo": "2",
-    "network": "34",
-    "fuse": "34",
-}
-BIND_STYLE = "1;35"
-
-
 def _color_source(text: str, mount: Mount) -> str:
-    style = KIND_STYLES.get(mount.kind)
     head = safe(mount.source)
     tail = text[len(head) :]  # "[fsroot]" of a bind mount, or nothing
-    if style:
-        head = f"\x1b[{style}m{head}\x1b[0m"
-    return head + (f"\x1b[{BIND_STYLE}m{tail}\x1b[0m" if tail else "")
+    head = paint(KIND_STYLE.get(mount.kind, ""), head)
+    return head + (paint(BIND_STYLE, tail) if tail else "")
 
 
 def _row_cells(columns: list[Column], mount: Mount) -> tuple[list[str], bool]:
