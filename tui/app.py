@@ -112,6 +112,8 @@ class MainScreen(Screen[None]):
         # Live: the targets that changed since the user last cleared the marks.
         self.live_changed: set[str] = set()
         self._live_batch: list[LiveUpdate] = []
+        # The evidence just selected, and the node it went to.
+        self._evidence_for: tuple[int | None, Text] | None = None
         self.rows: MountRows | PairRows
         if b is not None:
             # Paired by target only until the comparison is made.
@@ -248,6 +250,10 @@ class MainScreen(Screen[None]):
     @on(RowsView.Highlighted)
     def show_details(self, event: RowsView.Highlighted) -> None:
         details = self.query_one("#details", Static)
+        evidence, self._evidence_for = self._evidence_for, None
+        if evidence is not None and event.node is not None and evidence[0] == event.node:
+            self._show_evidence(evidence[1], None)
+            return
         if event.node is None:
             details.update(Text("(no mounts)"))
         elif isinstance(self.rows, PairRows):
@@ -278,11 +284,13 @@ class MainScreen(Screen[None]):
             else:
                 node = index  # one table: a node per mount, in table order
         view = self.query_one(RowsView)
+        # The details pane shows the evidence above the mount, also when the
+        # move's Highlighted message arrives after this.
+        self._evidence_for = (node, sentence)
         if node is not None:
             view.show_node(node)
             view.focus()
-        # After the move: the details pane shows the evidence above the mount.
-        self.call_after_refresh(self._show_evidence, sentence, None)
+        self._show_evidence(sentence, None)
 
     def _show_evidence(self, sentence: Text, note: str | None) -> None:
         text = Text("evidence ", "bold")
@@ -324,7 +332,7 @@ class MainScreen(Screen[None]):
     def key_rows(self) -> list[tuple[str, str]]:
         """Every key that acts here, as people write it, for the help."""
         rows = []
-        for binding in [*RowsView.BINDINGS, *self.BINDINGS, *MountscopeApp.BINDINGS]:
+        for binding in [*MountscopeApp.BINDINGS, *RowsView.BINDINGS, *self.BINDINGS]:
             if not isinstance(binding, Binding) or binding.id in ("app.clear", "app.help_here"):
                 continue
             if self.check_action(binding.action.split("(")[0], ()) is False:
