@@ -27,7 +27,7 @@ from mountscope.filter import make_matcher, matching
 from mountscope.model import Mount, MountTable
 from mountscope.model.kinds import BIND_STYLE, KIND_STYLE
 from mountscope.render.report import DIFF_MARK
-from mountscope.text import safe, width
+from mountscope.text import has_unsafe, safe, width
 from mountscope.tui.tree_state import TreeState
 
 ELLIPSIS = "…"
@@ -138,6 +138,37 @@ def fit_widths(natural: Sequence[int], floor: Sequence[int], room: int) -> list[
     return widths
 
 
+def widest(values: Sequence[str]) -> int:
+    """The widest of many values as shown (escaped), measured without
+    escaping each one: escaping is rare, so it is looked for once in all."""
+    if not values:
+        return 0
+    joined = "\n".join(values)
+    if "\\x" in joined or has_unsafe(joined.replace("\n", " ")):
+        return max(width(safe(v)) for v in values)
+    if joined.isascii():
+        return max(map(len, values))
+    return max(map(width, values))
+
+
+def measure(
+    headers: Sequence[str],
+    columns: Sequence[Sequence[str]],
+    depth: Sequence[int],
+    targets: Sequence[str],
+) -> list[int]:
+    """Natural column widths: the headers', the tree column's (art, a
+    collapse mark and the target), then each other column's widest value."""
+    tree = 0
+    if targets:
+        ascii_targets = "".join(targets).isascii() and widest(targets) == max(map(len, targets))
+        measure_one = len if ascii_targets else (lambda t: width(safe(t)))
+        tree = max(2 * d + 1 + measure_one(t) for d, t in zip(depth, targets, strict=True))
+    out = [max(width(headers[0]), tree)]
+    out += [max(width(h), widest(c)) for h, c in zip(headers[1:], columns, strict=True)]
+    return out
+
+
 # --- styles -------------------------------------------------------------------------
 
 
@@ -222,18 +253,15 @@ class MountRows:
     def natural(self) -> list[int]:
         """Every column's width from the data: measured once, over every mount."""
         if self._natural is None:
-            depth = self.state.depth
-            widths = [width(h) for h in self.headers]
-            for node in range(len(self)):
-                cells = self.cells(node)
-                w = 2 * depth[node] + 1 + width(cells[0])  # art and a collapse mark
-                if w > widths[0]:
-                    widths[0] = w
-                for k in range(1, len(cells)):
-                    w = width(cells[k])
-                    if w > widths[k]:
-                        widths[k] = w
-            self._natural = widths
+            mounts = self.capture.mounts
+            getters = {
+                "source": lambda m: m.display_source,
+                "fstype": lambda m: m.fstype,
+                "options": lambda m: m.options,
+            }
+            columns = [[getters[f](m) for m in mounts] for f in self.fields[1:]]
+            targets = [m.target for m in mounts]
+            self._natural = measure(self.headers, columns, self.state.depth, targets)
         return self._natural
 
     def layout(self, view_width: int) -> Layout:
@@ -479,18 +507,22 @@ class PairRows:
 
     def natural(self) -> list[int]:
         if self._natural is None:
-            depth = self.state.depth
-            widths = [width(h) for h in self.headers]
-            for node in range(len(self)):
-                cells = self.cells(node)
-                w = 2 * depth[node] + 1 + width(cells[0])
-                if w > widths[0]:
-                    widths[0] = w
-                for k in range(1, len(cells)):
-                    w = width(cells[k])
-                    if w > widths[k]:
-                        widths[k] = w
-            self._natural = widths
+            columns: list[list[str]] = []
+            pairs = self.pairs
+            for field, split in zip(self.fields, self.split(), strict=True):
+                a = [_field_value(p.a, field) if p.a is not None else "" for p in pairs]
+                if split:
+                    b = [_field_value(p.b, field) if p.b is not None else "" for p in pairs]
+                    columns += [a, b]
+                else:
+                    columns.append(
+                        [
+                            v or (_field_value(p.b, field) if p.b else "")
+                            for v, p in zip(a, pairs, strict=True)
+                        ]
+                    )
+            targets = [p.target for p in pairs]
+            self._natural = measure(self.headers, columns, self.state.depth, targets)
         return self._natural
 
     def _separators(self) -> list[int]:

@@ -52,18 +52,24 @@ class TreeState:
 
     def _shape(self) -> None:
         order, depth, parent, children = self.order, self.depth, self.parent, self.children
-        stack = [(r, 0, -1) for r in reversed(self.roots)]
+        position = self.position
         seen = [False] * len(children)
+        stack = self.roots[::-1]
         while stack:
-            node, d, p = stack.pop()
+            node = stack.pop()
             if seen[node]:
                 continue  # a malformed tree reaching a node twice: shown once
             seen[node] = True
-            self.position[node] = len(order)
+            position[node] = len(order)
             order.append(node)
-            depth[node] = d
-            parent[node] = p
-            stack.extend((k, d + 1, node) for k in reversed(children[node]))
+            kids = children[node]
+            if kids:
+                below = depth[node] + 1
+                for kid in kids:
+                    if not seen[kid]:
+                        depth[kid] = below
+                        parent[kid] = node
+                stack.extend(reversed(kids))
         # A subtree ends where the next node at its depth or shallower starts.
         end = len(order)
         pending: list[int] = []  # nodes whose subtree is still open, deepest last
