@@ -24,7 +24,7 @@ from typing import Any
 
 from mountscope import __version__
 from mountscope.errors import InputWarning, LiveReadError, OutputError, SnapshotExists
-from mountscope.model import MountTable
+from mountscope.model import LambdaInvocation, LiveOrigin, MountTable, SnapshotOrigin
 from mountscope.parsers.snapshot import FORMAT_ID, VERSION
 from mountscope.system.live import read_mountinfo
 
@@ -43,23 +43,26 @@ def utc_now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def live_metadata(pid: int | str, path: str) -> dict[str, Any]:
+def live_origin(pid: int | str, path: str, settled: bool, reads: int) -> LiveOrigin:
+    """This machine, now: where a live table was read."""
     try:
         hostname: str | None = socket.gethostname()
     except OSError:
         hostname = None
     uname = os.uname()
-    return {
-        "hostname": hostname,
-        "kernel_release": uname.release,
-        "machine": uname.machine,
-        "time": utc_now(),
-        "mountscope_version": __version__,
-        "command_pid": os.getpid(),
-        "pid": os.getpid() if pid == "self" else int(pid),
-        "mnt_ns": mount_namespace(pid),
-        "source": path,
-    }
+    return LiveOrigin(
+        path=path,
+        pid=os.getpid() if pid == "self" else int(pid),
+        mnt_ns=mount_namespace(pid),
+        time=utc_now(),
+        hostname=hostname,
+        kernel_release=uname.release,
+        machine=uname.machine,
+        mountscope_version=__version__,
+        command_pid=os.getpid(),
+        settled=settled,
+        reads=reads,
+    )
 
 
 def capture_live(pid: int | str = "self", with_signals: bool = True) -> MountTable:
@@ -70,30 +73,38 @@ def capture_live(pid: int | str = "self", with_signals: bool = True) -> MountTab
     read = read_mountinfo(pid)
     if not read.text.strip():
         raise LiveReadError(f"{read.path} is empty: the process has exited")
-    capture = replace(mountinfo.parse(split_lines(read.text), 1, read.path), raw_text=read.text)
-    capture.metadata.update(live_metadata(pid, read.path))
-    capture.metadata.update({"settled": read.settled, "reads": read.reads})
+    capture = mountinfo.parse(split_lines(read.text), 1, read.path)
+    signals = None
     if with_signals:
         from mountscope.system.signals import read_live
 
-        capture = replace(capture, signals=read_live(pid))
+        signals = read_live(pid)
+    warnings = capture.warnings
     if not read.settled:
-        capture.warnings.append(
+        warnings += (
             InputWarning(
                 read.path,
                 None,
                 f"the mount table kept changing over {read.reads} reads; this is the last of them",
-            )
+            ),
         )
-    return capture
+    return replace(
+        capture,
+        raw_text=read.text,
+        warnings=warnings,
+        signals=signals,
+        provenance=live_origin(pid, read.path, read.settled, read.reads),
+    )
 
 
 def reread(previous: MountTable, table: MountTable) -> MountTable:
     """``table``, a newer read of the live table ``previous`` came from (the
-    watcher's): the machine's signals and metadata carry over, not read again."""
-    metadata = {k: v for k, v in previous.metadata.items() if k not in ("settled", "reads")}
-    metadata["time"] = utc_now()
-    return replace(table, signals=previous.signals, title=previous.title, metadata=metadata)
+    watcher's): the machine's signals and facts carry over, not read again;
+    only the time is new (a re-read is not counted or checked for settling)."""
+    origin = previous.provenance
+    if isinstance(origin, LiveOrigin):
+        origin = replace(origin, time=utc_now(), settled=None, reads=None)
+    return replace(table, signals=previous.signals, title=previous.title, provenance=origin)
 
 
 # --- snapshots ------------------------------------------------------------------------
@@ -101,9 +112,10 @@ def reread(previous: MountTable, table: MountTable) -> MountTable:
 
 def _table(capture: MountTable) -> dict[str, Any]:
     """The table's text verbatim, in the format it was read in."""
+    origin = capture.provenance
     if capture.raw_text is not None:
         text = capture.raw_text
-        fmt = capture.metadata.get("table_format", capture.format)
+        fmt = origin.table_format if isinstance(origin, SnapshotOrigin) else capture.format
     else:  # built in code, not read: written out as mountinfo
         from mountscope.parsers import mountinfo
 
@@ -116,9 +128,11 @@ def _table(capture: MountTable) -> dict[str, Any]:
     except UnicodeEncodeError:
         # Paths that are not UTF-8: kept byte for byte.
         table["text_base64"] = base64.b64encode(text.encode("utf-8", "surrogateescape")).decode()
-    for key in ("settled", "reads"):
-        if key in capture.metadata:
-            table[key] = capture.metadata[key]
+    if isinstance(origin, LiveOrigin | SnapshotOrigin):
+        if origin.settled is not None:
+            table["settled"] = origin.settled
+        if origin.reads is not None:
+            table["reads"] = origin.reads
     return table
 
 
@@ -136,22 +150,22 @@ def _clean_data(value: Any) -> Any:
 
 def is_live(capture: MountTable) -> bool:
     """Read from /proc just now (capture_live), not loaded from a file."""
-    return capture.metadata.get("source") == capture.origin and capture.origin.startswith("/proc/")
+    return isinstance(capture.provenance, LiveOrigin)
 
 
 def snapshot_document(capture: MountTable) -> dict[str, Any]:
     """The snapshot of a capture, as plain data; valid UTF-8 throughout (the
     table's own bytes are kept exactly, in base64 when they are not UTF-8)."""
-    metadata = {
-        k: v for k, v in capture.metadata.items() if k not in ("settled", "reads", "table_format")
-    }
+    origin = capture.provenance
+    metadata = origin.metadata()
     if not is_live(capture):
         # Saved from a file: say which, and in what format, not only the
         # machine the table first came from.
+        table_format = origin.table_format if isinstance(origin, SnapshotOrigin) else capture.format
         metadata["saved_from"] = {
             "file": capture.origin,
             "format": capture.format,
-            "table_format": capture.metadata.get("table_format", capture.format),
+            "table_format": table_format,
             "first_line": capture.first_line,
             "title": capture.title,
         }
@@ -479,19 +493,11 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     capture = capture_live()
     if isinstance(event, dict) and isinstance(event.get("title"), str):
         capture = replace(capture, title=event["title"])
-    # 1 on a cold start: the first invocation this execution environment serves.
-    capture.metadata["lambda_invocation"] = _invocations
-    for name in (
-        "aws_request_id",
-        "function_name",
-        "function_version",
-        "memory_limit_in_mb",
-        "invoked_function_arn",
-        "log_stream_name",
-    ):
-        value = getattr(context, name, None)
-        if value is not None:
-            capture.metadata[f"lambda_{name}"] = value
+    assert isinstance(capture.provenance, LiveOrigin)
+    invocation = LambdaInvocation(
+        _invocations, **{name: getattr(context, name, None) for name in LambdaInvocation.CONTEXT}
+    )
+    capture = replace(capture, provenance=replace(capture.provenance, lambda_invocation=invocation))
     if isinstance(event, dict) and event.get("redact") is True:
         from mountscope.redact import Redactor
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass, replace
+from types import MappingProxyType
 from typing import Any
 
 from mountscope.errors import InputWarning
@@ -77,7 +79,7 @@ class Redactor:
 
     def learn(self, capture: MountTable) -> None:
         """What a capture says about itself: its hostname, function and request."""
-        metadata = capture.metadata if isinstance(capture.metadata, dict) else {}
+        metadata = capture.provenance.metadata()
         for key, kind in _LEARN_METADATA.items():
             self.learn_value(metadata.get(key), kind)
         for value in metadata.values():
@@ -161,6 +163,21 @@ class Redactor:
             return [self.data(v) for v in value]
         return value
 
+    def origin(self, value: Any) -> Any:
+        """Every string of an origin (a frozen dataclass, nested ones, the
+        verbatim metadata of a snapshot), in a copy of the same shape."""
+        if isinstance(value, str):
+            return self.text(value)
+        if is_dataclass(value) and not isinstance(value, type):
+            return replace(
+                value, **{f.name: self.origin(getattr(value, f.name)) for f in fields(value)}
+            )  # type: ignore[type-var]
+        if isinstance(value, Mapping):
+            return MappingProxyType(self.data(dict(value)))
+        if isinstance(value, tuple):
+            return tuple(self.origin(v) for v in value)
+        return value
+
     def mount(self, m: Mount) -> Mount:
         return replace(
             m,
@@ -172,7 +189,7 @@ class Redactor:
             fsroot=self.optional(m.fsroot),
             optional_fields=self.optional(m.optional_fields),
             raw=self.text(m.raw),
-            extra={self.text(k): self.text(v) for k, v in m.extra.items()} if m.extra else m.extra,
+            extra=tuple((self.text(k), self.text(v)) for k, v in m.extra),
         )
 
     def capture(self, capture: MountTable) -> MountTable:
@@ -185,14 +202,14 @@ class Redactor:
             signals = Signals.from_dict(self.data(signals.to_dict()))
         return replace(
             capture,
-            mounts=[self.mount(m) for m in capture.mounts],
+            mounts=tuple(self.mount(m) for m in capture.mounts),
             origin=self.text(capture.origin),
             title=self.optional(capture.title),
-            warnings=[
+            warnings=tuple(
                 InputWarning(self.text(w.origin), w.line, self.text(w.message))
                 for w in capture.warnings
-            ],
-            metadata=self.data(capture.metadata),
+            ),
+            provenance=self.origin(capture.provenance),
             signals=signals,
             raw_text=self.optional(capture.raw_text),
         )

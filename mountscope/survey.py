@@ -33,7 +33,14 @@ from typing import Any
 
 from mountscope.diff import DIFFERENT, shape
 from mountscope.errors import MountscopeError
-from mountscope.model import Mount, MountTable, split_options
+from mountscope.model import (
+    LambdaInvocation,
+    LiveOrigin,
+    Mount,
+    MountTable,
+    SnapshotOrigin,
+    split_options,
+)
 from mountscope.system.loader import Limits, load_all
 
 # --- the shape of a table -------------------------------------------------------------
@@ -116,34 +123,35 @@ def hostname_form(hostname: str) -> str:
 
 def signal_values(capture: MountTable) -> dict[str, str]:
     """The signals a capture carries (its live signals and its metadata), as text."""
-    meta = capture.metadata if isinstance(capture.metadata, dict) else {}
+    origin = capture.provenance
+    machine = origin if isinstance(origin, LiveOrigin | SnapshotOrigin) else None
+    invocation = machine.lambda_invocation if machine is not None else None
+    if invocation is None:
+        invocation = LambdaInvocation()
     sig = capture.signals
     env: dict[str, Any] = getattr(sig, "env", None) or {}
     values: dict[str, Any] = {
-        "kernel_release": meta.get("kernel_release") or getattr(sig, "osrelease", None),
-        "architecture": meta.get("machine") or getattr(sig, "machine", None),
-        "memory_size": meta.get("lambda_memory_limit_in_mb")
-        or env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"),
+        "kernel_release": (machine and machine.kernel_release) or getattr(sig, "osrelease", None),
+        "architecture": (machine and machine.machine) or getattr(sig, "machine", None),
+        "memory_size": invocation.memory_limit_in_mb or env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"),
         "runtime": env.get("AWS_EXECUTION_ENV"),
         "init_type": env.get("AWS_LAMBDA_INITIALIZATION_TYPE"),
         "region": env.get("AWS_REGION"),
-        "function_version": meta.get("lambda_function_version")
-        or env.get("AWS_LAMBDA_FUNCTION_VERSION"),
+        "function_version": invocation.function_version or env.get("AWS_LAMBDA_FUNCTION_VERSION"),
     }
-    hostname = meta.get("hostname") or getattr(sig, "hostname", None)
+    hostname = (machine and machine.hostname) or getattr(sig, "hostname", None)
     if isinstance(hostname, str) and hostname:
         values["hostname_form"] = hostname_form(hostname)
     cpu = getattr(sig, "cpu", None)
     if isinstance(cpu, dict):
         values["cpu_model"] = cpu.get("model name") or cpu.get("CPU part")
-    arn = meta.get("lambda_invoked_function_arn")
+    arn = invocation.invoked_function_arn
     if not values["region"] and isinstance(arn, str) and (match := _ARN_REGION.match(arn)):
         values["region"] = match.group(1)
-    invocation = meta.get("lambda_invocation")
-    if isinstance(invocation, int):
-        values["cold_start"] = "cold" if invocation == 1 else "warm"
-    when = meta.get("time")
-    if isinstance(when, str) and len(when) >= 13 and when[10] == "T":
+    if isinstance(invocation.invocation, int):
+        values["cold_start"] = "cold" if invocation.invocation == 1 else "warm"
+    when = capture_time(capture)
+    if when is not None:
         values["capture_hour"] = when[11:13]
     cmdline = getattr(sig, "cmdline", None)
     if isinstance(cmdline, str):
@@ -156,7 +164,8 @@ def signal_values(capture: MountTable) -> dict[str, str]:
 
 def capture_time(capture: MountTable) -> str | None:
     """When the capture was taken (UTC, ISO 8601), when it says."""
-    when = capture.metadata.get("time") if isinstance(capture.metadata, dict) else None
+    origin = capture.provenance
+    when = origin.time if isinstance(origin, LiveOrigin | SnapshotOrigin) else None
     return when if isinstance(when, str) and len(when) >= 13 and when[10] == "T" else None
 
 

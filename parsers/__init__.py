@@ -277,10 +277,10 @@ def _repaired_json(text: str, origin: str, first_line: int) -> MountTable | None
     capture = findmnt_json.from_documents(
         [document], origin, first_line, first_line + text.count("\n")
     )
-    capture.warnings[:0] = [
+    repairs = tuple(
         InputWarning(origin, line, what) for line, (_, what) in zip(lines, fixed[1], strict=True)
-    ]
-    return capture
+    )
+    return replace(capture, warnings=(*repairs, *capture.warnings))
 
 
 def _json_reason(error: ValueError) -> str:
@@ -494,7 +494,6 @@ def _parse_text(
             # What the table was read from: its lines without the prefixes,
             # so that a snapshot of it reads back the same.
             capture = replace(capture, raw_text="\n".join(lines[low : high + 1]) + "\n")
-        result.append(capture)
         notes = []
         at = bisect.bisect_left(ends, low)  # the first run that reaches the table
         while at < len(runs) and runs[at].first <= high:
@@ -502,7 +501,7 @@ def _parse_text(
                 InputWarning(origin, first_line + runs[at].first, prefixes.describe(runs[at]))
             )
             at += 1
-        capture.warnings[:0] = notes
+        result.append(replace(capture, warnings=(*notes, *capture.warnings)))
     return result
 
 

@@ -118,7 +118,7 @@ def mount_from_cells(
         propagation_text=cell("PROPAGATION") if optional is None else None,
         line=line,
         raw=raw,
-        extra=extra or None,
+        extra=tuple(extra.items()),
     )
 
 
@@ -162,12 +162,12 @@ class TableRows:
         self, name: str, columns: list[str], first_line: int, line_count: int
     ) -> MountTable:
         return MountTable(
-            self.mounts,
+            tuple(self.mounts),
             name,
             self.origin,
             fields_of(columns),
-            warnings=self.warnings,
-            layout_parents=self.parents if self._drawn else None,
+            warnings=tuple(self.warnings),
+            layout_parents=tuple(self.parents) if self._drawn else None,
             first_line=first_line,
             last_line=first_line + line_count - 1,
         )

@@ -86,12 +86,12 @@ def from_documents(
         elif children is not None:
             warnings.append(InputWarning(origin, line, "'children' is not a list: ignored"))
     return MountTable(
-        mounts,
+        tuple(mounts),
         NAME,
         origin,
         fields_of(columns),
-        warnings=warnings,
-        layout_parents=parents if has_children else None,
+        warnings=tuple(warnings),
+        layout_parents=tuple(parents) if has_children else None,
         first_line=first_line,
         last_line=last_line,
     )

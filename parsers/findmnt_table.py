@@ -294,12 +294,12 @@ def parse_table(
     names = [c.name for c in columns]
     drawn = table.tree is not None and any(p >= 0 for p in parents)  # -l draws no tree
     return MountTable(
-        mounts,
+        tuple(mounts),
         NAME,
         origin,
         fields_of(names),
-        warnings=warnings,
-        layout_parents=parents if drawn else None,
+        warnings=tuple(warnings),
+        layout_parents=tuple(parents) if drawn else None,
         first_line=first_line,
         last_line=first_line + len(lines) - 1,
     )
@@ -314,7 +314,7 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
             if columns is not None:
                 return parse_table(lines[offset:], first_line + offset, origin, columns)
             return parse_headerless(lines[offset:], first_line + offset, origin)
-    return MountTable([], NAME, origin, frozenset())
+    return MountTable((), NAME, origin, frozenset())
 
 
 # Without a header (-n) the columns are inferred from where every line has a
@@ -368,15 +368,10 @@ def parse_headerless(lines: list[str], first_line: int, origin: str) -> MountTab
         for name, s in zip(DEFAULT_COLUMNS, starts, strict=False)
     ]
     capture = parse_table(lines, first_line, origin, columns, header=False)
-    capture.warnings.insert(
-        0,
-        InputWarning(
-            origin,
-            first_line,
-            f"no header: columns guessed as {' '.join(c.name for c in columns)}",
-        ),
+    guessed = InputWarning(
+        origin, first_line, f"no header: columns guessed as {' '.join(c.name for c in columns)}"
     )
-    return capture
+    return replace(capture, warnings=(guessed, *capture.warnings))
 
 
 # --- tables whose spacing was collapsed --------------------------------------
@@ -453,11 +448,11 @@ def parse_collapsed(
     if names[0] != "TARGET":
         warnings.append(InputWarning(origin, first_line, "skipped: TARGET is not the first column"))
         return MountTable(
-            [],
+            (),
             NAME,
             origin,
             fields_of(names),
-            warnings=warnings,
+            warnings=tuple(warnings),
             first_line=first_line,
             last_line=first_line + len(lines) - 1,
         )
@@ -500,11 +495,11 @@ def parse_collapsed(
             mount = replace(mount, truncated=tuple(sorted(n.lower() for n in cut)))
         mounts.append(mount)
     return MountTable(
-        mounts,
+        tuple(mounts),
         NAME,
         origin,
         fields_of(names),
-        warnings=warnings,
+        warnings=tuple(warnings),
         first_line=first_line,
         last_line=first_line + len(lines) - 1,
     )

@@ -94,7 +94,7 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
             )
             continue
         spec, file, vfstype, options = (decode_octal(f) for f in fields[:4])
-        extra = dict(zip(("FREQ", "PASSNO"), fields[4:], strict=False))
+        extra = tuple(zip(("FREQ", "PASSNO"), fields[4:], strict=False))
         mounts.append(
             Mount(
                 target=file,
@@ -103,16 +103,16 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
                 options=options,
                 line=lineno,
                 raw=line,
-                extra=extra or None,
+                extra=extra,
             )
         )
     return MountTable(
-        mounts,
+        tuple(mounts),
         NAME,
         origin,
         FIELDS,
-        warnings=warnings,
-        layout_parents=[-1] * len(mounts),
+        warnings=tuple(warnings),
+        layout_parents=(-1,) * len(mounts),
         first_line=first_line,
         last_line=first_line + len(lines) - 1,
     )

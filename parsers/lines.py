@@ -79,11 +79,11 @@ def line_table(
     def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
         mounts, warnings = parse_lines(lines, first_line, origin, parse_line)
         return MountTable(
-            mounts,
+            tuple(mounts),
             name,
             origin,
             fields,
-            warnings=warnings,
+            warnings=tuple(warnings),
             first_line=first_line,
             last_line=first_line + len(lines) - 1,
         )

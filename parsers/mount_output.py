@@ -115,7 +115,9 @@ def parse_line(line: str, lineno: int) -> tuple[Mount, str | None] | str:
         options=decode_octal(options),
         line=lineno,
         raw=line,
-        extra={"LABEL": label} if label else None,
+        extra=(("LABEL", label),) if label else (),
+        # mount(8) prints "?" for characters it will not show.
+        lossy=("target",) if "?" in target else (),
     )
     if "?" in target:
         mount = replace(mount, lossy=("target",))

@@ -29,7 +29,7 @@ from pyte import modes as mo
 from pyte.screens import wcwidth
 
 from mountscope.errors import InputWarning, NoMountTable, ParseError
-from mountscope.model import MountTable
+from mountscope.model import MountTable, RecordingOrigin
 
 # Private modes that switch to the alternate screen (xterm).
 _ALTERNATE = frozenset({47, 1047, 1049})
@@ -663,24 +663,32 @@ def parse_recording(text: str, origin: str, timing: str | None = None) -> list[M
     screen_lines, kind = _screen_lines(text, origin, timing)
     lines = split_lines("\n".join(line.text for line in screen_lines) + "\n")
     times = [line.time for line in screen_lines]
-    captures = extract(lines, origin)
-    captures = [
-        replace(c, raw_text="\n".join(lines[c.first_line - 1 : c.last_line]) + "\n")
-        for c in captures
+    # Lines the screen could not replay fully: said with the table they are
+    # in, or else the one before them (or the first).
+    lost: list[tuple[int, str]] = [
+        (number, line.lost) for number, line in enumerate(screen_lines, 1) if line.lost is not None
     ]
-    for capture in captures:
-        capture.metadata["recording"] = kind
-        capture.metadata["screen_lines"] = [capture.first_line, capture.last_line]
-        when = times[capture.first_line - 1] if capture.first_line - 1 < len(times) else None
-        if when is not None:
-            capture.metadata["seconds"] = round(when, 3)
-    if not captures:
+    found = extract(lines, origin)
+    if not found:
         raise NoMountTable(origin, f"no mount table found in this {kind} recording")
-    for number, line in enumerate(screen_lines, 1):
-        if line.lost is not None:
-            # Said with the table it is in, or else the one before it (or the first).
-            owner = next((c for c in reversed(captures) if c.first_line <= number), captures[0])
-            owner.warnings.append(
-                InputWarning(origin, number, f"screen line not fully replayed: {line.lost}")
+    captures = []
+    for position, capture in enumerate(found):
+        first, last = capture.first_line, capture.last_line
+        when = times[first - 1] if first - 1 < len(times) else None
+        next_first = found[position + 1].first_line if position + 1 < len(found) else None
+        own_lost = tuple(
+            InputWarning(origin, number, f"screen line not fully replayed: {what}")
+            for number, what in lost
+            if (number >= first or position == 0) and (next_first is None or number < next_first)
+        )
+        captures.append(
+            replace(
+                capture,
+                raw_text="\n".join(lines[first - 1 : last]) + "\n",
+                warnings=(*capture.warnings, *own_lost),
+                provenance=RecordingOrigin(
+                    origin, kind, (first, last), None if when is None else round(when, 3)
+                ),
             )
+        )
     return captures

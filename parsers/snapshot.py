@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from mountscope.errors import InputWarning, ParseError
-from mountscope.model import MountTable
+from mountscope.model import MountTable, SnapshotOrigin
 
 NAME = "snapshot"
 FORMAT_ID = "mountscope.snapshot"
@@ -328,25 +328,25 @@ def from_document(
             )
         )
         first_line = 1
-    captures = parse_text(text, origin, table["format"], first_line)
-    capture = captures[0]
-    metadata = dict(document.get("metadata", {}))
-    metadata["table_format"] = table["format"]
-    for key in ("settled", "reads"):
-        if key in table:
-            metadata[key] = table[key]
-    title = document["title"] if isinstance(document.get("title"), str) else capture.title
+    capture = parse_text(text, origin, table["format"], first_line)[0]
     signals = document.get("signals")
     if signals is not None:
         from mountscope.model.signals import Signals
 
         signals = Signals.from_dict(signals)
+    title = document.get("title")
     return replace(
         capture,
         format=NAME,
         raw_text=text,
-        warnings=warnings + capture.warnings,
-        metadata=metadata,
-        title=title,
-        signals=signals if signals is not None else capture.signals,
+        warnings=(*warnings, *capture.warnings),
+        provenance=SnapshotOrigin.read(
+            origin,
+            table["format"],
+            table.get("settled"),
+            table.get("reads"),
+            document.get("metadata", {}),
+        ),
+        title=title if isinstance(title, str) else capture.title,
+        signals=signals,
     )

@@ -8,6 +8,7 @@ from mountscope.cli.inputs import report_warnings
 from mountscope.cli.options import limits_of
 from mountscope.cli.output import write_bytes, write_lines
 from mountscope.errors import ExitCode
+from mountscope.model.origin import seconds_of
 from mountscope.system.loader import load_all
 from mountscope.text import safe
 
@@ -37,8 +38,8 @@ def run(args: argparse.Namespace) -> int:
     rows = []
     for index, capture in enumerate(captures, 1):
         title = f"  {capture.title}" if capture.title else ""
-        if "seconds" in capture.metadata:
-            title = f"  at {capture.metadata['seconds']:.1f}s{title}"
+        if (seconds := seconds_of(capture.provenance)) is not None:
+            title = f"  at {seconds:.1f}s{title}"
         warned = f"  ({len(capture.warnings)} warnings)" if capture.warnings else ""
         rows.append(
             f"#{index}  lines {capture.first_line}-{capture.last_line}  {capture.format}  "

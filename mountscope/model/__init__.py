@@ -2,8 +2,8 @@
 
 A ``Mount`` holds what /proc/PID/mountinfo holds (ids, device, fsroot,
 target, source, fstype, per-mount and super options, propagation) plus where
-it came from. A ``MountTable`` is one table with its origin, warnings and
-metadata; its ``tree`` is built on first use.
+it came from. A ``MountTable`` is one table with its name, warnings and
+typed origin; its ``tree`` is built on first use. Both are frozen.
 """
 
 from mountscope.model.kinds import (
@@ -22,6 +22,14 @@ from mountscope.model.mount import (
     split_display_source,
     split_options,
 )
+from mountscope.model.origin import (
+    FileOrigin,
+    LambdaInvocation,
+    LiveOrigin,
+    Origin,
+    RecordingOrigin,
+    SnapshotOrigin,
+)
 from mountscope.model.table import SHORT_PATH, MountTable, MountTree
 
 __all__ = [
@@ -38,6 +46,12 @@ __all__ = [
     "source_kind",
     "SourceKind",
     "MountTable",
+    "Origin",
+    "FileOrigin",
+    "RecordingOrigin",
+    "LiveOrigin",
+    "SnapshotOrigin",
+    "LambdaInvocation",
     "MountTree",
     "SHORT_PATH",
 ]

@@ -36,8 +36,9 @@ class Mount:
     truncated: tuple[str, ...] = ()
     lossy: tuple[str, ...] = ()
     target_deleted: bool = False
-    # Columns the model has no field for (LABEL, UUID, SIZE...), kept as text.
-    extra: dict[str, str] | None = None
+    # Columns the model has no field for (LABEL, UUID, SIZE...), kept as
+    # (name, text) pairs: a tuple, so that a mount cannot change once read.
+    extra: tuple[tuple[str, str], ...] = ()
 
     @property
     def display_source(self) -> str:

@@ -3,38 +3,60 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from mountscope.errors import InputWarning
 from mountscope.model.mount import Mount
+from mountscope.model.origin import FileOrigin, Origin
+from mountscope.model.signals import Signals
 
 # --- captures and trees ------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class MountTable:
-    """One mount table and where it came from."""
+    """One mount table and where it came from. Frozen: a changed table is a
+    new one (``dataclasses.replace``), so a tree built for it stays true."""
 
-    mounts: list[Mount]
+    mounts: tuple[Mount, ...]
     format: str
+    # The name of the input, as shown in labels and warnings ("-" for stdin).
     origin: str
     fields: frozenset[str]
     title: str | None = None
-    warnings: list[InputWarning] = field(default_factory=list)
-    metadata: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[InputWarning, ...] = ()
+    # Where the table came from, typed; when not given, the file ``origin``
+    # (set in __post_init__, so never None on a built table).
+    provenance: Origin = None  # type: ignore[assignment]
     # Parent row of each mount when the input drew the tree (findmnt tree
     # output, findmnt -J): the drawn structure, used when there are no ids.
-    layout_parents: list[int] | None = None
+    layout_parents: tuple[int, ...] | None = None
     # The live signals of the classifier, when the capture carries them.
-    signals: Any = None
+    signals: Signals | None = None
     first_line: int = 1
     last_line: int = 0
     # The input text the mounts were read from, when it is kept (snapshots).
     raw_text: str | None = None
 
+    def __post_init__(self) -> None:
+        # Sequences given as lists are stored as tuples: nothing can change
+        # them afterwards. (object.__setattr__ is how a frozen dataclass
+        # completes its own construction.)
+        if not isinstance(self.mounts, tuple):
+            object.__setattr__(self, "mounts", tuple(self.mounts))
+        if not isinstance(self.warnings, tuple):
+            object.__setattr__(self, "warnings", tuple(self.warnings))
+        if self.layout_parents is not None and not isinstance(self.layout_parents, tuple):
+            object.__setattr__(self, "layout_parents", tuple(self.layout_parents))
+        if self.provenance is None:
+            object.__setattr__(self, "provenance", FileOrigin(self.origin))
+
+    # Built on first use and kept: cached_property stores the tree in the
+    # instance __dict__ without going through the frozen __setattr__, which
+    # is why this dataclass has no slots. The table cannot change, so the
+    # tree cannot go stale; a replaced table builds its own.
     @cached_property
     def tree(self) -> MountTree:
         return MountTree.build(self)
@@ -73,7 +95,7 @@ class MountTree:
         return cls._by_prefix(mounts)
 
     @classmethod
-    def _by_ids(cls, mounts: list[Mount]) -> MountTree:
+    def _by_ids(cls, mounts: Sequence[Mount]) -> MountTree:
         problems: list[tuple[int, str]] = []
         index_of: dict[int, int] = {}
         for i, m in enumerate(mounts):
@@ -93,7 +115,7 @@ class MountTree:
         return cls._finish(mounts, parent, "ids", problems, sort=True)
 
     @classmethod
-    def _by_prefix(cls, mounts: list[Mount]) -> MountTree:
+    def _by_prefix(cls, mounts: Sequence[Mount]) -> MountTree:
         """Nest each target under the longest mounted prefix seen before it.
 
         A guess (built_from "paths"): the format has no mount ids. A mount
@@ -131,7 +153,7 @@ class MountTree:
     @classmethod
     def _finish(
         cls,
-        mounts: list[Mount],
+        mounts: Sequence[Mount],
         parent: list[int],
         built_from: str,
         problems: list[tuple[int, str]],

@@ -8,13 +8,14 @@ without recursion, so a chain of 10 000 nested mounts prints like any other.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
 from mountscope.jsonio import dumps
 from mountscope.model import Mount, MountTable
 from mountscope.model.kinds import BIND_STYLE, KIND_STYLE
+from mountscope.model.origin import recording_of, seconds_of
 from mountscope.render.styles import paint
 from mountscope.text import _NOT_ONE_CELL, _UNSAFE, safe, width
 
@@ -214,7 +215,7 @@ def table_lines(
 
 def _measure(
     order: Iterable[tuple[int, int]],
-    mounts: list[Mount],
+    mounts: Sequence[Mount],
     columns: list[Column],
     tree_col: int | None,
     header: bool,
@@ -309,6 +310,6 @@ def capture_json(capture: MountTable) -> dict[str, object]:
         "mounts": len(capture.mounts),
         "tree_inferred": capture.tree.built_from == "paths",
         "warnings": [str(w) for w in capture.warnings],
-        "recording": capture.metadata.get("recording"),
-        "seconds": capture.metadata.get("seconds"),
+        "recording": recording_of(capture.provenance),
+        "seconds": seconds_of(capture.provenance),
     }

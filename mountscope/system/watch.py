@@ -35,7 +35,7 @@ import os
 import select
 import struct
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from mountscope.errors import LiveReadError
@@ -57,8 +57,8 @@ def _filesystem(m: Mount) -> tuple[str, str | None, str, str | None]:
 
 
 def table_changes(
-    old: list[Mount],
-    new: list[Mount],
+    old: Sequence[Mount],
+    new: Sequence[Mount],
     when: float | None = None,
     made: dict[int, str | None] | None = None,
 ) -> list[MountEvent]:

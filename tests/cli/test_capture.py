@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -65,19 +66,17 @@ def reload(capture):
 def test_live_snapshot_round_trip():
     capture = dataclasses.replace(capture_live(), title="round trip")
     loaded = reload(capture)
-    assert loaded.format == "snapshot" and loaded.metadata["table_format"] == "mountinfo"
+    assert loaded.format == "snapshot" and loaded.provenance.table_format == "mountinfo"
     same_capture(capture, loaded)
-    for key in (
-        "hostname",
-        "kernel_release",
-        "time",
-        "mountscope_version",
-        "pid",
-        "mnt_ns",
-        "source",
-    ):
-        assert loaded.metadata[key] == capture.metadata[key]
-    assert loaded.metadata["mnt_ns"].startswith("mnt:[")
+    assert loaded.provenance.metadata() == capture.provenance.metadata()
+    live = capture.provenance
+    assert (
+        loaded.provenance.hostname,
+        loaded.provenance.kernel_release,
+        loaded.provenance.time,
+    ) == (live.hostname, live.kernel_release, live.time)
+    assert (loaded.provenance.settled, loaded.provenance.reads) == (live.settled, live.reads)
+    assert loaded.provenance.verbatim["mnt_ns"].startswith("mnt:[")
     jsonschema.validate(snapshot_document(capture), SCHEMA)
 
 
@@ -94,7 +93,7 @@ def test_file_capture_snapshot_round_trip(name: str):
     capture = load(str(SAMPLES / name))
     loaded = reload(capture)
     same_capture(capture, loaded)
-    assert loaded.metadata["table_format"] == capture.format
+    assert loaded.provenance.table_format == capture.format
     assert not loaded.warnings or [w.message for w in loaded.warnings] == [
         w.message for w in capture.warnings
     ]
@@ -177,7 +176,7 @@ def _snapshot_with(write, name: str, changes: dict[str, object]) -> Path:
     from mountscope.model.signals import Signals
 
     capture = load(str(ARTICLE / "lambda-pattern2.txt"))
-    capture = dataclasses.replace(
+    capture = replace(
         capture,
         signals=Signals(
             cmdline="console=ttyS0 reboot=k panic=1 pci=off",
@@ -186,8 +185,8 @@ def _snapshot_with(write, name: str, changes: dict[str, object]) -> Path:
             env={"AWS_LAMBDA_FUNCTION_NAME": "f"},
         ),
     )
-    capture.metadata["seconds"] = 2.5
     document = json.loads(snapshot_bytes(capture))
+    document["metadata"]["seconds"] = 2.5
     for path, value in changes.items():
         parent, _, key = path.rpartition(".")
         target = document
@@ -265,8 +264,8 @@ def test_wrong_fields_are_ignored_and_the_rest_is_used(write):
         "model name": "x"
     }
     assert (
-        "pid" not in capture.metadata
-        and capture.metadata["seconds"] == 2.5
+        "pid" not in capture.provenance.verbatim
+        and capture.provenance.seconds == 2.5
         and capture.title is None
     )
     assert len(capture.mounts) == 10

@@ -114,9 +114,9 @@ def test_a_script_typescript_with_timing_yields_every_table(tmp_path: Path):
     assert typescript.read_bytes().startswith(b"Script started on ")
     captures = load_all(str(typescript), timing=str(timing))
     check_tables(captures, tmp_path)
-    seconds = [c.metadata["seconds"] for c in captures]
+    seconds = [c.provenance.seconds for c in captures]
     assert seconds == sorted(seconds) and seconds[-1] > seconds[0]
-    assert all(c.metadata["recording"] == "script" for c in captures)
+    assert all(c.provenance.kind == "script" for c in captures)
     untimed = load_all(str(typescript))
     assert [len(c.mounts) for c in untimed] == [len(c.mounts) for c in captures]
     listing = run_cli("extract", str(typescript), "--timing", str(timing))
@@ -165,12 +165,12 @@ def test_an_asciicast_and_a_raw_ansi_log_yield_every_table(tmp_path: Path):
     raw = record_asciicast([SHELL, "-i"], cast, commands, tmp_path)
     captures = load_all(str(cast))
     check_tables(captures, tmp_path)
-    assert all(c.metadata["recording"] == "asciicast" for c in captures)
-    assert all(c.metadata["seconds"] >= 0 for c in captures)
+    assert all(c.provenance.kind == "asciicast" for c in captures)
+    assert all(c.provenance.seconds >= 0 for c in captures)
     log = tmp_path / "session.log"  # the same bytes, no header: an ANSI log
     log.write_bytes(raw)
     from_log = load_all(str(log))
-    assert [c.metadata["recording"] for c in from_log] == ["ansi"] * len(from_log)
+    assert [c.provenance.kind for c in from_log] == ["ansi"] * len(from_log)
     assert [(c.title, len(c.mounts)) for c in from_log] == [
         (c.title, len(c.mounts)) for c in captures
     ]

@@ -134,8 +134,8 @@ def test_two_commands_one_after_the_other_stay_two_tables():
     )
     captures = parse_text(text, "t.txt")
     assert [(c.title, len(c.mounts), c.warnings) for c in captures] == [
-        ("cat /proc/1/mounts", N, []),
-        ("cat /proc/2/mounts", N, []),
+        ("cat /proc/1/mounts", N, ()),
+        ("cat /proc/2/mounts", N, ()),
     ]
 
 

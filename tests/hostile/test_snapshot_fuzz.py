@@ -16,7 +16,6 @@ The CI run is short. The long run (100 000 cases):
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import io
 import os
 import random
@@ -24,6 +23,7 @@ import re
 import signal
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 from mountscope import jsonio
 from mountscope.capture import snapshot_document
 from mountscope.cli import main
+from mountscope.model import SnapshotOrigin
 from mountscope.model.signals import Signals
 from mountscope.parsers import parse_text
 from tests.helpers import run_cli
@@ -140,12 +141,9 @@ def _document(
     metadata: dict[str, Any],
     title: str | None,
 ) -> dict[str, Any]:
-    capture = dataclasses.replace(
-        parse_text(text, "seed", format_name)[0], signals=signals, title=title
-    )
-    capture.metadata.update(metadata)
-    capture.metadata.update({"settled": True, "reads": 2})
-    return snapshot_document(capture)
+    capture = parse_text(text, "seed", format_name)[0]
+    origin = SnapshotOrigin("seed", capture.format, True, 2, metadata)
+    return snapshot_document(replace(capture, signals=signals, provenance=origin, title=title))
 
 
 SEEDS = [

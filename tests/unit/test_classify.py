@@ -13,6 +13,7 @@ import pytest
 
 from mountscope.classify import ENVIRONMENTS, classify
 from mountscope.classify.rules import RULES
+from mountscope.model.origin import recording_of
 from mountscope.model.signals import Signals
 from mountscope.system.loader import load
 from mountscope.system.signals import read_live
@@ -37,7 +38,9 @@ def test_evidence_points_at_real_mounts(sample: dict):
     path = SAMPLES / sample["file"]
     capture = load(str(path))
     lines = path.read_text(encoding="utf-8").splitlines()
-    if "recording" in capture.metadata:  # lines of what the screen showed, not of the file
+    if (
+        recording_of(capture.provenance) is not None
+    ):  # lines of what the screen showed, not of the file
         from mountscope.parsers.recording import transcript
 
         lines = transcript(path.read_text(encoding="utf-8"), str(path))[0].splitlines()

@@ -280,7 +280,7 @@ def test_t24_label_suffix_and_legacy_mtab_bind():
     c = parse(
         "/dev/sda1 on /boot type ext4 (rw,relatime) [BOOT]\n/srv on /data type none (rw,bind)\n"
     )
-    assert c.mounts[0].extra == {"LABEL": "BOOT"}
+    assert dict(c.mounts[0].extra) == {"LABEL": "BOOT"}
     assert (c.mounts[1].fstype, c.mounts[1].options) == ("none", "rw,bind")
 
 
@@ -594,7 +594,7 @@ def test_mount_output_target_holding_a_fake_type_and_options():
         "rw,relatime",
     )
     (m,) = parse("evil on /mnt/x type ext4 (ro) type tmpfs (rw) [LABEL]\n").mounts
-    assert (m.target, m.fstype, m.options, m.extra) == (
+    assert (m.target, m.fstype, m.options, dict(m.extra)) == (
         "/mnt/x type ext4 (ro)",
         "tmpfs",
         "rw",

@@ -13,6 +13,7 @@ import mountscope.classify
 from mountscope.classify import classify
 from mountscope.diff import compare
 from mountscope.errors import MountscopeError, ParseError
+from mountscope.model import LiveOrigin
 from mountscope.session import Session, pending_comparison
 from mountscope.system.watch import table_changes
 from tests.helpers import ARTICLE
@@ -116,14 +117,28 @@ def test_search_is_the_filter_language():
 def test_refresh_carries_the_origin_over_and_marks_the_changed_mounts(write):
     session = Session()
     old = session.load(str(write(TABLE)))
-    old = dataclasses.replace(old, title="node-1")
-    old.metadata.update({"hostname": "node-1", "settled": True, "reads": 1})
+    live = LiveOrigin(
+        path="/proc/1/mountinfo",
+        pid=1,
+        mnt_ns="mnt:[4026531841]",
+        time="2026-01-01T00:00:00Z",
+        hostname="node-1",
+        kernel_release="6.1.0",
+        machine="x86_64",
+        mountscope_version="0",
+        command_pid=1,
+        settled=True,
+        reads=1,
+    )
+    old = dataclasses.replace(old, title="node-1", provenance=live)
     new = session.load(str(write(TABLE + "3 1 0:41 / /mnt/new rw - tmpfs tmpfs rw\n", "b.txt")))
     events = table_changes(old.mounts, new.mounts)
     old_judgement = session.judge(old)
     update = session.refresh(old, new, events)
     assert update.table.mounts is new.mounts and update.table.title == "node-1"
-    assert update.table.metadata["hostname"] == "node-1" and "settled" not in update.table.metadata
+    origin = update.table.provenance
+    assert isinstance(origin, LiveOrigin) and origin.hostname == "node-1"
+    assert origin.settled is None and origin.reads is None  # a re-read is not counted
     assert update.changed == frozenset({2}) and update.summary() == "mount /mnt/new"
     assert update.judgement is session.judge(update.table) and update.judgement is not old_judgement
     assert session.judge(old) is not old_judgement  # the old table was forgotten
