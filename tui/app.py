@@ -115,11 +115,10 @@ class MainScreen(Screen[None]):
         # The evidence just selected, and the node it went to.
         self._evidence_for: tuple[int | None, Text] | None = None
         self.rows: MountRows | PairRows
-        if b is not None:
-            # Paired by target only until the comparison is made.
-            self.rows = PairRows(pending_comparison(a, b), pending=True)
-        else:
-            self.rows = MountRows(a)
+        # Side by side, the first frame shows A's tree (the table's default
+        # order): pairing and comparing are O(n) and happen in the judge
+        # worker, which hands over the pairs, then the comparison.
+        self.rows = MountRows(a)
         self._set_sub_title()
 
     def _set_sub_title(self) -> None:
@@ -140,15 +139,26 @@ class MainScreen(Screen[None]):
     @property
     def comparing(self) -> bool:
         """Side by side, and the comparison is still being made."""
-        return isinstance(self.rows, PairRows) and self.rows.pending
+        if not self.pair_mode:
+            return False
+        return not isinstance(self.rows, PairRows) or self.rows.pending
 
     # --- the workers: judging, comparing --------------------------------------------------
 
     @work(thread=True, exclusive=True, group="judge")
     def judge(self) -> None:
-        """Verdicts first (the panes), then the comparison (the marks)."""
+        """Side by side, both tables paired by target first (the rows), then
+        the verdicts (the panes), then the comparison (the marks). Rows are
+        built and measured here, off the event loop."""
         worker = get_current_worker()
         a, b = self.capture, self.other
+        by_path = self.by_path
+        if b is not None:
+            paired = PairRows(pending_comparison(a, b), pending=True, by_path=by_path)
+            paired.natural()
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self._show_pairs, paired)
         first = self.session.judge(a)
         second = self.session.judge(b) if b is not None else None
         if worker.is_cancelled:
@@ -156,8 +166,33 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self._show_judgements, a, first, second)
         if b is not None:
             comparison = self.session.compare(a, b)
+            compared = PairRows(comparison, by_path=by_path)
+            compared.natural()
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._show_comparison, comparison)
+                self.app.call_from_thread(self._show_comparison, compared)
+
+    def _show_pairs(self, paired: PairRows) -> None:
+        """Both tables, paired by target, before the comparison marks them."""
+        if self.comparison is not None:
+            return
+        view = self.query_one(RowsView)
+        node = view.node
+        keep = (
+            self.capture.mounts[node].target
+            if node is not None and isinstance(self.rows, MountRows)
+            else None
+        )
+        self.rows = (
+            paired if paired.by_path == self.by_path else self._pairs_again(paired.comparison, True)
+        )
+        found = next((i for i, p in enumerate(paired.pairs) if p.target == keep), None)
+        view.set_rows(self.rows, found)
+        if self.filter_text:
+            self.rows.matches = self.rows.search(self.filter_text)
+            self._apply_shown(view.node)
+
+    def _pairs_again(self, comparison: Comparison, pending: bool) -> PairRows:
+        return PairRows(comparison, pending=pending, by_path=self.by_path)
 
     def _show_judgements(
         self, table: MountTable, first: Judgement, second: Judgement | None
@@ -175,7 +210,7 @@ class MainScreen(Screen[None]):
             second.verdict, second.rows, rules_b - rules_a
         )
 
-    def _show_comparison(self, comparison: Comparison) -> None:
+    def _show_comparison(self, compared: PairRows) -> None:
         view = self.query_one(RowsView)
         keep = (
             self.rows.pairs[view.node].target
@@ -183,8 +218,11 @@ class MainScreen(Screen[None]):
             else None
         )
         untouched = view.cursor == 0
+        comparison = compared.comparison
         self.comparison = comparison
-        self.rows = PairRows(comparison, by_path=self.by_path)
+        if compared.by_path != self.by_path:
+            compared = self._pairs_again(comparison, False)
+        self.rows = compared
         node = next((i for i, p in enumerate(comparison.pairs) if p.target == keep), None)
         if untouched:
             # Nobody moved yet: start on what differs, the point of comparing.
@@ -276,10 +314,10 @@ class MainScreen(Screen[None]):
         index = pane.row_of(number)
         node: int | None = None
         if index is not None:
+            if self.comparing:
+                self._show_evidence(sentence, "the comparison is still being made")
+                return
             if isinstance(self.rows, PairRows):
-                if self.rows.pending:
-                    self._show_evidence(sentence, "the comparison is still being made")
-                    return
                 node = self.rows.node_of(pane.side, index)
             else:
                 node = index  # one table: a node per mount, in table order
@@ -419,15 +457,13 @@ class MainScreen(Screen[None]):
     def action_by_path(self) -> None:
         """Side by side: rows in path order, or back to A's table order."""
         self.by_path = not self.by_path
+        self._set_sub_title()
         view = self.query_one(RowsView)
-        keep = (
-            self.rows.pairs[view.node].target
-            if isinstance(self.rows, PairRows) and view.node is not None
-            else None
-        )
-        assert self.other is not None
-        comparison = self.comparison or pending_comparison(self.capture, self.other)
-        self.rows = PairRows(comparison, pending=self.comparison is None, by_path=self.by_path)
+        if not isinstance(self.rows, PairRows):
+            return  # the pairs are still being made, in the order now asked for
+        keep = self.rows.pairs[view.node].target if view.node is not None else None
+        comparison = self.rows.comparison
+        self.rows = self._pairs_again(comparison, self.rows.pending)
         node = next((i for i, p in enumerate(comparison.pairs) if p.target == keep), None)
         view.set_rows(self.rows, node)
         if self.filter_text:
