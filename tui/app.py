@@ -266,7 +266,9 @@ class MainScreen(Screen[None]):
         if self.live_pid is not None:
             self.watch_live()
         for message in self.notes:
-            self.notify(safe(message), markup=False, timeout=8)
+            # "FILE holds N mount tables; using #1 (...)": the picker is here.
+            hint = " · t picks another" if "mount tables" in message else ""
+            self.notify(safe(message) + hint, markup=False, timeout=8)
 
     def on_unmount(self) -> None:
         self.workers.cancel_group(self, "live")

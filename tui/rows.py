@@ -16,7 +16,7 @@ text with a style, never parsed as markup: ``/dev/vdb[/opt/...]`` stays literal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -666,7 +666,3 @@ class PairRows:
     def first_difference(self) -> int | None:
         """The first different pair in the order shown."""
         return self.state.next_in_order(None, True, self.is_difference)
-
-
-RowModel = MountRows | PairRows
-RowStyle = Callable[[str], Style | None]
