@@ -106,6 +106,8 @@ class MainScreen(Screen[None]):
         # Filled in by the workers (judge), not here: the tree is drawn first.
         self.comparison: Comparison | None = None
         self.verdict: Verdict | None = None
+        # Whether the verdicts (and, side by side, the comparison) are shown.
+        self.judged = False
         self.differences_only = False
         self.by_path = False
         self.filter_text = ""
@@ -199,6 +201,7 @@ class MainScreen(Screen[None]):
     ) -> None:
         if table is not self.capture:
             return  # a verdict on a table no longer shown
+        self.judged = self.other is None
         if second is None:
             self.verdict = first.verdict
             self.query_one("#verdict", VerdictPane).show(first.verdict, first.rows)
@@ -220,6 +223,7 @@ class MainScreen(Screen[None]):
         untouched = view.cursor == 0
         comparison = compared.comparison
         self.comparison = comparison
+        self.judged = True
         if compared.by_path != self.by_path:
             compared = self._pairs_again(comparison, False)
         self.rows = compared

@@ -25,14 +25,19 @@ def app_for(*paths: Path, **kwargs) -> MountscopeApp:  # type: ignore[no-untyped
 
 async def settled(pilot) -> None:  # type: ignore[no-untyped-def]
     """Wait until the screen's verdicts and comparison are shown (the live
-    watcher never finishes, so it is not waited for)."""
-    for _ in range(10):  # a worker may start another screen and its workers
+    watcher never finishes, so it is not waited for). A screen just pushed
+    may not have started its workers yet: its ``judged`` says when it is done."""
+    for _ in range(200):  # a worker may start another screen and its workers
         await pilot.pause()
         running = [w for w in pilot.app.workers if w.group != "live" and not w.is_finished]
-        if not running:
-            return
         for worker in running:
             await worker.wait()
+        screen = pilot.app.screen
+        done = not isinstance(screen, MainScreen) or screen.judged
+        if not running and done:
+            return
+        if not running:
+            await pilot.pause(0.02)
     raise AssertionError("the app's workers kept starting new work")
 
 
