@@ -24,7 +24,7 @@ from typing import Any
 
 from mountscope import __version__
 from mountscope.errors import InputWarning, LiveReadError, OutputError, SnapshotExists
-from mountscope.model import LambdaInvocation, LiveOrigin, MountTable, SnapshotOrigin
+from mountscope.model import LambdaInvocation, LiveOrigin, MountTable, SnapshotOrigin, signals_of
 from mountscope.parsers.snapshot import FORMAT_ID, VERSION
 from mountscope.system.live import read_mountinfo
 
@@ -92,8 +92,7 @@ def capture_live(pid: int | str = "self", with_signals: bool = True) -> MountTab
         capture,
         raw_text=read.text,
         warnings=warnings,
-        signals=signals,
-        provenance=live_origin(pid, read.path, read.settled, read.reads),
+        provenance=replace(live_origin(pid, read.path, read.settled, read.reads), signals=signals),
     )
 
 
@@ -104,7 +103,7 @@ def reread(previous: MountTable, table: MountTable) -> MountTable:
     origin = previous.provenance
     if isinstance(origin, LiveOrigin):
         origin = replace(origin, time=utc_now(), settled=None, reads=None)
-    return replace(table, signals=previous.signals, title=previous.title, provenance=origin)
+    return replace(table, title=previous.title, provenance=origin)
 
 
 # --- snapshots ------------------------------------------------------------------------
@@ -169,6 +168,7 @@ def snapshot_document(capture: MountTable) -> dict[str, Any]:
             "first_line": capture.first_line,
             "title": capture.title,
         }
+    signals = signals_of(origin)
     return {
         "format": FORMAT_ID,
         "version": VERSION,
@@ -178,7 +178,7 @@ def snapshot_document(capture: MountTable) -> dict[str, Any]:
         "metadata": _clean_data(metadata),
         "table": _table(capture),
         "mounts": [_clean_data(m.to_dict()) for m in capture.mounts],
-        "signals": _clean_data(capture.signals.to_dict()) if capture.signals is not None else None,
+        "signals": _clean_data(signals.to_dict()) if signals is not None else None,
     }
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from mountscope.model import Mount, MountTable, split_options
+from mountscope.model import Mount, MountTable, signals_of, split_options
 
 
 class PairStatus(StrEnum):
@@ -331,5 +331,8 @@ def compare(
     if with_verdicts:
         from mountscope.classify import classify
 
-        comparison.verdict_a, comparison.verdict_b = classify(a, a.signals), classify(b, b.signals)
+        comparison.verdict_a, comparison.verdict_b = (
+            classify(a, signals_of(a.provenance)),
+            classify(b, signals_of(b.provenance)),
+        )
     return comparison

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from mountscope.errors import OutputError, OutputExists
-from mountscope.model import MountTable
+from mountscope.model import MountTable, signals_of
 from mountscope.survey import Entry, capture_time, shape_key, signal_values
 
 
@@ -31,7 +31,7 @@ def capture_rows(
     from mountscope.classify import classify
 
     capture = entry.capture
-    verdict = classify(capture, capture.signals)
+    verdict = classify(capture, signals_of(capture.provenance))
     when = capture_time(capture)
     group = shape_key(capture)
     head: dict[str, Any] = {

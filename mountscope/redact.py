@@ -23,7 +23,8 @@ from types import MappingProxyType
 from typing import Any
 
 from mountscope.errors import InputWarning
-from mountscope.model import Mount, MountTable
+from mountscope.model import Mount, MountTable, signals_of
+from mountscope.model.signals import Signals
 
 KINDS = ("arn", "account", "function", "request", "uuid", "host", "ip")
 PLACEHOLDER = re.compile(r"<(?:" + "|".join(KINDS) + r")-\d+>")
@@ -85,7 +86,7 @@ class Redactor:
         for value in metadata.values():
             if isinstance(value, str):
                 self.learn_text(value)
-        signals = capture.signals
+        signals = signals_of(capture.provenance)
         if signals is not None:
             self.learn_value(getattr(signals, "hostname", None), "host")
             env = getattr(signals, "env", None) or {}
@@ -168,6 +169,8 @@ class Redactor:
         verbatim metadata of a snapshot), in a copy of the same shape."""
         if isinstance(value, str):
             return self.text(value)
+        if isinstance(value, Signals):
+            return Signals.from_dict(self.data(value.to_dict()))
         if is_dataclass(value) and not isinstance(value, type):
             return replace(
                 value, **{f.name: self.origin(getattr(value, f.name)) for f in fields(value)}
@@ -194,12 +197,7 @@ class Redactor:
 
     def capture(self, capture: MountTable) -> MountTable:
         """A redacted copy of the capture (the original is not changed)."""
-        from mountscope.model.signals import Signals
-
         self.learn(capture)
-        signals = capture.signals
-        if signals is not None:
-            signals = Signals.from_dict(self.data(signals.to_dict()))
         return replace(
             capture,
             mounts=tuple(self.mount(m) for m in capture.mounts),
@@ -210,6 +208,5 @@ class Redactor:
                 for w in capture.warnings
             ),
             provenance=self.origin(capture.provenance),
-            signals=signals,
             raw_text=self.optional(capture.raw_text),
         )

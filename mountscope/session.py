@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mountscope.filter import matching
-from mountscope.model import Mount, MountTable
+from mountscope.model import Mount, MountTable, signals_of
 from mountscope.system.loader import Limits, load, load_all
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ class Session:
             return cached[1]
         from mountscope.classify import classify
 
-        verdict = classify(table, table.signals)
+        verdict = classify(table, signals_of(table.provenance))
         judgement = Judgement(verdict, tuple(_rows_of(table, verdict)))
         with self._lock:
             self._judged[id(table)] = (table, judgement)

@@ -39,6 +39,7 @@ from mountscope.model import (
     Mount,
     MountTable,
     SnapshotOrigin,
+    signals_of,
     split_options,
 )
 from mountscope.system.loader import Limits, load_all
@@ -128,7 +129,7 @@ def signal_values(capture: MountTable) -> dict[str, str]:
     invocation = machine.lambda_invocation if machine is not None else None
     if invocation is None:
         invocation = LambdaInvocation()
-    sig = capture.signals
+    sig = signals_of(capture.provenance)
     env: dict[str, Any] = getattr(sig, "env", None) or {}
     values: dict[str, Any] = {
         "kernel_release": (machine and machine.kernel_release) or getattr(sig, "osrelease", None),
@@ -442,7 +443,9 @@ class Survey:
             reps.append(capture)
         rows = []
         for index, (group, rep) in enumerate(zip(groups, reps, strict=True)):
-            verdict = classify(rep, rep.signals).to_dict() if rep is not None else None
+            verdict = (
+                classify(rep, signals_of(rep.provenance)).to_dict() if rep is not None else None
+            )
             differs: list[dict[str, Any]] = []
             if index > 0 and rep is not None and reps[0] is not None:
                 differs = differences(compare(reps[0], rep, with_verdicts=False))

@@ -49,6 +49,13 @@ class Format:
     # (cut short), which then stays in its table as a warning.
     fragment: Callable[[str], bool] | None = None
     parse_line: LineParser | None = None
+    # Whether a text that is one table is in this format, given its lines and
+    # the first non-blank one (None: JSON, told by its first character).
+    detect: Callable[[list[str], int], bool] | None = None
+
+
+def _by_first_line(looks_like: Callable[[str], bool]) -> Callable[[list[str], int], bool]:
+    return lambda lines, start: looks_like(lines[start])
 
 
 def _parse_json_lines(lines: list[str], first_line: int, origin: str) -> MountTable:
@@ -148,12 +155,22 @@ def _scan_json(lines: list[str], start: int) -> int:
     return _JsonScan(lines)(start)
 
 
-# In detection order, most specific first: the first that matches wins.
+# The formats, most specific first. This is the one detection order: the
+# first whose ``detect`` accepts a file that is one table names its format,
+# and the first whose ``scan`` matches at a line of other text reads it.
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("snapshot", "mountscope snapshot (JSON)", _parse_json_lines, _scan_json),
         Format("findmnt-json", "findmnt -J", _parse_json_lines, _scan_json),
+        # Before the line formats: an fstab line can look like /proc/mounts.
+        Format(
+            "fstab",
+            "/etc/fstab (what should be mounted)",
+            fstab.parse,
+            fstab.scan,
+            detect=lambda lines, start: fstab.looks_like(lines),
+        ),
         Format(
             "mountinfo",
             "/proc/PID/mountinfo",
@@ -161,6 +178,7 @@ FORMATS: dict[str, Format] = {
             mountinfo.scan,
             mountinfo.fragment,
             mountinfo.parse_line,
+            _by_first_line(mountinfo.looks_like),
         ),
         Format(
             "findmnt-pairs",
@@ -168,6 +186,7 @@ FORMATS: dict[str, Format] = {
             findmnt_pairs.parse,
             findmnt_pairs.scan,
             findmnt_pairs.fragment,
+            detect=_by_first_line(findmnt_pairs.looks_like),
         ),
         Format(
             "mount",
@@ -176,8 +195,8 @@ FORMATS: dict[str, Format] = {
             mount_output.scan,
             mount_output.fragment,
             mount_output.parse_line,
+            _by_first_line(mount_output.looks_like),
         ),
-        Format("fstab", "/etc/fstab (what should be mounted)", fstab.parse, fstab.scan),
         Format(
             "proc-mounts",
             "/proc/mounts, /etc/mtab",
@@ -185,9 +204,22 @@ FORMATS: dict[str, Format] = {
             proc_mounts.scan,
             proc_mounts.fragment,
             proc_mounts.parse_line,
+            _by_first_line(proc_mounts.looks_like),
         ),
-        Format("findmnt-raw", "findmnt -r", findmnt_raw.parse, findmnt_raw.scan),
-        Format("findmnt", "findmnt tree or -l", findmnt_table.parse, findmnt_table.scan),
+        Format(
+            "findmnt-raw",
+            "findmnt -r",
+            findmnt_raw.parse,
+            findmnt_raw.scan,
+            detect=findmnt_raw.detect,
+        ),
+        Format(
+            "findmnt",
+            "findmnt tree or -l",
+            findmnt_table.parse,
+            findmnt_table.scan,
+            detect=findmnt_table.detect,
+        ),
     )
 }
 FORMAT_NAMES = tuple(FORMATS)
@@ -292,38 +324,15 @@ def _json_line(text: str, error: ValueError) -> int:
 
 
 def detect(lines: list[str]) -> str | None:
-    """The format of a file that is a single table, from its first lines."""
-    first = next((line for line in lines if line.strip()), None)
-    if first is None:
+    """The format of a file that is a single table: the first of FORMATS,
+    in order, whose test accepts it."""
+    start = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if start is None:
         return None
-    if fstab.looks_like(lines):
-        return "fstab"
-    if mountinfo.looks_like(first):
-        return "mountinfo"
-    if findmnt_pairs.looks_like(first):
-        return "findmnt-pairs"
-    if mount_output.looks_like(first):
-        return "mount"
-    if proc_mounts.looks_like(first):
-        return "proc-mounts"
-    start = lines.index(first)
-    if findmnt_raw.scan(lines, start):
-        return "findmnt-raw"
-    if findmnt_table.parse_header(first) is not None:
-        return "findmnt"
-    if not first.startswith("/"):
-        return None
-    head = [line for line in lines[start : start + 20] if line.strip()]
-    if any(findmnt_table.tree_prefix(line) not in (None, (0, 0)) for line in head[1:]):
-        return "findmnt"  # a tree printed with -n: no header
-    if len(head) > 1 and all(line.startswith("/") for line in head):
-        # A list printed with -ln (columns aligned) or -rn (one space each).
-        spaces = {line.count(" ") for line in head}
-        if len(spaces) == 1 and all(findmnt_raw.headerless(line) for line in head):
-            return "findmnt-raw"
-        if all("  " in line.rstrip() for line in head):
-            return "findmnt"
-    return None
+    return next(
+        (f.name for f in FORMATS.values() if f.detect is not None and f.detect(lines, start)),
+        None,
+    )
 
 
 def _title_before(lines: list[str], start: int, floor: int = 0) -> str | None:

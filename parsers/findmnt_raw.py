@@ -29,6 +29,25 @@ def parse_header(line: str) -> list[str] | None:
 DEFAULT_COLUMNS = ("TARGET", "SOURCE", "FSTYPE", "OPTIONS")
 
 
+def detect(lines: list[str], start: int) -> bool:
+    """Whether a text that is one table is findmnt -r output (``lines[start]``
+    is its first non-blank line): a -r header, or rows of ``findmnt -rn``,
+    each one a path and single spaces, the same number on every row."""
+    if scan(lines, start):
+        return True
+    head = _head(lines, start)
+    return (
+        len(head) > 1
+        and all(line.startswith("/") for line in head)
+        and len({line.count(" ") for line in head}) == 1
+        and all(headerless(line) for line in head)
+    )
+
+
+def _head(lines: list[str], start: int) -> list[str]:
+    return [line for line in lines[start : start + 20] if line.strip()]
+
+
 def headerless(line: str) -> bool:
     """Whether a line may be a row of ``findmnt -rn`` (default columns, no
     header): a target path (or escaped tree art) and at most three more cells."""

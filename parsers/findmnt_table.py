@@ -305,6 +305,25 @@ def parse_table(
     )
 
 
+def detect(lines: list[str], start: int) -> bool:
+    """Whether a text that is one table is findmnt's tree or -l output
+    (``lines[start]`` is its first non-blank line): a header, or with -n a
+    tree (art before the targets) or a list of aligned columns."""
+    first = lines[start]
+    if parse_header(first) is not None:
+        return True
+    if not first.startswith("/"):
+        return False
+    head = [line for line in lines[start : start + 20] if line.strip()]
+    if any(tree_prefix(line) not in (None, (0, 0)) for line in head[1:]):
+        return True
+    return (
+        len(head) > 1
+        and all(line.startswith("/") for line in head)
+        and all("  " in line.rstrip() for line in head)
+    )
+
+
 def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
     for offset, line in enumerate(lines):
         if line.strip():

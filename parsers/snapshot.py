@@ -346,7 +346,7 @@ def from_document(
             table.get("settled"),
             table.get("reads"),
             document.get("metadata", {}),
+            signals,
         ),
         title=title if isinstance(title, str) else capture.title,
-        signals=signals,
     )

@@ -7,6 +7,7 @@ import argparse
 from mountscope.cli.inputs import load_one, report_warnings
 from mountscope.cli.output import write_bytes, write_lines
 from mountscope.errors import ExitCode
+from mountscope.model import signals_of
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
     capture = load_one(args.file, args, [])
     report_warnings(capture, args.strict)
-    verdict = classify(capture, None if args.table_only else capture.signals)
+    verdict = classify(capture, None if args.table_only else signals_of(capture.provenance))
     if args.json:
         write_bytes([dumps(verdict.to_dict(), indent=True), b"\n"])
     else:

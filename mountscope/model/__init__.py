@@ -29,11 +29,13 @@ from mountscope.model.origin import (
     Origin,
     RecordingOrigin,
     SnapshotOrigin,
+    signals_of,
 )
 from mountscope.model.table import SHORT_PATH, MountTable, MountTree
 
 __all__ = [
     "Mount",
+    "signals_of",
     "split_display_source",
     "split_options",
     "merge_options",

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from mountscope.model.signals import Signals
+
 Scalar = str | int | float | bool | None
 
 
@@ -101,6 +103,9 @@ class LiveOrigin:
     settled: bool | None = None
     reads: int | None = None
     lambda_invocation: LambdaInvocation | None = None
+    # What the classifier reads besides the mounts, read with the table
+    # (None when not asked for: capture --no-signals, the watcher's re-reads).
+    signals: Signals | None = None
 
     def metadata(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -143,6 +148,8 @@ class SnapshotOrigin:
     recording: str | None = None
     seconds: float | None = None
     lambda_invocation: LambdaInvocation | None = None
+    # The live signals the snapshot recorded with its table.
+    signals: Signals | None = None
 
     @classmethod
     def read(
@@ -152,6 +159,7 @@ class SnapshotOrigin:
         settled: bool | None,
         reads: int | None,
         metadata: Mapping[str, Any],
+        signals: Signals | None = None,
     ) -> SnapshotOrigin:
         """The origin a snapshot's (validated) metadata object describes."""
         seconds = metadata.get("seconds")
@@ -168,6 +176,7 @@ class SnapshotOrigin:
             _text(metadata, "recording"),
             seconds if isinstance(seconds, int | float) and not isinstance(seconds, bool) else None,
             LambdaInvocation.from_metadata(metadata),
+            signals,
         )
 
     def metadata(self) -> dict[str, Any]:
@@ -175,6 +184,13 @@ class SnapshotOrigin:
 
 
 Origin = FileOrigin | RecordingOrigin | LiveOrigin | SnapshotOrigin
+
+
+def signals_of(origin: Origin) -> Signals | None:
+    """The live signals of the machine the table was read on, when they were
+    read with it (a live read, a snapshot). The classifier takes them as an
+    argument; they are part of where a table came from, not of the table."""
+    return origin.signals if isinstance(origin, LiveOrigin | SnapshotOrigin) else None
 
 
 def recording_of(origin: Origin) -> str | None:

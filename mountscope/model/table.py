@@ -10,7 +10,6 @@ from functools import cached_property
 from mountscope.errors import InputWarning
 from mountscope.model.mount import Mount
 from mountscope.model.origin import FileOrigin, Origin
-from mountscope.model.signals import Signals
 
 # --- captures and trees ------------------------------------------------------
 
@@ -33,8 +32,6 @@ class MountTable:
     # Parent row of each mount when the input drew the tree (findmnt tree
     # output, findmnt -J): the drawn structure, used when there are no ids.
     layout_parents: tuple[int, ...] | None = None
-    # The live signals of the classifier, when the capture carries them.
-    signals: Signals | None = None
     first_line: int = 1
     last_line: int = 0
     # The input text the mounts were read from, when it is kept (snapshots).

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from mountscope.classify import Verdict
 from mountscope.diff import Comparison
-from mountscope.model import Mount, MountTable
+from mountscope.model import Mount, MountTable, signals_of
 from mountscope.model.events import EventAction, MountEvent
 from mountscope.render.styles import ANSI
 from mountscope.render.verdict import details_text, plain, verdict_lines
@@ -23,7 +23,7 @@ def verdict_line(capture: MountTable) -> str:
     """The verdict as one header line above a tree."""
     from mountscope.classify import classify
 
-    return "verdict: " + headline(classify(capture, capture.signals))
+    return "verdict: " + headline(classify(capture, signals_of(capture.provenance)))
 
 
 # --- diff -----------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from mountscope.capture import (
     write_atomic,
 )
 from mountscope.errors import MountscopeError, ParseError
+from mountscope.model import signals_of
 from mountscope.parsers import parse_text
 from mountscope.system.live import read_mountinfo
 from mountscope.system.loader import load
@@ -53,7 +54,7 @@ def same_capture(a, b) -> None:
     assert [tuple(getattr(m, k) for k in KEYS) for m in a.mounts] == [
         tuple(getattr(m, k) for k in KEYS) for m in b.mounts
     ]
-    assert a.signals == b.signals
+    assert signals_of(a.provenance) == signals_of(b.provenance)
     assert a.title == b.title
     assert a.tree.parent == b.tree.parent
 
@@ -173,18 +174,18 @@ def test_the_snapshot_reader_checks_every_signal():
 def _snapshot_with(write, name: str, changes: dict[str, object]) -> Path:
     """A real snapshot of the Lambda article table, with live-like signals,
     and each "a.b" field set to a value."""
+    from mountscope.model import SnapshotOrigin
     from mountscope.model.signals import Signals
 
     capture = load(str(ARTICLE / "lambda-pattern2.txt"))
-    capture = replace(
-        capture,
-        signals=Signals(
-            cmdline="console=ttyS0 reboot=k panic=1 pci=off",
-            cpu={"model name": "x"},
-            markers={"/.dockerenv": False},
-            env={"AWS_LAMBDA_FUNCTION_NAME": "f"},
-        ),
+    signals = Signals(
+        cmdline="console=ttyS0 reboot=k panic=1 pci=off",
+        cpu={"model name": "x"},
+        markers={"/.dockerenv": False},
+        env={"AWS_LAMBDA_FUNCTION_NAME": "f"},
     )
+    origin = SnapshotOrigin.read(capture.origin, capture.format, None, None, {}, signals)
+    capture = replace(capture, provenance=origin)
     document = json.loads(snapshot_bytes(capture))
     document["metadata"]["seconds"] = 2.5
     for path, value in changes.items():
@@ -259,10 +260,12 @@ def test_wrong_fields_are_ignored_and_the_rest_is_used(write):
         "snapshot field signals.acpi_devices[1] is an integer, not a string; ignored",
         "snapshot field signals.env.A is an integer, not a string; ignored",
     ]
-    assert capture.signals.cmdline is None and capture.signals.env == {"container": "docker"}
-    assert capture.signals.acpi_devices == ["LNRO0005:00"] and capture.signals.cpu == {
-        "model name": "x"
-    }
+    assert signals_of(capture.provenance).cmdline is None and signals_of(
+        capture.provenance
+    ).env == {"container": "docker"}
+    assert signals_of(capture.provenance).acpi_devices == ["LNRO0005:00"] and signals_of(
+        capture.provenance
+    ).cpu == {"model name": "x"}
     assert (
         "pid" not in capture.provenance.verbatim
         and capture.provenance.seconds == 2.5
@@ -465,7 +468,11 @@ def test_lambda_handler_returns_a_snapshot_that_loads(tmp_path: Path):
     saved = tmp_path / "invocation.json"
     saved.write_text(json.dumps(document))  # what the Lambda runtime sends back
     capture = load(str(saved))
-    assert capture.title == "first invocation" and capture.mounts and capture.signals is not None
+    assert (
+        capture.title == "first invocation"
+        and capture.mounts
+        and signals_of(capture.provenance) is not None
+    )
 
 
 # --- watching -------------------------------------------------------------------------

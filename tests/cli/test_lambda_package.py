@@ -31,6 +31,7 @@ def package(tmp_path_factory) -> Path:
 HANDLER = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
+from mountscope.model import signals_of
 from mountscope.capture import lambda_handler
 class Context:
     aws_request_id = "req-1"; function_name = "probe"; memory_limit_in_mb = "128"
@@ -79,7 +80,11 @@ def test_the_cli_runs_from_the_zip_in_a_shell_session(package: Path, tmp_path: P
     assert done.returncode == 0, done.stderr.decode()
     from mountscope.capture import capture_live
     from mountscope.classify import classify
+    from mountscope.model import signals_of
 
     live = capture_live()
 
-    assert json.loads(done.stdout)["environment"] == classify(live, live.signals).environment
+    assert (
+        json.loads(done.stdout)["environment"]
+        == classify(live, signals_of(live.provenance)).environment
+    )

@@ -18,6 +18,7 @@ from mountscope.capture import snapshot_bytes
 from mountscope.classify import classify
 from mountscope.diff import compare
 from mountscope.errors import ParseError
+from mountscope.model import signals_of
 from mountscope.parsers import FORMAT_NAMES, RECORDINGS, parse_text
 from mountscope.render import findmnt
 from mountscope.render.report import diff_lines, verdict_lines
@@ -50,7 +51,7 @@ def exercise_capture(capture) -> None:  # type: ignore[no-untyped-def]
     for line in findmnt.table_lines(capture, columns, as_list=True, ascii_only=True):
         assert not _unsafe(line), repr(line)
     b"".join(findmnt.json_chunks(capture, columns))
-    verdict = classify(capture, capture.signals)
+    verdict = classify(capture, signals_of(capture.provenance))
     for line in verdict_lines(verdict):
         assert not _unsafe(line), repr(line)
     comparison = compare(capture, capture)

@@ -142,8 +142,8 @@ def _document(
     title: str | None,
 ) -> dict[str, Any]:
     capture = parse_text(text, "seed", format_name)[0]
-    origin = SnapshotOrigin("seed", capture.format, True, 2, metadata)
-    return snapshot_document(replace(capture, signals=signals, provenance=origin, title=title))
+    origin = SnapshotOrigin("seed", capture.format, True, 2, metadata, signals=signals)
+    return snapshot_document(replace(capture, provenance=origin, title=title))
 
 
 SEEDS = [

@@ -146,3 +146,19 @@ def test_a_frame_caught_half_drawn_still_reads():
         assert term.wait_exit() == 0
     finally:
         term.close()
+
+
+def test_the_app_runs_in_a_128_mb_address_space():
+    """A Lambda's memory: the app opens both article tables, judges them and
+    quits cleanly with its address space capped at 128 MB (ulimit -v). Its
+    threads share one malloc arena and reserve small stacks (tui.run), which
+    keeps the peak near 50 MB whatever the threads do at the same moment."""
+    command = f"ulimit -v 131072 && exec {sys.executable} -m mountscope {P1} {P2}"
+    term = Terminal(["sh", "-c", command], cols=120, rows=40)
+    try:
+        term.wait_for("├─/var/runtime", timeout=60)
+        screen = term.wait_for("code_delivery=extracted-directory", timeout=60)
+        assert "code_delivery=loop-image" in screen
+        quit_cleanly(term)
+    finally:
+        term.close()

@@ -13,6 +13,7 @@ import pytest
 
 from mountscope.classify import ENVIRONMENTS, classify
 from mountscope.classify.rules import RULES
+from mountscope.model import signals_of
 from mountscope.model.origin import recording_of
 from mountscope.model.signals import Signals
 from mountscope.system.loader import load
@@ -25,7 +26,7 @@ MANIFEST = json.loads((SAMPLES / "manifest.json").read_text())["samples"]
 @pytest.mark.parametrize("sample", MANIFEST, ids=[s["file"] for s in MANIFEST])
 def test_every_labelled_sample_gets_its_verdict(sample: dict):
     capture = load(str(SAMPLES / sample["file"]))
-    verdict = classify(capture, capture.signals)
+    verdict = classify(capture, signals_of(capture.provenance))
     assert verdict.environment == sample["environment"], verdict.to_dict()
     for key, value in sample.get("details", {}).items():
         assert verdict.details.get(key) == value, (key, verdict.details)
@@ -44,7 +45,7 @@ def test_evidence_points_at_real_mounts(sample: dict):
         from mountscope.parsers.recording import transcript
 
         lines = transcript(path.read_text(encoding="utf-8"), str(path))[0].splitlines()
-    for item in classify(capture, capture.signals).evidence:
+    for item in classify(capture, signals_of(capture.provenance)).evidence:
         if item.mount is None:
             continue
         assert any(item.mount is m for m in capture.mounts)

@@ -17,6 +17,7 @@ from mountscope.classify.environments import DETAILS, ENVIRONMENTS, Environment
 from mountscope.classify.index import MountPattern, TableIndex
 from mountscope.classify.rules import RULES, Rule
 from mountscope.classify.scale import NAMED_WEIGHTS, STRONG
+from mountscope.model import signals_of
 from mountscope.model.signals import Signals
 from mountscope.parsers import parse_text
 from tests.helpers import REPO, parse
@@ -108,7 +109,7 @@ def test_the_signals_given_are_the_signals_used_not_those_on_the_table():
     # Regression: the leaked-/.dockerenv check read the table's own signals, so
     # classify(t, s) and "t.signals = s; classify(t)" gave different evidence.
     table = parse(BLOCK_ROOT, format_name="mountinfo")
-    assert table.signals is None
+    assert signals_of(table.provenance) is None
     signals = Signals(markers={"/.dockerenv": True})
     rules = {e.rule for e in classify(table, signals).evidence}
     assert {"docker.dockerenv", "docker.dockerenv-leaked"} <= rules
@@ -122,25 +123,25 @@ def test_signal_fields_are_the_snapshot_schemas():
 
 def test_lambda_signals_are_read_live_and_kept_in_snapshots():
     capture = capture_live()
-    live = capture.signals
+    live = signals_of(capture.provenance)
     assert live is not None
     # Read from /sys/block (a dict, maybe empty), unless /sys/block cannot be listed.
     assert live.block_serials is None or isinstance(live.block_serials, dict)
     assert live.loop_backing is None or isinstance(live.loop_backing, dict)
+    signals = dataclasses.replace(
+        live,
+        block_serials={"vdb": "2049123456"},
+        loop_backing={"loop1": "/var/lib/task.img"},
+        env={**live.env, "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"},
+    )
     capture = dataclasses.replace(
-        capture,
-        signals=dataclasses.replace(
-            live,
-            block_serials={"vdb": "2049123456"},
-            loop_backing={"loop1": "/var/lib/task.img"},
-            env={**live.env, "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"},
-        ),
+        capture, provenance=dataclasses.replace(capture.provenance, signals=signals)
     )
     jsonschema.validate(snapshot_document(capture), SCHEMA)
     (loaded,) = parse_text(snapshot_bytes(capture).decode(), "snap.json")
-    assert loaded.signals == capture.signals
-    assert loaded.signals.block_serials == {"vdb": "2049123456"}
-    assert loaded.signals.env["AWS_LAMBDA_INITIALIZATION_TYPE"] == "snap-start"
+    assert signals_of(loaded.provenance) == signals_of(capture.provenance)
+    assert signals_of(loaded.provenance).block_serials == {"vdb": "2049123456"}
+    assert signals_of(loaded.provenance).env["AWS_LAMBDA_INITIALIZATION_TYPE"] == "snap-start"
 
 
 def test_a_cloud_agents_mount_makes_a_vm_with_its_platform():

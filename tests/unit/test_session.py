@@ -13,7 +13,7 @@ import mountscope.classify
 from mountscope.classify import classify
 from mountscope.diff import compare
 from mountscope.errors import MountscopeError, ParseError
-from mountscope.model import LiveOrigin
+from mountscope.model import LiveOrigin, signals_of
 from mountscope.session import Session, pending_comparison
 from mountscope.system.watch import table_changes
 from tests.helpers import ARTICLE
@@ -77,7 +77,7 @@ def test_the_judgement_is_the_classifiers_and_links_evidence_to_mount_indexes():
     session = Session()
     table = session.load(str(P1))
     judgement = session.judge(table)
-    assert judgement.verdict.to_dict() == classify(table, table.signals).to_dict()
+    assert judgement.verdict.to_dict() == classify(table, signals_of(table.provenance)).to_dict()
     linked = 0
     for number, item in enumerate(judgement.verdict.evidence):
         row = judgement.row_of(number)
