@@ -112,7 +112,11 @@ def app_measures(path: Path, other: Path | None, runs: int) -> dict[str, Measure
         started = time.perf_counter()
         term = Terminal([PY, "-m", "mountscope", *args], cols=120, rows=40)
         try:
-            term.wait_for("│ B:" if other else "TARGET", timeout=120)
+            # Side by side, the header names B's column ("SOURCE B"), or B's label ("│ B:").
+            term.wait_until(
+                lambda text: ("SOURCE B" in text or "│ B:" in text) if other else "TARGET" in text,
+                timeout=120,
+            )
             term.wait_until(lambda text: "├─" in text, timeout=120)
             results["first screen"].seconds.append(time.perf_counter() - started)
             term.settle(0.3)
