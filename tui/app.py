@@ -31,6 +31,7 @@ from mountscope.text import safe
 from mountscope.tui.panes import (
     ChoiceScreen,
     ConfirmScreen,
+    DetailsPane,
     HelpScreen,
     PathScreen,
     TablesScreen,
@@ -258,7 +259,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="side"):
                 if not self.pair_mode:
                     yield VerdictPane(None, id="verdict")
-                yield Static("", id="details", markup=False)
+                yield DetailsPane("", id="details", markup=False)
         yield Input(
             placeholder="filter: text, or target:/source:/fstype:/option:/kind: …", id="filter"
         )
@@ -297,17 +298,15 @@ class MainScreen(Screen[None]):
 
     @on(RowsView.Highlighted)
     def show_details(self, event: RowsView.Highlighted) -> None:
-        details = self.query_one("#details", Static)
+        details = self.query_one("#details", DetailsPane)
         evidence, self._evidence_for = self._evidence_for, None
         if evidence is not None and event.node is not None and evidence[0] == event.node:
             self._show_evidence(evidence[1], None)
             return
         if event.node is None:
-            details.update(Text("(no mounts)"))
-        elif isinstance(self.rows, PairRows):
-            details.update(pair_details(self.rows.pairs[event.node], pending=self.rows.pending))
+            details.show(Text("(no mounts)"))
         else:
-            details.update(mount_details(self.capture, event.node))
+            details.show(self._details_of(event.node))
 
     @on(OptionList.OptionSelected, ".evidence")
     def go_to_evidence(self, event: OptionList.OptionSelected) -> None:
@@ -351,7 +350,7 @@ class MainScreen(Screen[None]):
             if view.node is not None:
                 text.append("\n")
                 text.append_text(self._details_of(view.node))
-        self.query_one("#details", Static).update(text)
+        self.query_one("#details", DetailsPane).show(text)
         self.query_one("#side").display = True
 
     def _details_of(self, node: int) -> Text:

@@ -503,3 +503,21 @@ __all__ = [
     "mount_details",
     "pair_details",
 ]
+
+
+class DetailsPane(Static):
+    """The selected row's details, as tall as their content.
+
+    A new height re-lays out the whole screen; the same height needs only
+    this pane redrawn. Moving the cursor row by row mostly keeps the height,
+    and skipping the layout then is what keeps a key press quick.
+    """
+
+    _height = -1
+
+    def show(self, text: Text) -> None:
+        width = self.content_region.width
+        height = len(text.wrap(self.app.console, width)) if width > 0 else -1
+        same = height == self._height and height > 0
+        self._height = height
+        self.update(text, layout=not same)
