@@ -36,9 +36,60 @@ def _uuid(rng: random.Random) -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:]}"
 
 
-def mountinfo(pattern: int, rng: random.Random, account: str, task_uuid: str) -> str:
+# Mounts a sandbox may add besides the article's ten (masked /proc and /sys
+# paths, /dev pieces, files bound from the sandbox's folder), for tables of
+# the size a container's has: (fsroot, target, options, fstype, source, super options).
+EXTRA = (
+    ("/", "/dev/pts", "rw,nosuid,noexec,relatime", "devpts", "devpts", "rw,gid=5,mode=620"),
+    ("/", "/dev/shm", "rw,nosuid,nodev,noexec,relatime", "tmpfs", "shm", "rw,size=65536k"),
+    ("/", "/dev/mqueue", "rw,nosuid,nodev,noexec,relatime", "mqueue", "mqueue", "rw"),
+    ("/", "/sys", "ro,nosuid,nodev,noexec,relatime", "sysfs", "sysfs", "ro"),
+    ("/", "/sys/fs/cgroup", "ro,nosuid,nodev,noexec,relatime", "cgroup2", "cgroup", "rw"),
+    ("/", "/proc/acpi", "ro,relatime", "tmpfs", "tmpfs", "ro"),
+    ("/null", "/proc/kcore", "rw,nosuid", "tmpfs", "tmpfs", "rw,size=65536k,mode=755"),
+    ("/null", "/proc/keys", "rw,nosuid", "tmpfs", "tmpfs", "rw,size=65536k,mode=755"),
+    ("/null", "/proc/timer_list", "rw,nosuid", "tmpfs", "tmpfs", "rw,size=65536k,mode=755"),
+    ("/", "/proc/scsi", "ro,relatime", "tmpfs", "tmpfs", "ro"),
+    ("/", "/sys/firmware", "ro,relatime", "tmpfs", "tmpfs", "ro"),
+    ("/bus", "/proc/bus", "ro,nosuid,nodev,noexec,relatime", "proc", "proc", "rw"),
+    ("/fs", "/proc/fs", "ro,nosuid,nodev,noexec,relatime", "proc", "proc", "rw"),
+    ("/irq", "/proc/irq", "ro,nosuid,nodev,noexec,relatime", "proc", "proc", "rw"),
+    ("/sys", "/proc/sys", "ro,nosuid,nodev,noexec,relatime", "proc", "proc", "rw"),
+    (
+        "/sysrq-trigger",
+        "/proc/sysrq-trigger",
+        "ro,nosuid,nodev,noexec,relatime",
+        "proc",
+        "proc",
+        "rw",
+    ),
+    ("/", "/var/runtime/lib", "ro,nosuid,nodev,relatime", "ext4", "/dev/root", "ro"),
+    ("/", "/opt", "ro,nosuid,nodev,relatime", "ext4", "/dev/vdc", "ro"),
+    (
+        f"{WORKER}/sandbox-tmp/sbtasks/hosts",
+        "/etc/hosts",
+        "ro,nosuid,nodev,relatime",
+        "ext4",
+        "/dev/vdb",
+        "rw",
+    ),
+    (
+        f"{WORKER}/sandbox-tmp/sbtasks/hostname",
+        "/etc/hostname",
+        "ro,nosuid,nodev,relatime",
+        "ext4",
+        "/dev/vdb",
+        "rw",
+    ),
+)
+
+
+def mountinfo(
+    pattern: int, rng: random.Random, account: str, task_uuid: str, extra_mounts: int = 0
+) -> str:
     """The article's table for ``pattern`` (1: /var/task on a loop device,
-    2: bound from the worker's tasks folder on vdb), as mountinfo lines."""
+    2: bound from the worker's tasks folder on vdb), as mountinfo lines, and
+    ``extra_mounts`` more (from EXTRA, then numbered tmpfs mounts)."""
     base = rng.randrange(100, 5000)
     root = base
     flat = f"{rng.getrandbits(160):040x}"
@@ -166,6 +217,31 @@ def mountinfo(pattern: int, rng: random.Random, account: str, task_uuid: str) ->
             "rw",
         ),
     ]
+    for number in range(extra_mounts):
+        if number < len(EXTRA):
+            fsroot, target, opts, fstype, source, sopts = EXTRA[number]
+        else:
+            fsroot, target, opts, fstype, source, sopts = (
+                "/",
+                f"/mnt/extra{number}",
+                "rw,relatime",
+                "tmpfs",
+                "tmpfs",
+                "rw",
+            )
+        rows.append(
+            (
+                base + 10 + number,
+                root,
+                f"0:{70 + number}",
+                fsroot,
+                target,
+                opts,
+                fstype,
+                source,
+                sopts,
+            )
+        )
     return "".join(
         f"{i} {p} {dev} {fsroot} {target} {opts} - {fstype} {source} {sopts}\n"
         for i, p, dev, fsroot, target, opts, fstype, source, sopts in rows
@@ -173,7 +249,7 @@ def mountinfo(pattern: int, rng: random.Random, account: str, task_uuid: str) ->
 
 
 def snapshot(
-    pattern: int, rng: random.Random, number: int
+    pattern: int, rng: random.Random, number: int, extra_mounts: int = 0
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """A snapshot document as the handler writes it, and the identifying values planted in it."""
     account = f"{rng.randrange(10**11, 10**12):012d}"
@@ -221,7 +297,7 @@ def snapshot(
         "table": {
             "format": "mountinfo",
             "first_line": 1,
-            "text": mountinfo(pattern, rng, account, task_uuid),
+            "text": mountinfo(pattern, rng, account, task_uuid, extra_mounts),
             "settled": True,
             "reads": 2,
         },
@@ -260,8 +336,11 @@ def snapshot(
     return document, planted
 
 
-def write_fleet(folder: Path, pattern1: int, pattern2: int, seed: int = 18) -> list[dict[str, str]]:
-    """``pattern1`` + ``pattern2`` snapshots in ``folder`` (in two sub-folders);
+def write_fleet(
+    folder: Path, pattern1: int, pattern2: int, seed: int = 18, extra_mounts: int = 0
+) -> list[dict[str, str]]:
+    """``pattern1`` + ``pattern2`` snapshots in ``folder`` (in two sub-folders),
+    each table with ``extra_mounts`` mounts besides the article's ten;
     returns the identifying values planted in each."""
     rng = random.Random(seed)
     planted = []
@@ -269,7 +348,7 @@ def write_fleet(folder: Path, pattern1: int, pattern2: int, seed: int = 18) -> l
         sub = folder / f"pattern{pattern}"
         sub.mkdir(parents=True, exist_ok=True)
         for number in range(count):
-            document, values = snapshot(pattern, rng, number)
+            document, values = snapshot(pattern, rng, number, extra_mounts)
             (sub / f"probe-{number:05d}.json").write_text(json.dumps(document, indent=1))
             planted.append(values)
     return planted

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -76,13 +76,24 @@ VOLATILE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 _PEER = re.compile(r"(shared|master|propagate_from):\d+")
+_SIX_DIGITS = re.compile(r"\d{6}")
+# What a value must hold for a pattern to match in it: a cheap test that
+# spares most values that pattern's scan (surveys shape every mount's fields).
+_NEEDS: dict[str, Callable[[str], object]] = {
+    "<uuid>": lambda value: "-" in value,
+    "<ns>": lambda value: ":[" in value,
+    "<account>": _SIX_DIGITS.search,
+    "<n>": _SIX_DIGITS.search,
+}
 
 
 def shape(value: str) -> str:
     """The value with its volatile parts replaced by placeholders."""
     for placeholder, pattern in VOLATILE:
-        value = pattern.sub(placeholder, value)
-    return _PEER.sub(r"\1:<n>", value)
+        needs = _NEEDS.get(placeholder)
+        if needs is None or needs(value):
+            value = pattern.sub(placeholder, value)
+    return _PEER.sub(r"\1:<n>", value) if ":" in value else value
 
 
 def _options_key(value: str) -> list[str]:

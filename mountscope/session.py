@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from mountscope.filter import matching
 from mountscope.model import Mount, MountTable, signals_of
-from mountscope.system.loader import Limits, load
+from mountscope.system.loader import Limits, load, load_all
 
 if TYPE_CHECKING:
     # Imported where they are used: `mountscope tree` and `capture` stay light.
@@ -87,6 +87,10 @@ class Session:
 
             return capture_live(self.pid)
         return load(spec, self.format_name, self.limits, notes, self.timing)
+
+    def load_all(self, path: str) -> list[MountTable]:
+        """Every table a file holds (a text or a recording can hold several)."""
+        return load_all(path, self.format_name, self.limits, self.timing)
 
     # --- judging and comparing ------------------------------------------------------
 

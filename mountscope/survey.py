@@ -29,12 +29,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar, cast
+
+import orjson
 
 from mountscope.diff import DIFFERENT, shape
 from mountscope.errors import MountscopeError
 from mountscope.model import (
-    LambdaInvocation,
     LiveOrigin,
     Mount,
     MountTable,
@@ -42,17 +43,42 @@ from mountscope.model import (
     signals_of,
     split_options,
 )
-from mountscope.system.loader import Limits, load_all
+from mountscope.model.mount import propagation_of
+from mountscope.parsers import mountinfo, snapshot, split_lines
+from mountscope.system.loader import Limits, load_all, read_bytes
 
 # --- the shape of a table -------------------------------------------------------------
 
-_shape = lru_cache(maxsize=1 << 16)(shape)
+# Small: what repeats stays in them, a random id passes through.
+_shape_whole = lru_cache(maxsize=1 << 12)(shape)
+_shape_part = lru_cache(maxsize=1 << 12)(shape)
 
 
-@lru_cache(maxsize=1 << 14)
+def _shape(value: str) -> str:
+    """``shape(value)``, one path component at a time: no volatile pattern
+    spans a "/" nor looks past one, except the "/dev/" before a device name,
+    so the components of a path are shaped (and cached) on their own, and a
+    random id costs the shaping of its own component only."""
+    if "/" not in value or "/dev/" in value:
+        return _shape_whole(value)
+    # The folder as a whole is most often known already; the last component
+    # (a random name in a known folder) is shaped on its own.
+    folder, _, name = value.rpartition("/")
+    return _shape_folder(folder) + "/" + _shape_part(name)
+
+
+@lru_cache(maxsize=1 << 12)
+def _shape_folder(value: str) -> str:
+    return "/".join([_shape_part(part) for part in value.split("/")])
+
+
+@lru_cache(maxsize=1 << 12)
 def _options_shape(options: str) -> str:
     """Options as a set (formats order them differently), volatile parts replaced."""
     return ",".join(sorted(_shape(item) for item in split_options(options)))
+
+
+_propagation = lru_cache(maxsize=1 << 10)(propagation_of)
 
 
 def _mount_key(m: Mount, fields: frozenset[str], split: bool) -> str:
@@ -79,12 +105,111 @@ def shape_key(capture: MountTable) -> str:
     cannot be compared with one that has them)."""
     fields = capture.fields
     split = {"vfs_options", "fs_options"} <= fields
-    keys = sorted(_mount_key(m, fields, split) for m in capture.mounts)
+    return _digest(fields, [_mount_key(m, fields, split) for m in capture.mounts])
+
+
+def _digest(fields: frozenset[str], keys: list[str]) -> str:
     digest = hashlib.blake2b(digest_size=8)
     digest.update(",".join(sorted(fields)).encode())
-    for key in keys:
-        digest.update(b"\x1e" + key.encode("utf-8", "surrogateescape"))
+    if keys:  # each key after a \x1e
+        digest.update(("\x1e" + "\x1e".join(sorted(keys))).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+_V = TypeVar("_V")
+
+
+class _LineKeys(dict[str, _V]):
+    """A mountinfo line's key by everything after its ids and device number
+    (which the shape leaves out): a fleet's tables repeat most of their lines
+    with other ids. Emptied when full; it holds a few of the largest tables'
+    lines, so its size follows the size of the tables, not their number."""
+
+    limit = 1 << 13
+
+    def fit(self, lines: int) -> None:
+        self.limit = max(self.limit, 4 * lines)
+        if len(self) + lines > self.limit:
+            self.clear()
+
+
+_LINE_KEYS: _LineKeys[str] = _LineKeys()
+# A line's ids and device number as fields_of() accepts them (\d is what
+# str.isdecimal() accepts); a first line that starts so holds no shell prompt.
+_HEAD = re.compile(r"\d+ \d+ \d+:\d+ ")
+_HEADS = re.compile(r"\n\d+ \d+ \d+:\d+ ([^\n]*)")  # each line after a newline
+
+
+def mountinfo_shape_key(text: str) -> str | None:
+    """shape_key() of the table that parsers.mountinfo reads from ``text``,
+    without making its mounts; None when a line would be skipped with a
+    warning or there is no mount (the caller then parses it the usual way)."""
+    rests = _rests(text)
+    if not rests:
+        return None
+    _LINE_KEYS.fit(len(rests))
+    _TAIL_KEYS.fit(len(rests))
+    found = list(map(_LINE_KEYS.get, rests))
+    if None in found:
+        for index, key in enumerate(found):
+            if key is None:
+                key = _line_key(rests[index])
+                if key is None:
+                    return None
+                found[index] = _LINE_KEYS[rests[index]] = key
+    return _digest(mountinfo.FIELDS, cast(list[str], found))  # (no None left)
+
+
+def _rests(text: str) -> list[str] | None:
+    """What follows the ids and device number on each line that is not blank
+    (split as split_lines() splits), or None when a line has no such start."""
+    if text.endswith("\n") and "\r" not in text and not text.startswith("\ufeff"):
+        # The common case, in C: every line starts so (then none is blank).
+        rests = _HEADS.findall("\n" + text[:-1])
+        if len(rests) == text.count("\n"):
+            return rests
+    rests = []
+    for line in split_lines(text):
+        head = _HEAD.match(line)
+        if head is None:
+            if not line or line.isspace():
+                continue
+            return None
+        rests.append(line[head.end() :])
+    return rests
+
+
+def _line_key(rest: str) -> str | None:
+    """_mount_key() of the Mount parse_line() makes of a line ending in
+    ``rest`` (which alone decides whether it is read, and how), or None."""
+    root, space, tail = rest.partition(" ")
+    if space and "\\" not in rest:
+        # The root is a field of its own (spaces in paths are escaped), and
+        # often the one random part (a bind from a per-sandbox folder): the
+        # rest of the key is found by the rest of the line.
+        around = _TAIL_KEYS.get(tail)
+        if around is None:
+            around = _TAIL_KEYS[tail] = _key_around_root("0 0 0:0 / " + tail)
+        return None if around is None else around[0] + _shape(root) + around[1]
+    around = _key_around_root("0 0 0:0 " + rest)
+    return None if around is None else around[0] + _shape(around[2]) + around[1]
+
+
+# The key of a line's fields but its root, by what follows the root.
+_TAIL_KEYS: _LineKeys[tuple[str, str, str] | None] = _LineKeys()
+
+
+def _key_around_root(line: str) -> tuple[str, str, str] | None:
+    """The key of a mountinfo line before and after its shaped root, and the root."""
+    fields = mountinfo.fields_of(line)
+    if isinstance(fields, str):
+        return None
+    _, _, _, root, target, vfs, optional, fstype, source, fs = fields
+    before = f"{_shape(target)}\x1f{_shape(source)}\x1f"
+    after = "\x1f".join(
+        ("", fstype, _options_shape(vfs), _options_shape(fs), _propagation(optional))
+    )
+    return before, after, root
 
 
 # --- signals ----------------------------------------------------------------------------
@@ -109,10 +234,20 @@ SIGNAL_NAMES = (
 MAX_VALUES = 200
 
 _ARN_REGION = re.compile(r"^arn:[^:]+:lambda:([^:]+):")
+# A dotted quad without leading zeros (which ip_address() refuses).
+_IPV4 = re.compile(
+    r"(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})"
+)
 
 
 def hostname_form(hostname: str) -> str:
     """What a hostname looks like, without the hostname itself."""
+    quad = _IPV4.fullmatch(hostname)
+    if quad is not None and all(int(octet) < 256 for octet in quad.groups()):
+        # What ip_address() says of such a text, without its cost per capture.
+        return (
+            "IPv4 link-local (169.254.N.N)" if hostname.startswith("169.254.") else "IPv4 address"
+        )
     try:
         address = ipaddress.ip_address(hostname)
     except ValueError:
@@ -125,39 +260,55 @@ def hostname_form(hostname: str) -> str:
 def signal_values(capture: MountTable) -> dict[str, str]:
     """The signals a capture carries (its live signals and its metadata), as text."""
     origin = capture.provenance
-    machine = origin if isinstance(origin, LiveOrigin | SnapshotOrigin) else None
-    invocation = machine.lambda_invocation if machine is not None else None
-    if invocation is None:
-        invocation = LambdaInvocation()
-    sig = signals_of(capture.provenance)
-    env: dict[str, Any] = getattr(sig, "env", None) or {}
+    meta: dict[str, Any] = {}
+    if isinstance(origin, LiveOrigin | SnapshotOrigin):
+        # The origin's fields under the names a snapshot's metadata gives them.
+        meta = {
+            "kernel_release": origin.kernel_release,
+            "machine": origin.machine,
+            "hostname": origin.hostname,
+            "time": origin.time,
+        }
+        if origin.lambda_invocation is not None:
+            meta.update(origin.lambda_invocation.metadata())
+    sig = signals_of(origin)
+    return _signal_texts(meta.get, lambda name: getattr(sig, name, None))
+
+
+def _signal_texts(meta: Callable[[str], Any], sig: Callable[[str], Any]) -> dict[str, str]:
+    """The signals as text, from a capture's metadata and live signals by name
+    (a capture's, or a snapshot document's checked fields: the same values)."""
+    env: dict[str, Any] = sig("env") or {}
     values: dict[str, Any] = {
-        "kernel_release": (machine and machine.kernel_release) or getattr(sig, "osrelease", None),
-        "architecture": (machine and machine.machine) or getattr(sig, "machine", None),
-        "memory_size": invocation.memory_limit_in_mb or env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"),
+        "kernel_release": meta("kernel_release") or sig("osrelease"),
+        "architecture": meta("machine") or sig("machine"),
+        "memory_size": meta("lambda_memory_limit_in_mb")
+        or env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"),
         "runtime": env.get("AWS_EXECUTION_ENV"),
         "init_type": env.get("AWS_LAMBDA_INITIALIZATION_TYPE"),
         "region": env.get("AWS_REGION"),
-        "function_version": invocation.function_version or env.get("AWS_LAMBDA_FUNCTION_VERSION"),
+        "function_version": meta("lambda_function_version")
+        or env.get("AWS_LAMBDA_FUNCTION_VERSION"),
     }
-    hostname = (machine and machine.hostname) or getattr(sig, "hostname", None)
+    hostname = meta("hostname") or sig("hostname")
     if isinstance(hostname, str) and hostname:
         values["hostname_form"] = hostname_form(hostname)
-    cpu = getattr(sig, "cpu", None)
+    cpu = sig("cpu")
     if isinstance(cpu, dict):
         values["cpu_model"] = cpu.get("model name") or cpu.get("CPU part")
-    arn = invocation.invoked_function_arn
+    arn = meta("lambda_invoked_function_arn")
     if not values["region"] and isinstance(arn, str) and (match := _ARN_REGION.match(arn)):
         values["region"] = match.group(1)
-    if isinstance(invocation.invocation, int):
-        values["cold_start"] = "cold" if invocation.invocation == 1 else "warm"
-    when = capture_time(capture)
+    invocation = meta("lambda_invocation")
+    if isinstance(invocation, int):
+        values["cold_start"] = "cold" if invocation == 1 else "warm"
+    when = _time(meta("time"))
     if when is not None:
         values["capture_hour"] = when[11:13]
-    cmdline = getattr(sig, "cmdline", None)
+    cmdline = sig("cmdline")
     if isinstance(cmdline, str):
         values["firecracker_cmdline"] = "yes" if "virtio_mmio.device=" in cmdline else "no"
-    present = getattr(sig, "dmi_present", None)
+    present = sig("dmi_present")
     if isinstance(present, bool):
         values["dmi_present"] = "yes" if present else "no"
     return {k: str(v) for k, v in values.items() if v is not None and v != ""}
@@ -166,7 +317,10 @@ def signal_values(capture: MountTable) -> dict[str, str]:
 def capture_time(capture: MountTable) -> str | None:
     """When the capture was taken (UTC, ISO 8601), when it says."""
     origin = capture.provenance
-    when = origin.time if isinstance(origin, LiveOrigin | SnapshotOrigin) else None
+    return _time(origin.time if isinstance(origin, LiveOrigin | SnapshotOrigin) else None)
+
+
+def _time(when: Any) -> str | None:
     return when if isinstance(when, str) and len(when) >= 13 and when[10] == "T" else None
 
 
@@ -215,11 +369,14 @@ def expand(specs: Iterable[str]) -> Iterator[tuple[str, str | None]]:
             errors: list[OSError] = []
             for folder, dirs, files in os.walk(path, onerror=errors.append):
                 dirs.sort()
-                for name in sorted(files):
-                    yield from one(os.path.join(folder, name), True)
+                for name in sorted(files):  # (os.walk lists folders apart)
+                    yield from a_file(os.path.join(folder, name), True)
             for error in errors:
                 yield error.filename or path, f"cannot list: {os.strerror(error.errno or 0)}"
             return
+        yield from a_file(path, walked)
+
+    def a_file(path: str, walked: bool) -> Iterator[tuple[str, str | None]]:
         if path in seen:
             return
         seen.add(path)
@@ -266,21 +423,112 @@ def read_entries(
         if problem is not None:
             yield path, problem
             continue
-        try:
-            captures = load_all(path, format_name, limits)
-        except MountscopeError as error:
-            yield path, _strip_name(str(error), path)
+        yield from _entries(path, format_name, limits)
+
+
+def _entries(
+    path: str, format_name: str | None, limits: Limits | None
+) -> Iterator[Entry | tuple[str, str]]:
+    """The captures of one file, or (file, error)."""
+    try:
+        captures = load_all(path, format_name, limits)
+    except MountscopeError as error:
+        yield path, _strip_name(str(error), path)
+        return
+    except ImportError as error:
+        # A terminal recording needs pyte, which a Lambda package leaves out.
+        yield path, f"needs the {error.name or 'missing'} module, which is not installed"
+        return
+    except (ValueError, RecursionError, MemoryError, OSError) as error:
+        yield path, f"cannot be read ({type(error).__name__})"
+        return
+    for number, capture in enumerate(captures, 1):
+        name = path if len(captures) == 1 else f"{path}#{number}"
+        yield Entry(name, capture, (path, number))
+
+
+@dataclass(slots=True)
+class Record:
+    """What a survey keeps of a capture: its shape key, its signal values and
+    its time, never its mounts."""
+
+    name: str
+    ref: tuple[str, int] | None
+    key: str
+    values: dict[str, str]
+    time: str | None
+    # A capture that cannot be read again (a live one) is kept, once per group.
+    capture: MountTable | None = None
+
+
+def record_of(entry: Entry) -> Record:
+    capture = entry.capture
+    return Record(
+        entry.name,
+        entry.ref,
+        shape_key(capture),
+        signal_values(capture),
+        capture_time(capture),
+        capture if entry.ref is None else None,
+    )
+
+
+def snapshot_record(path: str, limits: Limits) -> Record | None:
+    """The record of a file that is a snapshot of a mountinfo table, read from
+    the decoded JSON with each field it uses checked as the loader checks it
+    (parsers.snapshot.member), and the same as record_of() gives for it. None
+    for anything else, or anything the loader would warn about or refuse:
+    that is then read the usual way, which says what is wrong."""
+    try:
+        data = read_bytes(path, limits)
+        if data.count(b"\n") > limits.max_lines:
+            return None
+        document = orjson.loads(data)  # not UTF-8, or not plain JSON: the usual way
+    except (MountscopeError, orjson.JSONDecodeError):
+        return None
+    if not snapshot.is_snapshot(document):
+        return None
+    version = document.get("version")
+    table = document.get("table")
+    if type(version) is not int or version != snapshot.VERSION or type(table) is not dict:
+        return None
+    text = table.get("text")
+    if table.get("format") != mountinfo.NAME or type(text) is not str:
+        return None
+    key = mountinfo_shape_key(text)
+    if key is None:
+        return None
+    meta = document.get("metadata")
+    if type(meta) is not dict:
+        meta = {}
+    sig = document.get("signals")
+
+    def meta_field(name: str) -> Any:
+        return snapshot.member(meta, "metadata", name)
+
+    def sig_field(name: str) -> Any:
+        return snapshot.member(sig, "signals", name)
+
+    return Record(
+        path, (path, 1), key, _signal_texts(meta_field, sig_field), _time(meta_field("time"))
+    )
+
+
+def read_records(
+    specs: Iterable[str], format_name: str | None = None, limits: Limits | None = None
+) -> Iterator[Record | Entry | tuple[str, str]]:
+    """read_entries(), with each snapshot of a mountinfo table read straight
+    to its record (no mounts made): what survey needs, at the speed of reading."""
+    limits = limits or Limits()
+    for path, problem in expand(specs):
+        if problem is not None:
+            yield path, problem
             continue
-        except ImportError as error:
-            # A terminal recording needs pyte, which a Lambda package leaves out.
-            yield path, f"needs the {error.name or 'missing'} module, which is not installed"
-            continue
-        except (ValueError, RecursionError, MemoryError, OSError) as error:
-            yield path, f"cannot be read ({type(error).__name__})"
-            continue
-        for number, capture in enumerate(captures, 1):
-            name = path if len(captures) == 1 else f"{path}#{number}"
-            yield Entry(name, capture, (path, number))
+        record = snapshot_record(path, limits) if format_name is None else None
+        if record is not None:
+            yield record
+        else:
+            yield from _entries(path, format_name, limits)
 
 
 def _strip_name(message: str, path: str) -> str:
@@ -385,27 +633,26 @@ class Survey:
     observe: Callable[[MountTable], None] | None = None
 
     def add(self, entry: Entry) -> None:
-        capture = entry.capture
         if self.observe is not None:
-            self.observe(capture)
-        key = shape_key(capture)
+            self.observe(entry.capture)
+        self.add_record(record_of(entry))
+
+    def add_record(self, record: Record) -> None:
+        key = record.key
         group = self.groups.get(key)
         if group is None:
             group = self.groups[key] = Group(
-                key,
-                representative=entry.name,
-                ref=entry.ref,
-                kept=capture if entry.ref is None else None,
+                key, representative=record.name, ref=record.ref, kept=record.capture
             )
         group.count += 1
-        group.members.append(entry.name)
+        group.members.append(record.name)
         self.captures += 1
-        for name, value in signal_values(capture).items():
+        for name, value in record.values.items():
             table = self.values[name]
             if value not in table and len(table) >= MAX_VALUES:
                 value = "(other)"
             table[value][key] += 1
-        when = capture_time(capture)
+        when = record.time
         if when is not None:
             self.hours[when[:13]][key] += 1
             group.first_time = min(group.first_time or when, when)
@@ -414,9 +661,11 @@ class Survey:
     def fail(self, name: str, error: str) -> None:
         self.unreadable.append({"file": name, "error": error})
 
-    def feed(self, items: Iterable[Entry | tuple[str, str]]) -> Survey:
+    def feed(self, items: Iterable[Record | Entry | tuple[str, str]]) -> Survey:
         for item in items:
-            if isinstance(item, Entry):
+            if isinstance(item, Record):  # (observe sees Entries only: read_entries())
+                self.add_record(item)
+            elif isinstance(item, Entry):
                 self.add(item)
             else:
                 self.fail(*item)
@@ -608,7 +857,7 @@ class SurveyResult:
 
 
 def survey(
-    items: Iterable[Entry | tuple[str, str]],
+    items: Iterable[Record | Entry | tuple[str, str]],
     format_name: str | None = None,
     limits: Limits | None = None,
     observe: Callable[[MountTable], None] | None = None,

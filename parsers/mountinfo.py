@@ -53,8 +53,10 @@ def fragment(line: str) -> bool:
     return _FRAGMENT.fullmatch(line) is not None or (_HEAD.match(line) is not None)
 
 
-def parse_line(line: str, lineno: int) -> Mount | str:
-    """One mountinfo line as a Mount, or the reason it is not one."""
+def fields_of(line: str) -> tuple[str, ...] | str:
+    """One mountinfo line's fields, decoded: (mount id, parent id, major:minor,
+    root, target, per-mount options, optional fields, fstype, source, super
+    options), or the reason it is not a mountinfo line."""
     parts = line.split(" ")
     if len(parts) < 9:
         return "too few fields for mountinfo"
@@ -79,6 +81,16 @@ def parse_line(line: str, lineno: int) -> Mount | str:
         root, target, vfs, fstype, source, fs = (
             decode_octal(f) for f in (root, target, vfs, fstype, source, fs)
         )
+    optional = " ".join(parts[6:sep])
+    return id_text, parent_text, devno, root, target, vfs, optional, fstype, source, fs
+
+
+def parse_line(line: str, lineno: int) -> Mount | str:
+    """One mountinfo line as a Mount, or the reason it is not one."""
+    fields = fields_of(line)
+    if isinstance(fields, str):
+        return fields
+    id_text, parent_text, devno, root, target, vfs, optional, fstype, source, fs = fields
     return Mount(
         target,
         source,
@@ -90,7 +102,7 @@ def parse_line(line: str, lineno: int) -> Mount | str:
         int(id_text),
         int(parent_text),
         devno,
-        " ".join(parts[6:sep]),
+        optional,
         None,
         lineno,
         line,

@@ -267,6 +267,27 @@ def validate(document: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, 
     return (checked if isinstance(checked, dict) else {}), problems
 
 
+def member(parent: Any, parent_path: str, key: str) -> Any:
+    """Field ``key`` of the object at ``parent_path``, checked as validate()
+    checks it: None when absent, not a field of version 1, or of the wrong
+    type; an object's own fields of the wrong type left out. For readers that
+    need a few fields of a document, not the whole of it."""
+    if type(parent) is not dict:
+        return None
+    value = parent.get(key)
+    if value is None:  # absent, or null (which leaves it out, allowed or not)
+        return None
+    spec = _SPECS[parent_path]
+    child = spec.keys.get(key, spec.other)
+    if child is None:
+        return None
+    kind = type(value)
+    if child.leaf and kind in child.types and (kind is not int or value in _INTEGERS):
+        return value  # the common case, as in _check()
+    value = _check(value, child, (), [])
+    return None if value is _WRONG else value
+
+
 def is_snapshot(document: Any) -> bool:
     return isinstance(document, dict) and document.get("format") == FORMAT_ID
 

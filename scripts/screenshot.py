@@ -18,12 +18,11 @@ async def main() -> None:
     app = MountscopeApp(
         load("samples/article/lambda-pattern1.txt"), load("samples/article/lambda-pattern2.txt")
     )
-    async with app.run_test(size=(120, 34)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         # The verdicts and the comparison arrive from workers: wait for them.
+        # No key: the cursor starts on the first difference.
         await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.press("n")
         await pilot.pause()
         app.save_screenshot("screenshot-side-by-side.svg", path=str(REPO / "docs"))
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import Namespace
+from tests.helpers.watch import Watch
 
 
 @pytest.fixture
@@ -30,3 +31,17 @@ def namespace():
     space = Namespace()
     yield space
     space.close()
+
+
+@pytest.fixture
+def watch():  # type: ignore[no-untyped-def]
+    """Start `mountscope watch` with arguments; every watcher is killed after the test."""
+    started: list[Watch] = []
+
+    def start(*args: str) -> Watch:
+        started.append(Watch(*args))
+        return started[-1]
+
+    yield start
+    for one in started:
+        one.close()

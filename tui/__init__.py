@@ -8,6 +8,7 @@ if __name__ != "mountscope.tui":
     # package (from the repository root) it would be a second copy of the code.
     raise ImportError("import mountscope.tui, not tui: this folder is part of mountscope")
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mountscope.model import MountTable
@@ -60,12 +61,20 @@ def run(
     redact: bool = False,
     session: Session | None = None,
     headless: bool = False,
+    notes: Sequence[str] = (),
 ) -> int:
-    """Run the app until it quits; its exit status."""
+    """Run the app until it quits; its exit status. ``notes``: what loading
+    had to say (a file holding several tables), shown in the app."""
     from mountscope.tui.app import MountscopeApp
 
     app = MountscopeApp(
-        a, b, live_pid=live_pid, ascii_only=ascii_only, redact=redact, session=session
+        a,
+        b,
+        live_pid=live_pid,
+        ascii_only=ascii_only,
+        redact=redact,
+        session=session,
+        notes=notes,
     )
     _small_threads()
     app.run(headless=headless)

@@ -9,7 +9,7 @@ workers hand them over.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -25,17 +25,24 @@ from textual.worker import get_current_worker
 from mountscope.classify import Verdict
 from mountscope.diff import Comparison
 from mountscope.errors import MountscopeError, NamespaceGone, SnapshotExists
-from mountscope.model import MountTable
+from mountscope.model import Mount, MountTable
 from mountscope.session import Judgement, LiveUpdate, Session, pending_comparison
 from mountscope.text import safe
 from mountscope.tui.panes import (
+    ChoiceScreen,
     ConfirmScreen,
+    DetailsPane,
     HelpScreen,
     PathScreen,
+    TablesScreen,
+    TextScreen,
     VerdictPane,
+    evidence_sentence,
+    keys_words,
     legend,
     mount_details,
     pair_details,
+    verdict_text,
 )
 from mountscope.tui.rows import MountRows, PairRows
 from mountscope.tui.view import RowsView
@@ -47,20 +54,37 @@ WIDE = 110  # columns from which the verdict and details sit beside the tree
 TALL = 34  # rows from which both verdicts show their evidence side by side
 # Seconds typing must pause before the filter runs.
 FILTER_PAUSE = 0.15
+SIDE_STEP = 4  # columns (or rows) per key that resizes the side pane
+LIVE_BATCH = 1.0  # seconds of live changes gathered into one notice
 
 
 class MainScreen(Screen[None]):
     """One capture, or two side by side, with the verdict and details panes."""
 
+    # The footer shows the bindings with show=True, in this order; the rest
+    # are in the help (?) and the palette (Ctrl+P).
     BINDINGS = [
+        Binding("question_mark,f1", "app.help", "Help", id="app.help_here"),
         Binding("slash", "filter", "Filter", id="app.filter"),
         Binding("n", "next(True)", "Next", id="app.next"),
-        Binding("N", "next(False)", "Previous", id="app.previous"),
-        Binding("d", "differences_only", "Diffs only", id="app.differences"),
-        Binding("v", "toggle_verdict", "Verdict", id="app.verdict"),
-        Binding("s", "save", "Save", id="app.save"),
-        Binding("o", "open", "Open", id="app.open"),
+        Binding("N", "next(False)", "Previous", show=False, id="app.previous"),
+        Binding("d", "differences_only", "Diffs", id="app.differences"),
+        Binding("p", "by_path", "Path order", show=False, id="app.order"),
+        Binding("v", "verdict", "Verdict", id="app.verdict"),
+        Binding("ctrl+b", "toggle_side", "Side", id="app.side"),
+        Binding(
+            "left_square_bracket", "resize_side(-1)", "Side smaller", show=False, id="app.narrower"
+        ),
+        Binding(
+            "right_square_bracket", "resize_side(1)", "Side larger", show=False, id="app.wider"
+        ),
+        Binding("m", "maximize_tree", "Maximize tree", show=False, id="app.maximize"),
+        Binding("s", "save", "Save", show=False, id="app.save"),
+        Binding("o", "open", "Open", show=False, id="app.open"),
+        Binding("t", "tables", "Tables in the file", show=False, id="app.tables"),
+        Binding("backspace", "back", "Back", show=False, id="app.back"),
         Binding("y", "copy_source", "Copy source", show=False, id="app.copy"),
+        Binding("c", "clear_marks", "Clear ● marks", id="app.marks"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="app.clear"),
     ]
 
@@ -73,8 +97,10 @@ class MainScreen(Screen[None]):
         ascii_only: bool = False,
         redact: bool = False,
         session: Session | None = None,
+        notes: Sequence[str] = (),
     ) -> None:
         super().__init__()
+        self.notes = list(notes)
         self.redact = redact
         self.session = session or Session()
         self.capture = a
@@ -84,21 +110,34 @@ class MainScreen(Screen[None]):
         # Filled in by the workers (judge), not here: the tree is drawn first.
         self.comparison: Comparison | None = None
         self.verdict: Verdict | None = None
+        # Whether the verdicts (and, side by side, the comparison) are shown.
+        self.judged = False
         self.differences_only = False
+        self.by_path = False
         self.filter_text = ""
         self._filter_timer: Timer | None = None
+        # Live: the targets that changed since the user last cleared the marks.
+        self.live_changed: set[str] = set()
+        self._live_batch: list[LiveUpdate] = []
+        # The evidence just selected, and the node it went to.
+        self._evidence_for: tuple[int | None, Text] | None = None
         self.rows: MountRows | PairRows
-        if b is not None:
-            # Paired by target only until the comparison is made.
-            self.rows = PairRows(pending_comparison(a, b), pending=True)
-            self.sub_title = safe(f"{a.label}  ⇄  {b.label}")
-        else:
-            self.rows = MountRows(a)
-            self._set_sub_title()
+        # Side by side, the first frame shows A's tree (the table's default
+        # order): pairing and comparing are O(n) and happen in the judge
+        # worker, which hands over the pairs, then the comparison.
+        self.rows = MountRows(a)
+        self._set_sub_title()
 
     def _set_sub_title(self) -> None:
+        """What is shown, and in which order (the header says it)."""
+        if self.other is not None:
+            order = "by path" if self.by_path else "in A's table order (p: by path)"
+            self.sub_title = safe(f"A {self.capture.label} ⇄ B {self.other.label} · {order}")
+            return
         kind = "live" if self.live_pid is not None else self.capture.format
-        self.sub_title = safe(f"{self.capture.label} ({kind}, {len(self.capture.mounts)} mounts)")
+        self.sub_title = safe(
+            f"{self.capture.label} ({kind}, {len(self.capture.mounts)} mounts) · table order"
+        )
 
     @property
     def pair_mode(self) -> bool:
@@ -107,15 +146,26 @@ class MainScreen(Screen[None]):
     @property
     def comparing(self) -> bool:
         """Side by side, and the comparison is still being made."""
-        return isinstance(self.rows, PairRows) and self.rows.pending
+        if not self.pair_mode:
+            return False
+        return not isinstance(self.rows, PairRows) or self.rows.pending
 
     # --- the workers: judging, comparing --------------------------------------------------
 
     @work(thread=True, exclusive=True, group="judge")
     def judge(self) -> None:
-        """Verdicts first (the panes), then the comparison (the marks)."""
+        """Side by side, both tables paired by target first (the rows), then
+        the verdicts (the panes), then the comparison (the marks). Rows are
+        built and measured here, off the event loop."""
         worker = get_current_worker()
         a, b = self.capture, self.other
+        by_path = self.by_path
+        if b is not None:
+            paired = PairRows(pending_comparison(a, b), pending=True, by_path=by_path)
+            paired.natural()
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self._show_pairs, paired)
         first = self.session.judge(a)
         second = self.session.judge(b) if b is not None else None
         if worker.is_cancelled:
@@ -123,14 +173,40 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self._show_judgements, a, first, second)
         if b is not None:
             comparison = self.session.compare(a, b)
+            compared = PairRows(comparison, by_path=by_path)
+            compared.natural()
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._show_comparison, comparison)
+                self.app.call_from_thread(self._show_comparison, compared)
+
+    def _show_pairs(self, paired: PairRows) -> None:
+        """Both tables, paired by target, before the comparison marks them."""
+        if self.comparison is not None:
+            return
+        view = self.query_one(RowsView)
+        node = view.node
+        keep = (
+            self.capture.mounts[node].target
+            if node is not None and isinstance(self.rows, MountRows)
+            else None
+        )
+        self.rows = (
+            paired if paired.by_path == self.by_path else self._pairs_again(paired.comparison, True)
+        )
+        found = next((i for i, p in enumerate(paired.pairs) if p.target == keep), None)
+        view.set_rows(self.rows, found)
+        if self.filter_text:
+            self.rows.matches = self.rows.search(self.filter_text)
+            self._apply_shown(view.node)
+
+    def _pairs_again(self, comparison: Comparison, pending: bool) -> PairRows:
+        return PairRows(comparison, pending=pending, by_path=self.by_path)
 
     def _show_judgements(
         self, table: MountTable, first: Judgement, second: Judgement | None
     ) -> None:
         if table is not self.capture:
             return  # a verdict on a table no longer shown
+        self.judged = self.other is None
         if second is None:
             self.verdict = first.verdict
             self.query_one("#verdict", VerdictPane).show(first.verdict, first.rows)
@@ -142,25 +218,36 @@ class MainScreen(Screen[None]):
             second.verdict, second.rows, rules_b - rules_a
         )
 
-    def _show_comparison(self, comparison: Comparison) -> None:
+    def _show_comparison(self, compared: PairRows) -> None:
         view = self.query_one(RowsView)
         keep = (
             self.rows.pairs[view.node].target
             if isinstance(self.rows, PairRows) and view.node is not None
             else None
         )
+        untouched = view.cursor == 0
+        comparison = compared.comparison
         self.comparison = comparison
-        self.rows = PairRows(comparison)
+        self.judged = True
+        if compared.by_path != self.by_path:
+            compared = self._pairs_again(comparison, False)
+        self.rows = compared
         node = next((i for i, p in enumerate(comparison.pairs) if p.target == keep), None)
+        if untouched:
+            # Nobody moved yet: start on what differs, the point of comparing.
+            node = self.rows.first_difference()
         view.set_rows(self.rows, node)
         if self.filter_text:
             self.rows.matches = self.rows.search(self.filter_text)
             self._apply_shown(view.node)
+        if untouched and node is not None:
+            view.show_node(node)
+        self.refresh_bindings()
 
     # --- layout -----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon="▤")
         if self.pair_mode:
             with Horizontal(id="verdicts"):
                 yield VerdictPane(None, "A:", id="verdict-a", side="a")
@@ -172,7 +259,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="side"):
                 if not self.pair_mode:
                     yield VerdictPane(None, id="verdict")
-                yield Static("", id="details", markup=False)
+                yield DetailsPane("", id="details", markup=False)
         yield Input(
             placeholder="filter: text, or target:/source:/fstype:/option:/kind: …", id="filter"
         )
@@ -187,6 +274,14 @@ class MainScreen(Screen[None]):
         self.judge()
         if self.live_pid is not None:
             self.watch_live()
+        for message in self.notes:
+            # "FILE holds N mount tables; using #1 (...)": the picker is here.
+            hint = " · t picks another" if "mount tables" in message else ""
+            self.notify(safe(message) + hint, markup=False, timeout=8)
+
+    def on_unmount(self) -> None:
+        self.workers.cancel_group(self, "live")
+        self.workers.cancel_group(self, "judge")
 
     def on_resize(self, event: textual_events.Resize) -> None:
         self._layout(event.size.width, event.size.height)
@@ -203,58 +298,96 @@ class MainScreen(Screen[None]):
 
     @on(RowsView.Highlighted)
     def show_details(self, event: RowsView.Highlighted) -> None:
-        details = self.query_one("#details", Static)
+        details = self.query_one("#details", DetailsPane)
+        evidence, self._evidence_for = self._evidence_for, None
+        if evidence is not None and event.node is not None and evidence[0] == event.node:
+            self._show_evidence(evidence[1], None)
+            return
         if event.node is None:
-            details.update(Text("(no mounts)"))
-        elif isinstance(self.rows, PairRows):
-            details.update(pair_details(self.rows.pairs[event.node], pending=self.rows.pending))
+            details.show(Text("(no mounts)"))
         else:
-            details.update(mount_details(self.capture, event.node))
+            details.show(self._details_of(event.node))
 
     @on(OptionList.OptionSelected, ".evidence")
     def go_to_evidence(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a piece of evidence: its full sentence in the details pane,
+        with the mount or live signal it rests on, and the cursor on the mount."""
         pane = event.option_list.parent
         assert isinstance(pane, VerdictPane)
         number = int(event.option.id or 0)
         item = pane.evidence_at(number)
+        sentence = evidence_sentence(item, item.rule in pane.only_here)
         if item.mount is None:
-            self.notify(
-                f"this evidence is a live signal ({item.signal}), not a mount", markup=False
-            )
+            self._show_evidence(sentence, "rests on a live signal, not a mount")
             return
         index = pane.row_of(number)
-        if index is None:
-            return
-        if isinstance(self.rows, PairRows):
-            if self.rows.pending:
-                self.notify("the comparison is still being made", markup=False)
+        node: int | None = None
+        if index is not None:
+            if self.comparing:
+                self._show_evidence(sentence, "the comparison is still being made")
                 return
-            node = self.rows.node_of(pane.side, index)
-        else:
-            node = index  # one table: a row per mount, in table order
+            if isinstance(self.rows, PairRows):
+                node = self.rows.node_of(pane.side, index)
+            else:
+                node = index  # one table: a node per mount, in table order
         view = self.query_one(RowsView)
+        # The details pane shows the evidence above the mount, also when the
+        # move's Highlighted message arrives after this.
+        self._evidence_for = (node, sentence)
         if node is not None:
             view.show_node(node)
             view.focus()
+        self._show_evidence(sentence, None)
+
+    def _show_evidence(self, sentence: Text, note: str | None) -> None:
+        text = Text("evidence ", "bold")
+        text.append_text(sentence)
+        text.append("\n")
+        if note:
+            text.append(f"  ({note})\n", "italic")
+        else:
+            view = self.query_one(RowsView)
+            if view.node is not None:
+                text.append("\n")
+                text.append_text(self._details_of(view.node))
+        self.query_one("#details", DetailsPane).show(text)
+        self.query_one("#side").display = True
+
+    def _details_of(self, node: int) -> Text:
+        if isinstance(self.rows, PairRows):
+            return pair_details(self.rows.pairs[node], pending=self.rows.pending)
+        return mount_details(self.capture, node)
 
     # --- actions -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "differences_only":
+        """Only what acts here: the footer, the help and the palette follow this."""
+        if action in ("differences_only", "by_path"):
             return self.pair_mode
-        if action == "save":
-            return not self.pair_mode
+        if action == "next":
+            return self.pair_mode or bool(self.filter_text)
+        if action == "verdict":
+            return self.verdict is not None or self.comparison is not None or None
+        if action == "clear_marks":
+            return self.live_pid is not None and bool(self.live_changed)
+        if action == "back":
+            return sum(isinstance(s, MainScreen) for s in self.app.screen_stack) > 1
+        if action == "tables":
+            return self._tables_origin() is not None
         return True
 
     def key_rows(self) -> list[tuple[str, str]]:
+        """Every key that acts here, as people write it, for the help."""
         rows = []
-        for binding in [*RowsView.BINDINGS, *self.BINDINGS, *MountscopeApp.BINDINGS]:
-            if isinstance(binding, Binding) and (binding.id or "") != "app.clear":
-                if binding.action == "differences_only" and not self.pair_mode:
-                    continue
-                rows.append((binding.key.replace(",", " / "), binding.description))
-        rows.append(("tab", "move between the tree, the evidence and the filter"))
-        rows.append(("ctrl+p", "command palette: every action by name"))
+        for binding in [*MountscopeApp.BINDINGS, *RowsView.BINDINGS, *self.BINDINGS]:
+            if not isinstance(binding, Binding) or binding.id in ("app.clear", "app.help_here"):
+                continue
+            if self.check_action(binding.action.split("(")[0], ()) is False:
+                continue
+            rows.append((keys_words(binding.key), binding.description))
+        rows.append(("Escape", "clear the filter"))
+        rows.append(("Tab", "move between the tree, the evidence and the filter"))
+        rows.append(("Ctrl+P", "command palette: every action by name"))
         return rows
 
     def action_filter(self) -> None:
@@ -298,6 +431,7 @@ class MainScreen(Screen[None]):
         self.filter_text = query.strip()
         view = self.query_one(RowsView)
         node = view.node
+        self.refresh_bindings()
         if not self.filter_text:
             self.rows.matches = set()
             self._apply_shown(node)
@@ -315,13 +449,15 @@ class MainScreen(Screen[None]):
 
     def _apply_shown(self, keep: int | None) -> None:
         """Show the filter's matches, or only the differences, or everything."""
-        shown: set[int] | None = None
+        rows = self.rows
+        wanted: Callable[[int], bool] | None = None
         if self.filter_text:
-            shown = set(self.rows.matches)
-        if self.differences_only and isinstance(self.rows, PairRows) and not self.rows.pending:
-            diffs = {i for i, p in enumerate(self.rows.pairs) if p.kind != "same"}
-            shown = diffs if shown is None else shown & diffs
-        self.rows.state.set_filter(shown, self.rows.parent_of)
+            wanted = rows.matches.__contains__
+        if self.differences_only and isinstance(rows, PairRows) and not rows.pending:
+            differs = rows.is_difference
+            match = wanted
+            wanted = differs if match is None else (lambda n: match(n) and differs(n))
+        rows.state.set_filter(wanted)
         self.query_one(RowsView)._changed(keep)
 
     def action_clear_filter(self) -> None:
@@ -352,8 +488,6 @@ class MainScreen(Screen[None]):
                 self.notify("no more differences", markup=False)
             else:
                 view.show_node(node)
-            return
-        self.notify("filter first (/), then n and N move between matches", markup=False)
 
     def action_differences_only(self) -> None:
         if self.comparing:
@@ -363,21 +497,96 @@ class MainScreen(Screen[None]):
         self._apply_shown(self.query_one(RowsView).node)
         self.notify("differences only" if self.differences_only else "all mounts", markup=False)
 
-    def action_toggle_verdict(self) -> None:
-        """Show the evidence (narrow screens show only the verdict's headline)."""
-        box = self.query_one("#verdicts" if self.pair_mode else "#side")
-        box.set_class(not box.has_class("-verdict"), "-verdict")
+    def action_by_path(self) -> None:
+        """Side by side: rows in path order, or back to A's table order."""
+        self.by_path = not self.by_path
+        self._set_sub_title()
+        view = self.query_one(RowsView)
+        if not isinstance(self.rows, PairRows):
+            return  # the pairs are still being made, in the order now asked for
+        keep = self.rows.pairs[view.node].target if view.node is not None else None
+        comparison = self.rows.comparison
+        self.rows = self._pairs_again(comparison, self.rows.pending)
+        node = next((i for i, p in enumerate(comparison.pairs) if p.target == keep), None)
+        view.set_rows(self.rows, node)
+        if self.filter_text:
+            self.rows.matches = self.rows.search(self.filter_text)
+        if self.filter_text or self.differences_only:
+            self._apply_shown(view.node)
+        self._set_sub_title()
+
+    def action_verdict(self) -> None:
+        """The whole verdict (both, side by side), every sentence in full."""
+        if self.pair_mode:
+            text = Text()
+            for selector, label in (("#verdict-a", "A:"), ("#verdict-b", "B:")):
+                verdict = self.query_one(selector, VerdictPane).verdict
+                if verdict is not None:
+                    text.append_text(verdict_text(verdict, label))
+                    text.append("\n")
+        else:
+            if self.verdict is None:
+                return
+            text = verdict_text(self.verdict)
+        self.app.push_screen(TextScreen(text))
+
+    # --- the layout: side pane, maximized tree ------------------------------------------------
+
+    def action_toggle_side(self) -> None:
+        side = self.query_one("#side")
+        side.display = not side.display
+
+    def action_resize_side(self, step: int) -> None:
+        side = self.query_one("#side")
+        side.display = True
+        if self.has_class("-wide"):
+            current = side.outer_size.width
+            side.styles.width = max(20, min(self.size.width - 30, current + step * SIDE_STEP))
+            side.styles.max_width = None
+        else:
+            current = side.outer_size.height
+            side.styles.max_height = None
+            side.styles.height = max(3, min(self.size.height - 8, current + step * 2))
+
+    def action_maximize_tree(self) -> None:
+        """The tree alone on the screen, or back to the panes."""
+        self.set_class(not self.has_class("-maximized"), "-maximized")
+
+    # --- copying --------------------------------------------------------------------------------
 
     def action_copy_source(self) -> None:
+        """Copy the source of the row: the one side that has it, or (side by
+        side, where they differ) the side asked for."""
         node = self.query_one(RowsView).node
         if node is None:
             return
-        if isinstance(self.rows, PairRows):
-            pair = self.rows.pairs[node]
+        if not isinstance(self.rows, PairRows):
+            self._copy(self.capture.mounts[node])
+            return
+        pair = self.rows.pairs[node]
+        if pair.a is None or pair.b is None or pair.a.display_source == pair.b.display_source:
             mount = pair.b or pair.a
-        else:
-            mount = self.capture.mounts[node]
-        assert mount is not None
+            assert mount is not None
+            self._copy(mount)
+            return
+        a, b = pair.a, pair.b
+
+        def chosen(side: str | None) -> None:
+            if side:
+                self._copy(a if side == "a" else b)
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "Copy which side's source?",
+                [
+                    ("a", "a", f"A: {safe(a.display_source)}"),
+                    ("b", "b", f"B: {safe(b.display_source)}"),
+                ],
+            ),
+            chosen,
+        )
+
+    def _copy(self, mount: Mount) -> None:
         # The escaped form, as shown: a raw source could carry a newline and a
         # command into whatever it is pasted into (and bytes that are not UTF-8
         # cannot be copied at all).
@@ -389,23 +598,55 @@ class MainScreen(Screen[None]):
     # --- saving and opening ----------------------------------------------------------------------
 
     def action_save(self) -> None:
+        if self.other is None:
+            self._ask_save(self.capture)
+            return
+        a, b = self.capture, self.other
+
+        def chosen(which: str | None) -> None:
+            if which == "a":
+                self._ask_save(a)
+            elif which == "b":
+                self._ask_save(b)
+            elif which == "both":
+                self._ask_save(a, then=b)
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "Save a snapshot of which capture?",
+                [
+                    ("a", "a", f"A: {safe(a.label)}"),
+                    ("b", "b", f"B: {safe(b.label)}"),
+                    ("s", "both", "both, one file each"),
+                ],
+            ),
+            chosen,
+        )
+
+    def _ask_save(self, capture: MountTable, then: MountTable | None = None) -> None:
         from mountscope.capture import default_snapshot_path
 
-        path = default_snapshot_path(self.capture)  # here, or /tmp when this folder is read-only
+        path = default_snapshot_path(capture)  # here, or /tmp when this folder is read-only
         hint = (
             ""
             if os.path.dirname(path) == os.getcwd()
             else "this folder is read-only; /tmp is suggested"
         )
-        self.app.push_screen(PathScreen("Save a snapshot to:", path, hint), self._save_to)
 
-    def _save_to(self, path: str | None, force: bool = False) -> None:
+        def answer(chosen: str | None) -> None:
+            self._save_to(capture, chosen)
+            if then is not None:
+                self._ask_save(then)
+
+        title = "Save a snapshot to:" if self.other is None else f"Save {safe(capture.label)} to:"
+        self.app.push_screen(PathScreen(title, path, hint), answer)
+
+    def _save_to(self, capture: MountTable, path: str | None, force: bool = False) -> None:
         from mountscope.capture import snapshot_bytes, write_atomic
 
         if not path:
             return
         try:
-            capture = self.capture
             if self.redact:
                 from mountscope.redact import Redactor
 
@@ -415,7 +656,7 @@ class MainScreen(Screen[None]):
 
             def answer(yes: bool | None) -> None:
                 if yes:
-                    self._save_to(path, force=True)
+                    self._save_to(capture, path, force=True)
 
             self.app.push_screen(ConfirmScreen(f"{safe(path)} exists. Replace it?"), answer)
             return
@@ -429,7 +670,7 @@ class MainScreen(Screen[None]):
             PathScreen(
                 "Open a capture (FILE, or FILE#N for the N-th table):",
                 "",
-                "any format mountscope reads",
+                "any format mountscope reads; Backspace in the tree comes back here",
             ),
             self._open,
         )
@@ -437,11 +678,27 @@ class MainScreen(Screen[None]):
     def _open(self, spec: str | None) -> None:
         if not spec:
             return
-        self.notify(f"opening {safe(spec)}…", markup=False)
-        self.open_capture(spec)
+        if self.pair_mode:
+            choices = [
+                ("r", "alone", "open it alone"),
+                ("a", "a", "compare it with B, in place of A"),
+                ("b", "b", "compare A with it, in place of B"),
+            ]
+        else:
+            choices = [
+                ("r", "alone", "open it in place of this one"),
+                ("b", "b", "open it beside this one (A this, B it)"),
+            ]
+
+        def chosen(how: str | None) -> None:
+            if how:
+                self.notify(f"opening {safe(spec)}…", markup=False)
+                self.open_capture(spec, how)
+
+        self.app.push_screen(ChoiceScreen(f"Open {safe(spec)}:", choices), chosen)
 
     @work(thread=True, exclusive=True, group="open")
-    def open_capture(self, spec: str) -> None:
+    def open_capture(self, spec: str, how: str = "alone") -> None:
         """Read (and build the tree of) a capture off the event loop: a big
         file must not freeze the app."""
         worker = get_current_worker()
@@ -455,16 +712,67 @@ class MainScreen(Screen[None]):
             )
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._opened, table, notes)
+            self.app.call_from_thread(self._opened, table, notes, how)
 
-    def _opened(self, table: MountTable, notes: list[str]) -> None:
-        for message in notes:
-            self.notify(safe(message), markup=False)
-        self.workers.cancel_group(self, "live")
-        self.workers.cancel_group(self, "judge")
-        self.app.switch_screen(
-            MainScreen(table, ascii_only=self.ascii_only, redact=self.redact, session=self.session)
+    def _opened(self, table: MountTable, notes: list[str], how: str = "alone") -> None:
+        if how == "a" and self.other is not None:
+            a, b = table, self.other
+        elif how == "b":
+            a, b = self.capture, table
+        else:
+            a, b = table, None
+        # Pushed, not switched: Backspace comes back to this screen.
+        self.app.push_screen(
+            MainScreen(
+                a,
+                b,
+                ascii_only=self.ascii_only,
+                redact=self.redact,
+                session=self.session,
+                notes=notes,
+            )
         )
+
+    def action_back(self) -> None:
+        if self.check_action("back", ()):
+            self.app.pop_screen()
+
+    # --- the tables of a text or a recording -----------------------------------------------------
+
+    def _tables_origin(self) -> str | None:
+        """The file the capture came from, when it is one that can be read again."""
+        origin = self.capture.origin
+        if self.live_pid is not None or origin in ("-", "") or not os.path.isfile(origin):
+            return None
+        return origin
+
+    def action_tables(self) -> None:
+        origin = self._tables_origin()
+        if origin is not None:
+            self.notify(f"reading the tables of {safe(origin)}…", markup=False)
+            self.list_tables(origin)
+
+    @work(thread=True, exclusive=True, group="open")
+    def list_tables(self, origin: str) -> None:
+        try:
+            tables = self.session.load_all(origin)
+        except MountscopeError as error:
+            self.app.call_from_thread(
+                self.notify, str(error), severity="error", markup=False, timeout=10
+            )
+            return
+        self.app.call_from_thread(self._pick_table, origin, tables)
+
+    def _pick_table(self, origin: str, tables: list[MountTable]) -> None:
+        current = next(
+            (n for n, t in enumerate(tables, 1) if t.first_line == self.capture.first_line), None
+        )
+
+        def picked(number: int | None) -> None:
+            if number is not None and number != current:
+                self._opened(tables[number - 1], [])
+
+        self.app.push_screen(TablesScreen(origin, tables, current), picked)
 
     # --- live ------------------------------------------------------------------------------------
 
@@ -505,14 +813,41 @@ class MainScreen(Screen[None]):
         keep = self.capture.mounts[view.node].target if view.node is not None else None
         self.capture = update.table
         self.rows = MountRows(update.table)
-        self.rows.changed = set(update.changed)
-        node = next((i for i, m in enumerate(update.table.mounts) if m.target == keep), None)
+        # ● marks everything that changed since the user last cleared them.
+        mounts = update.table.mounts
+        self.live_changed.update(mounts[i].target for i in update.changed)
+        self.rows.changed = {i for i, m in enumerate(mounts) if m.target in self.live_changed}
+        node = next((i for i, m in enumerate(mounts) if m.target == keep), None)
         view.set_rows(self.rows, node)
+        if self.filter_text:
+            self.rows.matches = self.rows.search(self.filter_text)
+            self._apply_shown(view.node)
         self._set_sub_title()
         # The evidence links always follow the new table, even when the
         # verdict reads the same.
         self._show_judgements(update.table, update.judgement, None)
-        self.notify(safe(update.summary()), title="mount table changed", markup=False)
+        self.refresh_bindings()
+        # A burst of changes is one notice, not a stack of them.
+        if not self._live_batch:
+            self.set_timer(LIVE_BATCH, self._announce_live)
+        self._live_batch.append(update)
+
+    def _announce_live(self) -> None:
+        batch, self._live_batch = self._live_batch, []
+        events = [e for update in batch for e in update.events]
+        if not events:
+            return
+        shown = ", ".join(f"{e.action} {e.mount.target}" for e in events[:3])
+        more = len(events) - 3
+        message = shown + (f" and {more} more" if more > 0 else "") + " · c clears the ● marks"
+        self.notify(safe(message), title=f"{len(events)} mount table changes", markup=False)
+
+    def action_clear_marks(self) -> None:
+        self.live_changed.clear()
+        if isinstance(self.rows, MountRows):
+            self.rows.changed = set()
+        self.query_one(RowsView).refresh()
+        self.refresh_bindings()
 
 
 class MountscopeApp(App[None]):
@@ -522,7 +857,7 @@ class MountscopeApp(App[None]):
     TITLE = "mountscope"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("question_mark,f1", "help", "Help", show=False, id="app.help"),
     ]
 
     def __init__(
@@ -534,10 +869,17 @@ class MountscopeApp(App[None]):
         ascii_only: bool = False,
         redact: bool = False,
         session: Session | None = None,
+        notes: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.first_screen = MainScreen(
-            a, b, live_pid=live_pid, ascii_only=ascii_only, redact=redact, session=session
+            a,
+            b,
+            live_pid=live_pid,
+            ascii_only=ascii_only,
+            redact=redact,
+            session=session,
+            notes=notes,
         )
 
     def on_mount(self) -> None:
@@ -554,13 +896,13 @@ class MountscopeApp(App[None]):
         if not isinstance(screen, MainScreen):
             return
         for binding in [*screen.BINDINGS, *RowsView.BINDINGS]:
-            if not isinstance(binding, Binding) or binding.id == "app.clear":
+            if not isinstance(binding, Binding) or binding.id in ("app.clear", "app.help_here"):
                 continue
             if not screen.check_action(binding.action.split("(")[0], ()):
                 continue
             target = screen if binding in screen.BINDINGS else screen.query_one(RowsView)
             yield SystemCommand(
                 binding.description,
-                f"key: {binding.key.replace(',', ' or ')}",
+                f"key: {keys_words(binding.key, ' or ')}",
                 lambda target=target, action=binding.action: target.run_action(action),
             )

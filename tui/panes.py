@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -19,10 +20,10 @@ from textual.widgets.option_list import Option
 from mountscope.classify import Evidence, Verdict
 from mountscope.diff import Pair
 from mountscope.model import MountTable
+from mountscope.model.kinds import KIND_LEGEND
 from mountscope.render import verdict as verdict_words
 from mountscope.render.verdict import Segment
 from mountscope.text import safe
-from mountscope.tui.rows import LEGEND
 
 # How the app styles each part of the verdict's words (render/verdict.py).
 ROLE_STYLE = {
@@ -51,6 +52,44 @@ def evidence_prompt(item: Evidence, marked: bool = False) -> Text:
         verdict_words.evidence(item, compact=True, marked=marked),
         Text(no_wrap=True, overflow="ellipsis"),
     )
+
+
+class PickList(OptionList):
+    """An OptionList that also moves with j and k, and shows its highlight
+    only while it has focus (focus is visible only where it is)."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+
+def evidence_sentence(item: Evidence, marked: bool = False) -> Text:
+    """A piece of evidence in full: its weight, what it says, the mount or
+    live signal it rests on (with the mount's line), and why."""
+    text = _styled(verdict_words.evidence(item), Text(no_wrap=False))
+    if marked:
+        text.append("\n  ◆ only this side has this evidence", "italic")
+    return text
+
+
+def verdict_text(verdict: Verdict, label: str = "") -> Text:
+    """The whole verdict, wrapped: headline, every piece of evidence in full,
+    the environment's reasoning and hypotheses, the caveats."""
+    text = _styled(verdict_words.headline(verdict, label), Text(no_wrap=False))
+    text.append("\n\nEvidence, strongest first:\n", "bold")
+    for item in verdict.evidence:
+        text.append_text(evidence_sentence(item))
+        text.append("\n")
+    reasoning = verdict_words.reasoning_lines(verdict)
+    if reasoning:
+        text.append("\nReasoning:\n", "bold")
+        text.append("\n".join(reasoning) + "\n")
+    caveats = verdict_words.caveat_lines(verdict)
+    if caveats:
+        text.append("\nCaveats:\n", "bold")
+        text.append("\n".join(f"• {c}" for c in caveats) + "\n")
+    return text
 
 
 class VerdictPane(Vertical):
@@ -98,15 +137,16 @@ class VerdictPane(Vertical):
         ]
         # The environment's own reasoning follows the evidence in the same
         # scrolling list, as lines that cannot be selected.
+        # Reasoning lines wrap: they are read, not picked.
         options += [
             Option(
-                Text("  " + line, style="italic", no_wrap=True, overflow="ellipsis"),
+                Text("  " + line, style="italic", no_wrap=False),
                 id=f"reasoning-{n}",
                 disabled=True,
             )
             for n, line in enumerate(verdict_words.reasoning_lines(self.verdict))
         ]
-        yield OptionList(*options, markup=False, classes="evidence")
+        yield PickList(*options, markup=False, classes="evidence")
         if self.verdict.caveats:
             caveats = Text(
                 "\n".join(f"• {c}" for c in verdict_words.caveat_lines(self.verdict)),
@@ -227,13 +267,59 @@ def pair_details(pair: Pair, pending: bool = False) -> Text:
 
 def legend(styles: dict[str, Style]) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
-    for name, label in LEGEND:
+    for name, label in KIND_LEGEND:
         text.append("■ ", styles.get(name) or "")
         text.append(label + "  ", styles.get(name) or "")
     return text
 
 
 # --- dialogs --------------------------------------------------------------------------
+
+
+# Keys as people write them (Textual's own names are its internal ones).
+KEY_WORDS = {
+    "question_mark": "?",
+    "slash": "/",
+    "plus": "+",
+    "minus": "-",
+    "equals_sign": "=",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "escape": "Escape",
+    "enter": "Enter",
+    "space": "Space",
+    "tab": "Tab",
+    "backspace": "Backspace",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+}
+
+
+def key_word(key: str) -> str:
+    """One key as people write it: ``?``, ``F1``, ``Ctrl+B``, ``Shift+→``."""
+    *mods, name = key.split("+") if key != "plus" else ["plus"]
+    if name in KEY_WORDS:
+        word = KEY_WORDS[name]
+    elif len(name) >= 2 and name[0] == "f" and name[1:].isdigit():
+        word = name.upper()
+    elif len(name) == 1:
+        word = name.upper() if mods else name
+    else:
+        word = name.replace("_", " ").capitalize()
+    return "+".join([*(m.capitalize() for m in mods), word])
+
+
+def keys_words(keys: str, joiner: str = " / ") -> str:
+    """A binding's keys (comma-separated) as people write them."""
+    return joiner.join(key_word(k.strip()) for k in keys.split(","))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -258,12 +344,108 @@ class HelpScreen(ModalScreen[None]):
             "  Enter keeps the filter, Escape clears it; n / N go to the next / previous match.\n"
         )
         text.append(
-            "Side by side: n / N go to the next / previous difference, d shows differences only.\n"
+            "Side by side: one TARGET column; a field that differs somewhere shows A's and\n"
+            "  B's values next to each other, highlighted where they differ.\n"
+            "  n / N go to the next / previous difference, d shows differences only.\n"
             "Marks: ~ changed  + added (B only)  - removed (A only)  = same shape (random ids)\n"
+            "  ● a mount that changed live since you last pressed c\n"
         )
         text.append("\nPress Escape to close.", "dim")
-        with Vertical(id="help-box"):
+        with VerticalScroll(id="help-box"):
             yield Static(text, markup=False)
+
+
+class TextScreen(ModalScreen[None]):
+    """Text to read in full (the whole verdict), scrolling, Escape closes."""
+
+    BINDINGS = [
+        Binding("escape,q,v", "dismiss", "Close"),
+        Binding("j,down", "scroll(1)", "Down", show=False),
+        Binding("k,up", "scroll(-1)", "Up", show=False),
+    ]
+
+    def __init__(self, text: Text) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="text-box"):
+            yield Static(self.text, markup=False)
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#text-box", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """A question with a few answers, each on its own key (Escape: none)."""
+
+    BINDINGS = [Binding("escape", "choose('')", "Cancel")]
+
+    def __init__(self, question: str, choices: list[tuple[str, str, str]]) -> None:
+        """``choices``: (key, answer, what it does)."""
+        super().__init__()
+        self.question = question
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        text = Text(self.question + "\n\n", "bold")
+        for key, _, what in self.choices:
+            text.append(f"  {key}  ", "bold")
+            text.append(what + "\n")
+        text.append("\n  Escape  cancel", "dim")
+        with Vertical(id="choice-box"):
+            yield Static(text, markup=False)
+
+    def on_key(self, event: events.Key) -> None:
+        for key, answer, _ in self.choices:
+            if event.key == key:
+                event.stop()
+                self.dismiss(answer)
+                return
+
+    def action_choose(self, answer: str) -> None:
+        self.dismiss(answer or None)
+
+
+class TablesScreen(ModalScreen[int | None]):
+    """Every table a text or a recording holds: pick one (Enter), Escape: none."""
+
+    BINDINGS = [Binding("escape,q", "cancel", "Cancel")]
+
+    def __init__(self, origin: str, tables: list[MountTable], current: int | None) -> None:
+        super().__init__()
+        self.origin = origin
+        self.tables = tables
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for n, table in enumerate(self.tables, 1):
+            text = Text(no_wrap=True, overflow="ellipsis")
+            text.append(f"#{n}  ", "bold")
+            text.append(f"lines {table.first_line}-{table.last_line}  {table.format}  ")
+            text.append(f"{len(table.mounts)} mounts", "bold")
+            if table.title:
+                text.append("  " + safe(table.title), "italic")
+            options.append(Option(text, id=str(n)))
+        with Vertical(id="tables-box"):
+            yield Static(
+                Text(f"{safe(self.origin)} holds {len(self.tables)} mount tables", "bold"),
+                markup=False,
+            )
+            yield PickList(*options, markup=False, id="tables")
+            yield Static(Text("Enter opens a table; Escape closes", "dim"), markup=False)
+
+    def on_mount(self) -> None:
+        picker = self.query_one("#tables", PickList)
+        picker.highlighted = (self.current or 1) - 1
+        picker.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 1))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class PathScreen(ModalScreen[str | None]):
@@ -307,6 +489,12 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 __all__ = [
+    "ChoiceScreen",
+    "TablesScreen",
+    "TextScreen",
+    "evidence_sentence",
+    "keys_words",
+    "verdict_text",
     "ConfirmScreen",
     "HelpScreen",
     "PathScreen",
@@ -315,3 +503,21 @@ __all__ = [
     "mount_details",
     "pair_details",
 ]
+
+
+class DetailsPane(Static):
+    """The selected row's details, as tall as their content.
+
+    A new height re-lays out the whole screen; the same height needs only
+    this pane redrawn. Moving the cursor row by row mostly keeps the height,
+    and skipping the layout then is what keeps a key press quick.
+    """
+
+    _height = -1
+
+    def show(self, text: Text) -> None:
+        width = self.content_region.width
+        height = len(text.wrap(self.app.console, width)) if width > 0 else -1
+        same = height == self._height and height > 0
+        self._height = height
+        self.update(text, layout=not same)

@@ -1,13 +1,22 @@
-"""What each row of the tree view shows: one capture, or two side by side.
+"""What each row of the tree view shows: one capture, or two side by side as
+one table.
 
-A row model owns a TreeState (which nodes are visible) and turns a node into
-one line of rich ``Text`` for a given width. Every string from a capture goes
-through ``safe()`` and is appended as plain text with a style, never parsed
-as markup: ``/dev/vdb[/opt/...]`` stays literal.
+A row model owns a TreeState (which nodes are visible) and a list of columns.
+Column widths come from the data, as findmnt's do: measured once over every
+mount (so expanding, collapsing or filtering never re-measures), then fitted
+to the view by giving every column up to an equal share of what is left
+(``fit_widths``): the last column takes the rest and is the one cut, unless
+the others alone overflow. Where a value must be shortened, the part that
+differs from its counterpart on the other side stays visible, and a path
+keeps its end.
+
+Every string from a capture goes through ``safe()`` and is appended as plain
+text with a style, never parsed as markup: ``/dev/vdb[/opt/...]`` stays literal.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -16,56 +25,22 @@ from rich.text import Text
 from mountscope.diff import DIFFERENT, Comparison, Pair
 from mountscope.filter import make_matcher, matching
 from mountscope.model import Mount, MountTable
+from mountscope.model.kinds import BIND_STYLE, KIND_STYLE
 from mountscope.render.report import DIFF_MARK
-from mountscope.text import safe, width
+from mountscope.text import has_unsafe, safe, width
 from mountscope.tui.tree_state import TreeState
 
 ELLIPSIS = "…"
-# Style names; the view maps them to its component classes (app.tcss).
-KIND_STYLE = {
-    "loop": "loop",
-    "virtio": "virtio",
-    "xen": "disk",
-    "nvme": "disk",
-    "scsi": "disk",
-    "dm": "disk",
-    "overlay": "overlay",
-    "tmpfs": "tmpfs",
-    "pseudo": "pseudo",
-    "network": "network",
-    "fuse": "network",
-    "none": "pseudo",
-    "other": "",
-}
-LEGEND = (
-    ("loop", "loop device"),
-    ("virtio", "virtio disk"),
-    ("disk", "other disk"),
-    ("bind", "[bind root]"),
-    ("overlay", "overlay"),
-    ("tmpfs", "tmpfs"),
-    ("pseudo", "pseudo"),
-    ("network", "network/fuse"),
-)
+GUTTER = 2  # the mark before each row: ● (live change) or a diff mark
+SPLIT = " │ "  # between a field's A and B values
 
 
-def fit(text: str, cells: int, middle: bool = False) -> str:
-    """``text`` in exactly ``cells`` display columns: padded, or cut with an
-    ellipsis (in the middle when ``middle``, keeping both ends visible)."""
-    w = width(text)
-    if w <= cells:
-        return text + " " * (cells - w)
-    if cells <= 1:
-        return ELLIPSIS[:cells]
-    if middle:
-        head = _take(text, (cells - 1) // 2)
-        tail = _take_end(text, cells - 1 - width(head))
-        return head + ELLIPSIS + tail
-    head = _take(text, cells - 1)
-    return head + ELLIPSIS + " " * (cells - 1 - width(head))
+# --- cutting values ------------------------------------------------------------------
 
 
 def _take(text: str, cells: int) -> str:
+    if text.isascii():
+        return text[:cells]
     out, used = [], 0
     for char in text:
         w = width(char)
@@ -80,110 +55,121 @@ def _take_end(text: str, cells: int) -> str:
     return _take(text[::-1], cells)[::-1]
 
 
-@dataclass
-class Columns:
-    """Column widths for the current view width."""
-
-    target: int
-    source: int
-    fstype: int
-    options: int
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
 
 
-class MountRows:
-    """One capture as findmnt's tree: TARGET, SOURCE, FSTYPE, OPTIONS."""
+def cut(text: str, cells: int, *, counterpart: str | None = None, keep_end: bool = False) -> str:
+    """``text`` in at most ``cells`` display columns.
 
-    pair_mode = False
-
-    def __init__(self, capture: MountTable) -> None:
-        self.capture = capture
-        tree = capture.tree
-        self.state = TreeState(tree.roots, tree.children)
-        self.parent_of = tree.parent.__getitem__
-        self.has_fstype = "fstype" in capture.fields
-        self.has_options = "options" in capture.fields
-        self._target: list[str | None] = [None] * len(capture.mounts)
-        self._source: list[str | None] = [None] * len(capture.mounts)
-        self.changed: set[int] = set()
-        self.matches: set[int] = set()
-        self._layout_key: tuple[int, int] | None = None
-        self._columns = Columns(20, 20, 0, 0)
-
-    def __len__(self) -> int:
-        return len(self.capture.mounts)
-
-    def target_text(self, node: int) -> str:
-        text = self._target[node]
-        if text is None:
-            text = self._target[node] = safe(self.capture.mounts[node].target)
+    Cut at its end, as findmnt cuts, unless that hides what matters: where
+    it differs from ``counterpart`` (the other side's value), a window from
+    just before the first difference is shown; ``keep_end`` keeps a path's
+    end (``…/kernel/random/boot_id``)."""
+    if width(text) <= cells:
         return text
+    if cells <= 1:
+        return ELLIPSIS[:cells]
+    if counterpart is not None and counterpart != text:
+        start = _common_prefix(text, counterpart)
+        if width(text[:start]) + 8 > cells - 1:
+            # The head does not reach the difference: start at the path
+            # component it is in, so that the difference reads in context.
+            slash = max(text.rfind("/", 0, start), text.rfind("[", 0, start))
+            begin = slash + 1 if slash >= 0 and start - slash < cells // 2 else start
+            rest = text[begin:]
+            if width(rest) + 1 <= cells:
+                return ELLIPSIS + rest
+            return ELLIPSIS + _take(rest, cells - 2) + ELLIPSIS
+    if keep_end:
+        return ELLIPSIS + _take_end(text, cells - 1)
+    return _take(text, cells - 1) + ELLIPSIS
 
-    def source_text(self, node: int) -> str:
-        text = self._source[node]
-        if text is None:
-            text = self._source[node] = safe(self.capture.mounts[node].display_source)
-        return text
 
-    def columns(self, view_width: int) -> Columns:
-        key = (view_width, self.state.version)
-        if key == self._layout_key:
-            return self._columns
-        rows, depth = self.state.rows, self.state.depth
-        mounts = self.capture.mounts
-        target = max((2 * depth[n] + 1 + width(self.target_text(n)) for n in rows), default=6)
-        source = max((width(self.source_text(n)) for n in rows), default=6)
-        fstype = max((width(mounts[n].fstype) for n in rows), default=6) if self.has_fstype else 0
-        target, source, fstype = (
-            max(target, 6),
-            max(source, 6),
-            max(fstype, 6) if self.has_fstype else 0,
-        )
-        room = view_width - 2 - 1 - (fstype + 1 if fstype else 0) - (1 if self.has_options else 0)
-        if target + source > room:
-            # Cut TARGET and SOURCE in the middle (both ends matter), keeping room for options.
-            options_room = 14 if self.has_options else 0
-            target = min(target, max(16, (room - options_room) * 45 // 100))
-            source = min(source, max(12, room - options_room - target))
-        options = max(0, room - target - source) if self.has_options else 0
-        self._columns = Columns(target, source, min(fstype, 10), options)
-        self._layout_key = key
-        return self._columns
+def pad(text: str, cells: int) -> str:
+    return text + " " * max(0, cells - width(text))
 
-    def header(self, view_width: int) -> Text:
-        c = self.columns(view_width)
-        parts = ["  ", fit("TARGET", c.target), " ", fit("SOURCE", c.source)]
-        if c.fstype:
-            parts += [" ", fit("FSTYPE", c.fstype)]
-        if self.has_options:
-            parts += [" ", "OPTIONS"]
-        return Text("".join(parts))
 
-    def render(self, node: int, view_width: int, style: StyleMap, ascii_only: bool = False) -> Text:
-        c = self.columns(view_width)
-        mount = self.capture.mounts[node]
-        state = self.state
-        line = Text(no_wrap=True, end="")
-        line.append("● " if node in self.changed else "  ", style("changed-live"))
-        collapsed = not state.expanded[node] and state.has_children(node)
-        target = state.art(node, ascii_only) + ("▸" if collapsed else "") + self.target_text(node)
-        line.append(
-            fit(target, c.target, middle=True), style("match") if node in self.matches else None
-        )
-        line.append(" ")
-        append_source(line, mount, self.source_text(node), c.source, style)
-        if c.fstype:
-            line.append(" ")
-            line.append(fit(safe(mount.fstype), c.fstype))
-        if self.has_options:
-            line.append(" ")
-            line.append(fit(safe(mount.options), c.options) if c.options else "", style("options"))
-        return line
+def wrap_cells(text: str, cells: int) -> list[str]:
+    """``text`` in lines of at most ``cells`` columns (for the wrapping mode)."""
+    if cells <= 0:
+        return [""]
+    lines: list[str] = []
+    while width(text) > cells:
+        head = _take(text, cells) or text[:1]
+        lines.append(head)
+        text = text[len(head) :]
+    lines.append(text)
+    return lines
 
-    def search(self, query: str) -> set[int]:
-        return matching(self.capture.mounts, query)
 
-    def is_difference(self, node: int) -> bool:
-        return False
+def fit_widths(natural: Sequence[int], floor: Sequence[int], room: int) -> list[int]:
+    """Column widths for ``room`` cells (separators already taken off).
+
+    Everything fits: the natural widths, the last column padded to the end.
+    Else every column gets up to an equal share of the room (water-filling):
+    narrow columns keep their width, the wide ones share the rest equally, and
+    the last one takes what is left. No column goes under its ``floor``
+    (what is past the view is reached by scrolling)."""
+    if not natural:
+        return []
+    if sum(natural) <= room:
+        return [*natural[:-1], room - sum(natural[:-1])]
+    order = sorted(range(len(natural)), key=natural.__getitem__)
+    widths = list(natural)
+    left, count = room, len(natural)
+    for position, column in enumerate(order):
+        share = left // (count - position)
+        if natural[column] <= share:
+            left -= natural[column]
+            continue
+        # This column and every wider one share what is left equally.
+        wide = order[position:]
+        for k, c in enumerate(wide):
+            widths[c] = left // len(wide) + (1 if k < left % len(wide) else 0)
+        break
+    widths = [max(w, f) for w, f in zip(widths, floor, strict=True)]
+    used = sum(widths[:-1])
+    widths[-1] = max(widths[-1], floor[-1], room - used)
+    return widths
+
+
+def widest(values: Sequence[str]) -> int:
+    """The widest of many values as shown (escaped), measured without
+    escaping each one: escaping is rare, so it is looked for once in all."""
+    if not values:
+        return 0
+    joined = "\n".join(values)
+    if "\\x" in joined or has_unsafe(joined.replace("\n", " ")):
+        return max(width(safe(v)) for v in values)
+    if joined.isascii():
+        return max(map(len, values))
+    return max(map(width, values))
+
+
+def measure(
+    headers: Sequence[str],
+    columns: Sequence[Sequence[str]],
+    depth: Sequence[int],
+    targets: Sequence[str],
+) -> list[int]:
+    """Natural column widths: the headers', the tree column's (art, a
+    collapse mark and the target), then each other column's widest value."""
+    tree = 0
+    if targets:
+        ascii_targets = "".join(targets).isascii() and widest(targets) == max(map(len, targets))
+        measure_one = len if ascii_targets else (lambda t: width(safe(t)))
+        tree = max(2 * d + 1 + measure_one(t) for d, t in zip(depth, targets, strict=True))
+    out = [max(width(headers[0]), tree)]
+    out += [max(width(h), widest(c)) for h, c in zip(headers[1:], columns, strict=True)]
+    return out
+
+
+# --- styles -------------------------------------------------------------------------
 
 
 class StyleMap:
@@ -196,143 +182,475 @@ class StyleMap:
         return self.styles.get(name) if name else None
 
 
-def append_source(line: Text, mount: Mount, text: str, cells: int, style: StyleMap) -> None:
+def append_source(line: Text, mount: Mount, shown: str, style: StyleMap) -> None:
     """SOURCE in its kind's style, a bind mount's [fsroot] in the bind style."""
-    shown = fit(text, cells, middle=True)
     kind = style(KIND_STYLE.get(mount.kind, ""))
     bracket = shown.find("[") if mount.is_bind else -1
     if bracket > 0:
         line.append(shown[:bracket], kind)
-        line.append(shown[bracket:].rstrip(), style("bind"))
-        line.append(" " * (len(shown) - len(shown.rstrip())))
+        line.append(shown[bracket:], style(BIND_STYLE))
+    elif bracket == 0:
+        line.append(shown, style(BIND_STYLE))
     else:
         line.append(shown, kind)
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where each column starts and how wide it is, for one view width."""
+
+    widths: tuple[int, ...]
+    total: int  # the whole line, gutter included
+
+
+# --- one capture -----------------------------------------------------------------------
+
+
+class MountRows:
+    """One capture as findmnt's tree: TARGET, SOURCE, FSTYPE, OPTIONS (the
+    fields the capture has), in the order of its tree."""
+
+    pair_mode = False
+    order_label = "table order"
+
+    def __init__(self, capture: MountTable) -> None:
+        self.capture = capture
+        tree = capture.tree
+        self.state = TreeState(tree.roots, tree.children)
+        self.parent_of = tree.parent.__getitem__
+        self.fields = ["target", "source"]
+        if "fstype" in capture.fields:
+            self.fields.append("fstype")
+        if "options" in capture.fields:
+            self.fields.append("options")
+        self._cells: list[tuple[str, ...] | None] = [None] * len(capture.mounts)
+        self.changed: set[int] = set()
+        self.matches: set[int] = set()
+        self._natural: list[int] | None = None
+        self._layouts: dict[int, Layout] = {}
+
+    def __len__(self) -> int:
+        return len(self.capture.mounts)
+
+    @property
+    def headers(self) -> list[str]:
+        return [name.upper() for name in self.fields]
+
+    def cells(self, node: int) -> tuple[str, ...]:
+        """The node's values as shown (escaped), without tree art."""
+        cells = self._cells[node]
+        if cells is None:
+            mount = self.capture.mounts[node]
+            values = {
+                "target": mount.target,
+                "source": mount.display_source,
+                "fstype": mount.fstype,
+                "options": mount.options,
+            }
+            cells = self._cells[node] = tuple(safe(values[f]) for f in self.fields)
+        return cells
+
+    def natural(self) -> list[int]:
+        """Every column's width from the data: measured once, over every mount."""
+        if self._natural is None:
+            mounts = self.capture.mounts
+            getters = {
+                "source": lambda m: m.display_source,
+                "fstype": lambda m: m.fstype,
+                "options": lambda m: m.options,
+            }
+            columns = [[getters[f](m) for m in mounts] for f in self.fields[1:]]
+            targets = [m.target for m in mounts]
+            self._natural = measure(self.headers, columns, self.state.depth, targets)
+        return self._natural
+
+    def layout(self, view_width: int) -> Layout:
+        found = self._layouts.get(view_width)
+        if found is None:
+            natural = self.natural()
+            seps = len(natural) - 1
+            floor = [min(n, max(width(h), 8)) for n, h in zip(natural, self.headers, strict=True)]
+            widths = fit_widths(natural, floor, view_width - GUTTER - seps)
+            found = self._layouts[view_width] = Layout(tuple(widths), GUTTER + seps + sum(widths))
+        return found
+
+    def full_width(self) -> int:
+        natural = self.natural()
+        return GUTTER + len(natural) - 1 + sum(natural)
+
+    def header(self, view_width: int) -> Text:
+        widths = self.layout(view_width).widths
+        parts = [" " * GUTTER]
+        for k, (name, w) in enumerate(zip(self.headers, widths, strict=True)):
+            parts.append(pad(cut(name, w), w) + (" " if k < len(widths) - 1 else ""))
+        return Text("".join(parts), no_wrap=True, end="")
+
+    def render_lines(
+        self,
+        node: int,
+        view_width: int,
+        style: StyleMap,
+        ascii_only: bool = False,
+        *,
+        wrap: bool = False,
+    ) -> list[Text]:
+        """The node's row: one line, cut to the view; or (``wrap``) as many
+        lines as its longest value needs."""
+        widths = self.layout(view_width).widths
+        mount = self.capture.mounts[node]
+        state = self.state
+        collapsed = not state.expanded[node] and state.has_children(node)
+        art = state.art(node, ascii_only) + ("▸" if collapsed else "")
+        cells = self.cells(node)
+        art_w = width(art)
+        shown: list[list[str]] = []
+        for k, (value, w) in enumerate(zip(cells, widths, strict=True)):
+            room = w - art_w if k == 0 else w
+            if wrap:
+                shown.append(wrap_cells(value, room))
+            else:
+                shown.append([cut(value, room, keep_end=k == 0)])
+        height = max(len(s) for s in shown)
+        lines = []
+        for y in range(height):
+            line = Text(no_wrap=True, end="")
+            mark = "● " if node in self.changed and y == 0 else "  "
+            line.append(mark, style("changed-live"))
+            for k, field in enumerate(self.fields):
+                value = shown[k][y] if y < len(shown[k]) else ""
+                w = widths[k]
+                if k == 0:
+                    lead = art if y == 0 else " " * art_w
+                    line.append(lead)
+                    w -= art_w
+                    line.append(value, style("match") if node in self.matches else None)
+                elif field == "source":
+                    append_source(line, mount, value, style)
+                elif field == "options":
+                    line.append(value, style("options"))
+                else:
+                    line.append(value)
+                if k < len(self.fields) - 1:
+                    line.append(" " * (w - width(value) + 1))
+            lines.append(line)
+        return lines
+
+    def render(self, node: int, view_width: int, style: StyleMap, ascii_only: bool = False) -> Text:
+        return self.render_lines(node, view_width, style, ascii_only)[0]
+
+    def value_of(self, node: int, side: str = "a") -> Mount:
+        return self.capture.mounts[node]
+
+    def search(self, query: str) -> set[int]:
+        return matching(self.capture.mounts, query)
+
+    def is_difference(self, node: int) -> bool:
+        return False
+
+
+# --- two captures ------------------------------------------------------------------------
+
 DIFF_GUTTER = {kind: mark + " " for kind, mark in DIFF_MARK.items()}
+# The fields a row shows, and the comparison's fields each one stands for.
+PAIR_FIELDS: dict[str, tuple[str, ...]] = {
+    "source": ("source", "fsroot"),
+    "fstype": ("fstype",),
+    "options": ("options", "super_options"),
+}
+
+
+def _field_value(mount: Mount, field: str) -> str:
+    if field == "source":
+        return mount.display_source
+    return mount.fstype if field == "fstype" else mount.options
 
 
 class PairRows:
-    """Two captures side by side, a row per pair of the comparison.
+    """Two captures side by side as one table: one TARGET column, and for
+    each field that differs anywhere, A's and B's values next to each other
+    (a row where they agree shows its value once, across both).
 
     ``pending``: the pairs are only matched by target (the comparison is
-    still being made), so no row shows a difference mark yet."""
+    still being made), so nothing is marked yet. ``by_path``: rows in path
+    order; else in A's table order (a mount only B has follows its B
+    neighbour)."""
 
     pair_mode = True
 
-    def __init__(self, comparison: Comparison, *, pending: bool = False) -> None:
+    def __init__(
+        self, comparison: Comparison, *, pending: bool = False, by_path: bool = False
+    ) -> None:
         self.comparison = comparison
         self.pending = pending
+        self.by_path = by_path
         pairs = comparison.pairs
         self.pairs = pairs
+        a, b = comparison.a, comparison.b
+        self.fields = ["source"]
+        if "fstype" in a.fields or "fstype" in b.fields:
+            self.fields.append("fstype")
+        if "options" in a.fields or "options" in b.fields:
+            self.fields.append("options")
         # A pair's parent is the pair holding its mount's parent (A's tree,
         # or B's for a mount only B has): one tree for both sides.
         sides = []
-        for capture, attr in ((comparison.a, "a"), (comparison.b, "b")):
-            pair_of = {
-                id(getattr(p, attr)): i for i, p in enumerate(pairs) if getattr(p, attr) is not None
-            }
+        for capture, attr in ((a, "a"), (b, "b")):
+            pair_of = [-1] * len(capture.mounts)
             index_of = {id(m): i for i, m in enumerate(capture.mounts)}
+            for i, p in enumerate(pairs):
+                mount = getattr(p, attr)
+                if mount is not None:
+                    pair_of[index_of[id(mount)]] = i
             sides.append((capture, attr, pair_of, index_of))
         parents = [-1] * len(pairs)
         for i, pair in enumerate(pairs):
             capture, attr, pair_of, index_of = sides[0] if pair.a is not None else sides[1]
             up = capture.tree.parent[index_of[id(getattr(pair, attr))]]
-            parents[i] = pair_of.get(id(capture.mounts[up]), -1) if up >= 0 else -1
+            parents[i] = pair_of[up] if up >= 0 else -1
+        # Each side's mount index to its pair, for going to a piece of evidence.
+        self.pair_of_mount = {attr: pair_of for _, attr, pair_of, _ in sides}
+        self.parent_list = parents
+        self.parent_of = parents.__getitem__
+        self._rank = self._path_rank() if by_path else self._table_rank(sides)
         children: list[list[int]] = [[] for _ in pairs]
         roots: list[int] = []
-        for i, up in enumerate(parents):
+        for i in sorted(range(len(pairs)), key=self._rank.__getitem__):
+            up = parents[i]
             (children[up] if up >= 0 else roots).append(i)
-        self.parent_list = parents
-        # Each side's mount index to its pair, for going to a piece of evidence.
-        self.pair_of_mount = {
-            attr: [pair_of.get(id(m), -1) for m in capture.mounts]
-            for capture, attr, pair_of, _ in sides
-        }
-        self.parent_of = parents.__getitem__
         self.state = TreeState(roots, children)
         self.changed: set[int] = set()
         self.matches: set[int] = set()
+        self._cells: list[tuple[str, ...] | None] = [None] * len(pairs)
+        self._split: list[bool] | None = None
+        self._natural: list[int] | None = None
+        self._layouts: dict[int, Layout] = {}
+
+    @property
+    def order_label(self) -> str:
+        return "path order" if self.by_path else "A's table order"
+
+    def _path_rank(self) -> list[float]:
+        return [float(i) for i in range(len(self.pairs))]  # compare() sorts by path
+
+    def _table_rank(
+        self, sides: list[tuple[MountTable, str, list[int], dict[int, int]]]
+    ) -> list[float]:
+        """A's table order; a mount only B has goes just after the pair of
+        the B mount before it."""
+        rank = [0.0] * len(self.pairs)
+        _, _, a_pair_of, _ = sides[0]
+        for index, node in enumerate(a_pair_of):
+            if node >= 0:
+                rank[node] = float(index)
+        b_capture, _, b_pair_of, _ = sides[1]
+        previous = -1.0
+        step = 1.0 / (len(b_capture.mounts) + 2)
+        for node in b_pair_of:
+            if node < 0:
+                continue
+            if self.pairs[node].a is not None:
+                previous = rank[node]
+            else:
+                previous += step
+                rank[node] = previous
+        return rank
 
     def __len__(self) -> int:
         return len(self.pairs)
-
-    def _half(self, view_width: int) -> int:
-        return max(20, (view_width - 2 - 3) // 2)
-
-    def header(self, view_width: int) -> Text:
-        half = self._half(view_width)
-        a, b = self.comparison.a, self.comparison.b
-        left = fit(f"A: {safe(a.label)}", half)
-        right = fit(f"B: {safe(b.label)}", half)
-        return Text(f"  {left} │ {right}", no_wrap=True)
 
     def node_of(self, side: str, index: int) -> int | None:
         """The pair holding mount ``index`` of side "a" or "b"."""
         node = self.pair_of_mount[side][index]
         return node if node >= 0 else None
 
-    def _side(
+    # --- columns ----------------------------------------------------------------
+
+    def split(self) -> list[bool]:
+        """Which fields get a column for A and one for B: those whose shown
+        values differ in some pair."""
+        if self._split is None:
+            split = [False] * len(self.fields)
+            for pair in self.pairs:
+                if pair.a is None or pair.b is None:
+                    continue
+                for k, field in enumerate(self.fields):
+                    if not split[k] and _field_value(pair.a, field) != _field_value(pair.b, field):
+                        split[k] = True
+                if all(split):
+                    break
+            self._split = split
+        return self._split
+
+    @property
+    def headers(self) -> list[str]:
+        out = ["TARGET"]
+        for field, split in zip(self.fields, self.split(), strict=True):
+            out += [f"{field.upper()} A", f"{field.upper()} B"] if split else [field.upper()]
+        return out
+
+    def cells(self, node: int) -> tuple[str, ...]:
+        """The pair's values as shown: target, then per field A's (or the
+        shared) value and, for a split field, B's ("" for a missing side)."""
+        cells = self._cells[node]
+        if cells is None:
+            pair = self.pairs[node]
+            out = [safe(pair.target)]
+            for field, split in zip(self.fields, self.split(), strict=True):
+                a = safe(_field_value(pair.a, field)) if pair.a is not None else None
+                b = safe(_field_value(pair.b, field)) if pair.b is not None else None
+                if split:
+                    out += [a if a is not None else "", b if b is not None else ""]
+                else:
+                    out.append(a if a is not None else (b or ""))
+            cells = self._cells[node] = tuple(out)
+        return cells
+
+    def natural(self) -> list[int]:
+        if self._natural is None:
+            columns: list[list[str]] = []
+            pairs = self.pairs
+            for field, split in zip(self.fields, self.split(), strict=True):
+                a = [_field_value(p.a, field) if p.a is not None else "" for p in pairs]
+                if split:
+                    b = [_field_value(p.b, field) if p.b is not None else "" for p in pairs]
+                    columns += [a, b]
+                else:
+                    columns.append(
+                        [
+                            v or (_field_value(p.b, field) if p.b else "")
+                            for v, p in zip(a, pairs, strict=True)
+                        ]
+                    )
+            targets = [p.target for p in pairs]
+            self._natural = measure(self.headers, columns, self.state.depth, targets)
+        return self._natural
+
+    def _separators(self) -> list[int]:
+        """The separator after each column: " │ " between A and B, else " "."""
+        seps: list[int] = [1]  # after TARGET
+        for split in self.split():
+            seps += [len(SPLIT), 1] if split else [1]
+        seps[-1] = 0
+        return seps
+
+    def layout(self, view_width: int) -> Layout:
+        found = self._layouts.get(view_width)
+        if found is None:
+            natural = self.natural()
+            seps = sum(self._separators())
+            floor = [min(n, max(width(h), 8)) for n, h in zip(natural, self.headers, strict=True)]
+            widths = fit_widths(natural, floor, view_width - GUTTER - seps)
+            found = self._layouts[view_width] = Layout(tuple(widths), GUTTER + seps + sum(widths))
+        return found
+
+    def full_width(self) -> int:
+        return GUTTER + sum(self._separators()) + sum(self.natural())
+
+    def header(self, view_width: int) -> Text:
+        widths = self.layout(view_width).widths
+        seps = self._separators()
+        text = Text(" " * GUTTER, no_wrap=True, end="")
+        for name, w, sep in zip(self.headers, widths, seps, strict=True):
+            text.append(pad(cut(name, w), w))
+            text.append(SPLIT if sep == len(SPLIT) else " " * sep)
+        return text
+
+    # --- rows --------------------------------------------------------------------------
+
+    def _field_state(self, pair: Pair, field: str) -> str:
+        """ "changed", "same-shape" or "" for one shown field of a pair."""
+        if self.pending:
+            return ""
+        names = PAIR_FIELDS[field]
+        if any(n in pair.changes for n in names):
+            return "changed"
+        if any(n in pair.same_shape for n in names):
+            return "same-shape"
+        return ""
+
+    def render_lines(
         self,
-        line: Text,
-        pair: Pair,
-        mount: Mount | None,
-        art: str,
-        cells: int,
+        node: int,
+        view_width: int,
         style: StyleMap,
-        changed: dict[str, tuple[str | None, str | None]],
-        shape: dict[str, tuple[str | None, str | None]],
-    ) -> None:
-        if mount is None:
-            line.append(" " * cells)
-            return
-        has_fstype = "fstype" in self.comparison.a.fields or "fstype" in self.comparison.b.fields
-        target_w = max(10, cells * 45 // 100)
-        source_w = max(8, cells - target_w - 1 - (8 if has_fstype else 0))
-        fstype_w = max(0, cells - target_w - source_w - 2) if has_fstype else 0
-
-        def field_style(name: str) -> Style | None:
-            if self.pending:
-                return None
-            if name in changed:
-                return style("changed-field")
-            if name in shape:
-                return style("same-shape-field")
-            return None
-
+        ascii_only: bool = False,
+        *,
+        wrap: bool = False,
+    ) -> list[Text]:
+        pair = self.pairs[node]
+        widths = self.layout(view_width).widths
+        seps = self._separators()
+        state = self.state
+        collapsed = not state.expanded[node] and state.has_children(node)
+        art = state.art(node, ascii_only) + ("▸" if collapsed else "")
+        art_w = width(art)
+        cells = self.cells(node)
         row_style = None if self.pending else style(pair.kind.style_name)
-        line.append(
-            fit(art + safe(mount.target), target_w, middle=True), field_style("target") or row_style
-        )
-        line.append(" ")
-        if not fstype_w:
-            source_w = cells - target_w - 1
-        source_style = field_style("source") or field_style("fsroot")
-        if source_style is not None:
-            line.append(fit(safe(mount.display_source), source_w, middle=True), source_style)
-        else:
-            append_source(line, mount, safe(mount.display_source), source_w, style)
-        if fstype_w:
-            line.append(" ")
-            line.append(fit(safe(mount.fstype), fstype_w), field_style("fstype"))
+
+        # Each piece shown: (first and last column it spans, field, text,
+        # style, the mount for kind styles, the other side's value).
+        pieces: list[tuple[int, int, str, str, Style | None, Mount | None, str | None]] = []
+        pieces.append((0, 0, "target", cells[0], row_style, None, None))
+        column = 1
+        for field, split in zip(self.fields, self.split(), strict=True):
+            state_name = self._field_state(pair, field)
+            field_style = style(f"{state_name}-field") if state_name else None
+            if not split:
+                mount = pair.b or pair.a
+                pieces.append((column, column, field, cells[column], field_style, mount, None))
+                column += 1
+                continue
+            a, b = cells[column], cells[column + 1]
+            if pair.a is not None and pair.b is not None and a == b:
+                pieces.append((column, column + 1, field, a, field_style, pair.a, None))
+            else:
+                pieces.append((column, column, field, a, field_style, pair.a, b or None))
+                pieces.append((column + 1, column + 1, field, b, field_style, pair.b, a or None))
+            column += 2
+
+        def span_width(first: int, last: int) -> int:
+            return sum(widths[first : last + 1]) + sum(seps[first:last])
+
+        shown: list[list[str]] = []
+        for first, last, _, value, _, _, other in pieces:
+            room = span_width(first, last) - (art_w if first == 0 else 0)
+            if wrap:
+                shown.append(wrap_cells(value, room))
+            else:
+                shown.append([cut(value, room, counterpart=other, keep_end=first == 0)])
+        height = max(len(s) for s in shown)
+        lines = []
+        for y in range(height):
+            line = Text(no_wrap=True, end="")
+            if y == 0 and not self.pending:
+                line.append(DIFF_GUTTER[pair.kind], style(pair.kind.style_name))
+            else:
+                line.append(" " * GUTTER)
+            for piece, lines_of in zip(pieces, shown, strict=True):
+                first, last, field, _, piece_style, mount, _ = piece
+                value = lines_of[y] if y < len(lines_of) else ""
+                room = span_width(first, last)
+                if first == 0:
+                    line.append(art if y == 0 else " " * art_w)
+                    room -= art_w
+                    line.append(value, style("match") if node in self.matches else row_style)
+                elif piece_style is not None or mount is None:
+                    line.append(value, piece_style)
+                elif field == "source":
+                    append_source(line, mount, value, style)
+                else:
+                    line.append(value, style("options") if field == "options" else None)
+                line.append(" " * (room - width(value)))
+                sep = seps[last]
+                if sep == len(SPLIT) and last == first:
+                    line.append(SPLIT, style("divider"))
+                elif sep:
+                    line.append(" " * sep)
+            lines.append(line)
+        return lines
 
     def render(self, node: int, view_width: int, style: StyleMap, ascii_only: bool = False) -> Text:
-        pair = self.pairs[node]
-        half = self._half(view_width)
-        art = self.state.art(node, ascii_only)
-        collapsed = not self.state.expanded[node] and self.state.has_children(node)
-        art += "▸" if collapsed else ""
-        line = Text(no_wrap=True, end="")
-        if self.pending:
-            line.append("  ")
-        else:
-            line.append(DIFF_GUTTER[pair.kind], style(pair.kind.style_name))
-        self._side(line, pair, pair.a, art, half, style, pair.changes, pair.same_shape)
-        line.append(" │ ", style("divider"))
-        self._side(line, pair, pair.b, art, half, style, pair.changes, pair.same_shape)
-        if node in self.matches:
-            line.stylize(style("match") or "", 2, 2 + half)
-        return line
+        return self.render_lines(node, view_width, style, ascii_only)[0]
 
     def search(self, query: str) -> set[int]:
         matcher = make_matcher(query)
@@ -344,3 +662,7 @@ class PairRows:
 
     def is_difference(self, node: int) -> bool:
         return not self.pending and self.pairs[node].kind in DIFFERENT
+
+    def first_difference(self) -> int | None:
+        """The first different pair in the order shown."""
+        return self.state.next_in_order(None, True, self.is_difference)

@@ -51,7 +51,7 @@ class SurveyScreen(Screen[None]):
         return safe(self.redactor.text(text) if self.redactor else text)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon="▤")
         with Horizontal(id="survey-body"):
             yield OptionList(
                 *[Option(self._label(row), id=str(i)) for i, row in enumerate(self.result.groups)],

@@ -1,104 +1,135 @@
 """Which rows of a tree are on screen: expansion, filtering, and tree art.
 
 Plain Python (no Textual), so that it is fast and testable on its own. The
-visible rows are a flat list rebuilt in one pass; expanding or collapsing a
-node splices its subtree in or out, so on 50 000 mounts a key press costs
-the size of the subtree, not of the table.
+shape of the tree (every node's depth, parent, place in tree order and
+where its subtree ends) is computed once; the visible rows are then found by
+walking tree order and jumping over collapsed or hidden subtrees, so a key
+costs the rows it puts on or takes off the screen, not the size of the
+table. Expanding everything with no filter is a copy of the tree order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 
 from mountscope.render.findmnt import ART
 
 
 class TreeState:
     def __init__(
-        self, roots: list[int], children: list[list[int]], *, expanded: bool = True
+        self, roots: Sequence[int], children: Sequence[Sequence[int]], *, expanded: bool = True
     ) -> None:
-        self.roots = roots
+        self.roots = list(roots)
         self.children = children
         size = len(children)
         self.expanded = [expanded] * size
         # Nodes shown at all (a filter hides the rest); None: every node.
         self.shown: list[bool] | None = None
+        # The tree's shape, once: depth-first order, and for each node its
+        # depth, parent, position in that order and the position just past
+        # its subtree.
         self.depth = [0] * size
         self.parent = [-1] * size
-        self.last = [False] * size
+        self.order: list[int] = []
+        self.position = [0] * size
+        self.end = [0] * size
+        self._shape()
+        # Whether a node is the last of its siblings (drawn with └─), with
+        # every node shown; with a filter, among the siblings shown.
+        self._last_all = [False] * size
+        for siblings in (self.roots, *children):
+            if siblings:
+                self._last_all[siblings[-1]] = True
+        self.last = self._last_all
         self.rows: list[int] = []
         self._row_of: dict[int, int] | None = None
-        # Every node in tree order, collapsed or hidden or not (built when first needed).
-        self._order: list[int] | None = None
-        self._position: dict[int, int] = {}
-        # Bumped on every change of the visible rows (layouts cache on it).
+        # A node whose row is known without the index (the one just expanded
+        # or collapsed keeps its row): saves rebuilding the index per key.
+        self._anchor: tuple[int, int] | None = None
+        # Bumped on every change of the visible rows.
         self.version = 0
         self.rebuild()
 
+    def _shape(self) -> None:
+        order, depth, parent, children = self.order, self.depth, self.parent, self.children
+        position = self.position
+        seen = [False] * len(children)
+        stack = self.roots[::-1]
+        while stack:
+            node = stack.pop()
+            if seen[node]:
+                continue  # a malformed tree reaching a node twice: shown once
+            seen[node] = True
+            position[node] = len(order)
+            order.append(node)
+            kids = children[node]
+            if kids:
+                below = depth[node] + 1
+                for kid in kids:
+                    if not seen[kid]:
+                        depth[kid] = below
+                        parent[kid] = node
+                stack.extend(reversed(kids))
+        # A subtree ends where the next node at its depth or shallower starts.
+        end = len(order)
+        pending: list[int] = []  # nodes whose subtree is still open, deepest last
+        for pos, node in enumerate(order):
+            while pending and depth[pending[-1]] >= depth[node]:
+                self.end[pending.pop()] = pos
+            pending.append(node)
+        for node in pending:
+            self.end[node] = end
+
     # --- building ---------------------------------------------------------------
 
-    def _kids(self, node: int) -> list[int]:
-        kids = self.children[node]
-        if self.shown is None:
-            return kids
-        shown = self.shown
-        return [k for k in kids if shown[k]]
-
-    def _walk(self, starts: Iterable[tuple[int, int, int]]) -> list[int]:
-        """Visible rows below the given (node, depth, parent), depth-first, no recursion."""
+    def _walk(self, start: int, stop: int) -> list[int]:
+        """The visible rows among tree-order positions [start, stop)."""
+        order, end, expanded, shown = self.order, self.end, self.expanded, self.shown
         out: list[int] = []
-        stack = list(reversed(list(starts)))
-        depth, parent, expanded = self.depth, self.parent, self.expanded
-        while stack:
-            node, d, p = stack.pop()
-            depth[node] = d
-            parent[node] = p
+        pos = start
+        while pos < stop:
+            node = order[pos]
+            if shown is not None and not shown[node]:
+                pos = end[node]
+                continue
             out.append(node)
-            if expanded[node]:
-                kids = self._kids(node)
-                self._mark_last(kids)
-                stack.extend((k, d + 1, node) for k in reversed(kids))
+            pos = pos + 1 if expanded[node] else end[node]
         return out
 
-    def _mark_last(self, siblings: list[int]) -> None:
-        """Which of these visible siblings is drawn with the final branch."""
-        for node in siblings:
-            self.last[node] = False
-        if siblings:
-            self.last[siblings[-1]] = True
-
     def rebuild(self) -> None:
-        roots = [r for r in self.roots if self.shown is None or self.shown[r]]
-        self._mark_last(roots)
-        self.rows = self._walk((r, 0, -1) for r in roots)
+        if self.shown is None and all(self.expanded):
+            self.rows = list(self.order)
+        else:
+            self.rows = self._walk(0, len(self.order))
+        self._changed()
+
+    def _changed(self, anchor: tuple[int, int] | None = None) -> None:
         self._row_of = None
+        self._anchor = anchor
         self.version += 1
 
     # --- queries ------------------------------------------------------------------
 
     def row_of(self, node: int) -> int | None:
+        if self._anchor is not None and self._anchor[0] == node:
+            return self._anchor[1]
         if self._row_of is None:
             self._row_of = {n: i for i, n in enumerate(self.rows)}
         return self._row_of.get(node)
 
     def has_children(self, node: int) -> bool:
-        return bool(self._kids(node))
+        kids = self.children[node]
+        if self.shown is None:
+            return bool(kids)
+        shown = self.shown
+        return any(shown[k] for k in kids)
 
     def next_in_order(
         self, node: int | None, forward: bool, wanted: Callable[[int], bool]
     ) -> int | None:
         """The next (or previous) wanted node in tree order, visible or not."""
-        if self._order is None:
-            order: list[int] = []
-            stack = list(reversed(self.roots))
-            while stack:
-                current = stack.pop()
-                order.append(current)
-                stack.extend(reversed(self.children[current]))
-            self._order = order
-            self._position = {n: i for i, n in enumerate(order)}
-        order = self._order
-        start = self._position.get(node, -1) if node is not None else -1
+        order = self.order
+        start = self.position[node] if node is not None else -1
         steps = range(start + 1, len(order)) if forward else range(start - 1, -1, -1)
         return next((order[p] for p in steps if wanted(order[p])), None)
 
@@ -108,10 +139,11 @@ class TreeState:
         if d == 0:
             return ""
         bar, blank, branch, final = ART[ascii_only]
-        parts = [final if self.last[node] else branch]
+        last = self.last
+        parts = [final if last[node] else branch]
         up = self.parent[node]
         for _ in range(d - 1):
-            parts.append(blank if self.last[up] else bar)
+            parts.append(blank if last[up] else bar)
             up = self.parent[up]
         return "".join(reversed(parts))
 
@@ -127,28 +159,24 @@ class TreeState:
         return end
 
     def collapse(self, node: int) -> None:
-        row = self.row_of(node)
         if not self.expanded[node]:
             return
+        row = self.row_of(node)
         self.expanded[node] = False
         if row is not None:
             del self.rows[row + 1 : self._subtree_end(row)]
-            self._row_of = None
-            self.version += 1
+            self._changed((node, row))
 
     def expand(self, node: int) -> None:
-        row = self.row_of(node)
         if self.expanded[node]:
             return
+        row = self.row_of(node)
         self.expanded[node] = True
         if row is not None:
-            kids = self._kids(node)
-            if kids:
-                self._mark_last(kids)
-                d = self.depth[node]
-                self.rows[row + 1 : row + 1] = self._walk((k, d + 1, node) for k in kids)
-                self._row_of = None
-                self.version += 1
+            below = self._walk(self.position[node] + 1, self.end[node])
+            if below:
+                self.rows[row + 1 : row + 1] = below
+                self._changed((node, row))
 
     def toggle(self, node: int) -> None:
         (self.collapse if self.expanded[node] else self.expand)(node)
@@ -157,36 +185,51 @@ class TreeState:
         self.expanded = [expanded] * len(self.children)
         self.rebuild()
 
-    def reveal(self, node: int, parent_of: Callable[[int], int]) -> None:
+    def reveal(self, node: int, parent_of: Callable[[int], int] | None = None) -> None:
         """Make a node visible: expand its ancestors (and lift a filter hiding it)."""
         if self.shown is not None and not self.shown[node]:
             self.set_filter(None)
-        up = parent_of(node)
+        up = self.parent[node]
         changed = False
         while up >= 0:
             if not self.expanded[up]:
                 self.expanded[up] = True
                 changed = True
-            up = parent_of(up)
+            up = self.parent[up]
         if changed:
             self.rebuild()
 
     def set_filter(
-        self, matches: set[int] | None, parent_of: Callable[[int], int] = lambda _: -1
+        self,
+        matches: Callable[[int], bool] | set[int] | None,
+        parent_of: Callable[[int], int] | None = None,
     ) -> None:
-        """Show only ``matches`` and their ancestors (None: everything)."""
+        """Show only the nodes ``matches`` takes (a predicate or a set) and
+        their ancestors, opened; None: everything."""
         if matches is None:
             self.shown = None
-        else:
-            shown = [False] * len(self.children)
-            for node in matches:
+            self.last = self._last_all
+            self.rebuild()
+            return
+        wanted = matches.__contains__ if isinstance(matches, set) else matches
+        shown = [False] * len(self.children)
+        parent, expanded = self.parent, self.expanded
+        # In reverse tree order every descendant comes before its ancestors,
+        # so a match lights its parent, and so on up, in one pass.
+        for node in reversed(self.order):
+            if shown[node] or wanted(node):
                 shown[node] = True
-                up = parent_of(node)
-                while up >= 0 and not shown[up]:
+                up = parent[node]
+                if up >= 0 and not shown[up]:
                     shown[up] = True
-                    self.expanded[up] = True  # an ancestor of a match is opened
-                    up = parent_of(up)
-                if up >= 0:
-                    self.expanded[up] = True
-            self.shown = shown
+                    expanded[up] = True  # an ancestor of a match is opened
+                elif up >= 0:
+                    expanded[up] = True
+        last = [False] * len(self.children)
+        for siblings in (self.roots, *self.children):
+            for k in reversed(siblings):
+                if shown[k]:
+                    last[k] = True
+                    break
+        self.shown, self.last = shown, last
         self.rebuild()

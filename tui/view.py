@@ -2,11 +2,13 @@
 
 One widget serves both modes (one capture, or two side by side): the row
 model (rows.py) says what a row shows. The first line is a header that stays
-put; the cursor row is highlighted; keys move, expand and collapse.
+put; the cursor row is highlighted; keys move, expand and collapse, scroll
+sideways and toggle wrapping long values.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 
 from rich.style import Style
@@ -18,17 +20,12 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from mountscope.model.kinds import KIND_LEGEND
 from mountscope.tui.rows import MountRows, PairRows, StyleMap
 
+# Every style name a row uses: the kinds' (from the model) and the view's own.
 STYLE_NAMES = (
-    "loop",
-    "virtio",
-    "disk",
-    "bind",
-    "overlay",
-    "tmpfs",
-    "pseudo",
-    "network",
+    *(name for name, _ in KIND_LEGEND),
     "options",
     "changed",
     "added",
@@ -41,6 +38,7 @@ STYLE_NAMES = (
     "changed-live",
     "header",
 )
+SIDEWAYS = 8  # columns per sideways scroll key
 
 
 class RowsView(ScrollView, can_focus=True):
@@ -51,8 +49,8 @@ class RowsView(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="rows.up"),
         Binding("down,j", "cursor(1)", "Down", show=False, id="rows.down"),
-        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="rows.page_up"),
-        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="rows.page_down"),
+        Binding("pageup,ctrl+u", "page(-1)", "Page up", show=False, id="rows.page_up"),
+        Binding("pagedown,ctrl+d", "page(1)", "Page down", show=False, id="rows.page_down"),
         Binding("home,g", "jump('top')", "Top", show=False, id="rows.top"),
         Binding("end,G", "jump('bottom')", "Bottom", show=False, id="rows.bottom"),
         Binding("left,h", "collapse", "Collapse", show=False, id="rows.collapse"),
@@ -60,6 +58,17 @@ class RowsView(ScrollView, can_focus=True):
         Binding("space,enter", "toggle_node", "Toggle", show=False, id="rows.toggle"),
         Binding("minus", "all(False)", "Collapse all", show=False, id="rows.collapse_all"),
         Binding("plus,equals_sign", "all(True)", "Expand all", show=False, id="rows.expand_all"),
+        Binding(
+            "shift+left,less_than_sign", "sideways(-1)", "Scroll left", show=False, id="rows.left"
+        ),
+        Binding(
+            "shift+right,greater_than_sign",
+            "sideways(1)",
+            "Scroll right",
+            show=False,
+            id="rows.right",
+        ),
+        Binding("w", "toggle_wrap", "Wrap", show=False, id="rows.wrap"),
     ]
 
     class Highlighted(Message):
@@ -81,6 +90,11 @@ class RowsView(ScrollView, can_focus=True):
         self.rows = rows
         self.ascii_only = ascii_only
         self.cursor = 0
+        # Wrapping: each row takes as many lines as its longest value needs.
+        self.wrap = False
+        self._heights_key: tuple[object, ...] | None = None
+        self._starts: list[int] = [0]  # first line of each visible row (wrapping)
+        self._style_map: StyleMap | None = None
 
     # --- model ------------------------------------------------------------------
 
@@ -102,48 +116,101 @@ class RowsView(ScrollView, can_focus=True):
             if row is not None:
                 self.cursor = row
         self.cursor = max(0, min(self.cursor, len(state.rows) - 1))
-        self.virtual_size = Size(self.size.width, len(state.rows) + 1)
+        self._resize()
         self.refresh()
         self._follow()
         self.post_message(self.Highlighted(self, self.node))
 
+    def _resize(self) -> None:
+        width = self.size.width
+        full = self.rows.full_width() if not self.wrap else width
+        self.virtual_size = Size(max(width, full), self._line_count() + 1)
+
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows.state.rows) + 1)
+        self._resize()
         self._follow()
 
     def on_mount(self) -> None:
         self._changed()
 
+    # --- wrapping: rows of several lines ------------------------------------------------
+
+    def _line_count(self) -> int:
+        if not self.wrap:
+            return len(self.rows.state.rows)
+        return self._line_starts()[-1]
+
+    def _line_starts(self) -> list[int]:
+        """The first line of each visible row, and the total at the end."""
+        key = (id(self.rows), self.rows.state.version, self.size.width)
+        if key != self._heights_key:
+            starts, line = [0], 0
+            styles, width = self._styles(), self.size.width
+            for node in self.rows.state.rows:
+                line += len(self.rows.render_lines(node, width, styles, self.ascii_only, wrap=True))
+                starts.append(line)
+            self._starts, self._heights_key = starts, key
+        return self._starts
+
+    def _row_at(self, line: int) -> tuple[int, int]:
+        """The visible row drawn on content line ``line``, and which of its lines."""
+        if not self.wrap:
+            return line, 0
+        starts = self._line_starts()
+        row = bisect_right(starts, line) - 1
+        return row, line - starts[row] if 0 <= row < len(starts) else 0
+
+    def _first_line(self, row: int) -> int:
+        return self._line_starts()[row] if self.wrap else row
+
+    def _last_line(self, row: int) -> int:
+        return self._line_starts()[row + 1] - 1 if self.wrap else row
+
     # --- drawing ---------------------------------------------------------------------
 
     def _styles(self) -> StyleMap:
-        return StyleMap(
-            {
-                name: self.get_component_rich_style(f"rows--{name}", partial=True)
-                for name in STYLE_NAMES
-            }
-        )
+        if self._style_map is None:
+            self._style_map = StyleMap(
+                {
+                    name: self.get_component_rich_style(f"rows--{name}", partial=True)
+                    for name in STYLE_NAMES
+                }
+            )
+        return self._style_map
+
+    def notify_style_update(self) -> None:
+        self._style_map = None  # the theme changed
+        super().notify_style_update()
+
+    def _layout_width(self) -> int:
+        """Scrolled sideways, rows are laid out at the table's full width."""
+        width = self.size.width
+        return max(width, self.rows.full_width()) if self.scroll_x > 0 and not self.wrap else width
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style
+        layout_width = self._layout_width()
+        scroll_x, scroll_y = (int(v) for v in self.scroll_offset)
         if y == 0:
-            header = self.rows.header(width)
+            header = self.rows.header(layout_width)
             header.stylize(self.get_component_rich_style("rows--header", partial=True))
-            return self._strip(header, width, base)
-        _, scroll_y = self.scroll_offset
-        row = scroll_y + y - 1
+            return self._strip(header, width, base, scroll_x)
+        row, part = self._row_at(scroll_y + y - 1)
         state_rows = self.rows.state.rows
         if row >= len(state_rows):
             return Strip.blank(width, base)
-        text = self.rows.render(state_rows[row], width, self._styles(), self.ascii_only)
+        lines = self.rows.render_lines(
+            state_rows[row], layout_width, self._styles(), self.ascii_only, wrap=self.wrap
+        )
+        text = lines[part] if part < len(lines) else Text()
         if row == self.cursor:
             text.stylize(self.get_component_rich_style("rows--cursor", partial=True))
-        return self._strip(text, width, base)
+        return self._strip(text, width, base, scroll_x)
 
-    def _strip(self, text: Text, width: int, base: Style) -> Strip:
+    def _strip(self, text: Text, width: int, base: Style, scroll_x: int = 0) -> Strip:
         segments = list(text.render(self.app.console))
-        return Strip(segments).crop_extend(0, width, base).apply_style(base)
+        return Strip(segments).crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
 
     # --- cursor and scrolling -----------------------------------------------------------
 
@@ -151,10 +218,11 @@ class RowsView(ScrollView, can_focus=True):
         """Scroll so that the cursor row is on screen, below the header."""
         height = max(1, self.size.height - 1)
         top = int(self.scroll_y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False)
+        first, last = self._first_line(self.cursor), self._last_line(self.cursor)
+        if first < top:
+            self.scroll_to(y=first, animate=False)
+        elif last >= top + height:
+            self.scroll_to(y=min(first, last - height + 1), animate=False)
 
     def move_to(self, row: int) -> None:
         rows = self.rows.state.rows
@@ -170,9 +238,12 @@ class RowsView(ScrollView, can_focus=True):
 
     def center(self) -> None:
         height = max(1, self.size.height - 1)
-        self.scroll_to(y=max(0, self.cursor - height // 2), animate=False)
+        self.scroll_to(y=max(0, self._first_line(self.cursor) - height // 2), animate=False)
 
     def _refresh_row(self, row: int) -> None:
+        if self.wrap:
+            self.refresh()
+            return
         y = row - int(self.scroll_y) + 1
         if 1 <= y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))
@@ -181,7 +252,7 @@ class RowsView(ScrollView, can_focus=True):
         """Move the cursor to a node, opening whatever hides it."""
         state = self.rows.state
         if state.row_of(node) is None:
-            state.reveal(node, self.rows.parent_of)
+            state.reveal(node)
             self._changed()
         row = state.row_of(node)
         if row is not None:
@@ -197,6 +268,23 @@ class RowsView(ScrollView, can_focus=True):
 
     def action_jump(self, where: str) -> None:
         self.move_to(0 if where == "top" else len(self.rows.state.rows) - 1)
+
+    def action_sideways(self, direction: int) -> None:
+        if self.wrap:
+            return
+        self.scroll_to(x=max(0, int(self.scroll_x) + direction * SIDEWAYS), animate=False)
+        self.refresh()
+
+    def action_toggle_wrap(self) -> None:
+        self.wrap = not self.wrap
+        self.scroll_to(x=0, animate=False)
+        self._changed(self.node)
+        self.notify("long values wrap" if self.wrap else "long values are cut", markup=False)
+
+    def watch_scroll_x(self, old: float, new: float) -> None:
+        super().watch_scroll_x(old, new)
+        if (old > 0) != (new > 0):
+            self.refresh()  # the layout switches between fitted and full width
 
     def action_toggle_node(self) -> None:
         node = self.node
@@ -228,15 +316,16 @@ class RowsView(ScrollView, can_focus=True):
 
     def action_all(self, expanded: bool) -> None:
         node = self.node
-        self.rows.state.set_all(expanded)
-        if node is not None and self.rows.state.row_of(node) is None:
-            while node >= 0 and self.rows.state.row_of(node) is None:
-                node = self.rows.parent_of(node)
+        state = self.rows.state
+        state.set_all(expanded)
+        if node is not None and state.row_of(node) is None:
+            while node >= 0 and state.row_of(node) is None:
+                node = state.parent[node]
         self._changed(node if node is not None and node >= 0 else None)
 
     def on_click(self, event: events.Click) -> None:
         if event.y >= 1:
-            row = int(self.scroll_y) + event.y - 1
+            row, _ = self._row_at(int(self.scroll_y) + event.y - 1)
             if event.chain >= 2 and row == self.cursor:
                 self.action_toggle_node()
             else:

@@ -109,10 +109,13 @@ def survey_sources(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def survey_items(args: argparse.Namespace) -> Iterable[Any]:
-    from mountscope.survey import namespace_entries, read_entries
+def survey_items(args: argparse.Namespace, records: bool = False) -> Iterable[Any]:
+    """The captures named; with ``records``, snapshots come as survey records
+    (no mounts made) where they can."""
+    from mountscope.survey import namespace_entries, read_entries, read_records
 
     if not args.paths and not args.namespaces:
         raise UsageError("name the captures to survey (files, folders, globs) or give --namespaces")
-    files = read_entries(args.paths, args.format, limits_of(args))
+    read = read_records if records else read_entries
+    files = read(args.paths, args.format, limits_of(args))
     return chain(files, namespace_entries()) if args.namespaces else files

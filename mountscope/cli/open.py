@@ -65,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("give one capture to explore, or two to compare")
     specs = args.files or [None]
     session = session_of(args)
-    captures = [load_one(spec, args, [], session) for spec in specs]
+    notes: list[str] = []
+    captures = [load_one(spec, args, notes, session) for spec in specs]
     for capture in captures:
         report_warnings(capture, args.strict)
     if wants_tui(args):
@@ -81,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
             ascii_only=args.ascii or not utf8_locale(),
             redact=args.redact,
             session=session,
+            notes=notes,
         )
     from mountscope.render.report import verdict_lines
 

@@ -32,8 +32,12 @@ def run(args: argparse.Namespace) -> int:
     from mountscope.text import safe
 
     redactor = redactor_for(args)
+    # Redaction learns names from whole captures; without it, records will do.
     result = survey(
-        survey_items(args), args.format, limits_of(args), redactor.learn if redactor else None
+        survey_items(args, records=redactor is None),
+        args.format,
+        limits_of(args),
+        redactor.learn if redactor else None,
     )
     if args.json:
         data = result.to_dict()

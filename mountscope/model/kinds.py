@@ -72,3 +72,38 @@ def source_kind(source: str, fstype: str) -> SourceKind:
     if source in ("", "none"):
         return SourceKind.NONE
     return SourceKind.OTHER
+
+
+# --- how kinds are drawn ------------------------------------------------------
+
+# The one table of source-kind styles, by name: the text output maps each name
+# to ANSI (mountscope.render.styles), the app to a component class (tui).
+# Disks other than virtio share one style: telling virtio apart is the point.
+KIND_STYLE: dict[SourceKind, str] = {
+    SourceKind.LOOP: "loop",
+    SourceKind.VIRTIO: "virtio",
+    SourceKind.XEN: "disk",
+    SourceKind.NVME: "disk",
+    SourceKind.SCSI: "disk",
+    SourceKind.DM: "disk",
+    SourceKind.OVERLAY: "overlay",
+    SourceKind.TMPFS: "tmpfs",
+    SourceKind.PSEUDO: "pseudo",
+    SourceKind.NETWORK: "network",
+    SourceKind.FUSE: "network",
+    SourceKind.NONE: "pseudo",
+    SourceKind.OTHER: "",
+}
+# A bind mount's "[fsroot]" after its source.
+BIND_STYLE = "bind"
+# The legend: each style name once, with what it means.
+KIND_LEGEND: tuple[tuple[str, str], ...] = (
+    ("loop", "loop device"),
+    ("virtio", "virtio disk"),
+    ("disk", "other disk"),
+    (BIND_STYLE, "[bind root]"),
+    ("overlay", "overlay"),
+    ("tmpfs", "tmpfs"),
+    ("pseudo", "pseudo"),
+    ("network", "network/fuse"),
+)

@@ -16,7 +16,9 @@ from typing import Protocol
 from mountscope.jsonio import dumps
 from mountscope.model import Mount, MountTable, MountTree
 from mountscope.model.columns import COLUMNS, DEFAULT_COLUMNS, ColumnInfo, JsonType, shell_name
+from mountscope.model.kinds import BIND_STYLE, KIND_STYLE
 from mountscope.model.origin import recording_of, seconds_of
+from mountscope.render.styles import paint
 from mountscope.text import _NOT_ONE_CELL, _UNSAFE, safe, width
 
 Column = ColumnInfo
@@ -124,30 +126,11 @@ def walk_with_art(capture: Drawable, ascii_only: bool = False) -> Iterator[tuple
             stack.append((kids[pos], depth + 1, pos == end))
 
 
-# ANSI styles per source kind, for terminals only (never with NO_COLOR).
-KIND_STYLES = {
-    "loop": "33",
-    "virtio": "36",
-    "xen": "36",
-    "nvme": "36",
-    "scsi": "36",
-    "dm": "36",
-    "overlay": "35",
-    "tmpfs": "32",
-    "pseudo": "2",
-    "network": "34",
-    "fuse": "34",
-}
-BIND_STYLE = "1;35"
-
-
 def _color_source(text: str, mount: Mount) -> str:
-    style = KIND_STYLES.get(mount.kind)
     head = safe(mount.source)
     tail = text[len(head) :]  # "[fsroot]" of a bind mount, or nothing
-    if style:
-        head = f"\x1b[{style}m{head}\x1b[0m"
-    return head + (f"\x1b[{BIND_STYLE}m{tail}\x1b[0m" if tail else "")
+    head = paint(KIND_STYLE.get(mount.kind, ""), head)
+    return head + (paint(BIND_STYLE, tail) if tail else "")
 
 
 def _row_cells(

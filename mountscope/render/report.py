@@ -8,6 +8,7 @@ from mountscope.classify import Verdict
 from mountscope.diff import Comparison
 from mountscope.model import Mount, MountTable, signals_of
 from mountscope.model.events import EventAction, MountEvent
+from mountscope.render.styles import ANSI
 from mountscope.render.verdict import details_text, plain, verdict_lines
 from mountscope.render.verdict import headline as verdict_headline
 from mountscope.text import safe
@@ -28,7 +29,6 @@ def verdict_line(capture: MountTable) -> str:
 # --- diff -----------------------------------------------------------------------------
 
 DIFF_MARK = {"changed": "~", "added": "+", "removed": "-", "same_shape": "=", "same": " "}
-DIFF_STYLE = {"changed": "33", "added": "32", "removed": "31", "same_shape": "2"}
 
 
 def _marks(mount: Mount | None) -> str:
@@ -58,7 +58,7 @@ def diff_lines(comparison: Comparison, color: bool = False) -> Iterator[str]:
         not_comparable.update(pair.not_comparable)
         if pair.kind == "same":
             continue
-        style = DIFF_STYLE.get(pair.kind)
+        style = ANSI.get(pair.kind.style_name)
         mount = pair.b or pair.a
         assert mount is not None
         # Escaped once, as a whole line (escaping twice would show \x5cx09 for \x09).

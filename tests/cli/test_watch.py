@@ -9,25 +9,10 @@ import signal
 import time
 from pathlib import Path
 
-import pytest
-
-from tests.cli.test_capture import Watch
 from tests.helpers import needs_unshare
+from tests.helpers.watch import Watch
 
 pytestmark = needs_unshare
-
-
-@pytest.fixture
-def watch():  # type: ignore[no-untyped-def]
-    started: list[Watch] = []
-
-    def start(*args: str) -> Watch:
-        started.append(Watch(*args))
-        return started[-1]
-
-    yield start
-    for one in started:
-        one.close()
 
 
 def rows(watcher: Watch) -> list[str]:

@@ -42,15 +42,35 @@ def test_one_capture_shows_the_tree_and_the_verdict(cols: int, rows: int):
         term.close()
 
 
-@pytest.mark.parametrize("cols,rows", SIZES)
-def test_side_by_side_marks_var_task_as_the_difference(cols: int, rows: int):
-    term = start(P1, P2, cols=cols, rows=rows)
+def var_task_row(screen: str) -> str:
+    return next(
+        line for line in screen.splitlines() if line.startswith("~ ") and "/var/task" in line
+    )
+
+
+def test_side_by_side_at_120x40_shows_what_differs_without_a_key():
+    """The acceptance case: no key pressed, B's /var/task row reads as far as
+    the worker's tasks folder and A's shows its loop device."""
+    term = start(P1, P2, cols=120, rows=40)
     try:
-        term.wait_for("│ B:")
-        term.send("n")
         screen = term.wait_for("changed: /var/task")
-        row = next(line for line in screen.splitlines() if line.startswith("~ "))
-        assert "/var/task" in row and "/dev/loop1" in row and "/dev/vdb[" in row
+        row = var_task_row(screen)
+        a_side, b_side = row.split("│")
+        assert "/dev/loop1" in a_side
+        assert "/dev/vdb[/opt/amazon/asc/worker/tasks" in b_side
+        assert row.count("/var/task") == 1  # one TARGET column
+        quit_cleanly(term)
+    finally:
+        term.close()
+
+
+def test_side_by_side_at_80x24_shows_the_tasks_folder_on_the_first_screen():
+    term = start(P1, P2, cols=80, rows=24)
+    try:
+        screen = term.wait_for("changed: /var/task")
+        assert "tasks/<" in screen
+        row = var_task_row(screen)
+        assert "/dev/loop1" in row and "/dev/vdb[" in row
         quit_cleanly(term)
     finally:
         term.close()
@@ -64,7 +84,8 @@ def test_help_after_question_mark(cols: int, rows: int):
         term.send("?")
         term.wait_until(
             lambda text: all(
-                part in text for part in ("mountscope — keys", "Page down", "Collapse all")
+                part in text
+                for part in ("mountscope — keys", "Page down", "Collapse all", "? / F1")
             )
         )
         term.send("\x1b")

@@ -25,14 +25,19 @@ def app_for(*paths: Path, **kwargs) -> MountscopeApp:  # type: ignore[no-untyped
 
 async def settled(pilot) -> None:  # type: ignore[no-untyped-def]
     """Wait until the screen's verdicts and comparison are shown (the live
-    watcher never finishes, so it is not waited for)."""
-    for _ in range(10):  # a worker may start another screen and its workers
+    watcher never finishes, so it is not waited for). A screen just pushed
+    may not have started its workers yet: its ``judged`` says when it is done."""
+    for _ in range(200):  # a worker may start another screen and its workers
         await pilot.pause()
         running = [w for w in pilot.app.workers if w.group != "live" and not w.is_finished]
-        if not running:
-            return
         for worker in running:
             await worker.wait()
+        screen = pilot.app.screen
+        done = not isinstance(screen, MainScreen) or screen.judged
+        if not running and done:
+            return
+        if not running:
+            await pilot.pause(0.02)
     raise AssertionError("the app's workers kept starting new work")
 
 
@@ -155,12 +160,16 @@ async def test_side_by_side_next_difference_and_differences_only():
         await settled(pilot)
         view = app.screen.query_one(RowsView)
         shown = lines(view)
-        assert shown[0].startswith("  A: ") and "│ B: " in shown[0]
+        # One table: one TARGET column, the field that differs as A and B.
+        assert shown[0].split() == ["TARGET", "SOURCE", "A", "│", "SOURCE", "B"]
+        # The comparison puts the cursor on the first difference.
+        assert target_of(app) == "/var/task"
         await pilot.press("n")
         assert target_of(app) == "/var/task"
         row = lines(view)[view.cursor + 1]
-        assert row.startswith("~ └─/var/task") and "/dev/loop1" in row and "│ └─/var/task" in row
-        assert "/dev/vdb[/opt/a" in row.split("│")[1]
+        assert row.startswith("~ ├─/var/task") and row.count("/var/task") == 1
+        a_value, b_value = row.split("│")
+        assert "/dev/loop1" in a_value and "/dev/vdb[/opt/amazon/asc/worker/tasks" in b_value
         details = str(app.screen.query_one("#details").render())
         assert "changed: /var/task" in details and "≠" in details
         await pilot.press("n")  # there is no other difference
@@ -223,7 +232,7 @@ async def test_open_loads_another_capture_with_hash_n():
         await pilot.press("o")
         await pilot.pause()
         app.screen.query_one("#path-input").value = f"{ARTICLE / 'excerpt.txt'}#3"
-        await pilot.press("enter")
+        await pilot.press("enter", "r")  # r: in place of this one
         await settled(pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen) and len(screen.capture.mounts) == 14
@@ -238,8 +247,8 @@ async def test_help_lists_the_keys_and_closes():
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         keys = dict(app.screen.rows)
-        assert keys["n"] == "Next" and keys["d"] == "Diffs only" and keys["q"] == "Quit"
-        assert keys["up / k"] == "Up"
+        assert keys["n"] == "Next" and keys["d"] == "Diffs" and keys["q"] == "Quit"
+        assert keys["↑ / k"] == "Up" and keys["? / F1"] == "Help" and keys["Ctrl+B"] == "Side"
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
 
@@ -249,10 +258,13 @@ async def test_the_command_palette_lists_every_action():
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
+        # Only what acts here: one capture, no filter: no next difference or match.
+        assert not {"Next", "Previous", "Diffs", "Path order"} & titles
         assert {
             "Filter",
-            "Next",
-            "Previous",
+            "Side",
+            "Maximize tree",
+            "Wrap",
             "Save",
             "Open",
             "Verdict",

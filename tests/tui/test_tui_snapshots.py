@@ -52,10 +52,36 @@ def test_single_capture(snap_compare, size):
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_side_by_side(snap_compare, size):
-    assert snap_compare(side_by_side(), terminal_size=size, press=["n"], run_before=judged)
+    """No key pressed: the cursor is on /var/task, B's value reads to tasks/."""
+    assert snap_compare(side_by_side(), terminal_size=size, run_before=judged)
 
 
-def test_help_screen(snap_compare):
-    assert snap_compare(
-        single(), terminal_size=(80, 24), press=["question_mark"], run_before=judged
-    )
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_side_by_side_wrapped(snap_compare, size):
+    assert snap_compare(side_by_side(), terminal_size=size, press=["w"], run_before=judged)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_side_pane_hidden(snap_compare, size):
+    assert snap_compare(single(), terminal_size=size, press=["ctrl+b"], run_before=judged)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_help_screen(snap_compare, size):
+    assert snap_compare(single(), terminal_size=size, press=["question_mark"], run_before=judged)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_whole_verdict(snap_compare, size):
+    assert snap_compare(single(), terminal_size=size, press=["v"], run_before=judged)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_tables_picker(snap_compare, size):
+    async def picked(pilot) -> None:  # type: ignore[no-untyped-def]
+        await judged(pilot)
+        await pilot.press("t")
+        await judged(pilot)
+
+    app = MountscopeApp(load("samples/article/excerpt.txt"))
+    assert snap_compare(app, terminal_size=size, run_before=picked)

@@ -107,7 +107,7 @@ async def test_open_reads_a_big_file_in_a_worker_and_the_app_keeps_answering(tmp
         await pilot.press("o")
         await pilot.pause()
         app.screen.query_one("#path-input").value = str(big)
-        await pilot.press("enter")
+        await pilot.press("enter", "r")
         await pilot.pause()
         assert session.loading.wait(HOLD)  # the file is being read, off the event loop
         first = app.screen
@@ -130,7 +130,7 @@ async def test_a_file_that_cannot_be_opened_is_a_notice_not_a_crash(tmp_path: Pa
         await pilot.press("o")
         await pilot.pause()
         app.screen.query_one("#path-input").value = str(tmp_path / "missing.txt")
-        await pilot.press("enter")
+        await pilot.press("enter", "r")
         await settled(pilot)
         assert isinstance(app.screen, MainScreen) and len(app.screen.capture.mounts) == 10
         messages = [n.message for n in app._notifications]

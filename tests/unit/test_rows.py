@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from mountscope.diff import compare
 from mountscope.session import pending_comparison
-from mountscope.tui.rows import MountRows, PairRows, StyleMap, fit
+from mountscope.tui.rows import MountRows, PairRows, StyleMap, cut, pad
 from tests.helpers import parse
 
 A = (
@@ -31,12 +31,12 @@ def texts(rows: MountRows | PairRows, width: int) -> list[str]:
     return [rows.render(n, width, PLAIN).plain for n in rows.state.rows]
 
 
-def test_fit_pads_or_cuts_to_exact_cells():
-    assert fit("/var", 6) == "/var  "
-    assert fit("/var/lib/docker", 8) == "/var/li…"
-    assert fit("/var/lib/docker", 9, middle=True) == "/var…cker"
-    assert fit("日本語", 4) == "日… "  # wide characters count two cells
-    assert fit("abc", 1) == "…"
+def test_cut_and_pad_to_cells():
+    assert pad("/var", 6) == "/var  "
+    assert cut("/var/lib/docker", 8) == "/var/li…"
+    assert cut("/var/lib/docker", 9, keep_end=True) == "…b/docker"
+    assert cut("日本語", 4) == "日…"  # wide characters count two cells
+    assert cut("abc", 1) == "…"
 
 
 def test_one_table_header_and_rows():
@@ -56,17 +56,20 @@ def test_one_table_header_and_rows():
     assert all(len(line) <= 80 for line in lines)
 
 
-def test_columns_share_a_narrow_width_and_cut_in_the_middle():
+def test_widths_come_from_the_data_and_a_narrow_view_keeps_a_paths_end():
     table = parse(
         "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n"
         "2 1 0:5 / /var/lib/kubelet/pods/0123456789abcdef/volumes/projected rw "
         "- tmpfs tmpfs-with-a-long-name rw\n"
     )
     rows = MountRows(table)
-    columns = rows.columns(60)
-    assert 2 + columns.target + 1 + columns.source + 1 + columns.fstype + 1 + columns.options <= 60
+    wide = rows.layout(200)
+    assert wide.widths[:3] == tuple(rows.natural()[:3])  # nothing cut when it fits
+    assert wide.total == 200  # the last column takes the rest
+    narrow = rows.layout(60)
+    assert narrow.total <= 60
     line = texts(rows, 60)[1]
-    assert "…" in line and line.startswith("  └─/var/") and line.rstrip().endswith("rw")
+    assert "…" in line and line.startswith("  └─…") and "/volumes/projected" in line
 
 
 def test_marks_for_collapsed_changed_and_ascii():
@@ -104,15 +107,16 @@ def by_target(rows: PairRows) -> dict[str, str]:
 
 def test_side_by_side_rows_carry_the_difference_marks():
     rows = pairs()
-    assert rows.header(120).plain.startswith("  A: a") and "│ B: b" in rows.header(120).plain
+    # One table: one TARGET, SOURCE split in A and B (it differs), the rest shared.
+    header = rows.header(120).plain.split()
+    assert header == ["TARGET", "SOURCE", "A", "│", "SOURCE", "B", "FSTYPE", "OPTIONS"]
     shown = by_target(rows)
-    assert shown["/"].startswith("  /")
-    assert shown["/var/task"].startswith(
-        "~ └─/var/task"
-    )  # the last pair in path order and "/dev/loop1" in shown["/var/task"]
-    assert "/dev/loop2" in shown["/var/task"].split("│")[1]
-    assert shown["/tmp"].startswith("- ") and shown["/tmp"].split("│")[1].strip() == ""
-    assert shown["/mnt/new"].startswith("+ ") and "/mnt/new" in shown["/mnt/new"].split("│")[1]
+    assert shown["/"].startswith("  /") and "│" not in shown["/"]  # the same value, once
+    assert shown["/var/task"].startswith("~ ├─/var/task")  # A's table order
+    a_side, b_side = shown["/var/task"].split("│")
+    assert "/dev/loop1" in a_side and "/dev/loop2" in b_side and "squashfs" in b_side
+    assert shown["/tmp"].startswith("- ") and shown["/tmp"].split("│")[1].split() == ["tmpfs", "rw"]
+    assert shown["/mnt/new"].startswith("+ ") and "none" in shown["/mnt/new"].split("│")[1]
     differences = {rows.pairs[n].target for n in rows.state.rows if rows.is_difference(n)}
     assert differences == {"/var/task", "/tmp", "/mnt/new"}
 
@@ -151,3 +155,39 @@ def test_pending_rows_show_both_sides_without_marks():
     assert all(line.startswith("  ") for line in shown.values())
     assert "/dev/loop1" in shown["/var/task"] and "/dev/loop2" in shown["/var/task"]
     assert not any(rows.is_difference(n) for n in rows.state.rows)
+
+
+def test_side_by_side_rows_follow_as_table_order_or_paths():
+    comparison = compare(parse(A, "a"), parse(B, "b"), with_verdicts=False)
+    table_order = PairRows(comparison)
+    assert [table_order.pairs[n].target for n in table_order.state.rows] == [
+        "/",
+        "/var/task",
+        "/srv/data",
+        "/srv/data/cache",
+        "/mnt/new",  # only B has it: after the B mount before it
+        "/tmp",
+    ]
+    by_path = PairRows(comparison, by_path=True)
+    assert [by_path.pairs[n].target for n in by_path.state.rows] == [
+        "/",
+        "/mnt/new",
+        "/srv/data",
+        "/srv/data/cache",
+        "/tmp",
+        "/var/task",
+    ]
+    assert (table_order.order_label, by_path.order_label) == ("A's table order", "path order")
+
+
+def test_a_filter_is_a_predicate_and_shows_the_ancestors_of_matches():
+    rows = MountRows(parse(A))
+    rows.state.set_filter(lambda node: node == 3)
+    assert [rows.capture.mounts[n].target for n in rows.state.rows] == [
+        "/",
+        "/srv/data",
+        "/srv/data/cache",
+    ]
+    assert texts(rows, 80)[2].startswith("    └─/srv/data/cache")
+    rows.state.set_filter(None)
+    assert len(rows.state.rows) == 5

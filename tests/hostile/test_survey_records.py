@@ -1,0 +1,194 @@
+"""survey reads snapshots of mountinfo tables straight from the decoded JSON
+(survey.snapshot_record) instead of making their mounts. That shortcut must
+give what the loader gives, for any input: the same shape key, signal values
+and time, or nothing (and the file then goes the loader's way, which says
+what is wrong). Checked here on mutated snapshots, on damaged table text and
+on the shaping of values, against the loader and against the plain
+definition of ``shape``."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from benchmarks.lambda_fleet import snapshot
+from mountscope import jsonio
+from mountscope.diff import _PEER, VOLATILE, shape
+from mountscope.survey import (
+    Entry,
+    Survey,
+    _entries,
+    _shape,
+    read_entries,
+    read_records,
+    record_of,
+    snapshot_record,
+)
+from mountscope.system.loader import Limits
+from tests.hostile.test_snapshot_fuzz import FUZZ, SEEDS, encode, mutate
+
+LAMBDA = [snapshot(pattern, random.Random(pattern), pattern)[0] for pattern in (1, 2)]
+MOUNTINFO_SEEDS = [s for s in SEEDS if s["table"]["format"] == "mountinfo"] + LAMBDA
+
+
+def same_as_the_loader(path: Path) -> bool:
+    """Whether the shortcut's record of ``path`` is the loader's (True), or
+    the shortcut declined (False); fails when they differ."""
+    fast = snapshot_record(str(path), Limits())
+    full = list(_entries(str(path), None, None))
+    if fast is None:
+        return False
+    assert len(full) == 1 and isinstance(full[0], Entry), full
+    slow = record_of(full[0])
+    assert (fast.name, fast.ref, fast.key, fast.values, fast.time) == (
+        slow.name,
+        slow.ref,
+        slow.key,
+        slow.values,
+        slow.time,
+    )
+    return True
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("survey-records")
+
+
+def test_the_seeds_take_the_shortcut(folder: Path):
+    for number, seed in enumerate(MOUNTINFO_SEEDS):
+        path = folder / f"seed{number}.json"
+        path.write_bytes(jsonio.dumps(seed))
+        # A table that is not UTF-8 is stored in base64: the loader's way.
+        assert same_as_the_loader(path) == ("text" in seed["table"]), number
+
+
+@FUZZ
+@given(st.sampled_from(MOUNTINFO_SEEDS), st.integers(0, 2**32), st.integers(1, 6))
+def test_mutated_snapshots_give_the_loaders_record_or_none(
+    folder: Path, seed: dict[str, Any], salt: int, count: int
+):
+    document, deep = mutate(seed, random.Random(salt), count)
+    path = folder / "mutant.json"
+    path.write_bytes(encode(document, deep))
+    same_as_the_loader(path)
+
+
+# Damage to the table's text, line by line: the shortcut reads a table only
+# when every line reads as parsers.mountinfo reads it.
+LINE_DAMAGE = [
+    lambda line: "",  # a blank line
+    lambda line: "   \t",
+    lambda line: line + "\r",
+    lambda line: "\ufeff" + line,
+    lambda line: "$ " + line,  # a shell prompt glued before it
+    lambda line: "user@host:~$ cat /proc/self/mountinfo",
+    lambda line: line.replace(" ", "  ", 1),
+    lambda line: line.replace(" - ", " "),
+    lambda line: line.replace(" - ", " - - "),
+    lambda line: line.split(" - ")[0] + " - ext4",
+    lambda line: "\u0663" + line,  # an Arabic-Indic digit: a decimal to Python
+    lambda line: "x" + line,
+    lambda line: line.replace(":", "::", 1),
+    lambda line: line.replace(" ", " 0:0 ", 1),
+    lambda line: line.replace("/", "/\\040sp\\134ace/", 1),
+    lambda line: line.replace("/", "/bad\\xx/", 1),
+    lambda line: line + " shared:5 master:3",
+    lambda line: line.replace(" - ", " shared:7 unbindable - ", 1),
+    lambda line: line.replace("/", "/dev/ab12cd34ef/", 1),
+    lambda line: line.replace("/", "/4003f155-99c2-4acb-a063-10e3842dcc01:[123]/", 1),
+    lambda line: line[: len(line) // 2],
+    lambda line: "1 2 3:4 ",
+    lambda line: "1 2 3:4",
+    lambda line: line.replace("/", "/" + "a1b2c3d4e5/" * 50_000, 1),  # deep paths are read flat
+]
+
+HARMLESS = {0, 1, 2, 14, 16, 17, 18, 19, 23}
+
+
+@pytest.mark.parametrize("damage", range(len(LINE_DAMAGE)))
+def test_damaged_table_text_gives_the_loaders_record_or_none(folder: Path, damage: int):
+    for seed in (s for s in MOUNTINFO_SEEDS if "text" in s["table"]):
+        lines = seed["table"]["text"].split("\n")
+        for index in (0, 1, len(lines) - 2):
+            document = copy.deepcopy(seed)
+            lines_now = list(lines)
+            lines_now[index] = LINE_DAMAGE[damage](lines_now[index])
+            document["table"]["text"] = "\n".join(lines_now)
+            path = folder / f"damaged-{damage}.json"
+            path.write_bytes(jsonio.dumps(document))
+            taken = same_as_the_loader(path)
+            if damage in HARMLESS:  # lines the loader reads without a word: so does the shortcut
+                assert taken, (damage, index)
+
+
+def test_a_survey_says_the_same_with_and_without_the_shortcut(folder: Path):
+    """Every seed, mutants of each, and files that are not snapshots at all."""
+    many = folder / "many"
+    many.mkdir()
+    rng = random.Random(18)
+    for number, seed in enumerate(MOUNTINFO_SEEDS + SEEDS):
+        (many / f"seed{number}.json").write_bytes(jsonio.dumps(seed))
+        for copy_number in range(15):
+            document, deep = mutate(seed, rng, rng.randrange(1, 4))
+            (many / f"mutant{number}-{copy_number}.json").write_bytes(encode(document, deep))
+    (many / "version9.json").write_text('{"format": "mountscope.snapshot", "version": 9}')
+    (many / "plain.mountinfo").write_text(LAMBDA[0]["table"]["text"])
+    (many / "not-utf8.json").write_bytes(jsonio.dumps(LAMBDA[1]).replace(b"/tmp", b"/t\xffp"))
+    with_shortcut = Survey().feed(read_records([str(many)])).result().to_dict()
+    without = Survey().feed(read_entries([str(many)])).result().to_dict()
+    assert json.dumps(with_shortcut, sort_keys=True) == json.dumps(without, sort_keys=True)
+    assert any("version 9" in u["error"] for u in with_shortcut["unreadable"])
+
+
+# --- shaping values -----------------------------------------------------------------------
+
+
+def plain_shape(value: str) -> str:
+    """shape() as the patterns define it, every pattern tried on every value."""
+    for placeholder, pattern in VOLATILE:
+        value = pattern.sub(placeholder, value)
+    return _PEER.sub(r"\1:<n>", value)
+
+
+PIECES = st.sampled_from(
+    [
+        "/",
+        "/dev/",
+        "dev",
+        "-",
+        ":",
+        ":[",
+        "]",
+        "shared:",
+        "master:",
+        "propagate_from:",
+        "ab12cd34ef",
+        "4003f155-99c2-4acb-a063-10e3842dcc01",
+        "131952802462",
+        "1234567",
+        "deadbeefcafe",
+        "boot_id-6rd43na61r",
+        "nvme0n1p1",
+        "\u0663\u0664\u0665\u0666\u0667\u0668",
+        "\udcff",
+        ".flat",
+        "a",
+        "Z",
+        "0",
+        "9",
+    ]
+)
+
+
+@given(st.lists(st.one_of(PIECES, st.text(max_size=6)), max_size=12).map("".join))
+def test_shaping_path_by_path_component_is_shaping_the_whole(value: str):
+    assert shape(value) == plain_shape(value)
+    assert _shape(value) == plain_shape(value)
