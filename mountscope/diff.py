@@ -18,9 +18,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mountscope.model import Mount, MountTable, signals_of, split_options
+
+if TYPE_CHECKING:
+    # Only for types: diff without verdicts never imports the classifier.
+    from mountscope.classify import Verdict
 
 
 class PairStatus(StrEnum):
@@ -134,14 +138,15 @@ class Comparison:
     b: MountTable
     pairs: list[Pair]
     exact: bool
-    # Both verdicts (classify.Verdict), when computed.
-    verdict_a: Any = None
-    verdict_b: Any = None
+    # Both verdicts, when computed.
+    verdict_a: Verdict | None = None
+    verdict_b: Verdict | None = None
 
     def rules_only_in(self) -> tuple[set[str], set[str]]:
-        """The rules behind evidence only A's verdict has, and only B's."""
-        rules_a = {e.rule for e in self.verdict_a.evidence}
-        rules_b = {e.rule for e in self.verdict_b.evidence}
+        """The rules behind evidence only A's verdict has, and only B's
+        (none before the verdicts are computed)."""
+        rules_a = {e.rule for e in self.verdict_a.evidence} if self.verdict_a else set()
+        rules_b = {e.rule for e in self.verdict_b.evidence} if self.verdict_b else set()
         return rules_a - rules_b, rules_b - rules_a
 
     @property
