@@ -153,7 +153,14 @@ APP_KEYS: list[tuple[str, str, Callable[[str, str], bool]]] = [
     ("expand the root", "l", lambda before, after: tree_rows(after) > tree_rows(before)),
     ("collapse all", "-", lambda before, after: tree_rows(after) < tree_rows(before)),
     ("expand all", "+", lambda before, after: tree_rows(after) > tree_rows(before)),
-    ("filter (type 'kubelet')", "/kubelet\r", lambda before, after: after != before),
+    # The box first: keys typed in the same instant as "/" may arrive before
+    # the box is on screen to take them, as in any full-screen program.
+    ("open the filter", "/", lambda before, after: "filter: text" in after),
+    (
+        "filter as typed ('kubelet', with the typing pause)",
+        "kubelet",
+        lambda before, after: "kubelet" in after and after != before,
+    ),
     ("clear the filter", "\x1b", lambda before, after: after != before),
 ]
 
