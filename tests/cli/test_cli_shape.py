@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from mountscope.errors import ExitCode
-from tests.helpers import ARTICLE, REPO, SAMPLES, run_cli
+from tests.helpers import ARTICLE, REPO, SAMPLES, run_cli, tree_to_a_reader_that_goes_away
 
 P1 = str(ARTICLE / "lambda-pattern1.txt")
 P2 = str(ARTICLE / "lambda-pattern2.txt")
@@ -157,22 +157,9 @@ def _interrupted_while_reading() -> int:
 
 
 def _reader_gone() -> int:
-    reader = subprocess.Popen(["head", "-c", "1"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
-    big = "20 1 8:4 / / rw - ext4 /dev/sda4 rw\n" + "".join(
-        f"{i} 20 8:4 / /m{i} rw - ext4 /dev/sda4 rw\n" for i in range(21, 20000)
-    )
-    source = subprocess.run(
-        [sys.executable, "-m", "mountscope", "tree", "-l", "-"],
-        input=big.encode(),
-        stdout=reader.stdin,
-        stderr=subprocess.PIPE,
-        timeout=60,
-    )
-    assert reader.stdin is not None
-    reader.stdin.close()
-    reader.wait(timeout=30)
-    assert source.stderr == b""
-    return source.returncode
+    returncode, stderr = tree_to_a_reader_that_goes_away()
+    assert stderr == b""
+    return returncode
 
 
 REACH = {

@@ -111,3 +111,23 @@ def build_lambda_zip(script: str, out: Path) -> None:
         if b"No matching distribution" in done.stderr or b"Could not" in done.stderr:
             pytest.skip("PyPI is not reachable to fetch orjson for the function's platform")
         raise AssertionError(done.stderr.decode())
+
+
+def tree_to_a_reader_that_goes_away() -> tuple[int, bytes]:
+    """`mountscope tree` of 20 000 mounts into `head -c 1`, which leaves after
+    one byte: the exit status and standard error (SIGPIPE's 141, quietly)."""
+    reader = subprocess.Popen(["head", "-c", "1"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    big = "20 1 8:4 / / rw - ext4 /dev/sda4 rw\n" + "".join(
+        f"{i} 20 8:4 / /m{i} rw - ext4 /dev/sda4 rw\n" for i in range(21, 20000)
+    )
+    source = subprocess.run(
+        [sys.executable, "-m", "mountscope", "tree", "-l", "-"],
+        input=big.encode(),
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        timeout=60,
+    )
+    assert reader.stdin is not None
+    reader.stdin.close()
+    reader.wait(timeout=30)
+    return source.returncode, source.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ARTICLE, UNSHARE, needs_unshare
+from tests.helpers import ARTICLE, UNSHARE, needs_unshare, tree_to_a_reader_that_goes_away
 
 P1, P2 = str(ARTICLE / "lambda-pattern1.txt"), str(ARTICLE / "lambda-pattern2.txt")
 EXCERPT = str(ARTICLE / "excerpt.txt")
@@ -132,18 +132,4 @@ def test_a_snapshot_redirected_to_a_nearly_full_disk_fails(tmp_path: Path):
 
 
 def test_a_reader_that_goes_away_still_ends_quietly():
-    reader = subprocess.Popen(["head", "-c", "1"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
-    big = "20 1 8:4 / / rw - ext4 /dev/sda4 rw\n" + "".join(
-        f"{i} 20 8:4 / /m{i} rw - ext4 /dev/sda4 rw\n" for i in range(21, 20000)
-    )
-    source = subprocess.run(
-        [sys.executable, "-m", "mountscope", "tree", "-l", "-"],
-        input=big.encode(),
-        stdout=reader.stdin,
-        stderr=subprocess.PIPE,
-        timeout=60,
-    )
-    assert reader.stdin is not None
-    reader.stdin.close()
-    reader.wait(timeout=30)
-    assert source.returncode == 141 and source.stderr == b""
+    assert tree_to_a_reader_that_goes_away() == (141, b"")
