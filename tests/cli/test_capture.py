@@ -197,7 +197,7 @@ def _snapshot_with(write, name: str, changes: dict[str, object]) -> Path:
     return write(json.dumps(document), name)
 
 
-# The reproductions: each crashed classify, diff, the report or extract.
+# Snapshots that once crashed classify, diff, the report or extract.
 WRONG_FIELDS = {
     "signals.markers": None,
     "signals.cmdline": 5,

@@ -51,7 +51,7 @@ def hidden(code: int) -> bool:
 
 def test_every_invisible_code_point_is_escaped():
     codes = [c for c in range(sys.maxunicode + 1) if hidden(c)]
-    # The count of format characters, at least (newer Unicode has more).
+    # At least this many format characters (Cf); newer Unicode has more.
     assert sum(unicodedata.category(chr(c)) == "Cf" for c in codes) >= 163
     text = "".join(map(chr, codes))
     shown = safe(text)

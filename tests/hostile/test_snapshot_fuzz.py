@@ -444,7 +444,7 @@ def _set(document: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     return document
 
 
-# The issue's own reproductions, and one value of the wrong type in every
+# Snapshots that once crashed the reader, and one value of the wrong type in every
 # field a snapshot's reader uses.
 WRONG = [
     ("signals.markers", None),
