@@ -153,8 +153,8 @@ APP_KEYS: list[tuple[str, str, Callable[[str, str], bool]]] = [
     ("expand the root", "l", lambda before, after: tree_rows(after) > tree_rows(before)),
     ("collapse all", "-", lambda before, after: tree_rows(after) < tree_rows(before)),
     ("expand all", "+", lambda before, after: tree_rows(after) > tree_rows(before)),
-    # The box first: keys typed in the same instant as "/" may arrive before
-    # the box is on screen to take them, as in any full-screen program.
+    # Opening the box and filtering as typed are two figures: the second
+    # includes the pause the app waits for before it filters.
     ("open the filter", "/", lambda before, after: "filter: text" in after),
     (
         "filter as typed ('kubelet', with the typing pause)",

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -47,9 +46,6 @@ from mountscope.tui.panes import (
 from mountscope.tui.rows import MountRows, PairRows
 from mountscope.tui.view import RowsView
 
-if TYPE_CHECKING:
-    from textual import events as textual_events
-
 WIDE = 110  # columns from which the verdict and details sit beside the tree
 TALL = 34  # rows from which both verdicts show their evidence side by side
 # Seconds typing must pause before the filter runs.
@@ -65,7 +61,9 @@ class MainScreen(Screen[None]):
     # are in the help (?) and the palette (Ctrl+P).
     BINDINGS = [
         Binding("question_mark,f1", "app.help", "Help", id="app.help_here"),
-        Binding("slash", "filter", "Filter", id="app.filter"),
+        # Priority: handled as the key arrives, before the keys typed after
+        # it are passed on, so that they reach the filter box it opens.
+        Binding("slash", "filter", "Filter", id="app.filter", priority=True),
         Binding("n", "next(True)", "Next", id="app.next"),
         Binding("N", "next(False)", "Previous", show=False, id="app.previous"),
         Binding("d", "differences_only", "Diffs", id="app.differences"),
@@ -283,7 +281,7 @@ class MainScreen(Screen[None]):
         self.workers.cancel_group(self, "live")
         self.workers.cancel_group(self, "judge")
 
-    def on_resize(self, event: textual_events.Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self._layout(event.size.width, event.size.height)
 
     def _layout(self, width: int, height: int) -> None:
@@ -392,9 +390,16 @@ class MainScreen(Screen[None]):
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
+        if self.focused is box:
+            # A "/" in the query itself (source:/dev/loop1): after the keys
+            # before it, which may still be on their way to the box.
+            box.post_message(events.Key("slash", "/"))
+            return
         box.display = True
         box.value = self.filter_text
-        box.focus()
+        # At once, not later as Widget.focus() does: the keys typed right
+        # after "/" are passed on to whatever has the focus when they arrive.
+        self.set_focus(box)
 
     @on(Input.Changed, "#filter")
     def filter_as_typed(self, event: Input.Changed) -> None:

@@ -162,3 +162,23 @@ def test_the_app_runs_in_a_128_mb_address_space():
         quit_cleanly(term)
     finally:
         term.close()
+
+
+def test_a_filter_typed_in_one_go_reaches_the_box():
+    """Keys that arrive with the "/" (typed fast, or sent by a script) belong
+    to the filter box it opens, "/" inside the query included."""
+    term = start(P1, cols=120, rows=40)
+    try:
+        term.wait_for("├─/var/task")
+        term.wait_for("aws-lambda")
+        term.send("/kind:loop\r")
+        assert "2 matches for kind:loop" in term.wait_for("matches for kind:loop")
+        term.send("\x1b")  # Escape clears the filter and hides the box
+        term.wait_until(lambda text: "kind:loop" not in text)
+        term.send("/source:/dev/loop1\r")
+        assert "1 match for source:/dev/loop1" in term.wait_for("match for source:")
+        term.send("\x1b")
+        term.wait_until(lambda text: "source:/dev/loop1" not in text)
+        quit_cleanly(term)
+    finally:
+        term.close()
