@@ -88,24 +88,20 @@ def check_tables(captures, tmp_path: Path) -> None:  # type: ignore[no-untyped-d
     assert len(fullscreen.mounts) == len(truth.mounts)
 
 
+def script_terminal(command: str, typescript: Path, timing: Path, cwd: Path) -> Terminal:
+    """``command`` run under script(1) in an 80x24 pty, recorded with its timing."""
+    return Terminal(
+        ["script", "-q", "--log-out", str(typescript), "--log-timing", str(timing), "-c", command],
+        cols=80,
+        rows=24,
+        cwd=cwd,
+    )
+
+
 def test_a_script_typescript_with_timing_yields_every_table(tmp_path: Path):
     commands = session(tmp_path)
     typescript, timing = tmp_path / "session.typescript", tmp_path / "session.timing"
-    term = Terminal(
-        [
-            "script",
-            "-q",
-            "--log-out",
-            str(typescript),
-            "--log-timing",
-            str(timing),
-            "-c",
-            f"env PS1='$ ' {SHELL} -i",
-        ],
-        cols=80,
-        rows=24,
-        cwd=tmp_path,
-    )
+    term = script_terminal(f"env PS1='$ ' {SHELL} -i", typescript, timing, tmp_path)
     try:
         type_session(term, commands)
         assert term.wait_exit(20) == 0
@@ -277,21 +273,7 @@ def test_a_script_typescript_keeps_mounts_with_invisible_characters(tmp_path: Pa
     source = tmp_path / "invisible.mountinfo"
     source.write_text(table, encoding="utf-8")
     typescript, timing = tmp_path / "cat.typescript", tmp_path / "cat.timing"
-    term = Terminal(
-        [
-            "script",
-            "-q",
-            "--log-out",
-            str(typescript),
-            "--log-timing",
-            str(timing),
-            "-c",
-            f"cat {source}",
-        ],
-        cols=80,
-        rows=24,
-        cwd=tmp_path,
-    )
+    term = script_terminal(f"cat {source}", typescript, timing, tmp_path)
     try:
         assert term.wait_exit(30) == 0
     finally:
