@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import orjson
 
@@ -133,11 +133,31 @@ class _LineKeys(dict[str, _V]):
             self.clear()
 
 
+class _TableDigests(dict[tuple[str, ...], str]):
+    """A table's digest by its sorted line keys: a group's tables have the same
+    keys, and the digest is made once. Emptied when the keys it holds pass a
+    few of the largest tables' lines, as _LineKeys."""
+
+    limit = 1 << 16
+    held = 0
+
+    def add(self, keys: tuple[str, ...], digest: str) -> None:
+        self.limit = max(self.limit, 4 * len(keys))
+        if self.held + len(keys) > self.limit:
+            self.clear()
+            self.held = 0
+        self[keys] = digest
+        self.held += len(keys)
+
+
 _LINE_KEYS: _LineKeys[str] = _LineKeys()
+_TABLE_DIGESTS = _TableDigests()
 # A line's ids and device number as fields_of() accepts them (\d is what
 # str.isdecimal() accepts); a first line that starts so holds no shell prompt.
 _HEAD = re.compile(r"\d+ \d+ \d+:\d+ ")
-_HEADS = re.compile(r"\n\d+ \d+ \d+:\d+ ([^\n]*)")  # each line after a newline
+# The same after each newline, in ASCII digits (faster to match than \d): a
+# table whose ids hold other decimal digits is split line by line instead.
+_HEADS = re.compile(r"\n[0-9]+ [0-9]+ [0-9]+:[0-9]+ ([^\n]*)")
 
 
 def mountinfo_shape_key(text: str) -> str | None:
@@ -149,15 +169,15 @@ def mountinfo_shape_key(text: str) -> str | None:
         return None
     _LINE_KEYS.fit(len(rests))
     _TAIL_KEYS.fit(len(rests))
-    found = list(map(_LINE_KEYS.get, rests))
-    if None in found:
-        for index, key in enumerate(found):
-            if key is None:
-                key = _line_key(rests[index])
-                if key is None:
-                    return None
-                found[index] = _LINE_KEYS[rests[index]] = key
-    return _digest(mountinfo.FIELDS, cast(list[str], found))  # (no None left)
+    new = [rest for rest in rests if rest not in _LINE_KEYS]
+    if new and not _key_new_lines(new):
+        return None
+    keys = tuple(sorted(map(_LINE_KEYS.__getitem__, rests)))
+    digest = _TABLE_DIGESTS.get(keys)
+    if digest is None:
+        digest = _digest(mountinfo.FIELDS, list(keys))
+        _TABLE_DIGESTS.add(keys, digest)
+    return digest
 
 
 def _rests(text: str) -> list[str] | None:
@@ -179,20 +199,44 @@ def _rests(text: str) -> list[str] | None:
     return rests
 
 
-def _line_key(rest: str) -> str | None:
-    """_mount_key() of the Mount parse_line() makes of a line ending in
-    ``rest`` (which alone decides whether it is read, and how), or None."""
-    root, space, tail = rest.partition(" ")
-    if space and "\\" not in rest:
-        # The root is a field of its own (spaces in paths are escaped), and
-        # often the one random part (a bind from a per-sandbox folder): the
-        # rest of the key is found by the rest of the line.
+def _key_new_lines(rests: list[str]) -> bool:
+    """Key the lines not seen before (into _LINE_KEYS), each with the
+    _mount_key() of the Mount parse_line() makes of a line ending in its rest
+    (which alone decides whether it is read, and how); False when one would
+    not be read.
+
+    The root is a field of its own (spaces in paths are escaped), and most
+    often the one random part of a new line (a bind from a per-sandbox
+    folder): the rest of the key is found by the rest of the line, the root's
+    folder is most often known, and the last components of the new roots are
+    shaped in one call, joined by newlines (which no line holds, and across
+    which no volatile pattern matches or looks, as across a "/")."""
+    pending: list[tuple[str, str, str]] = []  # line, its key before and after the last component
+    names: list[str] = []
+    for rest in rests:
+        root, space, tail = rest.partition(" ")
+        if not space or "\\" in rest:  # escaped: the root is known once decoded
+            around = _key_around_root("0 0 0:0 " + rest)
+            if around is None:
+                return False
+            _LINE_KEYS[rest] = around[0] + _shape(around[2]) + around[1]
+            continue
         around = _TAIL_KEYS.get(tail)
         if around is None:
             around = _TAIL_KEYS[tail] = _key_around_root("0 0 0:0 / " + tail)
-        return None if around is None else around[0] + _shape(root) + around[1]
-    around = _key_around_root("0 0 0:0 " + rest)
-    return None if around is None else around[0] + _shape(around[2]) + around[1]
+            if around is None:
+                return False
+        if "/" not in root or "/dev/" in root:
+            _LINE_KEYS[rest] = around[0] + _shape_whole(root) + around[1]
+            continue
+        folder, _, name = root.rpartition("/")
+        pending.append((rest, around[0] + _shape_folder(folder) + "/", around[1]))
+        names.append(name)
+    if names:
+        shaped = shape("\n".join(names)).split("\n")
+        for (rest, before, after), name in zip(pending, shaped, strict=True):
+            _LINE_KEYS[rest] = before + name + after
+    return True
 
 
 # The key of a line's fields but its root, by what follows the root.
@@ -234,16 +278,15 @@ SIGNAL_NAMES = (
 MAX_VALUES = 200
 
 _ARN_REGION = re.compile(r"^arn:[^:]+:lambda:([^:]+):")
-# A dotted quad without leading zeros (which ip_address() refuses).
-_IPV4 = re.compile(
-    r"(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})"
-)
+# A dotted quad as ip_address() reads it: four numbers up to 255, without
+# leading zeros.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
 
 
 def hostname_form(hostname: str) -> str:
     """What a hostname looks like, without the hostname itself."""
-    quad = _IPV4.fullmatch(hostname)
-    if quad is not None and all(int(octet) < 256 for octet in quad.groups()):
+    if _IPV4.fullmatch(hostname) is not None:
         # What ip_address() says of such a text, without its cost per capture.
         return (
             "IPv4 link-local (169.254.N.N)" if hostname.startswith("169.254.") else "IPv4 address"

@@ -9,6 +9,7 @@ definition of ``shape``."""
 from __future__ import annotations
 
 import copy
+import ipaddress
 import json
 import random
 from pathlib import Path
@@ -26,6 +27,7 @@ from mountscope.survey import (
     Survey,
     _entries,
     _shape,
+    hostname_form,
     read_entries,
     read_records,
     record_of,
@@ -192,3 +194,61 @@ PIECES = st.sampled_from(
 def test_shaping_path_by_path_component_is_shaping_the_whole(value: str):
     assert shape(value) == plain_shape(value)
     assert _shape(value) == plain_shape(value)
+
+
+@given(
+    st.lists(st.lists(st.one_of(PIECES, st.text(max_size=6)), max_size=6).map("".join), min_size=1)
+)
+def test_shaping_components_joined_by_newlines_is_shaping_each(values: list[str]):
+    """Survey shapes the new roots' last components of a table in one call."""
+    names = [v.replace("\n", "").replace("/", "") for v in values]
+    assert shape("\n".join(names)).split("\n") == [plain_shape(name) for name in names]
+
+
+@given(
+    st.one_of(
+        st.tuples(*[st.integers(0, 300)] * 4).map(lambda q: ".".join(map(str, q))),
+        st.tuples(
+            *[
+                st.sampled_from(
+                    [
+                        "0",
+                        "00",
+                        "01",
+                        "9",
+                        "10",
+                        "99",
+                        "100",
+                        "199",
+                        "200",
+                        "249",
+                        "250",
+                        "255",
+                        "256",
+                        "260",
+                        "300",
+                        "1000",
+                        "\u0663",
+                    ]
+                )
+            ]
+            * 4
+        ).map(".".join),
+        st.text(alphabet="0123456789.:abcdef", max_size=20),
+    )
+)
+def test_hostname_form_of_addresses_is_what_ipaddress_says(hostname: str):
+    try:
+        address = ipaddress.ip_address(hostname)
+    except ValueError:
+        expected = None
+    else:
+        expected = (
+            "IPv4 link-local (169.254.N.N)"
+            if address.version == 4 and address.is_link_local
+            else f"IPv{address.version} address"
+        )
+    if expected is not None:
+        assert hostname_form(hostname) == expected
+    else:
+        assert "address" not in hostname_form(hostname)
