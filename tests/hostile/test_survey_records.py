@@ -12,6 +12,9 @@ import copy
 import ipaddress
 import json
 import random
+import re
+import shutil
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +22,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benchmarks.lambda_fleet import snapshot
+from benchmarks.generate import generate
+from benchmarks.lambda_fleet import snapshot, write_fleet
 from mountscope import jsonio
+from mountscope.capture import snapshot_document
+from mountscope.classify import classify
 from mountscope.diff import _PEER, VOLATILE, shape
+from mountscope.model import signals_of
 from mountscope.survey import (
+    MAX_VALUES,
     Entry,
+    Record,
     Survey,
     _entries,
     _shape,
@@ -31,9 +40,11 @@ from mountscope.survey import (
     read_entries,
     read_records,
     record_of,
+    shape_key,
     snapshot_record,
 )
-from mountscope.system.loader import Limits
+from mountscope.system.loader import Limits, load_all
+from tests.helpers import SAMPLES
 from tests.hostile.test_snapshot_fuzz import FUZZ, SEEDS, encode, mutate
 
 LAMBDA = [snapshot(pattern, random.Random(pattern), pattern)[0] for pattern in (1, 2)]
@@ -252,3 +263,99 @@ def test_hostname_form_of_addresses_is_what_ipaddress_says(hostname: str):
         assert hostname_form(hostname) == expected
     else:
         assert "address" not in hostname_form(hostname)
+
+
+# --- a varied fleet, with and without the shortcut ------------------------------------------
+
+
+def _with_other_ids(text: str, offset: int) -> str:
+    """A mountinfo table as after a reboot: other mount ids, the same mounts."""
+    return re.sub(
+        r"^(\d+) (\d+) ",
+        lambda m: f"{int(m[1]) + offset} {int(m[2]) + offset} ",
+        text,
+        flags=re.M,
+    )
+
+
+@pytest.fixture(scope="module")
+def varied(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Snapshots of every sample table (the mountinfo ones twice more with other
+    mount ids), a Lambda fleet of both patterns with random roots, Kubernetes-
+    node-like tables with escaped paths, stacked mounts and long options, and
+    the sample files themselves (other formats: the usual way)."""
+    folder = tmp_path_factory.mktemp("varied")
+    write_fleet(folder / "lambda", 25, 25, extra_mounts=20)
+    snapshots = folder / "snapshots"
+    snapshots.mkdir()
+    number = 0
+    for sample in sorted((SAMPLES / "environments").iterdir()) + sorted(
+        (SAMPLES / "article").glob("*.txt")
+    ):
+        shutil.copy(sample, folder / sample.name)
+        for capture in load_all(str(sample)):
+            document = snapshot_document(capture)
+            for offset in (0, 1000, 2000) if capture.format == "mountinfo" else (0,):
+                if offset:
+                    document["table"]["text"] = _with_other_ids(capture.raw_text, offset)
+                number += 1
+                (snapshots / f"{number:03d}-{sample.stem}.json").write_bytes(jsonio.dumps(document))
+    for seed in (1, 2, 3):
+        document = copy.deepcopy(LAMBDA[0])
+        for offset in (0, 500):
+            document["table"]["text"] = _with_other_ids(generate(300, seed=seed), offset)
+            (snapshots / f"node-{seed}-{offset}.json").write_bytes(jsonio.dumps(document))
+    return folder
+
+
+def test_the_shortcut_groups_and_classifies_as_the_general_path(varied: Path):
+    fast = Survey().feed(read_records([str(varied)])).result()
+    general = Survey().feed(read_entries([str(varied)])).result()
+    assert json.dumps(fast.to_dict(), sort_keys=True) == json.dumps(
+        general.to_dict(), sort_keys=True
+    )
+    took_the_shortcut = [
+        r for r in read_records([str(varied)]) if isinstance(r, Record) and r.capture is None
+    ]
+    shortcut = {Path(r.name) for r in took_the_shortcut}
+    assert set((varied / "lambda").rglob("*.json")) | set(varied.rglob("node-*")) <= shortcut
+    assert len([p for p in shortcut if p.parent.name == "snapshots"]) > 30
+    groups = fast.to_dict()["groups"]
+    assert len(groups) > 10 and not fast.unreadable
+    # Each capture's key is its table's shape key, and each group's verdicts
+    # are classify()'s of its representative, loaded the usual way.
+    keys = {r.name: r.key for r in took_the_shortcut}
+    for group in groups:
+        for member in group["members"]:
+            if member in keys:
+                (capture,) = load_all(member)
+                assert keys[member] == shape_key(capture) == group["shape"], member
+        path, _, number = group["representative"].partition("#")
+        representative = load_all(path)[int(number or 1) - 1]
+        verdict = classify(representative, signals_of(representative.provenance)).to_dict()
+        assert group["verdicts"]["environment"] == verdict["environment"]
+        assert group["verdicts"]["details"] == verdict["details"]
+        assert group["verdicts"]["confidence"] == verdict["confidence"]
+
+
+def test_values_past_the_limit_are_other_in_the_order_they_came(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Signal values are counted per combination and added up later (every few
+    combinations here): still the first MAX_VALUES values seen keep their name."""
+    rng = random.Random(7)
+    sizes = [str(rng.randrange(128, 128 + 3 * MAX_VALUES)) for _ in range(4 * MAX_VALUES)]
+    for number, size in enumerate(sizes):
+        document = copy.deepcopy(LAMBDA[number % 2])
+        document["metadata"]["lambda_memory_limit_in_mb"] = size
+        (tmp_path / f"{number:04d}.json").write_bytes(jsonio.dumps(document))
+    monkeypatch.setattr("mountscope.survey.PENDING_LIMIT", 7)
+    result = Survey().feed(read_records([str(tmp_path)])).result().to_dict()
+    (memory,) = [s for s in result["signals"] if s["signal"] == "memory_size"]
+    kept = list(dict.fromkeys(sizes))[:MAX_VALUES]
+    expected = Counter(size if size in kept else "(other)" for size in sizes)
+    counted: Counter[str] = Counter()
+    for group in memory["groups"]:
+        counted.update(group["values"])
+    assert counted == expected and expected["(other)"] > 0
+    assert memory["values"] == MAX_VALUES + 1
