@@ -28,7 +28,7 @@ import stat
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 
 import orjson
@@ -526,7 +526,8 @@ def snapshot_record(path: str, limits: Limits) -> Record | None:
     that is then read the usual way, which says what is wrong."""
     try:
         data = read_bytes(path, limits)
-        if data.count(b"\n") > limits.max_lines:
+        # (A file shorter than the limit holds fewer lines: not counted.)
+        if len(data) > limits.max_lines and data.count(b"\n") > limits.max_lines:
             return None
         document = orjson.loads(data)  # not UTF-8, or not plain JSON: the usual way
     except (MountscopeError, orjson.JSONDecodeError):
@@ -546,14 +547,8 @@ def snapshot_record(path: str, limits: Limits) -> Record | None:
     meta = document.get("metadata")
     if type(meta) is not dict:
         meta = {}
-    sig = document.get("signals")
-
-    def meta_field(name: str) -> Any:
-        return snapshot.member(meta, "metadata", name)
-
-    def sig_field(name: str) -> Any:
-        return snapshot.member(sig, "signals", name)
-
+    meta_field = partial(snapshot.member, meta, "metadata")
+    sig_field = partial(snapshot.member, document.get("signals"), "signals")
     return Record(
         path, (path, 1), key, _signal_texts(meta_field, sig_field), _time(meta_field("time"))
     )
