@@ -276,8 +276,6 @@ SIGNAL_NAMES = (
 )
 # Past this many distinct values a signal's further values are counted as "(other)".
 MAX_VALUES = 200
-# Distinct combinations of signal values a survey holds before it adds them up.
-PENDING_LIMIT = 1 << 12
 
 _ARN_REGION = re.compile(r"^arn:[^:]+:lambda:([^:]+):")
 # A dotted quad as ip_address() reads it: four numbers up to 255, without
@@ -671,11 +669,6 @@ class Survey:
     hours: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     captures: int = 0
     observe: Callable[[MountTable], None] | None = None
-    # (group key, a capture's signal values) -> captures: most captures repeat
-    # a combination, counted once here and added to ``values`` later, in the
-    # order first seen (which decides what becomes "(other)"), when this grows
-    # large and before the report.
-    pending: Counter[tuple[str, tuple[tuple[str, str], ...]]] = field(default_factory=Counter)
 
     def add(self, entry: Entry) -> None:
         if self.observe is not None:
@@ -692,24 +685,16 @@ class Survey:
         group.count += 1
         group.members.append(record.name)
         self.captures += 1
-        self.pending[key, tuple(record.values.items())] += 1
-        if len(self.pending) >= PENDING_LIMIT:
-            self.fold()
+        for name, value in record.values.items():
+            table = self.values[name]
+            if value not in table and len(table) >= MAX_VALUES:
+                value = "(other)"
+            table[value][key] += 1
         when = record.time
         if when is not None:
             self.hours[when[:13]][key] += 1
             group.first_time = min(group.first_time or when, when)
             group.last_time = max(group.last_time or when, when)
-
-    def fold(self) -> None:
-        """Add the pending counts to ``values``."""
-        for (key, values), count in self.pending.items():
-            for name, value in values:
-                table = self.values[name]
-                if value not in table and len(table) >= MAX_VALUES:
-                    value = "(other)"
-                table[value][key] += count
-        self.pending.clear()
 
     def fail(self, name: str, error: str) -> None:
         self.unreadable.append({"file": name, "error": error})
@@ -776,7 +761,6 @@ class Survey:
         )
 
     def _signals(self, number: dict[str, int]) -> list[dict[str, Any]]:
-        self.fold()
         out: list[dict[str, Any]] = []
         for name, table in self.values.items():
             n = sum(sum(row.values()) for row in table.values())
