@@ -124,7 +124,15 @@ class RowsView(ScrollView, can_focus=True):
     def _resize(self) -> None:
         width = self.size.width
         full = self.rows.full_width() if not self.wrap else width
-        self.virtual_size = Size(max(width, full), self._line_count() + 1)
+        size = Size(max(width, full), self._line_count() + 1)
+        if size != self.virtual_size:
+            # The view fills its box whatever it holds: a new number of rows
+            # needs new scrollbars (as Textual's OptionList does it), not a
+            # layout of the whole screen. A scrollbar shown or hidden asks
+            # for its layout itself.
+            self.set_reactive(RowsView.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
 
     def on_resize(self) -> None:
         self._resize()
