@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from mountscope.classify import Verdict
@@ -32,6 +32,7 @@ from mountscope.tui.panes import (
     ConfirmScreen,
     DetailsPane,
     HelpScreen,
+    KeysFooter,
     PathScreen,
     TablesScreen,
     TextScreen,
@@ -261,7 +262,7 @@ class MainScreen(Screen[None]):
         yield Input(
             placeholder="filter: text, or target:/source:/fstype:/option:/kind: …", id="filter"
         )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._layout(self.app.size.width, self.app.size.height)

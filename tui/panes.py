@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mountscope.classify import Evidence, Verdict
@@ -521,3 +521,32 @@ class DetailsPane(Static):
         same = height == self._height and height > 0
         self._height = height
         self.update(text, layout=not same)
+
+
+class KeysFooter(Footer):
+    """Textual's footer, rebuilt only when the keys it shows change.
+
+    Textual rebuilds the footer (a widget per key, then a layout of the whole
+    screen) whenever the bindings may have changed: on every change of focus
+    and every ``refresh_bindings()``. Most of those leave the keys shown as
+    they were (opening the filter box, say), and then there is nothing to do.
+    """
+
+    _shown: tuple[tuple[object, ...], ...] | None = None
+
+    def _keys(self) -> tuple[tuple[object, ...], ...]:
+        """What compose() would show: each key, its words, and whether it acts."""
+        return tuple(
+            (binding.key, binding.action, binding.description, enabled, tooltip)
+            for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            if binding.show or key == self.app.COMMAND_PALETTE_BINDING
+        )
+
+    async def recompose(self) -> None:
+        if not self.is_attached:
+            return
+        keys = self._keys()
+        if keys == self._shown and self.children:
+            return
+        self._shown = keys
+        await super().recompose()
