@@ -258,7 +258,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="side"):
                 if not self.pair_mode:
                     yield VerdictPane(None, id="verdict")
-                yield DetailsPane("", id="details", markup=False)
+                yield DetailsPane(id="details")
         yield Input(
             placeholder="filter: text, or target:/source:/fstype:/option:/kind: …", id="filter"
         )
