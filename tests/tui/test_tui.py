@@ -124,8 +124,8 @@ async def test_filter_then_n_and_n_move_between_matches():
         await settled(pilot)
         await pilot.press("slash", *"kind:loop")
         view = app.screen.query_one(RowsView)
-        # Filtered as typed, once typing pauses; the cursor on the first match.
-        for _ in range(100):  # bounded polling for the pause to pass
+        # Filtered as typed (in a worker); the cursor on the first match.
+        for _ in range(100):  # bounded polling for the worker
             await pilot.pause(0.05)
             if len(view.rows.state.rows) < 10:
                 break

@@ -1,0 +1,100 @@
+"""The filter's search as the app runs it: plain text terms looked for in
+each mount's text made once, everything else through the one matcher, in
+chunks a newer query can stop. Both paths must find the same rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from mountscope.diff import compare
+from mountscope.filter import make_matcher, matching
+from mountscope.model import MountTable
+from mountscope.system.loader import load
+from mountscope.tui.rows import SEARCH_CHUNK, MountRows, PairRows
+from tests.helpers import REPO
+
+QUERIES = [
+    "kubelet",
+    "KUBELET",  # case-insensitive
+    "kube token",  # terms ANDed
+    "pods volumes secret",
+    "/dev/",
+    "rw,nosuid",  # across options
+    "tmpfs",
+    "task ",
+    "-",  # a lone dash is text, not a negation
+    ":",  # so is a colon alone
+    "nosuch:thing",  # not a field name: text
+    "\\040",  # an escaped space as written
+    "overlay\0",  # NUL never matches across two fields
+    # Not plain text: the matcher decides.
+    "!kubelet",
+    "-tmpfs",
+    "kind:bind",
+    "fstype:tmpfs",
+    "TARGET:/",
+    "option:ro",
+    "source:overlay kubelet",
+]
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory: pytest.TempPathFactory) -> tuple[MountTable, MountTable]:
+    from benchmarks.generate import change, generate
+
+    folder = tmp_path_factory.mktemp("tables")
+    text = generate(SEARCH_CHUNK + 500, seed=3)  # more than one chunk
+    (folder / "a.mountinfo").write_text(text)
+    (folder / "b.mountinfo").write_text(change(text, 0.2))
+    return load(str(folder / "a.mountinfo")), load(str(folder / "b.mountinfo"))
+
+
+@pytest.fixture(scope="module")
+def one(tables: tuple[MountTable, MountTable]) -> MountRows:
+    return MountRows(tables[0])  # one for every query: its texts are made once
+
+
+@pytest.fixture(scope="module")
+def two(tables: tuple[MountTable, MountTable]) -> PairRows:
+    return PairRows(compare(*tables))
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_one_table_finds_what_the_matcher_finds(one: MountRows, query: str):
+    found = one.search(query)
+    assert found == matching(one.capture.mounts, query)
+    if query in ("kubelet", "tmpfs", "!kubelet"):
+        assert 0 < len(found) < len(one.capture.mounts)  # the queries do select
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_two_tables_find_the_pairs_where_either_side_matches(two: PairRows, query: str):
+    rows = two
+    matcher = make_matcher(query)
+    wanted = {
+        i
+        for i, p in enumerate(rows.pairs)
+        if (p.a is not None and matcher(p.a)) or (p.b is not None and matcher(p.b))
+    }
+    assert rows.search(query) == wanted
+
+
+@pytest.mark.parametrize("file", ["samples/article/lambda-pattern1.txt"])
+def test_the_article_table_too(file: str):
+    table = load(str(REPO / file))
+    for query in ("var task", "VDB", "/proc", "!loop", "kind:loop"):
+        assert MountRows(table).search(query) == matching(table.mounts, query)
+
+
+def test_a_search_asked_to_stop_ends_at_the_next_chunk(tables: tuple[MountTable, MountTable]):
+    table = tables[0]
+    rows = MountRows(table)
+    looks = []
+
+    def cancelled() -> bool:
+        looks.append(True)
+        return len(looks) > 1  # stop after the first chunk
+
+    found = rows.search("a", cancelled)
+    assert found and max(found) < SEARCH_CHUNK
+    assert rows.search("a") == matching(table.mounts, "a")
