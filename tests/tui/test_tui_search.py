@@ -4,6 +4,8 @@ chunks a newer query can stop. Both paths must find the same rows."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from mountscope.diff import compare
@@ -11,6 +13,7 @@ from mountscope.filter import make_matcher, matching
 from mountscope.model import MountTable
 from mountscope.system.loader import load
 from mountscope.tui.rows import SEARCH_CHUNK, MountRows, PairRows
+from mountscope.tui.tree_state import TreeState
 from tests.helpers import REPO
 
 QUERIES = [
@@ -98,3 +101,59 @@ def test_a_search_asked_to_stop_ends_at_the_next_chunk(tables: tuple[MountTable,
     found = rows.search("a", cancelled)
     assert found and max(found) < SEARCH_CHUNK
     assert rows.search("a") == matching(table.mounts, "a")
+
+
+def reference_filter(
+    state: TreeState, matches: set[int]
+) -> tuple[list[bool], list[bool], list[bool]]:
+    """The filter's rule written plainly, over every node: a node is shown
+    when it matches or a descendant does, every shown node's parent is opened,
+    and the last shown child of each family is drawn with └─."""
+    size = len(state.children)
+    shown = [False] * size
+    expanded = list(state.expanded)
+    for node in reversed(state.order):  # descendants before their ancestors
+        if shown[node] or node in matches:
+            shown[node] = True
+            up = state.parent[node]
+            if up >= 0:
+                shown[up] = expanded[up] = True
+    last = [False] * size
+    for siblings in (state.roots, *state.children):
+        for kid in reversed(siblings):
+            if shown[kid]:
+                last[kid] = True
+                break
+    return shown, expanded, last
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_filtered_tree_is_what_the_plain_rule_says(one: MountRows, seed: int):
+    rng = random.Random(seed)
+    table = one.capture
+    size = len(table.mounts)
+    matches = set(rng.sample(range(size), k=[1, 3, 50, 500, size // 2, size][seed]))
+    state = TreeState(table.tree.roots, table.tree.children)
+    for node in rng.sample(range(size), k=size // 10):  # some folded beforehand
+        state.expanded[node] = False
+    want_shown, want_expanded, want_last = reference_filter(state, matches)
+    state.set_filter(matches)
+    assert state.shown == want_shown
+    assert state.expanded == want_expanded
+    assert state.last == want_last
+
+    # The rows: tree order, shown, under opened ancestors only.
+    def visible(node: int) -> bool:
+        up = state.parent[node]
+        while up >= 0:
+            if not state.expanded[up]:
+                return False
+            up = state.parent[up]
+        return want_shown[node]
+
+    assert state.rows == [n for n in state.order if visible(n)]
+    # A predicate gives the same as the set.
+    again = TreeState(table.tree.roots, table.tree.children)
+    again.expanded = list(want_expanded)
+    again.set_filter(matches.__contains__)
+    assert again.shown == want_shown and again.last == want_last
