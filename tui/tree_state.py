@@ -10,6 +10,7 @@ table. Expanding everything with no filter is a copy of the tree order.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 
 from mountscope.render.findmnt import ART
@@ -150,13 +151,11 @@ class TreeState:
     # --- changes ---------------------------------------------------------------------
 
     def _subtree_end(self, row: int) -> int:
-        """The row just after ``row``'s visible descendants."""
-        depth = self.depth[self.rows[row]]
-        end = row + 1
-        rows, depths = self.rows, self.depth
-        while end < len(rows) and depths[rows[end]] > depth:
-            end += 1
-        return end
+        """The row just after ``row``'s visible descendants: rows are in tree
+        order, so it is the first row at or past the subtree's end, found by
+        bisection."""
+        end = self.end[self.rows[row]]
+        return bisect_left(self.rows, end, lo=row + 1, key=self.position.__getitem__)
 
     def collapse(self, node: int) -> None:
         if not self.expanded[node]:

@@ -157,3 +157,26 @@ def test_the_filtered_tree_is_what_the_plain_rule_says(one: MountRows, seed: int
     again.expanded = list(want_expanded)
     again.set_filter(matches.__contains__)
     assert again.shown == want_shown and again.last == want_last
+
+
+def test_folding_a_node_takes_off_its_visible_descendants_filtered_or_not(one: MountRows):
+    table = one.capture
+    rng = random.Random(7)
+    state = TreeState(table.tree.roots, table.tree.children)
+    state.set_filter(set(rng.sample(range(len(table.mounts)), k=300)))
+    for _ in range(40):
+        row = rng.randrange(len(state.rows))
+        node = state.rows[row]
+        state.toggle(node)
+        rebuilt = TreeState(table.tree.roots, table.tree.children)
+        rebuilt.expanded, rebuilt.shown, rebuilt.last = state.expanded, state.shown, state.last
+        rebuilt.rebuild()  # the rows walked from scratch
+        assert state.rows == rebuilt.rows
+    state.set_filter(None)
+    for node in rng.sample(state.rows, k=20):
+        if state.row_of(node) is not None:
+            state.collapse(node)
+            rebuilt = TreeState(table.tree.roots, table.tree.children)
+            rebuilt.expanded = state.expanded
+            rebuilt.rebuild()
+            assert state.rows == rebuilt.rows
