@@ -397,11 +397,13 @@ class MainScreen(Screen[None]):
         # At once, not later as Widget.focus() does: the keys typed right
         # after "/" are passed on to whatever has the focus when they arrive.
         self.set_focus(box)
-        self.prepare_search()
+        # Once the box is on screen, not before: the texts are made while the
+        # query is typed, and opening the box does not wait for them.
+        self.call_after_refresh(self.prepare_search)
 
     @work(thread=True, group="search")
     def prepare_search(self) -> None:
-        """Make the texts the query is looked for in while it is being typed."""
+        """Make the texts a query is looked for in (see MountRows.search)."""
         self.rows.searched_texts()
 
     @on(Input.Changed, "#filter")
