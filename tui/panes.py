@@ -556,6 +556,11 @@ class DetailsPane(ScrollView, can_focus=False):
         self.scroll_to(y=0, animate=False)
         self.refresh()
 
+    def render(self) -> Text:
+        """The text shown, as a Static gives it (selection reads it too);
+        drawing goes line by line through render_line."""
+        return self.text
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._wrapped(width))
 
