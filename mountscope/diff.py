@@ -14,10 +14,11 @@ nothing else different is paired across the move.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from mountscope.model import Mount, MountTable, signals_of, split_options
@@ -134,13 +135,28 @@ class Pair:
 
 @dataclass
 class Comparison:
+    """Two captures paired mount by mount. ``pairs`` is every pair in path
+    order. A comparison made for a report counts the pairs that are plainly
+    the same (every compared field equal as written) instead of building
+    them: ``listed`` holds the others, and ``pairs`` builds the whole list
+    only when something asks for it (the app, ``diff --json --all``)."""
+
     a: MountTable
     b: MountTable
-    pairs: list[Pair]
+    # Every pair but the plainly-same ones that were counted, in path order.
+    listed: list[Pair]
     exact: bool
     # Both verdicts, when computed.
     verdict_a: Verdict | None = None
     verdict_b: Verdict | None = None
+    # Plainly-same pairs counted, not listed (0 when every pair is listed).
+    plainly_same: int = 0
+
+    @cached_property
+    def pairs(self) -> list[Pair]:
+        if not self.plainly_same:
+            return self.listed
+        return _pairs(self.a, self.b, self.exact, count_plainly_same=False)[0]
 
     def rules_only_in(self) -> tuple[set[str], set[str]]:
         """The rules behind evidence only A's verdict has, and only B's
@@ -165,19 +181,20 @@ class Comparison:
     @property
     def summary(self) -> dict[str, int]:
         counts = dict.fromkeys(PairStatus, 0)
-        for pair in self.pairs:
+        counts[PairStatus.SAME] = self.plainly_same
+        for pair in self.listed:
             counts[pair.kind] += 1
         return {str(status): count for status, count in counts.items()}
 
     @property
     def different(self) -> bool:
-        return any(p.kind in DIFFERENT for p in self.pairs)
+        return any(p.kind in DIFFERENT for p in self.listed)
 
     def to_dict(self, *, with_same: bool = False) -> dict[str, Any]:
         """The comparison as plain data. Like diff(1), it lists what differs
         and counts what is the same (``summary``); ``with_same`` lists the
         unchanged pairs too (``diff --json --all``)."""
-        pairs = self.pairs if with_same else [p for p in self.pairs if p.kind != PairStatus.SAME]
+        pairs = self.pairs if with_same else [p for p in self.listed if p.kind != PairStatus.SAME]
         return {
             "summary": self.summary,
             "a": {"origin": self.a.label, "format": self.a.format, "mounts": len(self.a.mounts)},
@@ -290,6 +307,24 @@ def _by_target(capture: MountTable) -> dict[str, list[Mount]]:
     return groups
 
 
+def _targets(capture: MountTable) -> tuple[dict[str, Mount], dict[str, list[Mount]]]:
+    """The mount of each target that one mount holds, and the stacks: targets
+    held by several mounts, lower mounts first (as ``_by_target`` orders them)."""
+    mounts = capture.mounts
+    single = {m.target: m for m in mounts}
+    if len(single) == len(mounts):
+        return single, {}
+    counts = Counter(m.target for m in mounts)
+    stacks: dict[str, list[Mount]] = {t: [] for t, n in counts.items() if n > 1}
+    for target in stacks:
+        del single[target]
+    for index, _ in capture.tree.walk():
+        stack = stacks.get(mounts[index].target)
+        if stack is not None:
+            stack.append(mounts[index])
+    return single, stacks
+
+
 def _identity(m: Mount) -> tuple[str, str | None, str, str]:
     return (m.source, m.fsroot, m.fstype, m.fs_options if m.fs_options is not None else m.options)
 
@@ -334,16 +369,33 @@ def _pair_order(pair: Pair) -> tuple[str, int]:
     return _order(pair.target), _line_of(pair)
 
 
-def compare(
-    a: MountTable, b: MountTable, *, exact: bool = False, with_verdicts: bool = True
-) -> Comparison:
-    a_groups, b_groups = _by_target(a), _by_target(b)
+def _pairs(
+    a: MountTable, b: MountTable, exact: bool, *, count_plainly_same: bool
+) -> tuple[list[Pair], int]:
+    """The pairs of two captures in path order, and how many plainly-same
+    pairs were counted instead of built (``count_plainly_same``)."""
+    a_single, a_stacks = _targets(a)
+    b_single, b_stacks = _targets(b)
     # Most pairs of two captures of one machine are plainly the same: decided
-    # here, without building the field-by-field comparison.
+    # here, without the field-by-field comparison.
     split = _splits_options(a.fields, b.fields)
     pairs: list[Pair] = []
-    for target in a_groups.keys() | b_groups.keys():
-        left, right = a_groups.get(target, []), b_groups.get(target, [])
+    counted = 0
+    for target, one in a_single.items():
+        other = b_single.get(target)
+        if other is None:
+            continue  # paired below
+        if split and _plainly_same(one, other):
+            if count_plainly_same:
+                counted += 1
+            else:
+                pairs.append(Pair(PairStatus.SAME, target, one, other))
+        else:
+            pairs.append(_compare(target, one, other, a.fields, b.fields, exact))
+    # Targets only one side has, or that a stack holds on either side.
+    for target in (a_single.keys() ^ b_single.keys()) | a_stacks.keys() | b_stacks.keys():
+        left = a_stacks.get(target) or ([a_single[target]] if target in a_single else [])
+        right = b_stacks.get(target) or ([b_single[target]] if target in b_single else [])
         for k in range(max(len(left), len(right))):
             pa = left[k] if k < len(left) else None
             pb = right[k] if k < len(right) else None
@@ -357,7 +409,22 @@ def compare(
                 pairs.append(_compare(target, pa, pb, a.fields, b.fields, exact))
     pairs = _pair_moves(pairs, a.fields, b.fields, exact)
     pairs.sort(key=_pair_order)
-    comparison = Comparison(a, b, pairs, exact)
+    return pairs, counted
+
+
+def compare(
+    a: MountTable,
+    b: MountTable,
+    *,
+    exact: bool = False,
+    with_verdicts: bool = True,
+    list_same: bool = True,
+) -> Comparison:
+    """Pair and compare two captures. ``list_same=False`` counts the plainly
+    same pairs instead of building them (what a report needs: it shows only
+    differences); ``Comparison.pairs`` still gives every pair when asked."""
+    pairs, counted = _pairs(a, b, exact, count_plainly_same=not list_same)
+    comparison = Comparison(a, b, pairs, exact, plainly_same=counted)
     if with_verdicts:
         from mountscope.classify import classify
 

@@ -61,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
     hide = redactor_for(args, a, b)
     for capture in (a, b):
         report_warnings(hide.capture(capture) if hide else capture, args.strict)
-    comparison = session.compare(a, b, exact=args.exact)
+    # Only --json --all lists the unchanged pairs: the rest count them.
+    comparison = session.compare(a, b, exact=args.exact, list_same=args.json and args.all)
     redactor = redactor_for(args, a, b)
     if args.json:
         data = comparison.to_dict(with_same=args.all)

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from benchmarks.generate import generate
+from benchmarks.generate import change, generate
 from mountscope.diff import compare, shape
 from tests.helpers import ARTICLE, FINDMNT, REPO, needs_findmnt, parse, run_cli
 
@@ -123,6 +123,49 @@ def test_stacked_mounts_pair_in_stacking_order():
         if p.target == "/mnt/s"
     ]
     assert kinds == [("same", "lower"), ("changed", "upper"), ("added", "top")]
+
+
+def _same_comparison(listed, counted):
+    """The two ways of making a comparison say the same in every output."""
+    from mountscope.render.report import diff_lines
+
+    assert counted.summary == listed.summary and counted.different == listed.different
+    assert counted.to_dict() == listed.to_dict()
+    assert counted.to_dict(with_same=True) == listed.to_dict(with_same=True)
+    assert list(diff_lines(counted)) == list(diff_lines(listed))
+    assert [p.to_dict() for p in counted.pairs] == [p.to_dict() for p in listed.pairs]
+
+
+@needs_findmnt
+@pytest.mark.parametrize(
+    "form", [[], ["-J"], ["-l"], ["-o", "TARGET,SOURCE,VFS-OPTIONS,FS-OPTIONS"]]
+)
+@pytest.mark.parametrize("fraction", [0.0, 0.01, 0.2])
+def test_counting_the_plainly_same_pairs_changes_no_output(form, fraction, tmp_path):
+    # Generated tables hold stacks, binds and orphans; the change swaps
+    # sources and options, the findmnt forms lack fields (not comparable).
+    text = generate(400, seed=3)
+    table = tmp_path / "node.mountinfo"
+    table.write_text(change(text, fraction) if fraction else text)
+    other = tmp_path / "other.out"
+    other.write_bytes(
+        subprocess.run([FINDMNT, "-F", str(table), *form], capture_output=True, check=True).stdout
+    )
+    a = parse(text, "a")
+    for b in (parse(table.read_text(), "b"), parse(other.read_text(), "b")):
+        for exact in (False, True):
+            listed = compare(a, b, exact=exact, with_verdicts=False)
+            counted = compare(a, b, exact=exact, with_verdicts=False, list_same=False)
+            assert listed.plainly_same == 0 and listed.pairs is listed.listed
+            _same_comparison(listed, counted)
+    # A moved mount, a stack grown on one side, a mount gone.
+    lines = text.splitlines()
+    moved = lines[5].split(" ")
+    moved[4] = "/moved/elsewhere"
+    b = parse("\n".join([*lines[:5], " ".join(moved), *lines[7:], lines[-1]]), "b")
+    _same_comparison(
+        compare(a, b, with_verdicts=False), compare(a, b, with_verdicts=False, list_same=False)
+    )
 
 
 def test_a_moved_mount_is_one_change_of_target():
