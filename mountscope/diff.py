@@ -101,6 +101,17 @@ def shape(value: str) -> str:
     return _PEER.sub(r"\1:<n>", value) if ":" in value else value
 
 
+# Shaping replaces only runs of word characters and hyphens, by placeholders
+# of letters in <>: two values that differ in any other character cannot
+# have the same shape, which this tells without the patterns above.
+_SHAPED_CHARS = re.compile(r"[\w<>-]+")
+
+
+def may_share_shape(old: str, new: str) -> bool:
+    """False when ``shape(old) != shape(new)`` is certain (a cheap test)."""
+    return _SHAPED_CHARS.sub("", old) == _SHAPED_CHARS.sub("", new)
+
+
 def _options_key(value: str) -> list[str]:
     """Options compare as a set: their order differs between formats."""
     return sorted(split_options(value))
@@ -247,7 +258,7 @@ def _field_outcome(
         name in b.truncated and (old or "").startswith(new or "")
     ):
         return _NOT_COMPARABLE  # one side was cut by a terminal: the rest is unknown
-    if not exact and shape(old or "") == shape(new or ""):
+    if not exact and may_share_shape(old or "", new or "") and shape(old or "") == shape(new or ""):
         return _SAME_SHAPE
     return _CHANGED
 

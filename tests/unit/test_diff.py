@@ -7,9 +7,11 @@ import json
 import subprocess
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks.generate import change, generate
-from mountscope.diff import compare, shape
+from mountscope.diff import compare, may_share_shape, shape
 from tests.helpers import ARTICLE, FINDMNT, REPO, needs_findmnt, parse, run_cli
 
 P1, P2 = str(ARTICLE / "lambda-pattern1.txt"), str(ARTICLE / "lambda-pattern2.txt")
@@ -253,3 +255,32 @@ def test_stdin_once_and_errors():
         missing.returncode == 2
         and missing.stderr == b"mountscope: error: /nonexistent/x: no such file\n"
     )
+
+
+# Values built of the same text around tokens that shape() may replace,
+# drawn on each side from one family (so that equal shapes are common), and
+# of text next to those tokens that it must keep.
+_TEXT = st.sampled_from(
+    ["/", ",", ":", "[", "]", "-", "_", ".", "=", " ", "<n>", "<", ">", "é", "rw", "x", "/dev/"]
+)
+_FAMILIES = [
+    ["9f1c2d3e-4b5a-6c7d-8e9f-0a1b2c3d4e5f", "00000000-1111-2222-3333-444444444444"],
+    ["net:[4026532178]", "net:[4026532999]", "net:[1]"],
+    ["8c01de2338356980", "abcdef0123456789", "1234567"],
+    ["123456789012", "210987654321", "١٢٣٤٥٦٧"],
+    ["Q7x2Lm9Kp", "a1b2c3d4e5", "nvme0n1p1", "es2088019054"],
+    ["shared:12", "shared:7", "master:7", "propagate_from:3"],
+]
+_SLOT = st.one_of(
+    _TEXT.map(lambda text: (text, text)),
+    *(st.tuples(st.sampled_from(f), st.sampled_from(f)) for f in _FAMILIES),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_SLOT, max_size=8), st.lists(_TEXT, max_size=2))
+def test_cheap_shape_test_never_rules_out_an_equal_shape(slots, extra):
+    old = "".join(a for a, _ in slots)
+    new = "".join(b for _, b in slots) + "".join(extra)
+    if shape(old) == shape(new):
+        assert may_share_shape(old, new)
