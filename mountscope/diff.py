@@ -14,11 +14,13 @@ nothing else different is paired across the move.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from itertools import compress
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from mountscope.model import Mount, MountTable, signals_of, split_options
@@ -309,6 +311,9 @@ def _compare(
     return Pair(status, target, a, b, changes, same_shape, not_comparable, moved_from)
 
 
+_target = attrgetter("target")
+
+
 def _by_target(capture: MountTable) -> dict[str, list[Mount]]:
     """Mounts per target, lower mounts of a stack first."""
     groups: dict[str, list[Mount]] = defaultdict(list)
@@ -322,18 +327,36 @@ def _targets(capture: MountTable) -> tuple[dict[str, Mount], dict[str, list[Moun
     """The mount of each target that one mount holds, and the stacks: targets
     held by several mounts, lower mounts first (as ``_by_target`` orders them)."""
     mounts = capture.mounts
-    single = {m.target: m for m in mounts}
+    single = dict(zip(map(_target, mounts), mounts, strict=True))
     if len(single) == len(mounts):
         return single, {}
-    counts = Counter(m.target for m in mounts)
-    stacks: dict[str, list[Mount]] = {t: [] for t, n in counts.items() if n > 1}
+    stacks = _chains(capture, len(mounts) - len(single))
+    if stacks is None:
+        stacks = {t: g for t, g in _by_target(capture).items() if len(g) > 1}
     for target in stacks:
         del single[target]
-    for index, _ in capture.tree.walk():
-        stack = stacks.get(mounts[index].target)
-        if stack is not None:
-            stack.append(mounts[index])
     return single, stacks
+
+
+def _chains(capture: MountTable, repeated: int) -> dict[str, list[Mount]] | None:
+    """The stacks read from the tree's parent links, where each is a chain
+    (every mount on a shared target sits on the one below it, as mounting on
+    a mount point makes them): then the walk's order is the chain's. None
+    when some stack is not a chain (a table may say anything)."""
+    tree, mounts = capture.tree, capture.mounts
+    stacked = list(compress(range(len(mounts)), tree.stacked))
+    above = {tree.parent[i]: i for i in stacked}
+    if len(stacked) != repeated or len(above) != len(stacked):
+        return None  # a target shared off the chain, or a mount with two mounts on it
+    stacks: dict[str, list[Mount]] = {}
+    for bottom in above.keys() - set(stacked):
+        chain = [mounts[bottom]]
+        node = above.get(bottom)
+        while node is not None:
+            chain.append(mounts[node])
+            node = above.get(node)
+        stacks[mounts[bottom].target] = chain
+    return stacks
 
 
 def _identity(m: Mount) -> tuple[str, str | None, str, str]:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.generate import change, generate
-from mountscope.diff import compare, may_share_shape, shape
+from mountscope.diff import _by_target, _targets, compare, may_share_shape, shape
 from tests.helpers import ARTICLE, FINDMNT, REPO, needs_findmnt, parse, run_cli
 
 P1, P2 = str(ARTICLE / "lambda-pattern1.txt"), str(ARTICLE / "lambda-pattern2.txt")
@@ -168,6 +168,28 @@ def test_counting_the_plainly_same_pairs_changes_no_output(form, fraction, tmp_p
     _same_comparison(
         compare(a, b, with_verdicts=False), compare(a, b, with_verdicts=False, list_same=False)
     )
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        generate(300, seed=5),  # stacks that are chains, as mounting makes them
+        # Two mounts on one mount point (a stack that branches), a shared
+        # target under two parents (/a overmounted, /a/b mounted on both),
+        # an orphan on a stacked target.
+        "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 1 0:2 / /s rw - tmpfs low rw\n"
+        "3 2 0:3 / /s rw - tmpfs up1 rw\n4 2 0:4 / /s rw - tmpfs up2 rw\n"
+        "5 1 0:5 / /a rw - tmpfs a1 rw\n6 5 0:6 / /a/b rw - tmpfs b1 rw\n"
+        "7 5 0:7 / /a rw - tmpfs a2 rw\n8 7 0:8 / /a/b rw - tmpfs b2 rw\n"
+        "9 99 0:9 / /s rw - tmpfs orphan rw\n",
+    ],
+)
+def test_stacks_read_from_parent_links_are_in_the_walks_order(table):
+    capture = parse(table)
+    single, stacks = _targets(capture)
+    walked = _by_target(capture)
+    assert {t: [m] for t, m in single.items()} | stacks == walked
+    assert stacks and all(len(group) > 1 for group in stacks.values())
 
 
 def test_a_moved_mount_is_one_change_of_target():
