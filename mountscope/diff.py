@@ -203,18 +203,24 @@ class Comparison:
     def different(self) -> bool:
         return any(p.kind in DIFFERENT for p in self.listed)
 
-    def to_dict(self, *, with_same: bool = False) -> dict[str, Any]:
+    def listing(self, *, with_same: bool = False) -> list[Pair]:
+        """The pairs ``to_dict`` lists: those that are not the same, or
+        (``with_same``) every pair."""
+        return self.pairs if with_same else [p for p in self.listed if p.kind != PairStatus.SAME]
+
+    def to_dict(self, *, with_same: bool = False, pairs: bool = True) -> dict[str, Any]:
         """The comparison as plain data. Like diff(1), it lists what differs
         and counts what is the same (``summary``); ``with_same`` lists the
-        unchanged pairs too (``diff --json --all``)."""
-        pairs = self.pairs if with_same else [p for p in self.listed if p.kind != PairStatus.SAME]
+        unchanged pairs too (``diff --json --all``). ``pairs=False`` leaves
+        the list empty, for a writer that writes ``listing()`` pair by pair."""
+        listed = self.listing(with_same=with_same) if pairs else []
         return {
             "summary": self.summary,
             "a": {"origin": self.a.label, "format": self.a.format, "mounts": len(self.a.mounts)},
             "b": {"origin": self.b.label, "format": self.b.format, "mounts": len(self.b.mounts)},
             "exact": self.exact,
             "listed": "all" if with_same else "differences",
-            "pairs": [p.to_dict() for p in pairs],
+            "pairs": [p.to_dict() for p in listed],
             "verdicts": self.verdicts,
         }
 

@@ -306,3 +306,60 @@ def test_cheap_shape_test_never_rules_out_an_equal_shape(slots, extra):
     new = "".join(b for _, b in slots) + "".join(extra)
     if shape(old) == shape(new):
         assert may_share_shape(old, new)
+
+
+def _hostile(changed: bool) -> bytes:
+    """A table with characters JSON must escape (C1, bidi, a tag character,
+    DEL, bytes that are not UTF-8), in pairs that differ and that do not."""
+    tail = b",size=1k" if changed else b""
+    return b"\n".join(
+        [
+            b"1 0 0:1 / / rw - overlay overlay\xc2\x9b rw,lowerdir=/a" + tail,
+            b"2 1 0:2 / /mnt/c1\xc2\x9b[31m rw - tmpfs tmpfs rw",
+            b"3 1 0:3 / /mnt/bidi\xe2\x80\xaeexe.txt rw - tmpfs tmpfs rw" + tail,
+            b"4 1 0:4 / /var/task\xf3\xa0\x80\xa0 rw - tmpfs tmp\x7ffs rw",
+            b"5 1 0:5 / /mnt/raw\xff\x9b31m rw - tmpfs tmpfs rw" + tail,
+            b"6 1 0:6 / /mnt/raw\xfe rw - tmpfs tmpfs rw",
+            b"7 1 0:7 / /srv/data rw - ext4 /dev/sdb1 rw" + (b"" if changed else b",noatime"),
+            # What --redact numbers in the order it meets them: addresses, accounts, UUIDs.
+            b"8 1 0:8 /9f1c2d3e-4b5a-6c7d-8e9f-0a1b2c3d4e5f /srv/pods rw - nfs "
+            b"10.1.2.3:/exports/123456789012 rw" + tail,
+            b"9 1 0:9 / /srv/kept rw - nfs 10.9.8.7:/x/210987654321 rw",
+            b"10 1 0:10 / /srv/more rw - nfs 10.5.5.5:/y/111111111111 rw" + tail,
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        (_hostile(False), _hostile(True)),
+        (_hostile(False), _hostile(False)),  # nothing differs: an empty list
+        (generate(300, seed=4).encode(), change(generate(300, seed=4), 0.2).encode()),
+    ],
+)
+def test_diff_json_written_pair_by_pair_is_the_whole_document(texts):
+    from mountscope.cli.diff import json_chunks
+    from mountscope.jsonio import dumps
+    from mountscope.redact import Redactor
+    from mountscope.session import Session
+
+    a, b = (
+        parse(t.decode("utf-8", "surrogateescape"), name)
+        for t, name in zip(texts, "ab", strict=True)
+    )
+    redactor = Redactor()
+    redactor.learn(a)
+    redactor.learn(b)
+    for list_same in (False, True):
+        comparison = Session().compare(a, b, list_same=list_same)
+        for with_same in (False, True):
+            whole = comparison.to_dict(with_same=with_same)
+            assert (
+                b"".join(json_chunks(comparison, with_same=with_same, redactor=None))
+                == dumps(whole, indent=True) + b"\n"
+            )
+            assert (
+                b"".join(json_chunks(comparison, with_same=with_same, redactor=redactor))
+                == dumps(redactor.data(whole), indent=True) + b"\n"
+            )
