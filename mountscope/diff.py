@@ -14,10 +14,14 @@ nothing else different is paired across the move.
 from __future__ import annotations
 
 import re
+import string
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
+from itertools import compress
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from mountscope.model import Mount, MountTable, signals_of, split_options
@@ -100,6 +104,24 @@ def shape(value: str) -> str:
     return _PEER.sub(r"\1:<n>", value) if ":" in value else value
 
 
+# Shaping replaces only runs of word characters and hyphens, by placeholders
+# of letters in <>: two values that differ in any other character cannot
+# have the same shape, which this tells without the patterns above. In ASCII
+# text the word characters are [A-Za-z0-9_], deleted by bytes.translate
+# (a table lookup per byte, where the expression costs a Unicode lookup).
+_SHAPED_CHARS = re.compile(r"[\w<>-]+")
+_SHAPED_ASCII = (string.ascii_letters + string.digits + "_<>-").encode()
+
+
+def may_share_shape(old: str, new: str) -> bool:
+    """False when ``shape(old) != shape(new)`` is certain (a cheap test)."""
+    if old.isascii() and new.isascii():
+        return old.encode().translate(None, _SHAPED_ASCII) == new.encode().translate(
+            None, _SHAPED_ASCII
+        )
+    return _SHAPED_CHARS.sub("", old) == _SHAPED_CHARS.sub("", new)
+
+
 def _options_key(value: str) -> list[str]:
     """Options compare as a set: their order differs between formats."""
     return sorted(split_options(value))
@@ -134,13 +156,28 @@ class Pair:
 
 @dataclass
 class Comparison:
+    """Two captures paired mount by mount. ``pairs`` is every pair in path
+    order. A comparison made for a report counts the pairs that are plainly
+    the same (every compared field equal as written) instead of building
+    them: ``listed`` holds the others, and ``pairs`` builds the whole list
+    only when something asks for it (the app, ``diff --json --all``)."""
+
     a: MountTable
     b: MountTable
-    pairs: list[Pair]
+    # Every pair but the plainly-same ones that were counted, in path order.
+    listed: list[Pair]
     exact: bool
     # Both verdicts, when computed.
     verdict_a: Verdict | None = None
     verdict_b: Verdict | None = None
+    # Plainly-same pairs counted, not listed (0 when every pair is listed).
+    plainly_same: int = 0
+
+    @cached_property
+    def pairs(self) -> list[Pair]:
+        if not self.plainly_same:
+            return self.listed
+        return _pairs(self.a, self.b, self.exact, count_plainly_same=False)[0]
 
     def rules_only_in(self) -> tuple[set[str], set[str]]:
         """The rules behind evidence only A's verdict has, and only B's
@@ -165,26 +202,33 @@ class Comparison:
     @property
     def summary(self) -> dict[str, int]:
         counts = dict.fromkeys(PairStatus, 0)
-        for pair in self.pairs:
+        counts[PairStatus.SAME] = self.plainly_same
+        for pair in self.listed:
             counts[pair.kind] += 1
         return {str(status): count for status, count in counts.items()}
 
     @property
     def different(self) -> bool:
-        return any(p.kind in DIFFERENT for p in self.pairs)
+        return any(p.kind in DIFFERENT for p in self.listed)
 
-    def to_dict(self, *, with_same: bool = False) -> dict[str, Any]:
+    def listing(self, *, with_same: bool = False) -> list[Pair]:
+        """The pairs ``to_dict`` lists: those that are not the same, or
+        (``with_same``) every pair."""
+        return self.pairs if with_same else [p for p in self.listed if p.kind != PairStatus.SAME]
+
+    def to_dict(self, *, with_same: bool = False, pairs: bool = True) -> dict[str, Any]:
         """The comparison as plain data. Like diff(1), it lists what differs
         and counts what is the same (``summary``); ``with_same`` lists the
-        unchanged pairs too (``diff --json --all``)."""
-        pairs = self.pairs if with_same else [p for p in self.pairs if p.kind != PairStatus.SAME]
+        unchanged pairs too (``diff --json --all``). ``pairs=False`` leaves
+        the list empty, for a writer that writes ``listing()`` pair by pair."""
+        listed = self.listing(with_same=with_same) if pairs else []
         return {
             "summary": self.summary,
             "a": {"origin": self.a.label, "format": self.a.format, "mounts": len(self.a.mounts)},
             "b": {"origin": self.b.label, "format": self.b.format, "mounts": len(self.b.mounts)},
             "exact": self.exact,
             "listed": "all" if with_same else "differences",
-            "pairs": [p.to_dict() for p in pairs],
+            "pairs": [p.to_dict() for p in listed],
             "verdicts": self.verdicts,
         }
 
@@ -230,7 +274,7 @@ def _field_outcome(
         name in b.truncated and (old or "").startswith(new or "")
     ):
         return _NOT_COMPARABLE  # one side was cut by a terminal: the rest is unknown
-    if not exact and shape(old or "") == shape(new or ""):
+    if not exact and may_share_shape(old or "", new or "") and shape(old or "") == shape(new or ""):
         return _SAME_SHAPE
     return _CHANGED
 
@@ -281,6 +325,9 @@ def _compare(
     return Pair(status, target, a, b, changes, same_shape, not_comparable, moved_from)
 
 
+_target = attrgetter("target")
+
+
 def _by_target(capture: MountTable) -> dict[str, list[Mount]]:
     """Mounts per target, lower mounts of a stack first."""
     groups: dict[str, list[Mount]] = defaultdict(list)
@@ -288,6 +335,42 @@ def _by_target(capture: MountTable) -> dict[str, list[Mount]]:
     for index, _ in capture.tree.walk():
         groups[mounts[index].target].append(mounts[index])
     return groups
+
+
+def _targets(capture: MountTable) -> tuple[dict[str, Mount], dict[str, list[Mount]]]:
+    """The mount of each target that one mount holds, and the stacks: targets
+    held by several mounts, lower mounts first (as ``_by_target`` orders them)."""
+    mounts = capture.mounts
+    single = dict(zip(map(_target, mounts), mounts, strict=True))
+    if len(single) == len(mounts):
+        return single, {}
+    stacks = _chains(capture, len(mounts) - len(single))
+    if stacks is None:
+        stacks = {t: g for t, g in _by_target(capture).items() if len(g) > 1}
+    for target in stacks:
+        del single[target]
+    return single, stacks
+
+
+def _chains(capture: MountTable, repeated: int) -> dict[str, list[Mount]] | None:
+    """The stacks read from the tree's parent links, where each is a chain
+    (every mount on a shared target sits on the one below it, as mounting on
+    a mount point makes them): then the walk's order is the chain's. None
+    when some stack is not a chain (a table may say anything)."""
+    tree, mounts = capture.tree, capture.mounts
+    stacked = list(compress(range(len(mounts)), tree.stacked))
+    above = {tree.parent[i]: i for i in stacked}
+    if len(stacked) != repeated or len(above) != len(stacked):
+        return None  # a target shared off the chain, or a mount with two mounts on it
+    stacks: dict[str, list[Mount]] = {}
+    for bottom in above.keys() - set(stacked):
+        chain = [mounts[bottom]]
+        node = above.get(bottom)
+        while node is not None:
+            chain.append(mounts[node])
+            node = above.get(node)
+        stacks[mounts[bottom].target] = chain
+    return stacks
 
 
 def _identity(m: Mount) -> tuple[str, str | None, str, str]:
@@ -334,16 +417,33 @@ def _pair_order(pair: Pair) -> tuple[str, int]:
     return _order(pair.target), _line_of(pair)
 
 
-def compare(
-    a: MountTable, b: MountTable, *, exact: bool = False, with_verdicts: bool = True
-) -> Comparison:
-    a_groups, b_groups = _by_target(a), _by_target(b)
+def _pairs(
+    a: MountTable, b: MountTable, exact: bool, *, count_plainly_same: bool
+) -> tuple[list[Pair], int]:
+    """The pairs of two captures in path order, and how many plainly-same
+    pairs were counted instead of built (``count_plainly_same``)."""
+    a_single, a_stacks = _targets(a)
+    b_single, b_stacks = _targets(b)
     # Most pairs of two captures of one machine are plainly the same: decided
-    # here, without building the field-by-field comparison.
+    # here, without the field-by-field comparison.
     split = _splits_options(a.fields, b.fields)
     pairs: list[Pair] = []
-    for target in a_groups.keys() | b_groups.keys():
-        left, right = a_groups.get(target, []), b_groups.get(target, [])
+    counted = 0
+    for target, one in a_single.items():
+        other = b_single.get(target)
+        if other is None:
+            continue  # paired below
+        if split and _plainly_same(one, other):
+            if count_plainly_same:
+                counted += 1
+            else:
+                pairs.append(Pair(PairStatus.SAME, target, one, other))
+        else:
+            pairs.append(_compare(target, one, other, a.fields, b.fields, exact))
+    # Targets only one side has, or that a stack holds on either side.
+    for target in (a_single.keys() ^ b_single.keys()) | a_stacks.keys() | b_stacks.keys():
+        left = a_stacks.get(target) or ([a_single[target]] if target in a_single else [])
+        right = b_stacks.get(target) or ([b_single[target]] if target in b_single else [])
         for k in range(max(len(left), len(right))):
             pa = left[k] if k < len(left) else None
             pb = right[k] if k < len(right) else None
@@ -357,7 +457,22 @@ def compare(
                 pairs.append(_compare(target, pa, pb, a.fields, b.fields, exact))
     pairs = _pair_moves(pairs, a.fields, b.fields, exact)
     pairs.sort(key=_pair_order)
-    comparison = Comparison(a, b, pairs, exact)
+    return pairs, counted
+
+
+def compare(
+    a: MountTable,
+    b: MountTable,
+    *,
+    exact: bool = False,
+    with_verdicts: bool = True,
+    list_same: bool = True,
+) -> Comparison:
+    """Pair and compare two captures. ``list_same=False`` counts the plainly
+    same pairs instead of building them (what a report needs: it shows only
+    differences); ``Comparison.pairs`` still gives every pair when asked."""
+    pairs, counted = _pairs(a, b, exact, count_plainly_same=not list_same)
+    comparison = Comparison(a, b, pairs, exact, plainly_same=counted)
     if with_verdicts:
         from mountscope.classify import classify
 

@@ -118,11 +118,14 @@ class Session:
             if cached is not None and cached[0] is table:
                 del self._judged[id(table)]
 
-    def compare(self, a: MountTable, b: MountTable, *, exact: bool = False) -> Comparison:
-        """The comparison of two captures, with both verdicts."""
+    def compare(
+        self, a: MountTable, b: MountTable, *, exact: bool = False, list_same: bool = True
+    ) -> Comparison:
+        """The comparison of two captures, with both verdicts (``list_same``:
+        see ``mountscope.diff.compare``)."""
         from mountscope.diff import compare
 
-        comparison = compare(a, b, exact=exact, with_verdicts=False)
+        comparison = compare(a, b, exact=exact, with_verdicts=False, list_same=list_same)
         comparison.verdict_a, comparison.verdict_b = self.verdict(a), self.verdict(b)
         return comparison
 

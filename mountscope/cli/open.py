@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     redactor = redactor_for(args, *captures)
     hide: Callable[[str], str] = redactor.text if redactor else str
     if len(captures) == 2:
-        comparison = session.compare(captures[0], captures[1])
+        comparison = session.compare(captures[0], captures[1], list_same=False)
         return diff.write_report(comparison, args, redactor)
     capture = redactor.capture(captures[0]) if redactor else captures[0]
     write_lines(

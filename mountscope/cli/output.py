@@ -146,10 +146,14 @@ def write_lines(lines: Iterable[str]) -> None:
 
 def write_bytes(chunks: Iterable[bytes]) -> None:
     batch: list[bytes] = []
+    size = 0
     for chunk in chunks:
         batch.append(chunk)
-        if len(batch) >= 4096:
+        size += len(chunk)
+        # Bounded in bytes too: diff --json writes a pair of mounts a chunk.
+        if len(batch) >= 4096 or size >= 1 << 16:
             write_out(b"".join(batch))
             batch.clear()
+            size = 0
     if batch:
         write_out(b"".join(batch))

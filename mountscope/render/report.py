@@ -54,7 +54,8 @@ def diff_lines(comparison: Comparison, color: bool = False) -> Iterator[str]:
         f"B: {comparison.b.label}, {len(comparison.b.mounts)} mounts)"
     )
     not_comparable: set[str] = set()
-    for pair in comparison.pairs:
+    # Plainly-same pairs, counted and not listed, have nothing to show.
+    for pair in comparison.listed:
         not_comparable.update(pair.not_comparable)
         if pair.kind == "same":
             continue

@@ -7,9 +7,19 @@ import json
 import subprocess
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from benchmarks.generate import generate
-from mountscope.diff import compare, shape
+from benchmarks.generate import change, generate
+from mountscope.diff import (
+    _SHAPED_ASCII,
+    _SHAPED_CHARS,
+    _by_target,
+    _targets,
+    compare,
+    may_share_shape,
+    shape,
+)
 from tests.helpers import ARTICLE, FINDMNT, REPO, needs_findmnt, parse, run_cli
 
 P1, P2 = str(ARTICLE / "lambda-pattern1.txt"), str(ARTICLE / "lambda-pattern2.txt")
@@ -125,6 +135,71 @@ def test_stacked_mounts_pair_in_stacking_order():
     assert kinds == [("same", "lower"), ("changed", "upper"), ("added", "top")]
 
 
+def _same_comparison(listed, counted):
+    """The two ways of making a comparison say the same in every output."""
+    from mountscope.render.report import diff_lines
+
+    assert counted.summary == listed.summary and counted.different == listed.different
+    assert counted.to_dict() == listed.to_dict()
+    assert counted.to_dict(with_same=True) == listed.to_dict(with_same=True)
+    assert list(diff_lines(counted)) == list(diff_lines(listed))
+    assert [p.to_dict() for p in counted.pairs] == [p.to_dict() for p in listed.pairs]
+
+
+@needs_findmnt
+@pytest.mark.parametrize(
+    "form", [[], ["-J"], ["-l"], ["-o", "TARGET,SOURCE,VFS-OPTIONS,FS-OPTIONS"]]
+)
+@pytest.mark.parametrize("fraction", [0.0, 0.01, 0.2])
+def test_counting_the_plainly_same_pairs_changes_no_output(form, fraction, tmp_path):
+    # Generated tables hold stacks, binds and orphans; the change swaps
+    # sources and options, the findmnt forms lack fields (not comparable).
+    text = generate(400, seed=3)
+    table = tmp_path / "node.mountinfo"
+    table.write_text(change(text, fraction) if fraction else text)
+    other = tmp_path / "other.out"
+    other.write_bytes(
+        subprocess.run([FINDMNT, "-F", str(table), *form], capture_output=True, check=True).stdout
+    )
+    a = parse(text, "a")
+    for b in (parse(table.read_text(), "b"), parse(other.read_text(), "b")):
+        for exact in (False, True):
+            listed = compare(a, b, exact=exact, with_verdicts=False)
+            counted = compare(a, b, exact=exact, with_verdicts=False, list_same=False)
+            assert listed.plainly_same == 0 and listed.pairs is listed.listed
+            _same_comparison(listed, counted)
+    # A moved mount, a stack grown on one side, a mount gone.
+    lines = text.splitlines()
+    moved = lines[5].split(" ")
+    moved[4] = "/moved/elsewhere"
+    b = parse("\n".join([*lines[:5], " ".join(moved), *lines[7:], lines[-1]]), "b")
+    _same_comparison(
+        compare(a, b, with_verdicts=False), compare(a, b, with_verdicts=False, list_same=False)
+    )
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        generate(300, seed=5),  # stacks that are chains, as mounting makes them
+        # Two mounts on one mount point (a stack that branches), a shared
+        # target under two parents (/a overmounted, /a/b mounted on both),
+        # an orphan on a stacked target.
+        "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 1 0:2 / /s rw - tmpfs low rw\n"
+        "3 2 0:3 / /s rw - tmpfs up1 rw\n4 2 0:4 / /s rw - tmpfs up2 rw\n"
+        "5 1 0:5 / /a rw - tmpfs a1 rw\n6 5 0:6 / /a/b rw - tmpfs b1 rw\n"
+        "7 5 0:7 / /a rw - tmpfs a2 rw\n8 7 0:8 / /a/b rw - tmpfs b2 rw\n"
+        "9 99 0:9 / /s rw - tmpfs orphan rw\n",
+    ],
+)
+def test_stacks_read_from_parent_links_are_in_the_walks_order(table):
+    capture = parse(table)
+    single, stacks = _targets(capture)
+    walked = _by_target(capture)
+    assert {t: [m] for t, m in single.items()} | stacks == walked
+    assert stacks and all(len(group) > 1 for group in stacks.values())
+
+
 def test_a_moved_mount_is_one_change_of_target():
     a = parse("1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 1 0:2 / /mnt/old rw - tmpfs data rw,size=1k\n")
     b = parse("1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 1 0:2 / /srv/new rw - tmpfs data rw,size=1k\n")
@@ -210,3 +285,94 @@ def test_stdin_once_and_errors():
         missing.returncode == 2
         and missing.stderr == b"mountscope: error: /nonexistent/x: no such file\n"
     )
+
+
+# Values built of the same text around tokens that shape() may replace,
+# drawn on each side from one family (so that equal shapes are common), and
+# of text next to those tokens that it must keep.
+_TEXT = st.sampled_from(
+    ["/", ",", ":", "[", "]", "-", "_", ".", "=", " ", "<n>", "<", ">", "é", "rw", "x", "/dev/"]
+)
+_FAMILIES = [
+    ["9f1c2d3e-4b5a-6c7d-8e9f-0a1b2c3d4e5f", "00000000-1111-2222-3333-444444444444"],
+    ["net:[4026532178]", "net:[4026532999]", "net:[1]"],
+    ["8c01de2338356980", "abcdef0123456789", "1234567"],
+    ["123456789012", "210987654321", "١٢٣٤٥٦٧"],
+    ["Q7x2Lm9Kp", "a1b2c3d4e5", "nvme0n1p1", "es2088019054"],
+    ["shared:12", "shared:7", "master:7", "propagate_from:3"],
+]
+_SLOT = st.one_of(
+    _TEXT.map(lambda text: (text, text)),
+    *(st.tuples(st.sampled_from(f), st.sampled_from(f)) for f in _FAMILIES),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_SLOT, max_size=8), st.lists(_TEXT, max_size=2))
+def test_cheap_shape_test_never_rules_out_an_equal_shape(slots, extra):
+    old = "".join(a for a, _ in slots)
+    new = "".join(b for _, b in slots) + "".join(extra)
+    if shape(old) == shape(new):
+        assert may_share_shape(old, new)
+    # ASCII values take bytes.translate: it deletes what the expression does.
+    for value in (old, new):
+        if value.isascii():
+            kept = _SHAPED_CHARS.sub("", value).encode()
+            assert value.encode().translate(None, _SHAPED_ASCII) == kept
+
+
+def _hostile(changed: bool) -> bytes:
+    """A table with characters JSON must escape (C1, bidi, a tag character,
+    DEL, bytes that are not UTF-8), in pairs that differ and that do not."""
+    tail = b",size=1k" if changed else b""
+    return b"\n".join(
+        [
+            b"1 0 0:1 / / rw - overlay overlay\xc2\x9b rw,lowerdir=/a" + tail,
+            b"2 1 0:2 / /mnt/c1\xc2\x9b[31m rw - tmpfs tmpfs rw",
+            b"3 1 0:3 / /mnt/bidi\xe2\x80\xaeexe.txt rw - tmpfs tmpfs rw" + tail,
+            b"4 1 0:4 / /var/task\xf3\xa0\x80\xa0 rw - tmpfs tmp\x7ffs rw",
+            b"5 1 0:5 / /mnt/raw\xff\x9b31m rw - tmpfs tmpfs rw" + tail,
+            b"6 1 0:6 / /mnt/raw\xfe rw - tmpfs tmpfs rw",
+            b"7 1 0:7 / /srv/data rw - ext4 /dev/sdb1 rw" + (b"" if changed else b",noatime"),
+            # What --redact numbers in the order it meets them: addresses, accounts, UUIDs.
+            b"8 1 0:8 /9f1c2d3e-4b5a-6c7d-8e9f-0a1b2c3d4e5f /srv/pods rw - nfs "
+            b"10.1.2.3:/exports/123456789012 rw" + tail,
+            b"9 1 0:9 / /srv/kept rw - nfs 10.9.8.7:/x/210987654321 rw",
+            b"10 1 0:10 / /srv/more rw - nfs 10.5.5.5:/y/111111111111 rw" + tail,
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        (_hostile(False), _hostile(True)),
+        (_hostile(False), _hostile(False)),  # nothing differs: an empty list
+        (generate(300, seed=4).encode(), change(generate(300, seed=4), 0.2).encode()),
+    ],
+)
+def test_diff_json_written_pair_by_pair_is_the_whole_document(texts):
+    from mountscope.cli.diff import json_chunks
+    from mountscope.jsonio import dumps
+    from mountscope.redact import Redactor
+    from mountscope.session import Session
+
+    a, b = (
+        parse(t.decode("utf-8", "surrogateescape"), name)
+        for t, name in zip(texts, "ab", strict=True)
+    )
+    redactor = Redactor()
+    redactor.learn(a)
+    redactor.learn(b)
+    for list_same in (False, True):
+        comparison = Session().compare(a, b, list_same=list_same)
+        for with_same in (False, True):
+            whole = comparison.to_dict(with_same=with_same)
+            assert (
+                b"".join(json_chunks(comparison, with_same=with_same, redactor=None))
+                == dumps(whole, indent=True) + b"\n"
+            )
+            assert (
+                b"".join(json_chunks(comparison, with_same=with_same, redactor=redactor))
+                == dumps(redactor.data(whole), indent=True) + b"\n"
+            )
