@@ -185,10 +185,10 @@ class CommandLine:
         return [*words[:index], DEFAULT_COMMAND, *words[index:]], index
 
     def parse(self, argv: Sequence[str]) -> argparse.Namespace:
-        words, at = self.with_command(argv)
+        line, at = self.with_command(argv)
         for name in COMMANDS:
-            self._add(name, configured=name == words[at])
-        args, extra = self.parser.parse_known_args(words)
+            self._add(name, configured=name == line[at])
+        args, extra = self.parser.parse_known_args(line)
         words = getattr(args, "file", None)
         if extra and isinstance(words, list) and not any(w.startswith("-") for w in extra):
             # Positionals after options ("tree FILE -R /sys"), as findmnt takes them.
@@ -203,19 +203,6 @@ class CommandLine:
 def run(argv: Sequence[str]) -> int:
     args = CommandLine().parse(argv)
     return int(COMMANDS[args.command].module().run(args))
-
-
-def _import_uninterrupted() -> None:
-    """Import orjson with SIGINT blocked: its module set-up does not survive
-    an interrupt (a Ctrl-C at that moment could crash the interpreter later).
-    A Ctrl-C meanwhile is delivered as soon as the import is done."""
-    if "orjson" in sys.modules:
-        return
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        import orjson  # noqa: F401
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _catch_interrupts() -> Callable[[], None]:
@@ -240,7 +227,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             guard_standard_streams()
-            _import_uninterrupted()
             return run(sys.argv[1:] if argv is None else argv)
         except MountscopeError as error:
             _message(f"{PROG}: error: {error}")

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import Protocol
 
-from mountscope.jsonio import dumps
 from mountscope.model import Mount, MountTable, MountTree
 from mountscope.model.columns import COLUMNS, DEFAULT_COLUMNS, ColumnInfo, JsonType, shell_name
 from mountscope.model.kinds import BIND_STYLE, KIND_STYLE
@@ -304,6 +303,8 @@ def json_chunks(
     Children nest under "children" in tree mode. Written with an explicit
     stack, so nesting depth is unlimited (orjson and json stop near 1 000).
     """
+    from mountscope.jsonio import dumps
+
     mounts = capture.mounts
     keys = [c.name.lower() for c in columns]
     getters = cell_getters(columns, replace(style, aligned_devno=False))
