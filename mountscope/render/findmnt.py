@@ -18,7 +18,7 @@ from mountscope.model.columns import COLUMNS, DEFAULT_COLUMNS, ColumnInfo, JsonT
 from mountscope.model.kinds import BIND_STYLE, KIND_STYLE
 from mountscope.model.origin import recording_of, seconds_of
 from mountscope.render.styles import paint
-from mountscope.text import _NOT_ONE_CELL, _UNSAFE, safe, width
+from mountscope.text import not_one_cell, safe, unsafe_pattern, width
 
 Column = ColumnInfo
 Getter = Callable[[Mount], str | int | None]
@@ -148,9 +148,9 @@ def _row_cells(
     # isprintable() on ASCII is exactly "no control characters" (C speed).
     if joined.isascii() and joined.isprintable() and "\\x" not in joined:
         return values, True
-    if _UNSAFE.search(joined) is not None:
+    if unsafe_pattern().search(joined) is not None:
         values = [safe(v) for v in values]
-    return values, _NOT_ONE_CELL.search("".join(values)) is None
+    return values, not_one_cell().search("".join(values)) is None
 
 
 def _cut_columns(columns: Sequence[Column], mount: Mount) -> list[int]:
