@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.forkserver import ForkServer
+
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"
 ARTICLE = SAMPLES / "article"
@@ -26,18 +28,42 @@ def run_cli(
     env: dict[str, str] | None = None,
     cwd: str | Path | None = None,
     timeout: float = 60,
+    fresh: bool = False,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run mountscope as a whole process, the way a user does."""
+    """Run mountscope as a whole process, the way a user does: its own
+    descriptors, environment, folder and exit status. The process is forked
+    from a server that has the modules imported already (forkserver.py), or
+    started afresh with ``fresh`` or an environment that changes how the
+    interpreter starts."""
     full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
     full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "mountscope", *args],
-        input=stdin,
-        capture_output=True,
-        env=full_env,
-        cwd=cwd,
-        timeout=timeout,
-    )
+    if fresh or _start_up(full_env) != _start_up(_server().env):
+        return subprocess.run(
+            [sys.executable, "-m", "mountscope", *args],
+            input=stdin,
+            capture_output=True,
+            env=full_env,
+            cwd=cwd,
+            timeout=timeout,
+        )
+    return _server().run(list(args), stdin, full_env, str(cwd or os.getcwd()), timeout)
+
+
+def _start_up(env: dict[str, str]) -> dict[str, str]:
+    """What in an environment the interpreter reads as it starts."""
+    return {k: v for k, v in env.items() if k.startswith(("PYTHON", "LC_")) or k == "LANG"}
+
+
+_servers: dict[int, ForkServer] = {}
+
+
+def _server() -> ForkServer:
+    """This process's fork server (one per pytest worker), started on first use."""
+    pid = os.getpid()
+    if pid not in _servers:
+        env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
+        _servers[pid] = ForkServer(env)
+    return _servers[pid]
 
 
 def parse(text: str, origin: str = "test", format_name: str | None = None):

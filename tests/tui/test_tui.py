@@ -13,7 +13,7 @@ from mountscope.system.loader import load
 from mountscope.tui.app import MainScreen, MountscopeApp
 from mountscope.tui.panes import ConfirmScreen, HelpScreen, PathScreen, VerdictPane
 from mountscope.tui.view import RowsView
-from tests.helpers import ARTICLE, SAMPLES, needs_unshare, run_cli
+from tests.helpers import ARTICLE, needs_unshare, run_cli
 
 P1, P2 = ARTICLE / "lambda-pattern1.txt", ARTICLE / "lambda-pattern2.txt"
 
@@ -353,7 +353,6 @@ async def test_a_large_table_opens_and_moves(size, tmp_path: Path):
         assert len(view.rows.state.rows) == 20000
         await pilot.press("pagedown", "pagedown", "G", "h", "g", "h")
         assert len(view.rows.state.rows) < 20000
-        assert SAMPLES.exists()
 
 
 # --- copying a source: the escaped form, never raw controls -------------------------------------
