@@ -10,27 +10,41 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.helpers import Namespace
 from tests.helpers.watch import Watch
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Where the environment forbids bytecode files (PYTHONDONTWRITEBYTECODE),
-    every process the tests start would compile mountscope and the app from
-    source again, as no installed program does (pip compiles what it
-    installs). The run keeps its bytecode in a temporary folder of its own
-    instead (PYTHONPYCACHEPREFIX, inherited by the test processes and every
-    process they start), removed when the run ends; nothing is written
-    beside the sources."""
-    if hasattr(config, "workerinput") or not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+    """One temporary folder for what the run itself keeps, removed when it
+    ends: tests write only in temporary folders, never in the checkout.
+
+    - Hypothesis's storage (its Unicode tables; there is no example database).
+    - Bytecode, where the environment forbids writing it beside the sources
+      (PYTHONDONTWRITEBYTECODE): every process the tests start would otherwise
+      compile mountscope and the app from source again, as no installed
+      program does (pip compiles what it installs).
+
+    Set in the environment, so that the test processes (pytest-xdist's
+    workers) and every process they start inherit it.
+    """
+    if hasattr(config, "workerinput"):
         return  # a worker inherits the controller's environment
-    folder = tempfile.mkdtemp(prefix="mountscope-tests-bytecode-")
+    folder = tempfile.mkdtemp(prefix="mountscope-tests-")
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
-    del os.environ["PYTHONDONTWRITEBYTECODE"]
-    os.environ["PYTHONPYCACHEPREFIX"] = folder
-    sys.dont_write_bytecode = False
-    sys.pycache_prefix = folder
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = os.path.join(folder, "hypothesis")
+    if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
+        os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(folder, "bytecode")
+        sys.dont_write_bytecode = False
+        sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
+
+
+# Property tests try the same examples on every run (a red run is the code's,
+# never the draw's; the long fuzz runs explore) and keep no example database
+# in the checkout: tests write only in temporary folders.
+settings.register_profile("mountscope", derandomize=True, database=None)
+settings.load_profile("mountscope")
 
 
 @pytest.fixture

@@ -241,6 +241,7 @@ class MountWatcher:
             )
         self.new_mounts = _NewMounts(pid) if path is None else None
         self.mark = self.new_mounts.newest() if self.new_mounts else 0
+        self.reads = 0  # how many times the table was read: waiting costs none
         self.capture = self._read()
         self.last_read = time.monotonic()
         self.pending = False  # re-read without waiting: a signal was taken early
@@ -255,6 +256,7 @@ class MountWatcher:
     def _read(self) -> MountTable:
         from mountscope.parsers import mountinfo, split_lines
 
+        self.reads += 1
         try:
             os.lseek(self.fd, 0, os.SEEK_SET)
             chunks = []

@@ -37,7 +37,10 @@ for folder, prefix in (
 ):
     for module in pkgutil.walk_packages([folder], prefix):
         if not module.name.startswith(("mountscope.tui", "mountscope.__main__")):
-            import_module(module.name)
+            try:
+                import_module(module.name)
+            except ImportError:
+                pass  # an optional dependency left out: the child meets it as a user would
 
 # Python keeps the errors handlers it chose at start for each stream (they
 # depend on the locale); the child's new streams take the same.

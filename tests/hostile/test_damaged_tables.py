@@ -8,12 +8,10 @@ The tables here are generated in each one-mount-a-line format.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from mountscope.parsers import parse_text
+from tests.helpers import run_cli
 
 N = 20
 
@@ -51,13 +49,10 @@ def targets(lines: list[str]) -> list[str]:
     return [m.target for m in capture.mounts]
 
 
-def run(path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mountscope", *args, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def run(*args: str) -> tuple[int, str, str]:
+    """Exit status, output and errors of mountscope run with ``args``."""
+    result = run_cli(*args)
+    return result.returncode, result.stdout.decode(), result.stderr.decode()
 
 
 @pytest.mark.parametrize("name", TABLES)
@@ -70,20 +65,15 @@ def test_three_cut_lines_keep_the_rest_of_the_table(tmp_path, name):
     (capture,) = parse_text(path.read_text(), str(path))
     assert len(capture.mounts) == N - 3
     assert [w.line for w in capture.warnings] == [6, 11, 16]
-    result = run(path, "tree", "--strict")
-    assert result.returncode == 2
-    assert f"{path}:6: skipped" in result.stderr and f"{path}:16: skipped" in result.stderr
+    status, _, errors = run("tree", "--strict", str(path))
+    assert status == 2
+    assert f"{path}:6: skipped" in errors and f"{path}:16: skipped" in errors
     # diff against the whole table: three removals, no phantom additions.
     whole = tmp_path / "whole.txt"
     whole.write_text("\n".join(TABLES[name]) + "\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "mountscope", "diff", str(whole), str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert "+ " not in result.stdout, result.stdout
-    assert result.stdout.count("/mnt/m") == 3, result.stdout
+    _, output, _ = run("diff", str(whole), str(path))
+    assert "+ " not in output, output
+    assert output.count("/mnt/m") == 3, output
 
 
 @pytest.mark.parametrize("name", TABLES)
@@ -118,7 +108,7 @@ def test_a_prompt_glued_to_the_first_line_is_read_and_said(tmp_path, name, promp
     assert [(w.line, w.message) for w in capture.warnings] == [
         (1, "a shell prompt before the line: read without it")
     ]
-    assert run(path, "tree", "--strict").returncode == 2
+    assert run("tree", "--strict", str(path))[0] == 2
 
 
 def test_a_prompt_line_before_a_table_is_still_its_title():

@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import random
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 
@@ -20,6 +19,7 @@ import pytest
 
 from mountscope.errors import ParseError
 from mountscope.parsers import parse_text
+from tests.helpers import run_cli
 
 
 def cpu_seconds(text: str) -> float:
@@ -43,11 +43,9 @@ def assert_linear(make: Callable[[int], str], small: int) -> None:
 def run_tree(tmp_path, data: bytes) -> subprocess.CompletedProcess[str]:
     path = tmp_path / "hostile.txt"
     path.write_bytes(data)
-    result = subprocess.run(
-        [sys.executable, "-m", "mountscope", "tree", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=30,
+    ran = run_cli("tree", str(path), timeout=30)
+    result = subprocess.CompletedProcess(
+        ran.args, ran.returncode, ran.stdout.decode(), ran.stderr.decode()
     )
     assert result.returncode in (0, 2) and "Traceback" not in result.stderr, result.stderr[-2000:]
     return result
