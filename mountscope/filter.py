@@ -437,9 +437,27 @@ def _term(text: str) -> Callable[[Mount], bool]:
             return lambda m: match_fstype(m.fstype, value)
         return lambda m: match_options(m.options, value)
     needle = text.lower()
-    # One lowered string per mount; NUL never occurs in a field, so a needle
-    # cannot match across two of them.
-    return lambda m: needle in f"{m.target}\0{m.display_source}\0{m.fstype}\0{m.options}".lower()
+    return lambda m: needle in searched_text(m)
+
+
+def searched_text(mount: Mount) -> str:
+    """What a plain text term is looked for in: TARGET, SOURCE, FSTYPE and
+    OPTIONS, lowered. NUL never occurs in a field, so a term cannot match
+    across two of them."""
+    return f"{mount.target}\0{mount.display_source}\0{mount.fstype}\0{mount.options}".lower()
+
+
+def text_terms(query: str) -> list[str] | None:
+    """The terms of a query made only of plain text, lowered: a mount matches
+    when each is in its ``searched_text``. None when a term is negated or
+    names a field (``make_matcher`` then says what matches)."""
+    terms = []
+    for word in query.split():
+        field, sep, _ = word.partition(":")
+        if (word[0] in "!-" and len(word) > 1) or (sep and field.lower() in FIELDS):
+            return None
+        terms.append(word.lower())
+    return terms
 
 
 def make_matcher(query: str) -> Callable[[Mount], bool]:

@@ -17,8 +17,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from mountscope.classify import Verdict
@@ -32,6 +31,7 @@ from mountscope.tui.panes import (
     ConfirmScreen,
     DetailsPane,
     HelpScreen,
+    KeysFooter,
     PathScreen,
     TablesScreen,
     TextScreen,
@@ -48,8 +48,6 @@ from mountscope.tui.view import RowsView
 
 WIDE = 110  # columns from which the verdict and details sit beside the tree
 TALL = 34  # rows from which both verdicts show their evidence side by side
-# Seconds typing must pause before the filter runs.
-FILTER_PAUSE = 0.15
 SIDE_STEP = 4  # columns (or rows) per key that resizes the side pane
 LIVE_BATCH = 1.0  # seconds of live changes gathered into one notice
 
@@ -113,7 +111,6 @@ class MainScreen(Screen[None]):
         self.differences_only = False
         self.by_path = False
         self.filter_text = ""
-        self._filter_timer: Timer | None = None
         # Live: the targets that changed since the user last cleared the marks.
         self.live_changed: set[str] = set()
         self._live_batch: list[LiveUpdate] = []
@@ -257,11 +254,11 @@ class MainScreen(Screen[None]):
             with Vertical(id="side"):
                 if not self.pair_mode:
                     yield VerdictPane(None, id="verdict")
-                yield DetailsPane("", id="details", markup=False)
+                yield DetailsPane(id="details")
         yield Input(
             placeholder="filter: text, or target:/source:/fstype:/option:/kind: …", id="filter"
         )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._layout(self.app.size.width, self.app.size.height)
@@ -400,22 +397,40 @@ class MainScreen(Screen[None]):
         # At once, not later as Widget.focus() does: the keys typed right
         # after "/" are passed on to whatever has the focus when they arrive.
         self.set_focus(box)
+        # Once the box is on screen, not before: the texts are made while the
+        # query is typed, and opening the box does not wait for them.
+        self.call_after_refresh(self.prepare_search)
+
+    @work(thread=True, group="search")
+    def prepare_search(self) -> None:
+        """Make the texts a query is looked for in (see MountRows.search)."""
+        self.rows.searched_texts()
 
     @on(Input.Changed, "#filter")
     def filter_as_typed(self, event: Input.Changed) -> None:
-        """Filter as the query is typed, once typing pauses (a keystroke at
-        50 000 mounts must not wait for a search per character)."""
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        value = event.value
-        self._filter_timer = self.set_timer(
-            FILTER_PAUSE, lambda: self._set_filter(value, typing=True)
-        )
+        """Filter as the query is typed. The search runs in a worker, so a
+        keystroke never waits for it, and each query cancels the one before:
+        the latest wins."""
+        self.find_matches(event.value)
+
+    @work(thread=True, exclusive=True, group="filter")
+    def find_matches(self, query: str) -> None:
+        worker = get_current_worker()
+        rows = self.rows
+        text = query.strip()
+        matches = rows.search(text, lambda: worker.is_cancelled) if text else set()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_matches, rows, query, matches)
+
+    def _show_matches(self, rows: MountRows | PairRows, query: str, matches: set[int]) -> None:
+        box = self.query_one("#filter", Input)
+        if rows is not self.rows or query != box.value or not box.display:
+            return  # another table, a later query, or the box closed since
+        self._set_filter(query, typing=True, matches=matches)
 
     @on(Input.Submitted, "#filter")
     def apply_filter(self, event: Input.Submitted) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
+        self.workers.cancel_group(self, "filter")
         self._set_filter(event.value)
         self.query_one(RowsView).focus()
 
@@ -432,7 +447,10 @@ class MainScreen(Screen[None]):
                 return True
         return False
 
-    def _set_filter(self, query: str, typing: bool = False) -> None:
+    def _set_filter(
+        self, query: str, typing: bool = False, matches: set[int] | None = None
+    ) -> None:
+        """Filter by ``query`` (its ``matches``, when a worker found them)."""
         self.filter_text = query.strip()
         view = self.query_one(RowsView)
         node = view.node
@@ -440,9 +458,10 @@ class MainScreen(Screen[None]):
         if not self.filter_text:
             self.rows.matches = set()
             self._apply_shown(node)
-            self.query_one("#filter").display = False
+            if not typing:  # an emptied box stays open for what is typed next
+                self.query_one("#filter").display = False
             return
-        self.rows.matches = self.rows.search(self.filter_text)
+        self.rows.matches = matches if matches is not None else self.rows.search(self.filter_text)
         self._apply_shown(node)
         count = len(self.rows.matches)
         if not typing:
@@ -466,6 +485,7 @@ class MainScreen(Screen[None]):
         self.query_one(RowsView)._changed(keep)
 
     def action_clear_filter(self) -> None:
+        self.workers.cancel_group(self, "filter")
         if self.filter_text or self.query_one("#filter").display:
             self._set_filter("")
 

@@ -13,8 +13,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Visual, visualize
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mountscope.classify import Evidence, Verdict
@@ -505,19 +509,100 @@ __all__ = [
 ]
 
 
-class DetailsPane(Static):
-    """The selected row's details, as tall as their content.
+class DetailsPane(ScrollView, can_focus=False):
+    """The selected row's details, drawn line by line (Textual's line API).
 
-    A new height re-lays out the whole screen; the same height needs only
-    this pane redrawn. Moving the cursor row by row mostly keeps the height,
-    and skipping the layout then is what keeps a key press quick.
+    Beside the tree (wide screens) the pane takes the rest of the side and
+    scrolls on its own, so a new text repaints this pane and nothing else:
+    no layout of the screen, whatever its length. Below the tree the pane is
+    as tall as its content; a new height re-lays out the screen, the same
+    height only repaints it. The lines are drawn as a Static draws them.
     """
 
-    _height = -1
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's keyword)
+        super().__init__(id=id)
+        self.text = Text()
+        self._lines: list[Strip] = []
+        self._lines_width = -1
+
+    def _wrapped(self, width: int) -> list[Strip]:
+        """The text's lines at ``width`` cells (kept until the text or width changes)."""
+        if width != self._lines_width:
+            visual = visualize(self, self.text, markup=False)
+            self._lines = Visual.to_strips(self, visual, width, None, self.visual_style)
+            self._lines_width = width
+        return self._lines
+
+    def _content_width(self) -> int:
+        return self.scrollable_content_region.width
+
+    def _fit(self) -> None:
+        """Tell the scrollbars (or, where the pane is as tall as its text,
+        the layout) how many lines there are."""
+        size = Size(self._content_width(), len(self._wrapped(self._content_width())))
+        if size == self.virtual_size:
+            return
+        if self.styles.height is not None and self.styles.height.is_auto:
+            if size.height != self.virtual_size.height:
+                self.virtual_size = size  # a new height: the screen is laid out again
+                return
+        self.set_reactive(DetailsPane.virtual_size, size)
+        self._scroll_update(size)
 
     def show(self, text: Text) -> None:
-        width = self.content_region.width
-        height = len(text.wrap(self.app.console, width)) if width > 0 else -1
-        same = height == self._height and height > 0
-        self._height = height
-        self.update(text, layout=not same)
+        self.text = text
+        self._lines_width = -1
+        self._fit()
+        self.scroll_to(y=0, animate=False)
+        self.refresh()
+
+    def render(self) -> Text:
+        """The text shown, as a Static gives it (selection reads it too);
+        drawing goes line by line through render_line."""
+        return self.text
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._wrapped(width))
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def render_line(self, y: int) -> Strip:
+        width = self._content_width()
+        lines = self._wrapped(width)
+        if len(lines) != self.virtual_size.height:
+            self._fit()  # a scrollbar came or went: the text wrapped anew
+        line = int(self.scroll_y) + y
+        style = self.visual_style.rich_style
+        if 0 <= line < len(lines):
+            return lines[line].crop(0, width)
+        return Strip.blank(width, style)
+
+
+class KeysFooter(Footer):
+    """Textual's footer, rebuilt only when the keys it shows change.
+
+    Textual rebuilds the footer (a widget per key, then a layout of the whole
+    screen) whenever the bindings may have changed: on every change of focus
+    and every ``refresh_bindings()``. Most of those leave the keys shown as
+    they were (opening the filter box, say), and then there is nothing to do.
+    """
+
+    _shown: tuple[tuple[object, ...], ...] | None = None
+
+    def _keys(self) -> tuple[tuple[object, ...], ...]:
+        """What compose() would show: each key, its words, and whether it acts."""
+        return tuple(
+            (binding.key, binding.action, binding.description, enabled, tooltip)
+            for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            if binding.show or key == self.app.COMMAND_PALETTE_BINDING
+        )
+
+    async def recompose(self) -> None:
+        if not self.is_attached:
+            return
+        keys = self._keys()
+        if keys == self._shown and self.children:
+            return
+        self._shown = keys
+        await super().recompose()

@@ -16,14 +16,15 @@ text with a style, never parsed as markup: ``/dev/vdb[/opt/...]`` stays literal.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rich.style import Style
 from rich.text import Text
 
 from mountscope.diff import DIFFERENT, Comparison, Pair
-from mountscope.filter import make_matcher, matching
+from mountscope.filter import make_matcher, searched_text, text_terms
 from mountscope.model import Mount, MountTable
 from mountscope.model.kinds import BIND_STYLE, KIND_STYLE
 from mountscope.render.report import DIFF_MARK
@@ -33,6 +34,8 @@ from mountscope.tui.tree_state import TreeState
 ELLIPSIS = "…"
 GUTTER = 2  # the mark before each row: ● (live change) or a diff mark
 SPLIT = " │ "  # between a field's A and B values
+SEARCH_CHUNK = 4096  # mounts searched between two looks at whether to stop
+T = TypeVar("T")
 
 
 # --- cutting values ------------------------------------------------------------------
@@ -169,6 +172,34 @@ def measure(
     return out
 
 
+def _search(
+    items: Sequence[T], wanted: Callable[[T], bool], cancelled: Callable[[], bool] | None
+) -> set[int]:
+    """The positions of the ``wanted`` items, in chunks between which
+    ``cancelled`` may stop the search (a newer query was typed)."""
+    found: set[int] = set()
+    for start in range(0, len(items), SEARCH_CHUNK):
+        if cancelled is not None and cancelled():
+            break
+        stop = min(start + SEARCH_CHUNK, len(items))
+        found.update(i for i in range(start, stop) if wanted(items[i]))
+    return found
+
+
+def _find(texts: Sequence[str], terms: list[str], cancelled: Callable[[], bool] | None) -> set[int]:
+    """The positions of the texts holding every term, narrowed term by term,
+    a chunk at a time (see ``_search``)."""
+    found: list[int] = []
+    for start in range(0, len(texts), SEARCH_CHUNK):
+        if cancelled is not None and cancelled():
+            break
+        part: Sequence[int] = range(start, min(start + SEARCH_CHUNK, len(texts)))
+        for term in terms:
+            part = [i for i in part if term in texts[i]]
+        found.extend(part)
+    return set(found)
+
+
 # --- styles -------------------------------------------------------------------------
 
 
@@ -228,6 +259,7 @@ class MountRows:
         self.matches: set[int] = set()
         self._natural: list[int] | None = None
         self._layouts: dict[int, Layout] = {}
+        self._texts: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.capture.mounts)
@@ -341,8 +373,21 @@ class MountRows:
     def value_of(self, node: int, side: str = "a") -> Mount:
         return self.capture.mounts[node]
 
-    def search(self, query: str) -> set[int]:
-        return matching(self.capture.mounts, query)
+    def search(self, query: str, cancelled: Callable[[], bool] | None = None) -> set[int]:
+        """The nodes matching ``query``. A search asked to stop (``cancelled``,
+        looked at every SEARCH_CHUNK mounts) ends early, and its caller
+        drops what it found."""
+        terms = text_terms(query)
+        if terms is None:
+            return _search(self.capture.mounts, make_matcher(query), cancelled)
+        return _find(self.searched_texts(), terms, cancelled)
+
+    def searched_texts(self) -> list[str]:
+        """Every mount's ``searched_text``, made once (the first query, or the
+        worker the filter box starts when it opens) for all the queries after."""
+        if self._texts is None:
+            self._texts = [searched_text(m) for m in self.capture.mounts]
+        return self._texts
 
     def is_difference(self, node: int) -> bool:
         return False
@@ -424,6 +469,7 @@ class PairRows:
         self._split: list[bool] | None = None
         self._natural: list[int] | None = None
         self._layouts: dict[int, Layout] = {}
+        self._texts: tuple[list[str], list[str]] | None = None
 
     @property
     def order_label(self) -> str:
@@ -652,13 +698,29 @@ class PairRows:
     def render(self, node: int, view_width: int, style: StyleMap, ascii_only: bool = False) -> Text:
         return self.render_lines(node, view_width, style, ascii_only)[0]
 
-    def search(self, query: str) -> set[int]:
-        matcher = make_matcher(query)
-        return {
-            i
-            for i, p in enumerate(self.pairs)
-            if (p.a is not None and matcher(p.a)) or (p.b is not None and matcher(p.b))
-        }
+    def search(self, query: str, cancelled: Callable[[], bool] | None = None) -> set[int]:
+        """The pairs where either side matches ``query``; see MountRows.search."""
+        terms = text_terms(query)
+        if terms is None:
+            matcher = make_matcher(query)
+
+            def either(p: Pair) -> bool:
+                return (p.a is not None and matcher(p.a)) or (p.b is not None and matcher(p.b))
+
+            return _search(self.pairs, either, cancelled)
+
+        a, b = self.searched_texts()
+        return _find(a, terms, cancelled) | _find(b, terms, cancelled)
+
+    def searched_texts(self) -> tuple[list[str], list[str]]:
+        """A's and B's ``searched_text`` of each pair ("" for a side it lacks,
+        where no term is found); see MountRows."""
+        if self._texts is None:
+            self._texts = (
+                [searched_text(p.a) if p.a is not None else "" for p in self.pairs],
+                [searched_text(p.b) if p.b is not None else "" for p in self.pairs],
+            )
+        return self._texts
 
     def is_difference(self, node: int) -> bool:
         return not self.pending and self.pairs[node].kind in DIFFERENT

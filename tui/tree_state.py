@@ -10,6 +10,7 @@ table. Expanding everything with no filter is a copy of the tree order.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 
 from mountscope.render.findmnt import ART
@@ -150,13 +151,11 @@ class TreeState:
     # --- changes ---------------------------------------------------------------------
 
     def _subtree_end(self, row: int) -> int:
-        """The row just after ``row``'s visible descendants."""
-        depth = self.depth[self.rows[row]]
-        end = row + 1
-        rows, depths = self.rows, self.depth
-        while end < len(rows) and depths[rows[end]] > depth:
-            end += 1
-        return end
+        """The row just after ``row``'s visible descendants: rows are in tree
+        order, so it is the first row at or past the subtree's end, found by
+        bisection."""
+        end = self.end[self.rows[row]]
+        return bisect_left(self.rows, end, lo=row + 1, key=self.position.__getitem__)
 
     def collapse(self, node: int) -> None:
         if not self.expanded[node]:
@@ -211,25 +210,37 @@ class TreeState:
             self.last = self._last_all
             self.rebuild()
             return
-        wanted = matches.__contains__ if isinstance(matches, set) else matches
-        shown = [False] * len(self.children)
-        parent, expanded = self.parent, self.expanded
-        # In reverse tree order every descendant comes before its ancestors,
-        # so a match lights its parent, and so on up, in one pass.
-        for node in reversed(self.order):
-            if shown[node] or wanted(node):
-                shown[node] = True
-                up = parent[node]
-                if up >= 0 and not shown[up]:
-                    shown[up] = True
-                    expanded[up] = True  # an ancestor of a match is opened
-                elif up >= 0:
-                    expanded[up] = True
-        last = [False] * len(self.children)
-        for siblings in (self.roots, *self.children):
-            for k in reversed(siblings):
-                if shown[k]:
-                    last[k] = True
+        size = len(self.children)
+        found = matches if isinstance(matches, set) else filter(matches, range(size))
+        shown = [False] * size
+        parent, expanded, position = self.parent, self.expanded, self.position
+        # Each match lights its ancestors, opened, up to the first one lit
+        # already (whose own ancestors are lit): the work is the rows shown,
+        # not the table.
+        lit: list[int] = []
+        for node in found:
+            if shown[node]:
+                continue
+            shown[node] = True
+            lit.append(node)
+            up = parent[node]
+            while up >= 0:
+                expanded[up] = True
+                if shown[up]:
                     break
+                shown[up] = True
+                lit.append(up)
+                up = parent[up]
+        # The last of each family's shown children (of the roots at -1) is
+        # drawn with └─.
+        final: dict[int, int] = {}
+        for node in lit:
+            up = parent[node]
+            other = final.get(up)
+            if other is None or position[node] > position[other]:
+                final[up] = node
+        last = [False] * size
+        for node in final.values():
+            last[node] = True
         self.shown, self.last = shown, last
         self.rebuild()

@@ -95,6 +95,7 @@ class RowsView(ScrollView, can_focus=True):
         self._heights_key: tuple[object, ...] | None = None
         self._starts: list[int] = [0]  # first line of each visible row (wrapping)
         self._style_map: StyleMap | None = None
+        self._frame_styles: tuple[Style, Style, Style] | None = None
 
     # --- model ------------------------------------------------------------------
 
@@ -124,7 +125,15 @@ class RowsView(ScrollView, can_focus=True):
     def _resize(self) -> None:
         width = self.size.width
         full = self.rows.full_width() if not self.wrap else width
-        self.virtual_size = Size(max(width, full), self._line_count() + 1)
+        size = Size(max(width, full), self._line_count() + 1)
+        if size != self.virtual_size:
+            # The view fills its box whatever it holds: a new number of rows
+            # needs new scrollbars (as Textual's OptionList does it), not a
+            # layout of the whole screen. A scrollbar shown or hidden asks
+            # for its layout itself.
+            self.set_reactive(RowsView.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
 
     def on_resize(self) -> None:
         self._resize()
@@ -187,14 +196,31 @@ class RowsView(ScrollView, can_focus=True):
         width = self.size.width
         return max(width, self.rows.full_width()) if self.scroll_x > 0 and not self.wrap else width
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles every line uses, looked up once a frame: the widget's own
+        # walks every ancestor, which is most of a line's time if done per line.
+        self._frame_styles = (
+            self.rich_style,
+            self.get_component_rich_style("rows--header", partial=True),
+            self.get_component_rich_style("rows--cursor", partial=True),
+        )
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_styles = None
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base, header_style, cursor_style = self._frame_styles or (
+            self.rich_style,
+            self.get_component_rich_style("rows--header", partial=True),
+            self.get_component_rich_style("rows--cursor", partial=True),
+        )
         layout_width = self._layout_width()
         scroll_x, scroll_y = (int(v) for v in self.scroll_offset)
         if y == 0:
             header = self.rows.header(layout_width)
-            header.stylize(self.get_component_rich_style("rows--header", partial=True))
+            header.stylize(header_style)
             return self._strip(header, width, base, scroll_x)
         row, part = self._row_at(scroll_y + y - 1)
         state_rows = self.rows.state.rows
@@ -205,7 +231,7 @@ class RowsView(ScrollView, can_focus=True):
         )
         text = lines[part] if part < len(lines) else Text()
         if row == self.cursor:
-            text.stylize(self.get_component_rich_style("rows--cursor", partial=True))
+            text.stylize(cursor_style)
         return self._strip(text, width, base, scroll_x)
 
     def _strip(self, text: Text, width: int, base: Style, scroll_x: int = 0) -> Strip:

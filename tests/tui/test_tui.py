@@ -11,7 +11,7 @@ import pytest
 
 from mountscope.system.loader import load
 from mountscope.tui.app import MainScreen, MountscopeApp
-from mountscope.tui.panes import ConfirmScreen, HelpScreen, PathScreen, VerdictPane
+from mountscope.tui.panes import ConfirmScreen, DetailsPane, HelpScreen, PathScreen, VerdictPane
 from mountscope.tui.view import RowsView
 from tests.helpers import ARTICLE, needs_unshare, run_cli
 
@@ -79,7 +79,7 @@ async def test_the_cursor_moves_with_vim_keys_and_the_details_follow():
         assert target_of(app) == "/tmp"
         await pilot.press("k", "up")
         assert target_of(app) == "/var/task"
-        details = str(app.screen.query_one("#details").render())
+        details = str(app.screen.query_one("#details", DetailsPane).text)
         assert "/var/task" in details and "/dev/loop1" in details and "line 3" in details
         await pilot.press("G")
         assert target_of(app) == "/etc/resolv.conf"
@@ -124,8 +124,8 @@ async def test_filter_then_n_and_n_move_between_matches():
         await settled(pilot)
         await pilot.press("slash", *"kind:loop")
         view = app.screen.query_one(RowsView)
-        # Filtered as typed, once typing pauses; the cursor on the first match.
-        for _ in range(100):  # bounded polling for the pause to pass
+        # Filtered as typed (in a worker); the cursor on the first match.
+        for _ in range(100):  # bounded polling for the worker
             await pilot.pause(0.05)
             if len(view.rows.state.rows) < 10:
                 break
@@ -170,7 +170,7 @@ async def test_side_by_side_next_difference_and_differences_only():
         assert row.startswith("~ ├─/var/task") and row.count("/var/task") == 1
         a_value, b_value = row.split("│")
         assert "/dev/loop1" in a_value and "/dev/vdb[/opt/amazon/asc/worker/tasks" in b_value
-        details = str(app.screen.query_one("#details").render())
+        details = str(app.screen.query_one("#details", DetailsPane).text)
         assert "changed: /var/task" in details and "≠" in details
         await pilot.press("n")  # there is no other difference
         assert target_of(app) == "/var/task"
@@ -294,7 +294,7 @@ async def test_bracketed_sources_render_literally():
         await settled(pilot)
         await pilot.press("j")
         assert "[/opt/amazon/asc/worker/tasks/<AWSアカウントID>/<Lambda関数名>/" in str(
-            app.screen.query_one("#details").render()
+            app.screen.query_one("#details", DetailsPane).text
         ).replace("\n", "")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mountscope.system.loader import load
 from mountscope.tui.app import MainScreen, MountscopeApp
-from mountscope.tui.panes import ChoiceScreen, TablesScreen, TextScreen
+from mountscope.tui.panes import ChoiceScreen, DetailsPane, TablesScreen, TextScreen
 from mountscope.tui.rows import cut, fit_widths
 from mountscope.tui.view import RowsView
 from tests.helpers import ARTICLE, SAMPLES, needs_unshare
@@ -71,7 +71,7 @@ async def test_side_by_side_at_80x24_shows_the_tasks_folder_on_the_first_screen(
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot)
         assert target_of(app) == "/var/task"  # the cursor starts on the difference
-        details = str(app.screen.query_one("#details").render()).replace("\n", "")
+        details = str(app.screen.query_one("#details", DetailsPane).text).replace("\n", "")
         assert "tasks/<AWSアカウントID>" in details
         assert "/dev/loop1" in row_of(app.screen.query_one(RowsView), "/var/task")
 
@@ -160,9 +160,9 @@ async def test_the_details_pane_is_as_tall_as_its_content():
     app = app_for(P1, P2)
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot)
-        details = app.screen.query_one("#details")
+        details = app.screen.query_one("#details", DetailsPane)
         side = app.screen.query_one("#side")
-        text_lines = str(details.render()).count("\n") + 1
+        text_lines = str(details.text).count("\n") + 1
         assert side.size.height <= text_lines + 2
 
 
@@ -225,7 +225,7 @@ async def test_enter_on_evidence_shows_its_full_sentence_and_goes_to_the_mount()
         item = app.screen.query_one("#verdict").evidence_at(1)
         await pilot.press("enter")
         await pilot.pause()
-        details = str(app.screen.query_one("#details").render()).replace("\n", " ")
+        details = str(app.screen.query_one("#details", DetailsPane).text).replace("\n", " ")
         assert "evidence" in details and f"mount {item.mount.target}" in details
         assert item.why[:40] in details.replace("  ", " ") or item.why[:20] in details
         assert target_of(app) == item.mount.target
