@@ -14,19 +14,30 @@ chain of 5 000 nested mounts is a 5 000-deep document, and a legitimate one.
 orjson stops at depth 1024 and the standard library's decoder recurses (a
 RecursionError past about 1 000); such documents are read by ``_loads_deep``,
 which keeps its open containers on an explicit stack instead.
+
+This is where orjson is imported, when JSON is first read or written (a
+table printed as text never loads it), and with SIGINT blocked: orjson's
+module set-up does not survive an interrupt (a Ctrl-C at that moment could
+crash the interpreter later). A Ctrl-C meanwhile arrives as soon as the
+import is done.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import signal
 from functools import lru_cache
 from json.decoder import scanstring  # type: ignore[attr-defined]  # C-accelerated, not in the stubs
 from typing import Any
 
-import orjson
-
 from mountscope.text import PRINTABLE_BLOCKS, has_unsafe, is_unsafe
+
+_blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+try:
+    import orjson
+finally:
+    signal.pthread_sigmask(signal.SIG_SETMASK, _blocked)
 
 
 @lru_cache(maxsize=1)

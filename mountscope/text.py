@@ -3,22 +3,32 @@
 Mount paths are bytes on Linux. Inputs are decoded as UTF-8 with
 ``surrogateescape`` so that invalid bytes survive as lone surrogates and can be
 written back unchanged. Every function here keeps that property.
+
+The regular expressions are compiled on first use (functools.cache): their
+character classes take milliseconds to compile, and most text is ASCII that
+never needs them.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 ENCODING = "utf-8"
 ERRORS = "surrogateescape"
 
-# The kernel writes a backslash and three octal digits (libmount accepts
-# larger values and wraps them; we take only what fits in a byte).
-_OCTAL = re.compile(rb"\\([0-3][0-7][0-7])")
-# findmnt's human, raw and pairs output write unsafe bytes as \xHH.
-_HEX = re.compile(rb"\\x([0-9a-fA-F]{2})")
+
+@cache
+def _octal() -> re.Pattern[bytes]:
+    # The kernel writes a backslash and three octal digits (libmount accepts
+    # larger values and wraps them; we take only what fits in a byte).
+    return re.compile(rb"\\([0-3][0-7][0-7])")
+
+
+@cache
+def _hex() -> re.Pattern[bytes]:
+    # findmnt's human, raw and pairs output write unsafe bytes as \xHH.
+    return re.compile(rb"\\x([0-9a-fA-F]{2})")
 
 
 def to_bytes(text: str) -> bytes:
@@ -33,7 +43,7 @@ def decode_octal(field: str) -> str:
     """Undo the kernel's mountinfo escaping (``\\040`` for space and so on)."""
     if "\\" not in field:
         return field
-    return from_bytes(_OCTAL.sub(lambda m: bytes((int(m.group(1), 8),)), to_bytes(field)))
+    return from_bytes(_octal().sub(lambda m: bytes((int(m.group(1), 8),)), to_bytes(field)))
 
 
 def encode_octal(value: str, extra: str = "") -> str:
@@ -55,7 +65,7 @@ def decode_hex(field: str) -> str:
     """Undo findmnt's ``\\xHH`` escaping (human, ``-r`` and ``-P`` output)."""
     if "\\x" not in field:
         return field
-    return from_bytes(_HEX.sub(lambda m: bytes((int(m.group(1), 16),)), to_bytes(field)))
+    return from_bytes(_hex().sub(lambda m: bytes((int(m.group(1), 16),)), to_bytes(field)))
 
 
 # Characters that must never reach a terminal raw, or could pass for others:
@@ -73,7 +83,13 @@ _IGNORABLE_PRINTABLE = (
     "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u2800\u3164"
     "\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef"
 )
-_INVISIBLE = re.compile(f"[{_IGNORABLE_PRINTABLE}]")
+
+
+@cache
+def _invisible() -> re.Pattern[str]:
+    return re.compile(f"[{_IGNORABLE_PRINTABLE}]")
+
+
 # Blocks that hold only printable characters since Unicode 13 (the oldest a
 # supported Python has): Latin, Greek and Cyrillic letters and accents,
 # punctuation, arrows, box drawing, kana, CJK, Hangul syllables, full-width
@@ -83,21 +99,25 @@ PRINTABLE_BLOCKS = (
     "\u2500-\u27ff\u3001-\u303f\u3041-\u3096\u3099-\u30ff\u3400-\u4db5\u4e00-\u9ffc"
     "\uac00-\ud7a3\uff01-\uff9f"
 )
-# What may need escaping: anything else, and a backslash before "x". The exact
-# decision is _escape_match's (this keeps the pattern small and fast; a class
-# of every unassigned code point is not).
-_UNSAFE = re.compile(f"[^\\x20-\\x7e{PRINTABLE_BLOCKS}]|\\\\(?=x)")
+
+
+@cache
+def unsafe_pattern() -> re.Pattern[str]:
+    """What may need escaping: anything else, and a backslash before "x". The
+    exact decision is _escape_match's (this keeps the pattern small and fast;
+    a class of every unassigned code point is not)."""
+    return re.compile(f"[^\\x20-\\x7e{PRINTABLE_BLOCKS}]|\\\\(?=x)")
 
 
 def is_unsafe(char: str) -> bool:
     """True for one character safe() escapes (the backslash rule aside)."""
-    return not char.isprintable() or _INVISIBLE.match(char) is not None
+    return not char.isprintable() or _invisible().match(char) is not None
 
 
 def has_unsafe(text: str) -> bool:
     """True when ``text`` holds a character safe() escapes (the backslash rule
     aside); C-speed checks, as almost every string holds none."""
-    return not text.isprintable() or (not text.isascii() and _INVISIBLE.search(text) is not None)
+    return not text.isprintable() or (not text.isascii() and _invisible().search(text) is not None)
 
 
 # The escape of each invalid byte (a surrogate \udc80-\udcff) by its value.
@@ -106,7 +126,7 @@ _BYTE_ESCAPES = [f"\\x{b:02x}" for b in range(256)]
 
 def _escape_match(match: re.Match[str]) -> str:
     char = match.group(0)
-    if char != "\\" and char.isprintable() and _INVISIBLE.match(char) is None:
+    if char != "\\" and char.isprintable() and _invisible().match(char) is None:
         return char
     code = ord(char)
     if 0xDC80 <= code <= 0xDCFF:
@@ -126,23 +146,27 @@ def safe(text: str) -> str:
     """
     if "\\x" not in text and not has_unsafe(text):
         return text
-    return _UNSAFE.sub(_escape_match, text)
+    return unsafe_pattern().sub(_escape_match, text)
 
 
 @lru_cache(maxsize=4096)
 def _char_width(char: str) -> int:
+    import unicodedata
+
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return 0
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
-# Characters that may not take exactly one cell: combining marks, CJK and
-# other wide scripts, emoji. Box drawing (tree art) is one cell and common.
-_NOT_ONE_CELL = re.compile("[^\x00-\u02ff\u2500-\u257f]")
+@cache
+def not_one_cell() -> re.Pattern[str]:
+    """Characters that may not take exactly one cell: combining marks, CJK and
+    other wide scripts, emoji. Box drawing (tree art) is one cell and common."""
+    return re.compile("[^\x00-\u02ff\u2500-\u257f]")
 
 
 def width(text: str) -> int:
     """Display width in terminal cells (CJK characters take two)."""
-    if text.isascii() or _NOT_ONE_CELL.search(text) is None:
+    if text.isascii() or not_one_cell().search(text) is None:
         return len(text)
     return sum(_char_width(c) for c in text)

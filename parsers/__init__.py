@@ -15,49 +15,85 @@ if __name__ != "mountscope.parsers":
 
 import bisect
 import gc
+import importlib
 import itertools
-import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from mountscope.errors import InputWarning, NoMountTable, ParseError
-from mountscope.jsonio import loads as json_loads
 from mountscope.model import MountTable
-from mountscope.parsers import (
-    findmnt_json,
-    findmnt_pairs,
-    findmnt_raw,
-    findmnt_table,
-    fstab,
-    mount_output,
-    mountinfo,
-    prefixes,
-    proc_mounts,
-    snapshot,
-)
+from mountscope.parsers import prefixes
 from mountscope.parsers.lines import PROMPT, LineParser, unprompted
+
+if TYPE_CHECKING:
+    import json
+
+
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(f"mountscope.parsers.{name}")
 
 
 @dataclass(frozen=True)
 class Format:
+    """A format and the module that reads it (mountscope.parsers.MODULE),
+    imported on first use: a mountinfo file loads the modules detection tries
+    before mountinfo and the mountinfo parser, not all ten. Each module has
+    ``parse(lines, first_line, origin)`` and ``scan(lines, start)`` (how many
+    lines from an index form a table of this format, 0 if none)."""
+
     name: str
     description: str
-    parse: Callable[[list[str], int, str], MountTable]
-    # Lines from an index that form a table of this format (0 if none).
-    scan: Callable[[list[str], int], int]
-    # One mount a line: whether a line may be a damaged line of the format
-    # (cut short), which then stays in its table as a warning.
-    fragment: Callable[[str], bool] | None = None
-    parse_line: LineParser | None = None
-    # Whether a text that is one table is in this format, given its lines and
-    # the first non-blank one (None: JSON, told by its first character).
-    detect: Callable[[list[str], int], bool] | None = None
+    # None for the JSON formats, which this module reads itself.
+    module: str | None
+    # How a text that is one table is recognised as this format: "table"
+    # (module.looks_like(lines)), "first line" (module.looks_like of its first
+    # non-blank line), "detect" (module.detect(lines, start)); None: JSON, told
+    # by its first character.
+    detected_by: str | None = None
+    # One mount a line: module.fragment(line) says whether a line may be a
+    # damaged line of the format (cut short), which then stays in its table
+    # as a warning; some also read a single line (module.parse_line).
+    has_fragments: bool = False
+    has_line_parser: bool = False
 
+    @cached_property
+    def code(self) -> ModuleType:
+        assert self.module is not None
+        return _module(self.module)
 
-def _by_first_line(looks_like: Callable[[str], bool]) -> Callable[[list[str], int], bool]:
-    return lambda lines, start: looks_like(lines[start])
+    @cached_property
+    def parse(self) -> Callable[[list[str], int, str], MountTable]:
+        return _parse_json_lines if self.module is None else self.code.parse  # type: ignore[no-any-return]
+
+    @cached_property
+    def scan(self) -> Callable[[list[str], int], int]:
+        return _scan_json if self.module is None else self.code.scan  # type: ignore[no-any-return]
+
+    @cached_property
+    def fragment(self) -> Callable[[str], bool] | None:
+        return self.code.fragment if self.has_fragments else None  # type: ignore[no-any-return]
+
+    @cached_property
+    def parse_line(self) -> LineParser | None:
+        return self.code.parse_line if self.has_line_parser else None  # type: ignore[no-any-return]
+
+    @cached_property
+    def detect(self) -> Callable[[list[str], int], bool] | None:
+        """Whether a text that is one table is in this format, given its
+        lines and the index of the first non-blank one."""
+        if self.detected_by is None:
+            return None
+        if self.detected_by == "detect":
+            return self.code.detect  # type: ignore[no-any-return]
+        looks_like: Callable[[Any], bool] = self.code.looks_like
+        if self.detected_by == "table":
+            return lambda lines, start: looks_like(lines)
+        return lambda lines, start: looks_like(lines[start])
 
 
 def _parse_json_lines(lines: list[str], first_line: int, origin: str) -> MountTable:
@@ -92,6 +128,10 @@ class _JsonScan:
         indent = len(line) - len(line.lstrip())
         if start < self.next_start or not line.startswith("{", indent):
             return 0
+        import json
+
+        from mountscope.parsers import findmnt_json, snapshot
+
         if not self.offsets:
             self.text = "\n".join(self.lines)
             self.offsets = list(
@@ -108,7 +148,7 @@ class _JsonScan:
             stop = self._line_end(begin + size)
             window = self.text[begin:stop]
             try:
-                document, end = _DECODER.raw_decode(window)
+                document, end = _decoder().raw_decode(window)
                 end += begin
                 break
             except json.JSONDecodeError as error:
@@ -132,7 +172,13 @@ class _JsonScan:
         return last - start + 1
 
 
-_DECODER = json.JSONDecoder()
+@lru_cache(maxsize=1)
+def _decoder() -> json.JSONDecoder:
+    import json
+
+    return json.JSONDecoder()
+
+
 _WINDOW = 4096
 # Brackets outside strings (a JSON string never holds a raw newline).
 _BRACKET = re.compile(r'"(?:[^"\\\n]|\\.)*"?|[\[\]{}]')
@@ -163,65 +209,23 @@ def _scan_json(lines: list[str], start: int) -> int:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("snapshot", "mountscope snapshot (JSON)", _parse_json_lines, _scan_json),
-        Format("findmnt-json", "findmnt -J", _parse_json_lines, _scan_json),
+        Format("snapshot", "mountscope snapshot (JSON)", None),
+        Format("findmnt-json", "findmnt -J", None),
         # Before the line formats: an fstab line can look like /proc/mounts.
-        Format(
-            "fstab",
-            "/etc/fstab (what should be mounted)",
-            fstab.parse,
-            fstab.scan,
-            detect=lambda lines, start: fstab.looks_like(lines),
-        ),
-        Format(
-            "mountinfo",
-            "/proc/PID/mountinfo",
-            mountinfo.parse,
-            mountinfo.scan,
-            mountinfo.fragment,
-            mountinfo.parse_line,
-            _by_first_line(mountinfo.looks_like),
-        ),
-        Format(
-            "findmnt-pairs",
-            "findmnt -P",
-            findmnt_pairs.parse,
-            findmnt_pairs.scan,
-            findmnt_pairs.fragment,
-            detect=_by_first_line(findmnt_pairs.looks_like),
-        ),
+        Format("fstab", "/etc/fstab (what should be mounted)", "fstab", "table"),
+        Format("mountinfo", "/proc/PID/mountinfo", "mountinfo", "first line", True, True),
+        Format("findmnt-pairs", "findmnt -P", "findmnt_pairs", "first line", True),
         Format(
             "mount",
             "mount(8) output (util-linux, BusyBox)",
-            mount_output.parse,
-            mount_output.scan,
-            mount_output.fragment,
-            mount_output.parse_line,
-            _by_first_line(mount_output.looks_like),
+            "mount_output",
+            "first line",
+            True,
+            True,
         ),
-        Format(
-            "proc-mounts",
-            "/proc/mounts, /etc/mtab",
-            proc_mounts.parse,
-            proc_mounts.scan,
-            proc_mounts.fragment,
-            proc_mounts.parse_line,
-            _by_first_line(proc_mounts.looks_like),
-        ),
-        Format(
-            "findmnt-raw",
-            "findmnt -r",
-            findmnt_raw.parse,
-            findmnt_raw.scan,
-            detect=findmnt_raw.detect,
-        ),
-        Format(
-            "findmnt",
-            "findmnt tree or -l",
-            findmnt_table.parse,
-            findmnt_table.scan,
-            detect=findmnt_table.detect,
-        ),
+        Format("proc-mounts", "/proc/mounts, /etc/mtab", "proc_mounts", "first line", True, True),
+        Format("findmnt-raw", "findmnt -r", "findmnt_raw", "detect"),
+        Format("findmnt", "findmnt tree or -l", "findmnt_table", "detect"),
     )
 }
 FORMAT_NAMES = tuple(FORMATS)
@@ -251,6 +255,9 @@ def _recording_kind(text: str) -> str | None:
 
 def _json_capture(text: str, origin: str, first_line: int = 1) -> MountTable:
     """A snapshot or findmnt -J document (or one JSON object a line)."""
+    from mountscope.jsonio import loads as json_loads
+    from mountscope.parsers import findmnt_json, snapshot
+
     try:
         documents = [json_loads(text)]
         line_of = None
@@ -296,7 +303,8 @@ def _json_capture(text: str, origin: str, first_line: int = 1) -> MountTable:
 def _repaired_json(text: str, origin: str, first_line: int) -> MountTable | None:
     """A findmnt -J document with a trailing comma or cut off, read as far
     as it goes, each repair a warning at its line; None if it is not one."""
-    from mountscope.parsers import json_repair
+    from mountscope.jsonio import loads as json_loads
+    from mountscope.parsers import findmnt_json, json_repair
 
     fixed = json_repair.repair(text)
     if fixed is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from mountscope.model import Mount, merge_options
+from mountscope.model.mount import mountinfo_mount
 from mountscope.parsers.lines import line_table
 from mountscope.text import decode_octal, encode_octal
 
@@ -91,7 +92,7 @@ def parse_line(line: str, lineno: int) -> Mount | str:
     if isinstance(fields, str):
         return fields
     id_text, parent_text, devno, root, target, vfs, optional, fstype, source, fs = fields
-    return Mount(
+    return mountinfo_mount(
         target,
         source,
         fstype,
@@ -103,7 +104,6 @@ def parse_line(line: str, lineno: int) -> Mount | str:
         int(parent_text),
         devno,
         optional,
-        None,
         lineno,
         line,
     )

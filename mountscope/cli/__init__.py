@@ -1,7 +1,9 @@
 """The command line: ``mountscope [FILE [FILE]]`` and its subcommands.
 
 One module per command, each with ``configure(parser)`` and ``run(args)``,
-listed once in COMMANDS. The options several commands share (options.py) are
+listed once in COMMANDS by name and help. A command's module is imported only
+when that command runs (or shows its help): start-up pays for one command, not
+for all of them. The options several commands share (options.py) are
 accepted before or after the command's name. stdout is data, stderr is
 messages; errors are one line and an exit code (errors.ExitCode). Nothing
 here imports Textual: the app is imported only when it is about to start.
@@ -10,25 +12,15 @@ here imports Textual: the app is imported only when it is about to start.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, Protocol, cast
 
 from mountscope import __version__
-from mountscope.cli import (
-    capture,
-    classify,
-    diff,
-    export,
-    extract,
-    survey,
-    tree,
-    watch,
-)
-from mountscope.cli import open as open_command
 from mountscope.cli.options import fill_defaults, parents, shared_flags
 from mountscope.cli.output import PROG, encode, guard_standard_streams, message, write_out
 from mountscope.errors import ExitCode, MountscopeError, UsageError
@@ -37,70 +29,72 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 
+class CommandModule(Protocol):
+    """What each command's module (mountscope.cli.NAME) provides."""
+
+    def configure(self, p: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
 @dataclass(frozen=True)
 class Command:
+    name: str
     help: str
-    configure: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], int]
     # The groups of shared options it takes (options.GROUPS).
     shared: tuple[str, ...]
+
+    def module(self) -> CommandModule:
+        """The command's module, mountscope.cli.NAME, imported on first use."""
+        return cast(CommandModule, importlib.import_module(f"mountscope.cli.{self.name}"))
 
 
 # Every command, once. The first is what a bare ``mountscope`` runs.
 COMMANDS: dict[str, Command] = {
     "open": Command(
+        "open",
         "explore one capture or compare two: the app on a terminal, else the plain "
         "report (the default command)",
-        open_command.configure,
-        open_command.run,
         ("input", "color", "pid", "redact"),
     ),
     "tree": Command(
+        "tree",
         "print the mount tree like findmnt",
-        tree.configure,
-        tree.run,
         ("input", "color", "pid", "redact"),
     ),
     "classify": Command(
+        "classify",
         "say what kind of host produced a mount table, and why",
-        classify.configure,
-        classify.run,
         ("input", "color", "pid"),
     ),
     "diff": Command(
+        "diff",
         "compare two captures: what changed, appeared, vanished (exit 1 if they differ)",
-        diff.configure,
-        diff.run,
         ("input", "color", "redact"),
     ),
     "capture": Command(
+        "capture",
         "save a snapshot of the live mount table (and the machine's signals)",
-        capture.configure,
-        capture.run,
         ("color", "pid", "redact"),
     ),
     "watch": Command(
+        "watch",
         "print each change of the live mount table as it happens",
-        watch.configure,
-        watch.run,
         ("color", "pid"),
     ),
     "extract": Command(
+        "extract",
         "list every mount table in a text (article, transcript, log)",
-        extract.configure,
-        extract.run,
         ("input", "color"),
     ),
     "survey": Command(
+        "survey",
         "group many captures by their table's shape, with the signals that go with each group",
-        survey.configure,
-        survey.run,
         ("input", "color", "redact"),
     ),
     "export": Command(
+        "export",
         "write captures as JSON Lines (a row per capture and per mount) for a query engine",
-        export.configure,
-        export.run,
         ("input", "color", "redact"),
     ),
 }
@@ -125,10 +119,15 @@ _message = message
 
 
 class CommandLine:
-    """The parser of the whole command line and one sub-parser per command."""
+    """The parser of the whole command line and one sub-parser per command.
+
+    Every command is listed (its name and help, for ``mountscope --help``),
+    but only the command being run gets its options: configuring all of them
+    would import every command's module.
+    """
 
     def __init__(self) -> None:
-        shared = parents(Parser)
+        self.shared = parents(Parser)
         self.parser = Parser(
             prog=PROG,
             description="Explore a Linux mount table as a tree, compare two captures, "
@@ -140,29 +139,32 @@ class CommandLine:
             "when something is piped in, else the live table.\n"
             f"Run '{PROG} COMMAND --help' for a command's options.",
             formatter_class=argparse.RawDescriptionHelpFormatter,
-            parents=list(shared.values()),
+            parents=list(self.shared.values()),
         )
         self.parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-        commands = self.parser.add_subparsers(
+        self.subparsers = self.parser.add_subparsers(
             dest="command", metavar="COMMAND", title="commands", parser_class=Parser
         )
         self.commands: dict[str, argparse.ArgumentParser] = {}
-        for name, command in COMMANDS.items():
-            sub = commands.add_parser(
-                name,
-                prog=f"{PROG} {name}",
-                help=command.help,
-                description=command.help,
-                parents=[shared[group] for group in command.shared],
-            )
-            command.configure(sub)
-            self.commands[name] = sub
 
-    def with_command(self, argv: Sequence[str]) -> list[str]:
-        """argv with the default command's name put where the command would be:
-        at the first word that is neither a shared option (with its value) nor a
-        command's name. ``mountscope --color never FILE`` is then
-        ``mountscope --color never open FILE``."""
+    def _add(self, name: str, configured: bool) -> None:
+        command = COMMANDS[name]
+        sub = self.subparsers.add_parser(
+            name,
+            prog=f"{PROG} {name}",
+            help=command.help,
+            description=command.help,
+            parents=[self.shared[group] for group in command.shared] if configured else [],
+        )
+        if configured:
+            command.module().configure(sub)
+        self.commands[name] = sub
+
+    def with_command(self, argv: Sequence[str]) -> tuple[list[str], int]:
+        """argv with the default command's name put where the command would be,
+        and where the command's name is: at the first word that is neither a
+        shared option (with its value) nor a command's name. ``mountscope
+        --color never FILE`` is then ``mountscope --color never open FILE``."""
         with_value, switches = shared_flags()
         switches |= {"-h", "--help", "--version"}
         words = list(argv)
@@ -170,7 +172,7 @@ class CommandLine:
         while index < len(words):
             word = words[index]
             if word in COMMANDS:
-                return words
+                return words, index
             if word.startswith("--") and "=" in word and word.split("=", 1)[0] in with_value:
                 index += 1
             elif word in with_value:
@@ -179,10 +181,14 @@ class CommandLine:
                 index += 1
             else:
                 break
-        return [*words[:index], DEFAULT_COMMAND, *words[index:]]
+        index = min(index, len(words))
+        return [*words[:index], DEFAULT_COMMAND, *words[index:]], index
 
     def parse(self, argv: Sequence[str]) -> argparse.Namespace:
-        args, extra = self.parser.parse_known_args(self.with_command(argv))
+        line, at = self.with_command(argv)
+        for name in COMMANDS:
+            self._add(name, configured=name == line[at])
+        args, extra = self.parser.parse_known_args(line)
         words = getattr(args, "file", None)
         if extra and isinstance(words, list) and not any(w.startswith("-") for w in extra):
             # Positionals after options ("tree FILE -R /sys"), as findmnt takes them.
@@ -196,20 +202,7 @@ class CommandLine:
 
 def run(argv: Sequence[str]) -> int:
     args = CommandLine().parse(argv)
-    return int(COMMANDS[args.command].run(args))
-
-
-def _import_uninterrupted() -> None:
-    """Import orjson with SIGINT blocked: its module set-up does not survive
-    an interrupt (a Ctrl-C at that moment could crash the interpreter later).
-    A Ctrl-C meanwhile is delivered as soon as the import is done."""
-    if "orjson" in sys.modules:
-        return
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        import orjson  # noqa: F401
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    return int(COMMANDS[args.command].module().run(args))
 
 
 def _catch_interrupts() -> Callable[[], None]:
@@ -234,7 +227,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             guard_standard_streams()
-            _import_uninterrupted()
             return run(sys.argv[1:] if argv is None else argv)
         except MountscopeError as error:
             _message(f"{PROG}: error: {error}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 
 
 class SourceKind(StrEnum):
@@ -30,14 +30,22 @@ class SourceKind(StrEnum):
 
 # Ordered rules: the first that matches names the kind. Device names come
 # first (a loop device holding ext4 is "loop"), then filesystem types.
-SOURCE_KIND_BY_DEVICE: tuple[tuple[SourceKind, re.Pattern[str]], ...] = (
-    (SourceKind.LOOP, re.compile(r"/dev/loop\d+(p\d+)?$")),
-    (SourceKind.VIRTIO, re.compile(r"/dev/vd[a-z]+\d*$")),
-    (SourceKind.XEN, re.compile(r"/dev/xvd[a-z]+\d*$")),
-    (SourceKind.NVME, re.compile(r"/dev/nvme\d+n\d+(p\d+)?$")),
-    (SourceKind.SCSI, re.compile(r"/dev/sd[a-z]+\d*$")),
-    (SourceKind.DM, re.compile(r"/dev/(mapper/|dm-\d|md\d|md/)")),
+# The patterns are compiled when a device is first looked at (_device_rules).
+SOURCE_KIND_BY_DEVICE: tuple[tuple[SourceKind, str], ...] = (
+    (SourceKind.LOOP, r"/dev/loop\d+(p\d+)?$"),
+    (SourceKind.VIRTIO, r"/dev/vd[a-z]+\d*$"),
+    (SourceKind.XEN, r"/dev/xvd[a-z]+\d*$"),
+    (SourceKind.NVME, r"/dev/nvme\d+n\d+(p\d+)?$"),
+    (SourceKind.SCSI, r"/dev/sd[a-z]+\d*$"),
+    (SourceKind.DM, r"/dev/(mapper/|dm-\d|md\d|md/)"),
 )
+
+
+@cache
+def _device_rules() -> tuple[tuple[SourceKind, re.Pattern[str]], ...]:
+    return tuple((kind, re.compile(pattern)) for kind, pattern in SOURCE_KIND_BY_DEVICE)
+
+
 PSEUDO_FSTYPES = frozenset(
     """proc sysfs cgroup cgroup2 devpts mqueue debugfs tracefs securityfs pstore bpf
     configfs hugetlbfs binfmt_misc autofs nsfs fusectl efivarfs selinuxfs rpc_pipefs
@@ -55,7 +63,7 @@ def source_kind(source: str, fstype: str) -> SourceKind:
     """What a mount's source is: the first device rule that matches, else by
     filesystem type."""
     if source.startswith("/dev/"):
-        for kind, pattern in SOURCE_KIND_BY_DEVICE:
+        for kind, pattern in _device_rules():
             if pattern.match(source):
                 return kind
     base = fstype.split(".", 1)[0]

@@ -91,6 +91,73 @@ class Mount:
         }
 
 
+# Each field's slot descriptor: mountinfo_mount() stores into them directly.
+_STORE = {name: Mount.__dict__[name].__set__ for name in Mount.__slots__}  # type: ignore[attr-defined]
+(
+    _target,
+    _source,
+    _fstype,
+    _options,
+    _vfs_options,
+    _fs_options,
+    _fsroot,
+    _mount_id,
+    _parent_id,
+    _devno,
+    _optional_fields,
+    _propagation_text,
+    _line,
+    _raw,
+    _truncated,
+    _lossy,
+    _target_deleted,
+    _extra,
+) = _STORE.values()
+_new = object.__new__
+
+
+def mountinfo_mount(
+    target: str,
+    source: str,
+    fstype: str,
+    options: str,
+    vfs_options: str,
+    fs_options: str,
+    fsroot: str,
+    mount_id: int,
+    parent_id: int,
+    devno: str,
+    optional_fields: str,
+    line: int,
+    raw: str,
+) -> Mount:
+    """The Mount of a mountinfo line: equal to ``Mount(...)`` of the same
+    fields and the others at their defaults (tested), built by storing each
+    slot through its descriptor. A frozen dataclass's __init__ stores every
+    field through object.__setattr__, about half the cost of reading a line
+    at 50 000 lines; this takes half as many instructions."""
+    mount = _new(Mount)
+    _target(mount, target)
+    _source(mount, source)
+    _fstype(mount, fstype)
+    _options(mount, options)
+    _vfs_options(mount, vfs_options)
+    _fs_options(mount, fs_options)
+    _fsroot(mount, fsroot)
+    _mount_id(mount, mount_id)
+    _parent_id(mount, parent_id)
+    _devno(mount, devno)
+    _optional_fields(mount, optional_fields)
+    _propagation_text(mount, None)
+    _line(mount, line)
+    _raw(mount, raw)
+    _truncated(mount, ())
+    _lossy(mount, ())
+    _target_deleted(mount, False)
+    _extra(mount, ())
+    return mount  # type: ignore[no-any-return]
+
+
 # The bracketed part is a root only when it looks like one: a path, or an
 # nsfs-style "net:[4026532178]". Sources such as "[fe80::1]:/export" exist.
 _NSFS_TAIL = re.compile(r"\[\w+:\[\d+\]\n?\]\Z")

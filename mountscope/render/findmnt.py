@@ -13,13 +13,12 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import Protocol
 
-from mountscope.jsonio import dumps
 from mountscope.model import Mount, MountTable, MountTree
 from mountscope.model.columns import COLUMNS, DEFAULT_COLUMNS, ColumnInfo, JsonType, shell_name
 from mountscope.model.kinds import BIND_STYLE, KIND_STYLE
 from mountscope.model.origin import recording_of, seconds_of
 from mountscope.render.styles import paint
-from mountscope.text import _NOT_ONE_CELL, _UNSAFE, safe, width
+from mountscope.text import not_one_cell, safe, unsafe_pattern, width
 
 Column = ColumnInfo
 Getter = Callable[[Mount], str | int | None]
@@ -81,7 +80,8 @@ def cell_getters(
         elif column.name == "MAJ:MIN" and style.aligned_devno:
             getters.append(_aligned_devno)
         else:
-            getters.append(column.value)
+            # The model's own getter when there is one: a call less per cell.
+            getters.append(column.get if column.get is not None else column.value)
     return getters
 
 
@@ -138,20 +138,21 @@ def _row_cells(
 ) -> tuple[list[str], bool]:
     """A row's cells as text safe for a terminal, and whether every character
     takes exactly one cell (then lengths are widths: the fast path)."""
-    raw = [get(mount) for get in getters]
-    if all(type(v) is str for v in raw):
-        values: list[str] = raw  # type: ignore[assignment]
-    else:
-        values = ["" if v is None else v if isinstance(v, str) else str(v) for v in raw]
+    values: list[str] = [get(mount) for get in getters]  # type: ignore[misc]
+    try:
+        joined = "".join(values)
+    except TypeError:  # an empty cell (None) or a number among them
+        values = ["" if v is None else v if isinstance(v, str) else str(v) for v in values]
+        joined = "".join(values)
     if mount.truncated:
         values = _mark_truncated(columns, mount, [safe(v) for v in values])
-    joined = "".join(values)
+        joined = "".join(values)
     # isprintable() on ASCII is exactly "no control characters" (C speed).
     if joined.isascii() and joined.isprintable() and "\\x" not in joined:
         return values, True
-    if _UNSAFE.search(joined) is not None:
+    if unsafe_pattern().search(joined) is not None:
         values = [safe(v) for v in values]
-    return values, _NOT_ONE_CELL.search("".join(values)) is None
+    return values, not_one_cell().search("".join(values)) is None
 
 
 def _cut_columns(columns: Sequence[Column], mount: Mount) -> list[int]:
@@ -182,8 +183,9 @@ def table_lines(
     """The capture as findmnt prints it: one line per mount, columns aligned.
 
     Two passes over the rows (widths, then lines); rows whose characters all
-    take one cell, nearly all of them, are measured and padded with len()
-    and str.ljust, which keeps 50 000 rows well under findmnt's own time.
+    take one cell, nearly all of them, are measured with len() and written
+    by one str.format (plain_template), which keeps 50 000 rows well under
+    findmnt's own time.
     The first pass measures the tree art from the depth alone; the second
     draws it row by row and lets each line go once it is yielded, so a chain
     100 000 deep (whose art alone is 10^10 characters) streams in memory
@@ -201,25 +203,10 @@ def table_lines(
     source_col = next((k for k, c in enumerate(columns) if c.name == "SOURCE"), None)
 
     def line(values: list[str], plain: bool, styled: list[str] | None = None) -> str:
-        parts = []
-        for k, value in enumerate(values):
-            shown = styled[k] if styled else value
-            if plain and not styled:
-                parts.append(
-                    value.rjust(widths[k])
-                    if right[k] and (value or k < last_col)
-                    else value.ljust(widths[k])
-                    if k < last_col
-                    else value
-                )
-                continue
-            gap = widths[k] - width(value)
-            if right[k] and (value or k < last_col):
-                parts.append(" " * gap + shown)
-            else:
-                parts.append(shown + (" " * gap if k < last_col else ""))
-        return " ".join(parts)
+        return _line(values, widths, right, plain, styled)
 
+    template = plain_template(widths, right)
+    last_right = right[last_col]
     if header:
         yield line([c.name for c in columns], True)
     art = None if as_list or tree_col is None else walk_with_art(capture, ascii_only)
@@ -233,8 +220,53 @@ def table_lines(
             styled = list(values)
             styled[source_col] = _color_source(values[source_col], mounts[index])
             yield line(values, plain, styled)
+        elif plain and not (last_right and not values[last_col]):
+            yield template(*values)  # the same as line(values, True)
         else:
             yield line(values, plain)
+
+
+def _line(
+    values: list[str],
+    widths: list[int],
+    right: list[bool],
+    plain: bool,
+    styled: list[str] | None = None,
+) -> str:
+    """One row of the table, each cell padded to its column's width (the
+    last column's left-aligned cell is not padded). ``styled``: the cells
+    as written, with color, when they differ from ``values``."""
+    last_col = len(values) - 1
+    parts = []
+    for k, value in enumerate(values):
+        shown = styled[k] if styled else value
+        if plain and not styled:
+            parts.append(
+                value.rjust(widths[k])
+                if right[k] and (value or k < last_col)
+                else value.ljust(widths[k])
+                if k < last_col
+                else value
+            )
+            continue
+        gap = widths[k] - width(value)
+        if right[k] and (value or k < last_col):
+            parts.append(" " * gap + shown)
+        else:
+            parts.append(shown + (" " * gap if k < last_col else ""))
+    return " ".join(parts)
+
+
+def plain_template(widths: list[int], right: list[bool]) -> Callable[..., str]:
+    """_line()'s plain case as one str.format (the same ljust, rjust and last
+    cell as it is, in C), for a row whose characters all take one cell,
+    without color, and not an empty last cell of a right-aligned column
+    (which _line() leaves empty)."""
+    last_col = len(widths) - 1
+    return " ".join(
+        f"{{:>{widths[k]}}}" if right[k] else f"{{:<{widths[k]}}}" if k < last_col else "{}"
+        for k in range(len(widths))
+    ).format
 
 
 def _measure(
@@ -249,15 +281,12 @@ def _measure(
     row at depth d is 2*d cells, box drawing or ASCII, one cell a character."""
     rows: list[tuple[int, list[str], bool]] = []
     widths = [0] * len(columns)
-    count = len(columns)
     for index, depth in order:
         values, plain = _row_cells(columns, getters, mounts[index])
-        for k in range(count):
-            w = len(values[k]) if plain else width(values[k])
-            if k == tree_col:
-                w += 2 * depth
-            if w > widths[k]:
-                widths[k] = w
+        cells = list(map(len if plain else width, values))
+        if tree_col is not None:
+            cells[tree_col] += 2 * depth
+        widths = list(map(max, widths, cells))
         rows.append((index, values, plain))
     # libsmartcols: at least the header's width (with or without -n), else
     # a width hint of whole cells widens a column the header does not.
@@ -304,6 +333,8 @@ def json_chunks(
     Children nest under "children" in tree mode. Written with an explicit
     stack, so nesting depth is unlimited (orjson and json stop near 1 000).
     """
+    from mountscope.jsonio import dumps
+
     mounts = capture.mounts
     keys = [c.name.lower() for c in columns]
     getters = cell_getters(columns, replace(style, aligned_devno=False))

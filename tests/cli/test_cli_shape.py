@@ -183,10 +183,12 @@ def test_the_command_table_holds_every_documented_command():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `mountscope (\w+)", readme, re.M))
     assert documented and documented <= set(cli.COMMANDS), documented - set(cli.COMMANDS)
-    # Each command is its own module's run(), not a name looked up at run time.
+    # Each command is its own module's run() and configure(), the module named as the command.
     for name, command in cli.COMMANDS.items():
-        assert command.run.__module__ == f"mountscope.cli.{name}" and command.run.__name__ == "run"
-        assert command.configure.__module__ == f"mountscope.cli.{name}"
+        module = command.module()
+        assert command.name == name and module.__name__ == f"mountscope.cli.{name}"
+        assert module.run.__module__ == module.__name__ and module.run.__name__ == "run"
+        assert module.configure.__module__ == module.__name__
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,8 @@ bad = [m for m in sys.modules if m.split(".")[0] in ("textual", "rich", "pyte")]
 # VmHWM belongs to this program's own memory map (ru_maxrss would count the
 # parent's memory from before exec).
 hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+# The handler returns data; what writes JSON (jsonio) must find orjson in the zip.
+import mountscope.jsonio
 print(json.dumps({"result": result, "bad": bad, "rss_kb": hwm, "orjson": sys.modules["orjson"].__file__}))
 """
 

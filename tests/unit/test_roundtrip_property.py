@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mountscope.model import Mount
+from mountscope.model import Mount, merge_options
 from mountscope.parsers import mountinfo, parse_text, split_lines
 
 
@@ -77,3 +77,35 @@ def test_detection_finds_mountinfo_without_being_told(table: list[Mount]):
     (capture,) = parse_text(text, "generated")
     assert capture.format == "mountinfo"
     assert [key(m) for m in capture.mounts] == [key(m) for m in table]
+
+
+def test_a_mountinfo_line_makes_the_mount_the_dataclass_would():
+    """parse_line builds its Mount slot by slot (mountinfo_mount); it must be
+    the Mount the dataclass's own constructor makes of the same fields, every
+    other field at its default, however the fields are ordered."""
+    from benchmarks.generate import generate
+
+    text = generate(400, seed=11) + "77 1 0:50 / /with\\040space rw,nosuid - tmpfs my\\040src rw\n"
+    for number, line in enumerate(split_lines(text), 1):
+        built = mountinfo.parse_line(line, number)
+        assert isinstance(built, Mount)
+        fields = mountinfo.fields_of(line)
+        assert not isinstance(fields, str)
+        id_text, parent_text, devno, root, target, vfs, optional, fstype, source, fs = fields
+        expected = Mount(
+            target=target,
+            source=source,
+            fstype=fstype,
+            options=merge_options(vfs, fs),
+            vfs_options=vfs,
+            fs_options=fs,
+            fsroot=root,
+            mount_id=int(id_text),
+            parent_id=int(parent_text),
+            devno=devno,
+            optional_fields=optional,
+            line=number,
+            raw=line,
+        )
+        assert built == expected and repr(built) == repr(expected)
+        assert hash(built) == hash(expected)

@@ -154,3 +154,40 @@ def test_art_of_a_comb_with_pending_siblings_is_drawn_like_findmnt():
     assert table == [f"{'TARGET':<14} FSTYPE"] + [
         f"{row:<14} {'ext4' if row == '/' else 'tmpfs'}" for row in expected
     ]
+
+
+def test_plain_rows_are_written_as_the_general_line_writes_them():
+    """table_lines writes a plain row (one-cell characters, no color) with
+    one str.format; it must give what _line() gives for every such row, with
+    right-aligned columns first, in the middle and last, and empty cells."""
+    from benchmarks.generate import generate
+
+    lines = generate(300, seed=7).splitlines()
+    # A mount with no optional fields and one with a wide character, beside the generated ones.
+    lines.append("900 1 0:90 / /srv/empty rw - tmpfs none rw")
+    lines.append("901 1 0:91 / /srv/日本 rw - tmpfs t rw")
+    capture = parse("\n".join(lines) + "\n")
+    specs = [
+        None,
+        "ID,TARGET,PARENT",
+        "TARGET,ID",
+        "MAJ:MIN,TARGET,OPT-FIELDS",
+        "TARGET,OPT-FIELDS,FREQ",
+        "FREQ,TARGET,SOURCE",
+    ]
+    checked = 0
+    for spec in specs:
+        columns = findmnt.choose_columns(spec, capture)
+        right = [c.right for c in columns]
+        getters = findmnt.cell_getters(columns)
+        tree_col = next((k for k, c in enumerate(columns) if c.name == "TARGET"), None)
+        rows, widths = findmnt._measure(
+            capture.tree.walk(), capture.mounts, columns, getters, tree_col, True
+        )
+        template = findmnt.plain_template(widths, right)
+        for _, values, plain in rows:
+            if plain and not (right[-1] and not values[-1]):
+                assert template(*values) == findmnt._line(values, widths, right, True)
+                checked += 1
+        assert any(not plain for _, _, plain in rows)
+    assert checked > 1500
