@@ -14,6 +14,7 @@ from mountscope.tui.app import MainScreen, MountscopeApp
 from mountscope.tui.panes import ConfirmScreen, DetailsPane, HelpScreen, PathScreen, VerdictPane
 from mountscope.tui.view import RowsView
 from tests.helpers import ARTICLE, needs_unshare, run_cli
+from tests.helpers.pilot import until
 
 P1, P2 = ARTICLE / "lambda-pattern1.txt", ARTICLE / "lambda-pattern2.txt"
 
@@ -125,10 +126,7 @@ async def test_filter_then_n_and_n_move_between_matches():
         await pilot.press("slash", *"kind:loop")
         view = app.screen.query_one(RowsView)
         # Filtered as typed (in a worker); the cursor on the first match.
-        for _ in range(100):  # bounded polling for the worker
-            await pilot.pause(0.05)
-            if len(view.rows.state.rows) < 10:
-                break
+        await until(pilot, lambda: len(view.rows.state.rows) < 10)
         visible = [app.screen.capture.mounts[n].target for n in view.rows.state.rows]
         assert visible == ["/", "/var/task", "/tmp"]  # the matches and their ancestor
         assert target_of(app) == "/var/task"
@@ -309,10 +307,7 @@ async def test_live_mode_shows_a_new_mount_as_it_happens(namespace, tmp_path: Pa
         await pilot.pause(0.3)
         namespace.run("mount", "-t", "tmpfs", "-o", "size=1m", "livetest", str(point))
         screen = app.screen
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if any(m.target == str(point) for m in screen.capture.mounts):
-                break
+        await until(pilot, lambda: any(m.target == str(point) for m in screen.capture.mounts))
         view = screen.query_one(RowsView)
         changed = [screen.capture.mounts[n].target for n in view.rows.changed]
         assert changed == [str(point)]

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.notifications import Notification
+
 from mountscope.system.loader import load
 from mountscope.tui.app import MainScreen, MountscopeApp
 from mountscope.tui.panes import ChoiceScreen, DetailsPane, TablesScreen, TextScreen
 from mountscope.tui.rows import cut, fit_widths
 from mountscope.tui.view import RowsView
 from tests.helpers import ARTICLE, SAMPLES, needs_unshare
+from tests.helpers.pilot import until
 from tests.tui.test_tui import app_for, lines, settled, target_of
 
 P1, P2 = ARTICLE / "lambda-pattern1.txt", ARTICLE / "lambda-pattern2.txt"
@@ -372,13 +375,15 @@ async def test_live_changes_are_one_notice_and_marks_stay_until_cleared(namespac
         screen = app.screen
         for point in points:
             namespace.run("mount", "-t", "tmpfs", "-o", "size=1m", "burst", str(point))
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if {str(p) for p in points} <= {m.target for m in screen.capture.mounts}:
-                break
-        await pilot.pause(1.3)  # the batch is announced once
-        notices = [n for n in app._notifications if "mount table change" in (n.title or "")]
-        assert len(notices) == 1
+        await until(
+            pilot, lambda: {str(p) for p in points} <= {m.target for m in screen.capture.mounts}
+        )
+
+        def notices() -> list[Notification]:
+            return [n for n in app._notifications if "mount table change" in (n.title or "")]
+
+        await until(pilot, notices)  # the batch is announced, after a quiet moment
+        assert len(notices()) == 1  # once
         view = screen.query_one(RowsView)
         marked = {screen.capture.mounts[n].target for n in view.rows.changed}
         assert {str(p) for p in points} <= marked  # every change since the last look

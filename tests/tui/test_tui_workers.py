@@ -20,6 +20,7 @@ from mountscope.tui.app import MainScreen, MountscopeApp
 from mountscope.tui.panes import VerdictPane
 from mountscope.tui.view import RowsView
 from tests.helpers import ARTICLE, needs_unshare
+from tests.helpers.pilot import until
 from tests.tui.test_tui import lines, settled, target_of
 
 P1, P2 = ARTICLE / "lambda-pattern1.txt", ARTICLE / "lambda-pattern2.txt"
@@ -148,10 +149,7 @@ async def test_an_error_in_a_worker_ends_the_app_with_a_nonzero_status():
     app = MountscopeApp(load(str(P1)), session=Broken())
     with pytest.raises(WorkerFailed, match="a bug in the classifier"):  # run_test re-raises it
         async with app.run_test(size=(80, 24)) as pilot:
-            for _ in range(200):  # bounded: the app exits once the worker has failed
-                await pilot.pause(0.01)
-                if app.return_code is not None:
-                    break
+            await until(pilot, lambda: app.return_code is not None)  # exits once it failed
     assert app.return_code == 1
 
 
@@ -188,12 +186,13 @@ async def test_evidence_still_leads_to_its_mount_after_a_live_refresh(namespace,
         wanted = numbers[0]
         old_table = screen.capture
         namespace.run("mount", "-t", "tmpfs", "-o", "size=1m", "livetest", str(point))
-        for _ in range(200):  # bounded polling for the refresh
-            await pilot.pause(0.05)
-            if screen.capture is not old_table and any(
-                m.target == str(point) for m in screen.capture.mounts
-            ):
-                break
+        await until(
+            pilot,
+            lambda: (
+                screen.capture is not old_table
+                and any(m.target == str(point) for m in screen.capture.mounts)
+            ),
+        )
         assert screen.capture is not old_table
         await pilot.pause()
         view = screen.query_one(RowsView)
@@ -228,10 +227,7 @@ async def test_the_live_app_says_the_table_is_frozen_when_the_process_exits(name
         namespace.process.kill()
         namespace.process.wait()
         wanted = f"process {namespace.pid} exited; its mount namespace is gone"
-        for _ in range(400):  # bounded polling for the watcher to notice
-            await pilot.pause(0.05)
-            if any(wanted in str(n.message) for n in app._notifications):
-                break
+        await until(pilot, lambda: any(wanted in str(n.message) for n in app._notifications))
         notes = [n for n in app._notifications if wanted in str(n.message)]
         assert notes and "frozen" in str(notes[0].message), [n.message for n in app._notifications]
         assert app.screen.capture is shown  # still on screen, as last read
