@@ -147,6 +147,15 @@ def _clean_data(value: Any) -> Any:
     return value
 
 
+def _clean_mount(data: dict[str, Any]) -> dict[str, Any]:
+    """A mount's plain data made valid UTF-8. Only a string that is not ASCII
+    can hold an invalid byte, and almost no mount has one: the walk over
+    every value is for those that do."""
+    if all(type(value) is not str or value.isascii() for value in data.values()):
+        return data
+    return _clean_data(data)  # type: ignore[no-any-return]
+
+
 def is_live(capture: MountTable) -> bool:
     """Read from /proc just now (capture_live), not loaded from a file."""
     return isinstance(capture.provenance, LiveOrigin)
@@ -177,7 +186,7 @@ def snapshot_document(capture: MountTable) -> dict[str, Any]:
         "tool": {"name": "mountscope", "version": __version__},
         "metadata": _clean_data(metadata),
         "table": _table(capture),
-        "mounts": [_clean_data(m.to_dict()) for m in capture.mounts],
+        "mounts": [_clean_mount(m.to_dict()) for m in capture.mounts],
         "signals": _clean_data(signals.to_dict()) if signals is not None else None,
     }
 
