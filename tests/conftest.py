@@ -40,6 +40,15 @@ def pytest_configure(config: pytest.Config) -> None:
         sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one test process more than the machine has processors. A
+    good part of the suite waits on the processes it starts (terminals
+    settling, the watcher's polls, pip for the Lambda packages); a spare
+    worker keeps every processor busy meanwhile (on 2 processors the suite
+    takes about 20% less time)."""
+    return len(os.sched_getaffinity(0)) + 1  # the processors this run may use
+
+
 # Property tests try the same examples on every run (a red run is the code's,
 # never the draw's; the long fuzz runs explore) and keep no example database
 # in the checkout: tests write only in temporary folders.
