@@ -50,6 +50,24 @@ _LEARN_METADATA = {
 }
 _LEARN_ENV = {"AWS_LAMBDA_FUNCTION_NAME": "function"}
 _EDGE = "A-Za-z0-9_-"
+_EDGE_RUN = re.compile(f"[{_EDGE}]+")
+# Everything found by its form, in the order the alternatives are tried.
+_BY_FORM = re.compile(
+    "|".join(
+        (
+            f"(?P<keep>{PLACEHOLDER.pattern})",
+            f"(?P<arn>{_ARN})",
+            f"(?P<uuid>{_UUID})",
+            f"(?P<ip>{_IPV4})",
+            f"(?P<ip6>{_IPV6})",
+            f"(?P<account>{_ACCOUNT})",
+        )
+    )
+)
+
+
+def _is_edge(text: str, at: int) -> bool:
+    return at < len(text) and (text[at].isascii() and (text[at].isalnum() or text[at] in "_-"))
 
 
 class Redactor:
@@ -59,7 +77,15 @@ class Redactor:
         self.placeholders: dict[tuple[str, str], str] = {}
         self.counts: dict[str, int] = dict.fromkeys(KINDS, 0)
         self.learned: dict[str, str] = {}
-        self._pattern: re.Pattern[str] | None = None
+        # Learned values by the run of word characters they begin with, longest
+        # first: where one occurs, that run is a whole run of the text (a
+        # value stands between non-word characters). Found with a dict, not a
+        # pattern of every value recompiled as values are learned: redacting
+        # thousands of captures stays linear.
+        self._by_first_run: dict[str, list[str]] = {}
+        # The rare values that begin with another character: a pattern of them.
+        self._odd: list[str] = []
+        self._odd_pattern: re.Pattern[str] | None = None
 
     # --- learning ------------------------------------------------------------------
 
@@ -68,7 +94,14 @@ class Redactor:
             return
         if value not in self.learned:
             self.learned[value] = kind
-            self._pattern = None
+            first = _EDGE_RUN.match(value)
+            if first is None:
+                self._odd.append(value)
+                self._odd_pattern = None
+            else:
+                names = self._by_first_run.setdefault(first.group(0), [])
+                names.append(value)
+                names.sort(key=len, reverse=True)
 
     def learn_text(self, text: str | None) -> None:
         """Function names inside ARNs, log groups and /var/task roots."""
@@ -108,24 +141,29 @@ class Redactor:
             found = self.placeholders[key] = f"<{kind}-{self.counts[kind]}>"
         return found
 
-    def _compiled(self) -> re.Pattern[str]:
-        if self._pattern is None:
-            names = sorted(self.learned, key=len, reverse=True)
-            learned = "|".join(re.escape(name) for name in names)
-            parts = [
-                f"(?P<keep>{PLACEHOLDER.pattern})",
-                f"(?P<arn>{_ARN})",
-            ]
-            if learned:
-                parts.append(f"(?P<learned>(?<![{_EDGE}])(?:{learned})(?![{_EDGE}]))")
-            parts += [
-                f"(?P<uuid>{_UUID})",
-                f"(?P<ip>{_IPV4})",
-                f"(?P<ip6>{_IPV6})",
-                f"(?P<account>{_ACCOUNT})",
-            ]
-            self._pattern = re.compile("|".join(parts))
-        return self._pattern
+    def _learned_at(self, text: str, start: int) -> tuple[int, str] | None:
+        """The first learned value in ``text`` from ``start`` on, between
+        non-word characters, the longest where several begin at one place."""
+        found: tuple[int, str] | None = None
+        if self._odd:
+            if self._odd_pattern is None:
+                names = sorted(self._odd, key=len, reverse=True)
+                self._odd_pattern = re.compile(
+                    f"(?<![{_EDGE}])(?:{'|'.join(map(re.escape, names))})(?![{_EDGE}])"
+                )
+            odd = self._odd_pattern.search(text, start)
+            if odd is not None:
+                found = (odd.start(), odd.group(0))
+        for run in _EDGE_RUN.finditer(text, start):
+            at = run.start()
+            if found is not None and at > found[0]:
+                break
+            if at > 0 and _is_edge(text, at - 1):
+                continue  # the rest of a run that began before start
+            for name in self._by_first_run.get(run.group(0), ()):
+                if text.startswith(name, at) and not _is_edge(text, at + len(name)):
+                    return at, name
+        return found
 
     def _replace(self, match: re.Match[str]) -> str:
         kind = match.lastgroup or ""
@@ -135,8 +173,6 @@ class Redactor:
         if kind == "arn":
             self.learn_text(value)
             return self._placeholder("arn", value)
-        if kind == "learned":
-            return self._placeholder(self.learned[value], value)
         if kind in ("ip", "ip6"):
             try:
                 ipaddress.ip_address(value.split("%", 1)[0])
@@ -149,7 +185,40 @@ class Redactor:
         return self._placeholder(kind, value)
 
     def text(self, text: str) -> str:
-        return self._compiled().sub(self._replace, text)
+        """``text`` with every value found by its form or learned replaced.
+
+        As one pattern of all of them would: the leftmost match wins; where
+        several begin at the same place, placeholders and ARNs come first,
+        then learned values, then UUIDs, addresses and account ids; the search
+        goes on after each replacement."""
+        if not self.learned:
+            return _BY_FORM.sub(self._replace, text)
+        out: list[str] = []
+        pos = 0
+        match = _BY_FORM.search(text)
+        learned = self._learned_at(text, 0)
+        while match is not None or learned is not None:
+            if learned is not None and (
+                match is None
+                or learned[0] < match.start()
+                or (learned[0] == match.start() and match.lastgroup not in ("keep", "arn"))
+            ):
+                at, name = learned
+                out += (text[pos:at], self._placeholder(self.learned[name], name))
+                pos = at + len(name)
+            else:
+                assert match is not None
+                out += (text[pos : match.start()], self._replace(match))
+                pos = match.end()
+            # What begins before the new position was passed over.
+            if match is not None and match.start() < pos:
+                match = _BY_FORM.search(text, pos)
+            if learned is not None and learned[0] < pos:
+                learned = self._learned_at(text, pos)
+        if not out:
+            return text
+        out.append(text[pos:])
+        return "".join(out)
 
     def optional(self, text: str | None) -> str | None:
         return None if text is None else self.text(text)
