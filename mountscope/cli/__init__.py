@@ -239,6 +239,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         except MemoryError:
             _message(f"{PROG}: error: not enough memory for this input; refused")
             return int(ExitCode.TROUBLE)
+        except RuntimeError as error:
+            # Python 3.11 reports a Ctrl-C that lands while a class is being
+            # made (in a module imported on first use) as a RuntimeError
+            # caused by it.
+            if isinstance(error.__cause__, KeyboardInterrupt):
+                return int(ExitCode.INTERRUPTED)
+            raise
         except ModuleNotFoundError as error:
             # A Lambda zip or layer leaves out the app (Textual) and pyte.
             missing = (error.name or "").split(".")[0]

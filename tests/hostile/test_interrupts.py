@@ -119,3 +119,28 @@ def test_an_interrupt_inside_the_orjson_import_does_not_crash(dependency: str):
         timeout=60,
     )
     assert result.returncode == 130 and result.stderr == b"" and result.stdout == b""
+
+
+# Sends SIGINT while the class of the format registry is being made, as the
+# parsers are imported on first use: Python 3.11 reports a KeyboardInterrupt
+# raised in a descriptor's __set_name__ as a RuntimeError caused by it.
+INTERRUPTED_CLASS = """
+import functools, os, signal, sys
+from mountscope import cli
+real_set_name = functools.cached_property.__set_name__
+def interrupting_set_name(self, owner, name):
+    if owner.__name__ == "Format":
+        os.kill(os.getpid(), signal.SIGINT)  # raised at the next line of Python
+    return real_set_name(self, owner, name)
+functools.cached_property.__set_name__ = interrupting_set_name
+sys.exit(cli.main(["tree", sys.argv[1]]))
+"""
+
+
+def test_an_interrupt_while_a_class_is_made_is_a_clean_130():
+    result = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_CLASS, str(ARTICLE / "lambda-pattern1.txt")],
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 130 and result.stderr == b"" and result.stdout == b""
