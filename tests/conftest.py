@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from tests.helpers import Namespace
+from tests.helpers import REPO, Namespace
 from tests.helpers.watch import Watch
 
 
@@ -38,6 +38,11 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(folder, "bytecode")
         sys.dont_write_bytecode = False
         sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
+        # Once, before the test processes start and would each compile it.
+        import compileall
+
+        for package in ("mountscope", "parsers", "tui"):
+            compileall.compile_dir(REPO / package, quiet=1)
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
