@@ -92,7 +92,30 @@ class Mount:
 
 
 # Each field's slot descriptor: mountinfo_mount() stores into them directly.
+# Taken by name, so that reordering the fields cannot cross them; a field
+# added to Mount and not here fails below, at import.
 _STORE = {name: Mount.__dict__[name].__set__ for name in Mount.__slots__}  # type: ignore[attr-defined]
+_NAMES = (
+    "target",
+    "source",
+    "fstype",
+    "options",
+    "vfs_options",
+    "fs_options",
+    "fsroot",
+    "mount_id",
+    "parent_id",
+    "devno",
+    "optional_fields",
+    "propagation_text",
+    "line",
+    "raw",
+    "truncated",
+    "lossy",
+    "target_deleted",
+    "extra",
+)
+assert sorted(_NAMES) == sorted(_STORE), "mountinfo_mount() must store every field of Mount"
 (
     _target,
     _source,
@@ -112,7 +135,7 @@ _STORE = {name: Mount.__dict__[name].__set__ for name in Mount.__slots__}  # typ
     _lossy,
     _target_deleted,
     _extra,
-) = _STORE.values()
+) = (_STORE[name] for name in _NAMES)
 _new = object.__new__
 
 
