@@ -185,6 +185,9 @@ PIECES = st.sampled_from(
         "propagate_from:",
         "ab12cd34ef",
         "4003f155-99c2-4acb-a063-10e3842dcc01",
+        "4003f155",  # a UUID in pieces, and its middle alone
+        "-99c2-4acb-a063-",
+        "10e3842dcc01",
         "131952802462",
         "1234567",
         "deadbeefcafe",
