@@ -31,7 +31,7 @@ from _blake2 import blake2b
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 import orjson
@@ -545,14 +545,59 @@ def snapshot_record(path: str, limits: Limits) -> Record | None:
     key = mountinfo_shape_key(text)
     if key is None:
         return None
-    meta = document.get("metadata")
-    if type(meta) is not dict:
-        meta = {}
-    meta_field = partial(snapshot.member, meta, "metadata")
-    sig_field = partial(snapshot.member, document.get("signals"), "signals")
+    meta_field = _member_reader(document.get("metadata"), "metadata")
+    sig_field = _member_reader(document.get("signals"), "signals")
     return Record(
         path, (path, 1), key, _signal_texts(meta_field, sig_field), _time(meta_field("time"))
     )
+
+
+def _member_reader(parent: Any, path: str) -> Callable[[str], Any]:
+    """``snapshot.member(parent, path, key)`` as a function of ``key``, with
+    its two common cases taken straight from the object: a string where the
+    field admits one, and an object of strings where the field is one (which
+    member() would copy key by key). Anything else goes through member()."""
+    if type(parent) is not dict:
+        return _absent
+    get = parent.get
+    strings, other, of_strings = _field_kinds(path)
+
+    def read(key: str) -> Any:
+        value = get(key)
+        kind = type(value)
+        if kind is str:
+            if strings.get(key, other):
+                return value
+        elif kind is dict and key in of_strings and set(map(type, value.values())) <= _STR:
+            return value
+        return snapshot.member(parent, path, key)
+
+    return read
+
+
+def _absent(key: str) -> None:
+    return None
+
+
+_STR = frozenset({str})
+
+
+@cache
+def _field_kinds(path: str) -> tuple[dict[str, bool], bool, frozenset[str]]:
+    """Of the object at ``path`` (parsers.snapshot.FIELDS): whether each named
+    field admits a string, whether any other name does ("path.*"), and the
+    fields that are objects of strings only (fields "key.*" and nothing else)."""
+    steps = {field.rpartition(".")[::2]: kinds for field, kinds in snapshot.FIELDS.items()}
+    named = {key: "string" in kinds for (parent, key), kinds in steps.items() if parent == path}
+    other = named.pop("*", False)
+    of_strings = frozenset(
+        key
+        for key in named
+        if "object" in steps[path, key]
+        and {step: kinds for (parent, step), kinds in steps.items() if parent == f"{path}.{key}"}
+        == {"*": ("string",)}
+    )
+    return named, other, of_strings
 
 
 def read_records(
