@@ -172,10 +172,14 @@ def mountinfo_shape_key(text: str) -> str | None:
         return None
     _LINE_KEYS.fit(len(rests))
     _TAIL_KEYS.fit(len(rests))
-    new = [rest for rest in rests if rest not in _LINE_KEYS]
-    if new and not _key_new_lines(new):
-        return None
-    keys = tuple(sorted(map(_LINE_KEYS.__getitem__, rests)))
+    found = list(map(_LINE_KEYS.get, rests))  # (in C: most lines are known)
+    if None in found:
+        new = [rest for rest, key in zip(rests, found, strict=True) if key is None]
+        if not _key_new_lines(new):
+            return None
+        found = list(map(_LINE_KEYS.__getitem__, rests))
+    found.sort()
+    keys = tuple(found)
     digest = _TABLE_DIGESTS.get(keys)
     if digest is None:
         digest = _digest(mountinfo.FIELDS, list(keys))
