@@ -32,7 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import orjson
 
@@ -178,8 +178,7 @@ def mountinfo_shape_key(text: str) -> str | None:
         if not _key_new_lines(new):
             return None
         found = list(map(_LINE_KEYS.__getitem__, rests))
-    found.sort()
-    keys = tuple(found)
+    keys = tuple(sorted(cast("list[str]", found)))  # (every line keyed now)
     digest = _TABLE_DIGESTS.get(keys)
     if digest is None:
         digest = _digest(mountinfo.FIELDS, list(keys))
@@ -568,11 +567,10 @@ def _member_reader(parent: Any, path: str) -> Callable[[str], Any]:
 
     def read(key: str) -> Any:
         value = get(key)
-        kind = type(value)
-        if kind is str:
+        if type(value) is str:
             if strings.get(key, other):
                 return value
-        elif kind is dict and key in of_strings and set(map(type, value.values())) <= _STR:
+        elif type(value) is dict and key in of_strings and set(map(type, value.values())) <= _STR:
             return value
         return snapshot.member(parent, path, key)
 
