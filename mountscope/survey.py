@@ -19,15 +19,12 @@ Representatives are read again at the end (live ones are kept).
 from __future__ import annotations
 
 import glob
+import hashlib
 import ipaddress
 import math
 import os
 import re
 import stat
-
-# hashlib's BLAKE2, without hashlib, which loads OpenSSL for its other
-# algorithms (a tenth of this command's start-up).
-from _blake2 import blake2b
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -112,7 +109,7 @@ def shape_key(capture: MountTable) -> str:
 
 
 def _digest(fields: frozenset[str], keys: list[str]) -> str:
-    digest = blake2b(digest_size=8)
+    digest = hashlib.blake2b(digest_size=8)
     digest.update(",".join(sorted(fields)).encode())
     if keys:  # each key after a \x1e
         digest.update(("\x1e" + "\x1e".join(sorted(keys))).encode("utf-8", "surrogateescape"))
