@@ -109,3 +109,17 @@ def test_a_mountinfo_line_makes_the_mount_the_dataclass_would():
         )
         assert built == expected and repr(built) == repr(expected)
         assert hash(built) == hash(expected)
+
+
+def test_a_mountinfo_table_keeps_each_repeated_value_once():
+    """mountinfo.parse shares the values a table's lines repeat (types,
+    sources, per-mount and super options, parent ids): its mounts are the ones
+    parse_line makes of each line alone, and equal values are one object."""
+    from benchmarks.generate import generate
+
+    lines = split_lines(generate(400, seed=11))
+    table = mountinfo.parse(lines, 1, "t")
+    assert table.mounts == tuple(mountinfo.parse_line(line, n) for n, line in enumerate(lines, 1))
+    for name in ("fstype", "source", "vfs_options", "fs_options", "parent_id"):
+        values = [getattr(m, name) for m in table.mounts]
+        assert len({id(v) for v in values}) == len(set(values)) < len(values) / 2, name
