@@ -73,7 +73,9 @@ class MountTree:
     """
 
     parent: list[int]
-    children: list[list[int]]
+    # Each mount's children; a leaf's is the empty tuple (shared, so most
+    # mounts of a large table cost nothing here).
+    children: Sequence[Sequence[int]]
     roots: list[int]
     orphan: list[bool]
     # A mount on the same target as its parent: it hides (shadows) the parent.
@@ -157,17 +159,24 @@ class MountTree:
         sort: bool,
     ) -> MountTree:
         n = len(mounts)
-        children: list[list[int]] = [[] for _ in range(n)]
+        kids_of: dict[int, list[int]] = {}
         for i, p in enumerate(parent):
             if p >= 0:
-                children[p].append(i)
+                kids = kids_of.get(p)
+                if kids is None:
+                    kids_of[p] = [i]
+                else:
+                    kids.append(i)
         if sort:
             # findmnt lists siblings by mount id, not in file order (a stable
             # sort keeps duplicate ids in file order).
             ids = [m.mount_id or 0 for m in mounts]
-            for kids in children:
+            for kids in kids_of.values():
                 if len(kids) > 1:
                     kids.sort(key=ids.__getitem__)
+        children: list[tuple[int, ...]] = [()] * n
+        for p, kids in kids_of.items():
+            children[p] = tuple(kids)
         roots = [i for i in range(n) if parent[i] < 0]
         if built_from == "ids" and roots:
             # findmnt's root: the entry with the smallest parent id, walked up.
