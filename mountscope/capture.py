@@ -89,8 +89,7 @@ def capture_live(pid: int | str = "self", with_signals: bool = True) -> MountTab
             ),
         )
     return replace(
-        capture,
-        raw_text=read.text,
+        capture.with_text(read.text),
         warnings=warnings,
         provenance=replace(live_origin(pid, read.path, read.settled, read.reads), signals=signals),
     )
@@ -112,8 +111,8 @@ def reread(previous: MountTable, table: MountTable) -> MountTable:
 def _table(capture: MountTable) -> dict[str, Any]:
     """The table's text verbatim, in the format it was read in."""
     origin = capture.provenance
-    if capture.raw_text is not None:
-        text = capture.raw_text
+    text = capture.text()
+    if text is not None:
         fmt = origin.table_format if isinstance(origin, SnapshotOrigin) else capture.format
     else:  # built in code, not read: written out as mountinfo
         from mountscope.parsers import mountinfo

@@ -473,7 +473,7 @@ def parse_text(
 ) -> list[MountTable]:
     """All mount tables in ``text``; raises ParseError when there is none.
 
-    Each capture keeps the text it was read from (``raw_text``), so that it
+    Each capture keeps the text it was read from (``MountTable.text()``), so that it
     can be saved in a snapshot exactly as it came.
     """
     if format_name in RECORDINGS or (
@@ -487,7 +487,7 @@ def parse_text(
     lines: list[str] | None = None
     kept: list[MountTable] = []
     for capture in captures:
-        if capture.raw_text is not None:
+        if capture.raw_text is not None or capture.text_is_lines:
             kept.append(capture)
             continue
         if len(captures) == 1 and (
@@ -495,7 +495,7 @@ def parse_text(
             or capture.first_line == first_line
             and capture.last_line >= first_line + text.count("\n") - 1
         ):
-            kept.append(replace(capture, raw_text=text))  # the whole text is this one table
+            kept.append(capture.with_text(text))  # the whole text is this one table
             continue
         lines = lines if lines is not None else split_lines(text)
         start = capture.first_line - first_line

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from mountscope.errors import InputWarning
@@ -34,8 +34,13 @@ class MountTable:
     layout_parents: tuple[int, ...] | None = None
     first_line: int = 1
     last_line: int = 0
-    # The input text the mounts were read from, when it is kept (snapshots).
+    # The input text the mounts were read from, when it is kept (snapshots);
+    # read it with text(). A text that is nothing but the mounts' lines, each
+    # ended by a newline (a whole mountinfo file), is kept once, in the
+    # mounts' ``raw`` (``text_is_lines``), rather than a second time whole
+    # (16 MB at 50 000 mounts): see with_text().
     raw_text: str | None = None
+    text_is_lines: bool = False
 
     def __post_init__(self) -> None:
         # Sequences given as lists are stored as tuples: nothing can change
@@ -58,9 +63,36 @@ class MountTable:
     def tree(self) -> MountTree:
         return MountTree.build(self)
 
+    def with_text(self, text: str) -> MountTable:
+        """This table, keeping ``text``: the input its mounts were read from."""
+        if _is_lines_of(text, self.mounts):
+            return replace(self, raw_text=None, text_is_lines=True)
+        return replace(self, raw_text=text, text_is_lines=False)
+
+    def text(self) -> str | None:
+        """The input text the mounts were read from, when it is kept."""
+        if self.raw_text is None and self.text_is_lines:
+            return "\n".join([*(m.raw for m in self.mounts), ""])
+        return self.raw_text
+
     @property
     def label(self) -> str:
         return f"{self.origin} ({self.title})" if self.title else self.origin
+
+
+def _is_lines_of(text: str, mounts: Sequence[Mount]) -> bool:
+    """Whether ``text`` is exactly the mounts' ``raw`` lines, each followed
+    by a newline (compared in place, without joining them)."""
+    at = 0
+    for mount in mounts:
+        line = mount.raw
+        if not text.startswith(line, at):
+            return False
+        at += len(line)
+        if not text.startswith("\n", at):
+            return False
+        at += 1
+    return at == len(text)
 
 
 @dataclass

@@ -123,3 +123,23 @@ def test_a_mountinfo_table_keeps_each_repeated_value_once():
     for name in ("fstype", "source", "vfs_options", "fs_options", "parent_id"):
         values = [getattr(m, name) for m in table.mounts]
         assert len({id(v) for v in values}) == len(set(values)) < len(values) / 2, name
+
+
+def test_a_whole_mountinfo_text_is_kept_once_and_given_back_as_it_came():
+    """A text that is nothing but its mounts' lines is kept in those lines,
+    not a second time whole; any other text (CRLF, a blank line, no final
+    newline, a byte order mark) is kept whole. Either way text() is the input."""
+    from benchmarks.generate import generate
+
+    text = generate(300, seed=5)
+    (table,) = parse_text(text, "t")
+    assert table.text_is_lines and table.raw_text is None and table.text() == text
+    for other in (
+        text.replace("\n", "\r\n"),
+        text[:-1],
+        text + "\n",
+        text.replace("\n", "\n\n", 1),
+        "\ufeff" + text,
+    ):
+        (table,) = parse_text(other, "t")
+        assert not table.text_is_lines and table.text() == other
