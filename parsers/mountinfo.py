@@ -13,8 +13,9 @@ surrogateescape so that invalid UTF-8 survives.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from mountscope.model import Mount, MountTable, merge_options
+from mountscope.model import Mount, merge_options
 from mountscope.model.mount import mountinfo_mount
 from mountscope.parsers.lines import line_table
 from mountscope.text import decode_octal, encode_octal
@@ -86,57 +87,33 @@ def fields_of(line: str) -> tuple[str, ...] | str:
     return id_text, parent_text, devno, root, target, vfs, optional, fstype, source, fs
 
 
-class Repeated:
-    """The values that the lines of one table repeat, kept once for the table.
-
-    A node's tables repeat a few filesystem types, sources, per-mount and
-    super options and parent ids across thousands of lines; each line would
-    otherwise hold its own copy of each (about 200 bytes a mount at 50 000
-    mounts). Values that are unique (targets, device numbers, ids) are not
-    looked up: they would only fill the dictionary.
-    """
-
-    __slots__ = ("texts", "ids")
-
-    def __init__(self) -> None:
-        self.texts: dict[str, str] = {}
-        self.ids: dict[str, int] = {}
-
-    def parent_id(self, text: str) -> int:
-        number = self.ids.get(text)
-        if number is None:
-            number = self.ids[text] = int(text)
-        return number
+# The values the lines of a table repeat (filesystem types, sources, per-mount
+# and super options, parent ids) are kept once: each mount refers to the first
+# equal value read, in this table or an earlier one (the two captures of a
+# diff share most of theirs). Bounded, so that a process that reads many
+# tables does not keep them all; unique values (targets, device numbers,
+# mount ids) are not looked up.
+_shared = lru_cache(maxsize=1 << 16)(str.__str__)
+_shared_id = lru_cache(maxsize=1 << 12)(int)
 
 
-def parse_line(line: str, lineno: int, repeated: Repeated | None = None) -> Mount | str:
-    """One mountinfo line as a Mount, or the reason it is not one; with
-    ``repeated``, the values other lines of its table share are shared."""
+def parse_line(line: str, lineno: int) -> Mount | str:
+    """One mountinfo line as a Mount, or the reason it is not one."""
     fields = fields_of(line)
     if isinstance(fields, str):
         return fields
     id_text, parent_text, devno, root, target, vfs, optional, fstype, source, fs = fields
-    if repeated is None:
-        parent_id = int(parent_text)
-    else:
-        keep = repeated.texts.setdefault
-        fstype, source, vfs, fs = (
-            keep(fstype, fstype),
-            keep(source, source),
-            keep(vfs, vfs),
-            keep(fs, fs),
-        )
-        parent_id = repeated.parent_id(parent_text)
+    vfs, fs = _shared(vfs), _shared(fs)
     return mountinfo_mount(
         target,
-        source,
-        fstype,
+        _shared(source),
+        _shared(fstype),
         merge_options(vfs, fs),
         vfs,
         fs,
         root,
         int(id_text),
-        parent_id,
+        _shared_id(parent_text),
         devno,
         optional,
         lineno,
@@ -144,12 +121,8 @@ def parse_line(line: str, lineno: int, repeated: Repeated | None = None) -> Moun
     )
 
 
-def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
-    """The whole table: every line through parse_line, bad ones kept as
-    warnings, the values its lines repeat kept once."""
-    repeated = Repeated()
-    table = line_table(NAME, FIELDS, lambda line, lineno: parse_line(line, lineno, repeated))
-    return table(lines, first_line, origin)
+# The whole table: every line through parse_line, bad ones kept as warnings.
+parse = line_table(NAME, FIELDS, parse_line)
 
 
 def scan(lines: list[str], start: int) -> int:

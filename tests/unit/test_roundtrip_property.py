@@ -111,18 +111,31 @@ def test_a_mountinfo_line_makes_the_mount_the_dataclass_would():
         assert hash(built) == hash(expected)
 
 
-def test_a_mountinfo_table_keeps_each_repeated_value_once():
-    """mountinfo.parse shares the values a table's lines repeat (types,
-    sources, per-mount and super options, parent ids): its mounts are the ones
-    parse_line makes of each line alone, and equal values are one object."""
-    from benchmarks.generate import generate
+def test_mountinfo_keeps_each_repeated_value_once():
+    """The values lines repeat (types, sources, per-mount and super options,
+    parent ids) are one object each, within a table and across tables (the
+    two captures of a diff), and the mounts are what the values make."""
+    from benchmarks.generate import change, generate
 
-    lines = split_lines(generate(400, seed=11))
+    text = generate(400, seed=11)
+    lines = split_lines(text)
     table = mountinfo.parse(lines, 1, "t")
-    assert table.mounts == tuple(mountinfo.parse_line(line, n) for n, line in enumerate(lines, 1))
+    other = mountinfo.parse(split_lines(change(text, 0.2)), 1, "u")
     for name in ("fstype", "source", "vfs_options", "fs_options", "parent_id"):
         values = [getattr(m, name) for m in table.mounts]
         assert len({id(v) for v in values}) == len(set(values)) < len(values) / 2, name
+        both = [*values, *(getattr(m, name) for m in other.mounts)]
+        assert len({id(v) for v in both}) == len(set(both)), name
+    for mount, line in zip(table.mounts, lines, strict=True):
+        fields = mountinfo.fields_of(line)
+        assert not isinstance(fields, str)
+        assert (mount.fstype, mount.source, mount.vfs_options, mount.fs_options) == (
+            fields[7],
+            fields[8],
+            fields[5],
+            fields[9],
+        )
+        assert mount.parent_id == int(fields[1])
 
 
 def test_a_whole_mountinfo_text_is_kept_once_and_given_back_as_it_came():
