@@ -515,9 +515,13 @@ def _parse_text(
     if format_name is not None or text.lstrip()[:1] == "{":
         # A format named by the user (or a snapshot's) reads the lines as they are.
         return _parse_unprefixed(text, origin, format_name, first_line)
+    lines = split_lines(text)
+    whole = _whole_mountinfo(lines, first_line, origin)
+    if whole is not None:
+        return [whole]
     # Log, chat and quote prefixes come off first (line numbers stay), and
     # each capture says which of its lines had one.
-    lines, runs = prefixes.strip(split_lines(text))
+    lines, runs = prefixes.strip(lines)
     if not runs:
         return _parse_unprefixed(text, origin, format_name, first_line, lines)
     captures = _parse_unprefixed("\n".join(lines) + "\n", origin, format_name, first_line, lines)
@@ -538,6 +542,19 @@ def _parse_text(
             at += 1
         result.append(replace(capture, warnings=(*notes, *capture.warnings)))
     return result
+
+
+def _whole_mountinfo(lines: list[str], first_line: int, origin: str) -> MountTable | None:
+    """The table of a text whose every line reads as mountinfo (a large
+    file's usual case), or None. Such a text is what detection would name
+    mountinfo and read whole; it is read so at once, without the search for
+    log, chat and quote prefixes, which a mountinfo line (a number, then a
+    space) cannot carry. Any other text takes the general path."""
+    start = next((i for i, line in enumerate(lines) if line and not line.isspace()), None)
+    if start is None or not FORMATS["mountinfo"].code.looks_like(lines[start]):
+        return None
+    capture = FORMATS["mountinfo"].parse(lines, first_line, origin)
+    return None if capture.warnings or not capture.mounts else capture
 
 
 def _parse_unprefixed(

@@ -156,3 +156,39 @@ def test_a_whole_mountinfo_text_is_kept_once_and_given_back_as_it_came():
     ):
         (table,) = parse_text(other, "t")
         assert not table.text_is_lines and table.text() == other
+
+
+def _both_paths(text: str) -> None:
+    """A text the whole-mountinfo path reads gives the table the general path
+    (prefix search, then detection) gives, and the prefix search finds none."""
+    from mountscope import parsers
+    from mountscope.parsers import prefixes
+
+    fast = parsers._whole_mountinfo(split_lines(text), 1, "t")
+    general = parsers._parse_unprefixed(text, "t", None, 1)
+    assert prefixes.strip(split_lines(text))[1] == []
+    assert fast is not None and [fast] == general
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(mounts, min_size=1, max_size=8), st.sampled_from(["", "\n", "\n\n", "  \n"]))
+def test_a_whole_mountinfo_text_reads_as_the_general_path_reads_it(table: list[Mount], gap: str):
+    lines = [mountinfo.format_line(m) for m in table]
+    _both_paths(gap.join(f"{line}\n" for line in lines))
+
+
+def test_texts_the_whole_mountinfo_path_leaves_to_the_general_one():
+    """A bad line, a glued prompt or a log prefix: not read at once."""
+    from benchmarks.generate import generate
+    from mountscope import parsers
+
+    text = generate(50, seed=3)
+    _both_paths(text)
+    lines = split_lines(text)
+    for other in (
+        [*lines, "not a mount"],
+        ["$ " + lines[0], *lines[1:]],
+        [f"2024-05-01T12:00:00Z {line}" for line in lines],
+    ):
+        assert parsers._whole_mountinfo(other, 1, "t") is None
+        assert parse_text("\n".join(other) + "\n", "t")[0].mounts
