@@ -6,6 +6,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from operator import attrgetter
 
 from mountscope.errors import InputWarning
 from mountscope.model.mount import Mount
@@ -82,17 +83,21 @@ class MountTable:
 
 def _is_lines_of(text: str, mounts: Sequence[Mount]) -> bool:
     """Whether ``text`` is exactly the mounts' ``raw`` lines, each followed
-    by a newline (compared in place, without joining them)."""
+    by a newline. Compared a block of lines at a time, in place: joining
+    them all would hold a second copy of the text while the first is still
+    there."""
+    lines = list(map(_RAW, mounts))
     at = 0
-    for mount in mounts:
-        line = mount.raw
-        if not text.startswith(line, at):
+    for start in range(0, len(lines), _BLOCK):
+        block = "\n".join([*lines[start : start + _BLOCK], ""])
+        if not text.startswith(block, at):
             return False
-        at += len(line)
-        if not text.startswith("\n", at):
-            return False
-        at += 1
+        at += len(block)
     return at == len(text)
+
+
+_RAW = attrgetter("raw")
+_BLOCK = 4096
 
 
 @dataclass
