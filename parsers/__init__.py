@@ -515,13 +515,12 @@ def _parse_text(
     if format_name is not None or text.lstrip()[:1] == "{":
         # A format named by the user (or a snapshot's) reads the lines as they are.
         return _parse_unprefixed(text, origin, format_name, first_line)
-    lines = split_lines(text)
-    whole = _whole_mountinfo(lines, first_line, origin)
+    whole = _whole_mountinfo(text, first_line, origin)
     if whole is not None:
         return [whole]
     # Log, chat and quote prefixes come off first (line numbers stay), and
     # each capture says which of its lines had one.
-    lines, runs = prefixes.strip(lines)
+    lines, runs = prefixes.strip(split_lines(text))
     if not runs:
         return _parse_unprefixed(text, origin, format_name, first_line, lines)
     captures = _parse_unprefixed("\n".join(lines) + "\n", origin, format_name, first_line, lines)
@@ -544,17 +543,53 @@ def _parse_text(
     return result
 
 
-def _whole_mountinfo(lines: list[str], first_line: int, origin: str) -> MountTable | None:
+def _whole_mountinfo(text: str, first_line: int, origin: str) -> MountTable | None:
     """The table of a text whose every line reads as mountinfo (a large
     file's usual case), or None. Such a text is what detection would name
     mountinfo and read whole; it is read so at once, without the search for
     log, chat and quote prefixes, which a mountinfo line (a number, then a
-    space) cannot carry. Any other text takes the general path."""
-    start = next((i for i, line in enumerate(lines) if line and not line.isspace()), None)
-    if start is None or not FORMATS["mountinfo"].code.looks_like(lines[start]):
+    space) cannot carry, and a line at a time, without a list of all its
+    lines beside the text (16 MB more at 50 000 mounts while it is read).
+    Any other text, and one with carriage returns or a byte order mark,
+    takes the general path (tested to give the same table).
+
+    When it is nothing but those lines, each ended by a newline, it is kept
+    as them (``text_is_lines``, as with_text() would find).
+    """
+    if "\r" in text or text.startswith("\ufeff"):
         return None
-    capture = FORMATS["mountinfo"].parse(lines, first_line, origin)
-    return None if capture.warnings or not capture.mounts else capture
+    first = next((line for line in _lines_of(text) if line and not line.isspace()), None)
+    if first is None or not FORMATS["mountinfo"].code.looks_like(first):
+        return None
+    from mountscope.parsers import mountinfo
+    from mountscope.parsers.lines import parse_lines
+
+    mounts, warnings = parse_lines(_lines_of(text), first_line, origin, mountinfo.parse_line)
+    if warnings or not mounts:
+        return None
+    count = text.count("\n") + (not text.endswith("\n"))
+    return MountTable(
+        tuple(mounts),
+        mountinfo.NAME,
+        origin,
+        mountinfo.FIELDS,
+        first_line=first_line,
+        last_line=first_line + count - 1,
+        text_is_lines=len(mounts) == count and text.endswith("\n"),
+    )
+
+
+def _lines_of(text: str) -> Iterator[str]:
+    """split_lines(text), one line at a time, for a text without carriage
+    returns or a byte order mark."""
+    start = 0
+    end = text.find("\n")
+    while end >= 0:
+        yield text[start:end]
+        start = end + 1
+        end = text.find("\n", start)
+    if start < len(text):
+        yield text[start:]
 
 
 def _parse_unprefixed(

@@ -104,6 +104,34 @@ def parse_line(line: str, lineno: int) -> Mount | str:
         return fields
     id_text, parent_text, devno, root, target, vfs, optional, fstype, source, fs = fields
     vfs, fs = _shared(vfs), _shared(fs)
+    # The line is kept only when the fields do not write it back exactly
+    # (Mount.raw is then mountinfo_line()). They do when it has no escape, its
+    # ids are plain digits, no field is empty (no doubled space: an empty
+    # optional field would vanish) and it is as long as the fields and their
+    # separators (the super options, even empty, have a space before them).
+    # (Tested on generated lines, the odd ones included.)
+    written = (
+        len(id_text)
+        + len(parent_text)
+        + len(devno)
+        + len(root)
+        + len(target)
+        + len(vfs)
+        + (len(optional) + 1 if optional else 0)
+        + len(fstype)
+        + len(source)
+        + len(fs)
+        + 10
+    )
+    plain = (
+        len(line) == written
+        and "\\" not in line
+        and "  " not in line
+        and id_text.isascii()
+        and parent_text.isascii()
+        and (id_text[0] != "0" or id_text == "0")
+        and (parent_text[0] != "0" or parent_text == "0")
+    )
     return mountinfo_mount(
         target,
         _shared(source),
@@ -117,7 +145,7 @@ def parse_line(line: str, lineno: int) -> Mount | str:
         devno,
         optional,
         lineno,
-        line,
+        None if plain else line,
     )
 
 
