@@ -69,12 +69,16 @@ def live_origin(pid: int | str, path: str, settled: bool, reads: int) -> LiveOri
 def capture_live(pid: int | str = "self", with_signals: bool = True) -> MountTable:
     """The live table of a process (default: this one), read until it settles,
     with the classifier's live signals and where and when it was read."""
-    from mountscope.parsers import mountinfo, split_lines
+    from mountscope.parsers import mountinfo, split_lines, whole_mountinfo
 
     read = read_mountinfo(pid)
     if not read.text.strip():
         raise LiveReadError(f"{read.path} is empty: the process has exited")
-    capture = mountinfo.parse(split_lines(read.text), 1, read.path)
+    # A whole mountinfo text (what /proc gives) is read a line at a time and
+    # kept in its lines, as a file of it is.
+    capture = whole_mountinfo(read.text, 1, read.path) or mountinfo.parse(
+        split_lines(read.text), 1, read.path
+    )
     signals = None
     if with_signals:
         from mountscope.system.signals import read_live
@@ -90,7 +94,7 @@ def capture_live(pid: int | str = "self", with_signals: bool = True) -> MountTab
             ),
         )
     return replace(
-        capture.with_text(read.text),
+        capture if capture.text_is_lines else capture.with_text(read.text),
         warnings=warnings,
         provenance=replace(live_origin(pid, read.path, read.settled, read.reads), signals=signals),
     )
@@ -109,59 +113,62 @@ def reread(previous: MountTable, table: MountTable) -> MountTable:
 # --- snapshots ------------------------------------------------------------------------
 
 
-def _text_blocks(capture: MountTable) -> list[str]:
+def _text_blocks(capture: MountTable) -> Iterator[str]:
     """The table's text verbatim, in pieces whose concatenation is the text:
     a text kept as its mounts' lines comes a block of lines at a time, never
     joined whole; one built in code is written out as mountinfo."""
     if capture.raw_text is not None:
-        return [capture.raw_text]
-    if capture.text_is_lines:
-        lines = [m.raw for m in capture.mounts]
-        return ["\n".join([*lines[k : k + _BLOCK], ""]) for k in range(0, len(lines), _BLOCK)]
-    from mountscope.parsers import mountinfo
+        yield capture.raw_text
+    elif capture.text_is_lines:
+        mounts = capture.mounts
+        for start in range(0, len(mounts), _BLOCK):
+            yield "\n".join([*(m.raw for m in mounts[start : start + _BLOCK]), ""])
+    else:
+        from mountscope.parsers import mountinfo
 
-    return ["".join(mountinfo.format_line(m) + "\n" for m in capture.mounts)]
+        yield "".join(mountinfo.format_line(m) + "\n" for m in capture.mounts)
 
 
 _BLOCK = 4096
 
 
-def _table_parts(capture: MountTable) -> tuple[dict[str, Any], list[str] | None]:
-    """The snapshot's "table" object without its text, and the text's blocks
-    (None when the text is not UTF-8 and is in the object, in base64)."""
+def _table_parts(capture: MountTable) -> tuple[dict[str, Any], bool]:
+    """The snapshot's "table" object without its text, and whether the text
+    goes in it as "text" (valid UTF-8: _text_blocks() then gives it) rather
+    than in base64, which the object then holds."""
     origin = capture.provenance
     if capture.raw_text is not None or capture.text_is_lines:
         fmt = origin.table_format if isinstance(origin, SnapshotOrigin) else capture.format
     else:  # built in code, not read: written out as mountinfo
         fmt = "mountinfo"
     table: dict[str, Any] = {"format": fmt, "first_line": capture.first_line}
-    blocks: list[str] | None = _text_blocks(capture)
     try:
-        for block in blocks or ():
+        for block in _text_blocks(capture):
             block.encode("utf-8")
+        as_text = True
     except UnicodeEncodeError:
         # Paths that are not UTF-8: kept byte for byte.
-        text = "".join(blocks or ())
+        text = "".join(_text_blocks(capture))
         table["text_base64"] = base64.b64encode(text.encode("utf-8", "surrogateescape")).decode()
-        blocks = None
+        as_text = False
     if isinstance(origin, LiveOrigin | SnapshotOrigin):
         if origin.settled is not None:
             table["settled"] = origin.settled
         if origin.reads is not None:
             table["reads"] = origin.reads
-    return table, blocks
+    return table, as_text
 
 
 def _table(capture: MountTable) -> dict[str, Any]:
     """The table's text verbatim, in the format it was read in."""
-    table, blocks = _table_parts(capture)
-    if blocks is None:
+    table, as_text = _table_parts(capture)
+    if not as_text:
         return table
     # "text" goes where the base64 would: right after first_line.
     return {
         "format": table.pop("format"),
         "first_line": table.pop("first_line"),
-        "text": "".join(blocks),
+        "text": "".join(_text_blocks(capture)),
         **table,
     }
 
@@ -239,20 +246,20 @@ def snapshot_chunks(capture: MountTable, created: str | None = None) -> Iterator
     from mountscope.jsonio import dumps
 
     document = _document(capture, created)
-    table, blocks = _table_parts(capture)
+    table, as_text = _table_parts(capture)
     yield b"{"
     for number, (key, value) in enumerate(document.items()):
         yield (b"\n  " if number == 0 else b",\n  ") + dumps(key) + b": "
         if key == "table":
             yield b"{"
             members = list(table.items())
-            if blocks is not None:
+            if as_text:
                 members.insert(2, ("text", None))
             for position, (name, item) in enumerate(members):
                 yield (b"\n    " if position == 0 else b",\n    ") + dumps(name) + b": "
-                if name == "text" and blocks is not None:
+                if name == "text" and as_text:
                     yield b'"'
-                    for block in blocks:
+                    for block in _text_blocks(capture):
                         yield dumps(block)[1:-1]
                     yield b'"'
                 else:

@@ -515,7 +515,7 @@ def _parse_text(
     if format_name is not None or text.lstrip()[:1] == "{":
         # A format named by the user (or a snapshot's) reads the lines as they are.
         return _parse_unprefixed(text, origin, format_name, first_line)
-    whole = _whole_mountinfo(text, first_line, origin)
+    whole = whole_mountinfo(text, first_line, origin)
     if whole is not None:
         return [whole]
     # Log, chat and quote prefixes come off first (line numbers stay), and
@@ -543,7 +543,7 @@ def _parse_text(
     return result
 
 
-def _whole_mountinfo(text: str, first_line: int, origin: str) -> MountTable | None:
+def whole_mountinfo(text: str, first_line: int, origin: str) -> MountTable | None:
     """The table of a text whose every line reads as mountinfo (a large
     file's usual case), or None. Such a text is what detection would name
     mountinfo and read whole; it is read so at once, without the search for

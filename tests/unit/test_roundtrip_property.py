@@ -189,7 +189,7 @@ def _both_paths(text: str) -> None:
     from mountscope.parsers import prefixes
 
     for whole in (text, text[:-1]):  # with and without its final newline
-        fast = parsers._whole_mountinfo(whole, 1, "t")
+        fast = parsers.whole_mountinfo(whole, 1, "t")
         (general,) = parsers._parse_unprefixed(whole, "t", None, 1)
         assert prefixes.strip(split_lines(whole))[1] == []
         if "\r" in whole:  # left to the general path (split_lines strips some)
@@ -221,5 +221,5 @@ def test_texts_the_whole_mountinfo_path_leaves_to_the_general_one():
         ["$ " + lines[0], *lines[1:]],
         [f"2024-05-01T12:00:00Z {line}" for line in lines],
     ):
-        assert parsers._whole_mountinfo("\n".join(other) + "\n", 1, "t") is None
+        assert parsers.whole_mountinfo("\n".join(other) + "\n", 1, "t") is None
         assert parse_text("\n".join(other) + "\n", "t")[0].mounts
