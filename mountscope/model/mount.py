@@ -34,7 +34,8 @@ class Mount:
     # as ``raw`` gives them; None when the line is the mountinfo line of the
     # fields above exactly as they are written (mountinfo_line): most lines
     # of a mountinfo file, which are then kept once, in the fields, rather
-    # than a second time whole (18 MB at 50 000 mounts).
+    # than a second time whole (18 MB at 50 000 mounts). A copy made with
+    # other fields (dataclasses.replace) then gives the line of its own.
     raw_line: str | None = ""
     # Fields the input shows incompletely: cut by a terminal ("truncated"),
     # or with characters replaced irreversibly ("lossy", e.g. mount(8)'s "?").
