@@ -19,6 +19,7 @@ import socket
 import stat
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -68,12 +69,16 @@ def live_origin(pid: int | str, path: str, settled: bool, reads: int) -> LiveOri
 def capture_live(pid: int | str = "self", with_signals: bool = True) -> MountTable:
     """The live table of a process (default: this one), read until it settles,
     with the classifier's live signals and where and when it was read."""
-    from mountscope.parsers import mountinfo, split_lines
+    from mountscope.parsers import mountinfo, split_lines, whole_mountinfo
 
     read = read_mountinfo(pid)
     if not read.text.strip():
         raise LiveReadError(f"{read.path} is empty: the process has exited")
-    capture = mountinfo.parse(split_lines(read.text), 1, read.path)
+    # A whole mountinfo text (what /proc gives) is read a line at a time and
+    # kept in its lines, as a file of it is.
+    capture = whole_mountinfo(read.text, 1, read.path) or mountinfo.parse(
+        split_lines(read.text), 1, read.path
+    )
     signals = None
     if with_signals:
         from mountscope.system.signals import read_live
@@ -89,8 +94,7 @@ def capture_live(pid: int | str = "self", with_signals: bool = True) -> MountTab
             ),
         )
     return replace(
-        capture,
-        raw_text=read.text,
+        capture if capture.text_is_lines else capture.with_text(read.text),
         warnings=warnings,
         provenance=replace(live_origin(pid, read.path, read.settled, read.reads), signals=signals),
     )
@@ -109,30 +113,64 @@ def reread(previous: MountTable, table: MountTable) -> MountTable:
 # --- snapshots ------------------------------------------------------------------------
 
 
-def _table(capture: MountTable) -> dict[str, Any]:
-    """The table's text verbatim, in the format it was read in."""
-    origin = capture.provenance
+def _text_blocks(capture: MountTable) -> Iterator[str]:
+    """The table's text verbatim, in pieces whose concatenation is the text:
+    a text kept as its mounts' lines comes a block of lines at a time, never
+    joined whole; one built in code is written out as mountinfo."""
     if capture.raw_text is not None:
-        text = capture.raw_text
-        fmt = origin.table_format if isinstance(origin, SnapshotOrigin) else capture.format
-    else:  # built in code, not read: written out as mountinfo
+        yield capture.raw_text
+    elif capture.text_is_lines:
+        mounts = capture.mounts
+        for start in range(0, len(mounts), _BLOCK):
+            yield "\n".join([*(m.raw for m in mounts[start : start + _BLOCK]), ""])
+    else:
         from mountscope.parsers import mountinfo
 
-        text = "".join(mountinfo.format_line(m) + "\n" for m in capture.mounts)
+        yield "".join(mountinfo.format_line(m) + "\n" for m in capture.mounts)
+
+
+_BLOCK = 4096
+
+
+def _table_parts(capture: MountTable) -> tuple[dict[str, Any], bool]:
+    """The snapshot's "table" object without its text, and whether the text
+    goes in it as "text" (valid UTF-8: _text_blocks() then gives it) rather
+    than in base64, which the object then holds."""
+    origin = capture.provenance
+    if capture.raw_text is not None or capture.text_is_lines:
+        fmt = origin.table_format if isinstance(origin, SnapshotOrigin) else capture.format
+    else:  # built in code, not read: written out as mountinfo
         fmt = "mountinfo"
     table: dict[str, Any] = {"format": fmt, "first_line": capture.first_line}
     try:
-        text.encode("utf-8")
-        table["text"] = text
+        for block in _text_blocks(capture):
+            block.encode("utf-8")
+        as_text = True
     except UnicodeEncodeError:
         # Paths that are not UTF-8: kept byte for byte.
+        text = "".join(_text_blocks(capture))
         table["text_base64"] = base64.b64encode(text.encode("utf-8", "surrogateescape")).decode()
+        as_text = False
     if isinstance(origin, LiveOrigin | SnapshotOrigin):
         if origin.settled is not None:
             table["settled"] = origin.settled
         if origin.reads is not None:
             table["reads"] = origin.reads
-    return table
+    return table, as_text
+
+
+def _table(capture: MountTable) -> dict[str, Any]:
+    """The table's text verbatim, in the format it was read in."""
+    table, as_text = _table_parts(capture)
+    if not as_text:
+        return table
+    # "text" goes where the base64 would: right after first_line.
+    return {
+        "format": table.pop("format"),
+        "first_line": table.pop("first_line"),
+        "text": "".join(_text_blocks(capture)),
+        **table,
+    }
 
 
 def _clean_data(value: Any) -> Any:
@@ -161,9 +199,8 @@ def is_live(capture: MountTable) -> bool:
     return isinstance(capture.provenance, LiveOrigin)
 
 
-def snapshot_document(capture: MountTable) -> dict[str, Any]:
-    """The snapshot of a capture, as plain data; valid UTF-8 throughout (the
-    table's own bytes are kept exactly, in base64 when they are not UTF-8)."""
+def _document(capture: MountTable, created: str | None) -> dict[str, Any]:
+    """The snapshot document, its "table" and "mounts" left for the caller."""
     origin = capture.provenance
     metadata = origin.metadata()
     if not is_live(capture):
@@ -182,19 +219,74 @@ def snapshot_document(capture: MountTable) -> dict[str, Any]:
         "format": FORMAT_ID,
         "version": VERSION,
         "title": _clean_data(capture.title),
-        "created": utc_now(),
+        "created": created or utc_now(),
         "tool": {"name": "mountscope", "version": __version__},
         "metadata": _clean_data(metadata),
-        "table": _table(capture),
-        "mounts": [_clean_mount(m.to_dict()) for m in capture.mounts],
+        "table": None,
+        "mounts": None,
         "signals": _clean_data(signals.to_dict()) if signals is not None else None,
     }
 
 
-def snapshot_bytes(capture: MountTable) -> bytes:
+def snapshot_document(capture: MountTable, created: str | None = None) -> dict[str, Any]:
+    """The snapshot of a capture, as plain data; valid UTF-8 throughout (the
+    table's own bytes are kept exactly, in base64 when they are not UTF-8)."""
+    document = _document(capture, created)
+    document["table"] = _table(capture)
+    document["mounts"] = [_clean_mount(m.to_dict()) for m in capture.mounts]
+    return document
+
+
+def snapshot_chunks(capture: MountTable, created: str | None = None) -> Iterator[bytes]:
+    """The snapshot's file, the bytes snapshot_bytes() gives (tested), a
+    piece at a time: the table's text a block of lines at a time and the
+    mounts one by one, each written as the whole document's indented JSON
+    writes it, so that a large table is never held as one JSON document
+    (at 50 000 mounts that document and its bytes took 130 MB)."""
     from mountscope.jsonio import dumps
 
-    return dumps(snapshot_document(capture), indent=True) + b"\n"
+    document = _document(capture, created)
+    table, as_text = _table_parts(capture)
+    yield b"{"
+    for number, (key, value) in enumerate(document.items()):
+        yield (b"\n  " if number == 0 else b",\n  ") + dumps(key) + b": "
+        if key == "table":
+            yield b"{"
+            members = list(table.items())
+            if as_text:
+                members.insert(2, ("text", None))
+            for position, (name, item) in enumerate(members):
+                yield (b"\n    " if position == 0 else b",\n    ") + dumps(name) + b": "
+                if name == "text" and as_text:
+                    yield b'"'
+                    for block in _text_blocks(capture):
+                        yield dumps(block)[1:-1]
+                    yield b'"'
+                else:
+                    yield _nested(dumps(item, indent=True), 2)
+            yield b"\n  }"
+        elif key == "mounts":
+            if not capture.mounts:
+                yield b"[]"
+                continue
+            yield b"["
+            for position, mount in enumerate(capture.mounts):
+                data = dumps(_clean_mount(mount.to_dict()), indent=True)
+                yield (b"\n    " if position == 0 else b",\n    ") + _nested(data, 2)
+            yield b"\n  ]"
+        else:
+            yield _nested(dumps(value, indent=True), 1)
+    yield b"\n}\n"
+
+
+def _nested(data: bytes, depth: int) -> bytes:
+    """Indented JSON of a value, as it reads ``depth`` levels down in a
+    document (JSON strings hold no raw newline: each one is a line break)."""
+    return data.replace(b"\n", b"\n" + b"  " * depth)
+
+
+def snapshot_bytes(capture: MountTable) -> bytes:
+    return b"".join(snapshot_chunks(capture))
 
 
 # --- writing files safely ------------------------------------------------------------------
@@ -296,8 +388,8 @@ def _check_unchanged(path: str, before: os.stat_result | None) -> None:
         )
 
 
-def write_atomic(path: str, data: bytes, force: bool = False) -> list[str]:
-    """Write ``data`` to ``path`` all at once or not at all.
+def write_atomic(path: str, data: bytes | Iterable[bytes], force: bool = False) -> list[str]:
+    """Write ``data`` (bytes, or pieces of them) to ``path`` all at once or not at all.
 
     The bytes go to an unnamed file in the same folder (O_TMPFILE) that only
     gets a name once it is complete and synced, so a crash or a kill at any
@@ -319,9 +411,10 @@ def write_atomic(path: str, data: bytes, force: bool = False) -> list[str]:
     except OSError as error:
         raise _write_error(path, error) from None
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        for chunk in _batches([data] if isinstance(data, bytes) else data):
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(fd, view) :]
         os.fsync(fd)
         if named is None:
             _link_unnamed(fd, folder, target, before)
@@ -350,6 +443,22 @@ def write_atomic(path: str, data: bytes, force: bool = False) -> list[str]:
             except OSError:
                 pass
     return removed
+
+
+def _batches(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Small pieces gathered into writes of about 64 KB (a mount's JSON is
+    a few hundred bytes: one system call each would be 50 000 of them)."""
+    batch: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        size += len(chunk)
+        if size >= 1 << 16:
+            yield b"".join(batch)
+            batch.clear()
+            size = 0
+    if batch:
+        yield b"".join(batch)
 
 
 def _pid_namespace() -> str:

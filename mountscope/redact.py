@@ -260,7 +260,7 @@ class Redactor:
             fs_options=self.optional(m.fs_options),
             fsroot=self.optional(m.fsroot),
             optional_fields=self.optional(m.optional_fields),
-            raw=self.text(m.raw),
+            raw_line=self.text(m.raw),
             extra=tuple((self.text(k), self.text(v)) for k, v in m.extra),
         )
 

@@ -65,7 +65,7 @@ def mount_from_cells(
         optional_fields=optional.strip() if optional is not None else None,
         propagation_text=cell("PROPAGATION") if optional is None else None,
         line=line,
-        raw=raw,
+        raw_line=raw,
         extra=tuple(extra.items()),
     )
 

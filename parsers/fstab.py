@@ -103,7 +103,7 @@ def parse(lines: list[str], first_line: int, origin: str) -> MountTable:
                 fstype=vfstype,
                 options=options,
                 line=lineno,
-                raw=line,
+                raw_line=line,
                 extra=extra,
             )
         )

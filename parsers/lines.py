@@ -4,7 +4,7 @@ a line parser applied to every line, malformed lines kept as warnings."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from mountscope.errors import InputWarning
 from mountscope.model import Mount, MountTable
@@ -40,7 +40,7 @@ def unprompted(line: str, parse_line: LineParser) -> str | None:
 
 
 def parse_lines(
-    lines: list[str], first_line: int, origin: str, parse_line: LineParser
+    lines: Iterable[str], first_line: int, origin: str, parse_line: LineParser
 ) -> tuple[list[Mount], list[InputWarning]]:
     mounts: list[Mount] = []
     warnings: list[InputWarning] = []

@@ -79,7 +79,7 @@ def _elided(line: str, lineno: int) -> tuple[Mount, str] | None:
         source=decode_octal(source),
         fstype=decode_octal(fstype or ""),
         line=lineno,
-        raw=line,
+        raw_line=line,
         truncated=unknown,
     )
     return mount, f"the line is cut short ('...'): {' and '.join(unknown)} unknown"
@@ -115,7 +115,7 @@ def parse_line(line: str, lineno: int) -> tuple[Mount, str | None] | str:
         fstype=decode_octal(fstype),
         options=decode_octal(options),
         line=lineno,
-        raw=line,
+        raw_line=line,
         extra=(("LABEL", label),) if label else (),
         # mount(8) prints "?" for characters it will not show.
         lossy=("target",) if "?" in target else (),

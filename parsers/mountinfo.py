@@ -13,6 +13,7 @@ surrogateescape so that invalid UTF-8 survives.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mountscope.model import Mount, merge_options
 from mountscope.model.mount import mountinfo_mount
@@ -86,26 +87,65 @@ def fields_of(line: str) -> tuple[str, ...] | str:
     return id_text, parent_text, devno, root, target, vfs, optional, fstype, source, fs
 
 
+# The values the lines of a table repeat (filesystem types, sources, per-mount
+# and super options, parent ids) are kept once: each mount refers to the first
+# equal value read, in this table or an earlier one (the two captures of a
+# diff share most of theirs). Bounded, so that a process that reads many
+# tables does not keep them all; unique values (targets, device numbers,
+# mount ids) are not looked up.
+_shared = lru_cache(maxsize=1 << 16)(str.__str__)
+_shared_id = lru_cache(maxsize=1 << 12)(int)
+
+
 def parse_line(line: str, lineno: int) -> Mount | str:
     """One mountinfo line as a Mount, or the reason it is not one."""
     fields = fields_of(line)
     if isinstance(fields, str):
         return fields
     id_text, parent_text, devno, root, target, vfs, optional, fstype, source, fs = fields
+    vfs, fs = _shared(vfs), _shared(fs)
+    # The line is kept only when the fields do not write it back exactly
+    # (Mount.raw is then mountinfo_line()). They do when it has no escape, its
+    # ids are plain digits, no field is empty (no doubled space: an empty
+    # optional field would vanish) and it is as long as the fields and their
+    # separators (the super options, even empty, have a space before them).
+    # (Tested on generated lines, the odd ones included.)
+    written = (
+        len(id_text)
+        + len(parent_text)
+        + len(devno)
+        + len(root)
+        + len(target)
+        + len(vfs)
+        + (len(optional) + 1 if optional else 0)
+        + len(fstype)
+        + len(source)
+        + len(fs)
+        + 10
+    )
+    plain = (
+        len(line) == written
+        and "\\" not in line
+        and "  " not in line
+        and id_text.isascii()
+        and parent_text.isascii()
+        and (id_text[0] != "0" or id_text == "0")
+        and (parent_text[0] != "0" or parent_text == "0")
+    )
     return mountinfo_mount(
         target,
-        source,
-        fstype,
+        _shared(source),
+        _shared(fstype),
         merge_options(vfs, fs),
         vfs,
         fs,
         root,
         int(id_text),
-        int(parent_text),
+        _shared_id(parent_text),
         devno,
         optional,
         lineno,
-        line,
+        None if plain else line,
     )
 
 

@@ -49,7 +49,7 @@ def parse_line(line: str, lineno: int) -> tuple[Mount, str | None] | str:
         fstype=decode_octal(fstype),
         options=decode_octal(options),
         line=lineno,
-        raw=line,
+        raw_line=line,
         target_deleted=deleted,
     )
     if line.startswith("#"):

@@ -357,9 +357,8 @@ def from_document(
         signals = Signals.from_dict(signals)
     title = document.get("title")
     return replace(
-        capture,
+        capture.with_text(text),
         format=NAME,
-        raw_text=text,
         warnings=(*warnings, *capture.warnings),
         provenance=SnapshotOrigin.read(
             origin,

@@ -302,7 +302,8 @@ def _partial(table: MountTable) -> str | None:
         return f"only {len(table.mounts)} mounts"
     if not any(m.target == "/proc" for m in table.mounts):
         return "it has no /proc mount, which every whole Linux table has"
-    if any((m.raw or "").strip() in _ELLIPSIS for m in table.mounts):
+    # (raw_line, not raw: a line rebuilt from its fields is a whole mountinfo line.)
+    if any((m.raw_line or "").strip() in _ELLIPSIS for m in table.mounts):
         return "its author cut it (...)"
     return None
 

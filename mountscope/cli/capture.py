@@ -6,7 +6,7 @@ import argparse
 from dataclasses import replace
 
 from mountscope.cli.inputs import redactor_for
-from mountscope.cli.output import is_terminal, note, warn, write_out
+from mountscope.cli.output import is_terminal, note, warn, write_bytes
 from mountscope.errors import ExitCode
 from mountscope.text import safe
 
@@ -38,19 +38,25 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mountscope.capture import capture_live, default_snapshot_path, snapshot_bytes, write_atomic
+    from mountscope.capture import (
+        capture_live,
+        default_snapshot_path,
+        snapshot_chunks,
+        write_atomic,
+    )
 
     capture = capture_live(args.pid or "self", with_signals=not args.no_signals)
     capture = replace(capture, title=args.title)
     for warning in capture.warnings:
         warn(str(warning))
     redactor = redactor_for(args, capture)
-    data = snapshot_bytes(redactor.capture(capture) if redactor else capture)
+    # Written a piece at a time: a large table is never held as one JSON document.
+    data = snapshot_chunks(redactor.capture(capture) if redactor else capture)
     target = args.to
     if target is None and not is_terminal(1):
         target = "-"
     if target == "-":
-        write_out(data)
+        write_bytes(data)
         return ExitCode.OK
     path = target or default_snapshot_path()
     for stale in write_atomic(path, data, force=args.force):

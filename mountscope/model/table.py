@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
+from operator import attrgetter
 
 from mountscope.errors import InputWarning
 from mountscope.model.mount import Mount
@@ -34,8 +35,13 @@ class MountTable:
     layout_parents: tuple[int, ...] | None = None
     first_line: int = 1
     last_line: int = 0
-    # The input text the mounts were read from, when it is kept (snapshots).
+    # The input text the mounts were read from, when it is kept (snapshots);
+    # read it with text(). A text that is nothing but the mounts' lines, each
+    # ended by a newline (a whole mountinfo file), is kept once, in the
+    # mounts' ``raw`` (``text_is_lines``), rather than a second time whole
+    # (16 MB at 50 000 mounts): see with_text().
     raw_text: str | None = None
+    text_is_lines: bool = False
 
     def __post_init__(self) -> None:
         # Sequences given as lists are stored as tuples: nothing can change
@@ -58,9 +64,40 @@ class MountTable:
     def tree(self) -> MountTree:
         return MountTree.build(self)
 
+    def with_text(self, text: str) -> MountTable:
+        """This table, keeping ``text``: the input its mounts were read from."""
+        if _is_lines_of(text, self.mounts):
+            return replace(self, raw_text=None, text_is_lines=True)
+        return replace(self, raw_text=text, text_is_lines=False)
+
+    def text(self) -> str | None:
+        """The input text the mounts were read from, when it is kept."""
+        if self.raw_text is None and self.text_is_lines:
+            return "\n".join([*(m.raw for m in self.mounts), ""])
+        return self.raw_text
+
     @property
     def label(self) -> str:
         return f"{self.origin} ({self.title})" if self.title else self.origin
+
+
+def _is_lines_of(text: str, mounts: Sequence[Mount]) -> bool:
+    """Whether ``text`` is exactly the mounts' ``raw`` lines, each followed
+    by a newline. Compared a block of lines at a time, in place: joining
+    them all would hold a second copy of the text while the first is still
+    there."""
+    lines = list(map(_RAW, mounts))
+    at = 0
+    for start in range(0, len(lines), _BLOCK):
+        block = "\n".join([*lines[start : start + _BLOCK], ""])
+        if not text.startswith(block, at):
+            return False
+        at += len(block)
+    return at == len(text)
+
+
+_RAW = attrgetter("raw")
+_BLOCK = 4096
 
 
 @dataclass
@@ -73,7 +110,9 @@ class MountTree:
     """
 
     parent: list[int]
-    children: list[list[int]]
+    # Each mount's children; a leaf's is the empty tuple (shared, so most
+    # mounts of a large table cost nothing here).
+    children: Sequence[Sequence[int]]
     roots: list[int]
     orphan: list[bool]
     # A mount on the same target as its parent: it hides (shadows) the parent.
@@ -157,17 +196,24 @@ class MountTree:
         sort: bool,
     ) -> MountTree:
         n = len(mounts)
-        children: list[list[int]] = [[] for _ in range(n)]
+        kids_of: dict[int, list[int]] = {}
         for i, p in enumerate(parent):
             if p >= 0:
-                children[p].append(i)
+                kids = kids_of.get(p)
+                if kids is None:
+                    kids_of[p] = [i]
+                else:
+                    kids.append(i)
         if sort:
             # findmnt lists siblings by mount id, not in file order (a stable
             # sort keeps duplicate ids in file order).
             ids = [m.mount_id or 0 for m in mounts]
-            for kids in children:
+            for kids in kids_of.values():
                 if len(kids) > 1:
                     kids.sort(key=ids.__getitem__)
+        children: list[tuple[int, ...]] = [()] * n
+        for p, kids in kids_of.items():
+            children[p] = tuple(kids)
         roots = [i for i in range(n) if parent[i] < 0]
         if built_from == "ids" and roots:
             # findmnt's root: the entry with the smallest parent id, walked up.

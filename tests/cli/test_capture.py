@@ -111,6 +111,40 @@ def test_paths_that_are_not_utf8_survive_byte_for_byte():
     assert loaded.mounts[1].target.encode("utf-8", "surrogateescape") == b"/mnt/\xff\xfe x"
 
 
+def test_a_snapshot_written_in_pieces_is_the_whole_documents_json():
+    """snapshot_chunks() gives, piece by piece, the bytes of the whole
+    document as one JSON dump gives them: a text kept as its mounts' lines
+    (written a block of lines at a time), a text kept whole (CRLF), one that
+    is not UTF-8 (base64), a table built in code (no text), a snapshot saved
+    again, and no mounts at all."""
+    from benchmarks.generate import generate
+    from mountscope.capture import snapshot_chunks
+    from mountscope.jsonio import dumps
+    from mountscope.model import Mount, MountTable
+
+    big = generate(9000, seed=4)
+    tables = [
+        parse_text(big, "big")[0],
+        parse_text(big.replace("\n", "\r\n"), "crlf")[0],
+        parse_text(
+            "20 1 8:1 / / rw - ext4 /dev/sda1 rw\n21 20 0:5 / /m\xff rw - tmpfs t rw\n".encode().decode(
+                "utf-8", "surrogateescape"
+            ),
+            "bytes",
+        )[0],
+        MountTable((Mount("/", "/dev/sda1", "ext4", "rw"),), "mountinfo", "code", frozenset()),
+        MountTable((), "mountinfo", "empty", frozenset(), raw_text=""),
+        load(str(SAMPLES / "environments" / "kubernetes-pod.mountinfo")),
+    ]
+    tables.append(parse_text(snapshot_bytes(tables[0]).decode(), "again.json")[0])
+    assert tables[0].text_is_lines and not tables[1].text_is_lines
+    for table in tables:
+        chunks = list(snapshot_chunks(table, created="2026-01-01T00:00:00Z"))
+        whole = dumps(snapshot_document(table, created="2026-01-01T00:00:00Z"), indent=True)
+        assert b"".join(chunks) == whole + b"\n", table.origin
+    assert len(list(snapshot_chunks(tables[0]))) > 9000  # the mounts one by one
+
+
 def test_unknown_version_and_corrupt_snapshots_are_one_line_errors(write):
     document = json.loads(snapshot_bytes(load(str(ARTICLE / "lambda-pattern1.txt"))))
     document["version"] = 2

@@ -303,7 +303,7 @@ def varied(tmp_path_factory: pytest.TempPathFactory) -> Path:
             document = snapshot_document(capture)
             for offset in (0, 1000, 2000) if capture.format == "mountinfo" else (0,):
                 if offset:
-                    document["table"]["text"] = _with_other_ids(capture.raw_text, offset)
+                    document["table"]["text"] = _with_other_ids(capture.text(), offset)
                 number += 1
                 (snapshots / f"{number:03d}-{sample.stem}.json").write_bytes(jsonio.dumps(document))
     for seed in (1, 2, 3):

@@ -144,7 +144,7 @@ def test_t14_chroot_without_root_is_a_forest():
     )
     assert len(c.mounts) == 5
     assert sorted(c.mounts[r].target for r in c.tree.roots) == ["/boot", "/dev", "/proc", "/sys"]
-    assert c.tree.children[2] == [3]
+    assert c.tree.children[2] == (3,)
 
 
 @pytest.mark.parametrize(
@@ -157,13 +157,13 @@ def test_t14_chroot_without_root_is_a_forest():
 )
 def test_t15_self_parent_and_parent_zero(text):
     c = parse(text)
-    assert c.tree.roots == [0] and c.tree.children[0] == [1]
+    assert c.tree.roots == [0] and c.tree.children[0] == (1,)
 
 
 def test_t16_parent_cycle_terminates_and_is_reported():
     c = parse("10 11 0:1 / /a rw - tmpfs a rw\n11 10 0:2 / /b rw - tmpfs b rw\n")
     assert len(c.mounts) == 2
-    assert c.tree.roots == [0] and c.tree.children[0] == [1]
+    assert c.tree.roots == [0] and c.tree.children[0] == (1,)
     assert any("cycle" in problem for _, problem in c.tree.problems)
     assert len(list(c.tree.walk())) == 2
 
@@ -208,7 +208,7 @@ def test_t20_crlf_blank_line_and_no_final_newline():
         "15 20 0:3 / /proc rw,relatime - proc proc rw\r\n\r\n20 1 8:4 / / rw,noatime - ext3 /dev/sda4 rw"
     )
     assert [m.target for m in c.mounts] == ["/proc", "/"]
-    assert c.tree.roots == [1] and c.tree.children[1] == [0]
+    assert c.tree.roots == [1] and c.tree.children[1] == (0,)
 
 
 def test_malformed_mountinfo_line_is_a_warning_with_its_line_number():

@@ -105,7 +105,121 @@ def test_a_mountinfo_line_makes_the_mount_the_dataclass_would():
             devno=devno,
             optional_fields=optional,
             line=number,
-            raw=line,
+            # Kept only when the fields do not write the line back (an escape here).
+            raw_line=line if "\\" in line else None,
         )
         assert built == expected and repr(built) == repr(expected)
         assert hash(built) == hash(expected)
+        assert built.raw == line
+
+
+# Lines that read as mountinfo, some of which the fields do not write back:
+# doubled spaces, no super options, ids with leading zeros or in other
+# digits, escapes, spaces in the super options.
+_id = st.one_of(st.integers(0, 99999).map(str), st.sampled_from(["007", "0", "\u0663", "1\u0663"]))
+_word = st.text(st.sampled_from("ab/:,=-.\\0\u00e9 "), max_size=6)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.tuples(_id, _id),
+    st.lists(_word, min_size=4, max_size=4),
+    st.lists(st.sampled_from(["shared:1", "master:2", "", "unbindable"]), max_size=3),
+    st.lists(_word, min_size=2, max_size=4),
+)
+def test_a_mountinfo_mount_gives_back_the_line_it_was_read_from(ids, head, optional, tail):
+    line = " ".join([*ids, "0:5", *head[:3], *optional, "-", *tail])
+    mount = mountinfo.parse_line(line, 1)
+    if isinstance(mount, Mount):
+        assert mount.raw == line
+        assert mount.raw_line is None or mount.raw_line == line
+
+
+def test_mountinfo_keeps_each_repeated_value_once():
+    """The values lines repeat (types, sources, per-mount and super options,
+    parent ids) are one object each, within a table and across tables (the
+    two captures of a diff), and the mounts are what the values make."""
+    from benchmarks.generate import change, generate
+
+    text = generate(400, seed=11)
+    lines = split_lines(text)
+    table = mountinfo.parse(lines, 1, "t")
+    other = mountinfo.parse(split_lines(change(text, 0.2)), 1, "u")
+    for name in ("fstype", "source", "vfs_options", "fs_options", "parent_id"):
+        values = [getattr(m, name) for m in table.mounts]
+        assert len({id(v) for v in values}) == len(set(values)) < len(values) / 2, name
+        both = [*values, *(getattr(m, name) for m in other.mounts)]
+        assert len({id(v) for v in both}) == len(set(both)), name
+    for mount, line in zip(table.mounts, lines, strict=True):
+        fields = mountinfo.fields_of(line)
+        assert not isinstance(fields, str)
+        assert (mount.fstype, mount.source, mount.vfs_options, mount.fs_options) == (
+            fields[7],
+            fields[8],
+            fields[5],
+            fields[9],
+        )
+        assert mount.parent_id == int(fields[1])
+
+
+def test_a_whole_mountinfo_text_is_kept_once_and_given_back_as_it_came():
+    """A text that is nothing but its mounts' lines is kept in those lines,
+    not a second time whole; any other text (CRLF, a blank line, no final
+    newline, a byte order mark) is kept whole. Either way text() is the input."""
+    from benchmarks.generate import generate
+
+    text = generate(300, seed=5)
+    (table,) = parse_text(text, "t")
+    assert table.text_is_lines and table.raw_text is None and table.text() == text
+    for other in (
+        text.replace("\n", "\r\n"),
+        text[:-1],
+        text + "\n",
+        text.replace("\n", "\n\n", 1),
+        "\ufeff" + text,
+    ):
+        (table,) = parse_text(other, "t")
+        assert not table.text_is_lines and table.text() == other
+
+
+def _both_paths(text: str) -> None:
+    """A text the whole-mountinfo path reads gives the table the general path
+    (prefix search, then detection) gives, and the prefix search finds none."""
+    from mountscope import parsers
+    from mountscope.parsers import prefixes
+
+    for whole in (text, text[:-1]):  # with and without its final newline
+        fast = parsers.whole_mountinfo(whole, 1, "t")
+        (general,) = parsers._parse_unprefixed(whole, "t", None, 1)
+        assert prefixes.strip(split_lines(whole))[1] == []
+        if "\r" in whole:  # left to the general path (split_lines strips some)
+            assert fast is None
+            continue
+        # The text kept as its lines exactly when comparing them would say so.
+        assert fast is not None
+        assert (fast if fast.text_is_lines else fast.with_text(whole)) == general.with_text(whole)
+        assert fast.text_is_lines == (general.with_text(whole).raw_text is None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(mounts, min_size=1, max_size=8), st.sampled_from(["", "\n", "\n\n", "  \n"]))
+def test_a_whole_mountinfo_text_reads_as_the_general_path_reads_it(table: list[Mount], gap: str):
+    lines = [mountinfo.format_line(m) for m in table]
+    _both_paths(gap.join(f"{line}\n" for line in lines))
+
+
+def test_texts_the_whole_mountinfo_path_leaves_to_the_general_one():
+    """A bad line, a glued prompt or a log prefix: not read at once."""
+    from benchmarks.generate import generate
+    from mountscope import parsers
+
+    text = generate(50, seed=3)
+    _both_paths(text)
+    lines = split_lines(text)
+    for other in (
+        [*lines, "not a mount"],
+        ["$ " + lines[0], *lines[1:]],
+        [f"2024-05-01T12:00:00Z {line}" for line in lines],
+    ):
+        assert parsers.whole_mountinfo("\n".join(other) + "\n", 1, "t") is None
+        assert parse_text("\n".join(other) + "\n", "t")[0].mounts
