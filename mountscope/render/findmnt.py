@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from operator import add, attrgetter
 from typing import Protocol
 
@@ -469,12 +469,121 @@ def json_chunks(
 
     Children nest under "children" in tree mode. Written with an explicit
     stack, so nesting depth is unlimited (orjson and json stop near 1 000).
+    A table of plain text cells is written by _plain_json(), any other here.
     """
+    getters = cell_getters(columns, replace(style, aligned_devno=False))
+    plain = _plain_json(capture, columns, getters, as_list)
+    if plain is not None:
+        return plain
+    return _dumped_json(capture, columns, getters, as_list, bytes_sizes)
+
+
+def _json_cells(column: list[str | int | None]) -> bool:
+    """Whether a column's cells are all text that JSON writes as it is:
+    printable ASCII without a quote or a backslash, none empty (null)."""
+    if "" in column:
+        return False
+    for start in range(0, len(column), _CHECK_BATCH):
+        try:
+            joined = "".join(column[start : start + _CHECK_BATCH])  # type: ignore[arg-type]
+        except TypeError:  # None (null) or a number
+            return False
+        if '"' in joined or "\\" in joined or not printable_ascii(joined):
+            return False
+    return True
+
+
+def _json_tree_order(tree: MountTree) -> tuple[list[int], list[str], list[str]]:
+    """Every mount in tree order, with what findmnt -J writes before its
+    fields (a line break, after a comma unless it comes first in its array)
+    and after them: the opening of its children, or "}" and the ends of the
+    arrays it is the last of."""
+    children = tree.children
+    order: list[int] = []
+    before: list[str] = []
+    after: list[str] = []
+    ends: dict[int, str] = {}
+    closed = 0  # arrays ended since the last mount
+    first = True
+    stack = list(reversed(tree.roots))  # a mount, or -1: the end of an array of children
+    while stack:
+        node = stack.pop()
+        if node < 0:
+            closed += 1
+            continue
+        if closed:
+            after[-1] = ends.get(closed) or ends.setdefault(closed, "}" + "\n]}" * closed)
+            closed = 0
+        order.append(node)
+        before.append("\n" if first else ",\n")
+        kids = children[node]
+        if kids:
+            after.append(_OPEN_CHILDREN)
+            stack.append(-1)
+            stack.extend(reversed(kids))
+            first = True
+        else:
+            after.append("}")
+            first = False
+    if closed:
+        after[-1] = "}" + "\n]}" * closed
+    return order, before, after
+
+
+_OPEN_CHILDREN = ', "children": ['
+# Rows are joined and encoded this many at a time.
+_JSON_BATCH = 1024
+
+
+def _plain_json(
+    capture: Drawable, columns: list[Column], getters: Sequence[Getter], as_list: bool
+) -> Iterator[bytes] | None:
+    """The fast path of json_chunks(): when every cell is a string that
+    JSON writes as it is (_json_cells) and nothing was cut, each row is one
+    str.format of its cells (in C, by map), as orjson writes the object,
+    nested by _json_tree_order(). None for any other table, which the
+    general path writes (the same bytes, tested)."""
+    mounts = capture.mounts
+    if any(c.json is not JsonType.STRING for c in columns) or any(
+        map(attrgetter("truncated"), mounts)
+    ):
+        return None
+    if as_list:
+        rows: Sequence[Mount] = mounts
+        before = ["\n", *repeat(",\n", len(mounts) - 1)] if mounts else []
+        after: list[str] = list(repeat("}", len(mounts)))
+    else:
+        order, before, after = _json_tree_order(capture.tree)
+        rows = list(map(mounts.__getitem__, order))
+    cells = [list(map(get, rows)) for get in getters]
+    if not all(map(_json_cells, cells)):
+        return None
+    fields = ",".join(f'"{c.name.lower()}":"{{}}"' for c in columns)
+    lines = map(f"{{}}{{{{{fields}{{}}".format, before, *cells, after)
+    ending = (
+        b'\n], "tree_inferred": true}\n'
+        if not as_list and capture.tree.built_from == "paths"
+        else b"\n]}\n"
+    )
+    return chain(
+        [b'{"filesystems": ['],
+        iter(lambda: "".join(islice(lines, _JSON_BATCH)).encode(), b""),
+        [ending],
+    )
+
+
+def _dumped_json(
+    capture: Drawable,
+    columns: list[Column],
+    getters: Sequence[Getter],
+    as_list: bool,
+    bytes_sizes: bool,
+) -> Iterator[bytes]:
+    """json_chunks() for any table: each mount's object made by dumps()."""
     from mountscope.jsonio import dumps
 
     mounts = capture.mounts
     keys = [c.name.lower() for c in columns]
-    getters = cell_getters(columns, replace(style, aligned_devno=False))
 
     def entry(index: int) -> bytes:
         mount = mounts[index]

@@ -271,3 +271,31 @@ def test_a_deep_chain_is_drawn_by_the_general_path_as_its_art_would_be_large():
     shallow = parse("\n".join(lines[:50]) + "\n")
     order, arts = findmnt._tree_art(shallow.tree, False)
     assert list(zip(order, arts, strict=True)) == list(findmnt.walk_with_art(shallow))
+
+
+def test_plain_json_is_written_as_the_general_path_writes_it():
+    """json_chunks() writes a table of plain strings (printable ASCII, no
+    quote, no backslash, none empty) by one str.format a row
+    (_plain_json); every such table must come out byte for byte as the
+    general path (_dumped_json, orjson) writes it, nested or flat, and the
+    tables it leaves out must go the general way."""
+    deep = ["1 0 8:1 / / rw - ext4 /dev/sda1 rw"]
+    for n in range(2, 60):
+        deep.append(f"{n} {n - 1} 0:{n} / {'/d' * (n - 1)} rw - tmpfs t rw")
+    deep.append("60 1 0:60 / /z rw - tmpfs t rw")
+    captures = [*_drawing_cases(), parse("\n".join(deep) + "\n")]
+    captures.append(parse("/dev/sda1 / ext4 rw 0 0\ntmpfs /a tmpfs rw 0 0\n"))  # tree from paths
+    specs = [None, "TARGET", "TARGET,SOURCES", "ID,TARGET", "TARGET,PROPAGATION"]
+    plain = general = 0
+    for capture in captures:
+        for spec in specs:
+            columns = findmnt.choose_columns(spec, capture)
+            getters = findmnt.cell_getters(columns, findmnt.CellStyle(aligned_devno=False))
+            for as_list in (False, True):
+                taken = findmnt._plain_json(capture, columns, getters, as_list)
+                plain += taken is not None
+                general += taken is None
+                written = b"".join(findmnt.json_chunks(capture, columns, as_list=as_list))
+                expected = b"".join(findmnt._dumped_json(capture, columns, getters, as_list, False))
+                assert written == expected, (capture.origin, spec, as_list)
+    assert plain > 30 and general > 30
