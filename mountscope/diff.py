@@ -85,10 +85,13 @@ VOLATILE: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _PEER = re.compile(r"(shared|master|propagate_from):\d+")
 _SIX_DIGITS = re.compile(r"\d{6}")
+# A UUID's middle: found by looking only at the hyphens (a literal the engine
+# skips to), where the UUID pattern tries every hex digit.
+_UUID_MIDDLE = re.compile(r"-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-")
 # What a value must hold for a pattern to match in it: a cheap test that
 # spares most values that pattern's scan (surveys shape every mount's fields).
 _NEEDS: dict[str, Callable[[str], object]] = {
-    "<uuid>": lambda value: "-" in value,
+    "<uuid>": _UUID_MIDDLE.search,
     "<ns>": lambda value: ":[" in value,
     "<account>": _SIX_DIGITS.search,
     "<n>": _SIX_DIGITS.search,

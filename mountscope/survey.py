@@ -28,8 +28,8 @@ import stat
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
-from typing import Any, TypeVar
+from functools import cache, lru_cache
+from typing import Any, TypeVar, cast
 
 import orjson
 
@@ -169,10 +169,13 @@ def mountinfo_shape_key(text: str) -> str | None:
         return None
     _LINE_KEYS.fit(len(rests))
     _TAIL_KEYS.fit(len(rests))
-    new = [rest for rest in rests if rest not in _LINE_KEYS]
-    if new and not _key_new_lines(new):
-        return None
-    keys = tuple(sorted(map(_LINE_KEYS.__getitem__, rests)))
+    found = list(map(_LINE_KEYS.get, rests))  # (in C: most lines are known)
+    if None in found:
+        new = [rest for rest, key in zip(rests, found, strict=True) if key is None]
+        if not _key_new_lines(new):
+            return None
+        found = list(map(_LINE_KEYS.__getitem__, rests))
+    keys = tuple(sorted(cast("list[str]", found)))  # (every line keyed now)
     digest = _TABLE_DIGESTS.get(keys)
     if digest is None:
         digest = _digest(mountinfo.FIELDS, list(keys))
@@ -542,14 +545,58 @@ def snapshot_record(path: str, limits: Limits) -> Record | None:
     key = mountinfo_shape_key(text)
     if key is None:
         return None
-    meta = document.get("metadata")
-    if type(meta) is not dict:
-        meta = {}
-    meta_field = partial(snapshot.member, meta, "metadata")
-    sig_field = partial(snapshot.member, document.get("signals"), "signals")
+    meta_field = _member_reader(document.get("metadata"), "metadata")
+    sig_field = _member_reader(document.get("signals"), "signals")
     return Record(
         path, (path, 1), key, _signal_texts(meta_field, sig_field), _time(meta_field("time"))
     )
+
+
+def _member_reader(parent: Any, path: str) -> Callable[[str], Any]:
+    """``snapshot.member(parent, path, key)`` as a function of ``key``, with
+    its two common cases taken straight from the object: a string where the
+    field admits one, and an object of strings where the field is one (which
+    member() would copy key by key). Anything else goes through member()."""
+    if type(parent) is not dict:
+        return _absent
+    get = parent.get
+    strings, other, of_strings = _field_kinds(path)
+
+    def read(key: str) -> Any:
+        value = get(key)
+        if type(value) is str:
+            if strings.get(key, other):
+                return value
+        elif type(value) is dict and key in of_strings and set(map(type, value.values())) <= _STR:
+            return value
+        return snapshot.member(parent, path, key)
+
+    return read
+
+
+def _absent(key: str) -> None:
+    return None
+
+
+_STR = frozenset({str})
+
+
+@cache
+def _field_kinds(path: str) -> tuple[dict[str, bool], bool, frozenset[str]]:
+    """Of the object at ``path`` (parsers.snapshot.FIELDS): whether each named
+    field admits a string, whether any other name does ("path.*"), and the
+    fields that are objects of strings only (fields "key.*" and nothing else)."""
+    steps = {field.rpartition(".")[::2]: kinds for field, kinds in snapshot.FIELDS.items()}
+    named = {key: "string" in kinds for (parent, key), kinds in steps.items() if parent == path}
+    other = named.pop("*", False)
+    of_strings = frozenset(
+        key
+        for key in named
+        if "object" in steps[path, key]
+        and {step: kinds for (parent, step), kinds in steps.items() if parent == f"{path}.{key}"}
+        == {"*": ("string",)}
+    )
+    return named, other, of_strings
 
 
 def read_records(

@@ -15,10 +15,10 @@ from mountscope.cli.options import limits_of
 from mountscope.cli.output import note, warn
 from mountscope.errors import MountscopeError, UsageError, WarningsAreErrors
 from mountscope.model import MountTable
-from mountscope.session import Session
 
 if TYPE_CHECKING:
     from mountscope.redact import Redactor
+    from mountscope.session import Session
 
 MAX_WARNINGS_SHOWN = 10
 
@@ -39,6 +39,9 @@ def report_warnings(capture: MountTable, strict: bool) -> None:
 
 def session_of(args: argparse.Namespace) -> Session:
     """The session (mountscope.session) with the command line's input options."""
+    # Imported here: survey and export read their inputs without a session.
+    from mountscope.session import Session
+
     return Session(
         format_name=getattr(args, "format", None),
         limits=limits_of(args),

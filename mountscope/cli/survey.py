@@ -26,7 +26,6 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mountscope.cli.open import wants_tui
     from mountscope.jsonio import dumps
     from mountscope.survey import report_lines, survey
     from mountscope.text import safe
@@ -42,12 +41,13 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         data = result.to_dict()
         write_bytes([dumps(redactor.data(data) if redactor else data, indent=True), b"\n"])
-    elif wants_tui(args):
+        return ExitCode.OK
+    # Only where the report may be the app: it imports the tree and diff commands.
+    from mountscope.cli.open import wants_tui
+
+    if wants_tui(args):
         from mountscope.tui import run_survey
 
         return run_survey(result, redactor, ascii_only=args.ascii or not utf8_locale())
-    else:
-        write_lines(
-            safe(redactor.text(line) if redactor else line) for line in report_lines(result)
-        )
+    write_lines(safe(redactor.text(line) if redactor else line) for line in report_lines(result))
     return ExitCode.OK

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.generate import generate
@@ -29,12 +29,15 @@ from mountscope.capture import snapshot_document
 from mountscope.classify import classify
 from mountscope.diff import _PEER, VOLATILE, shape
 from mountscope.model import signals_of
+from mountscope.parsers.snapshot import FIELDS as SNAPSHOT_FIELDS
+from mountscope.parsers.snapshot import member as snapshot_member
 from mountscope.survey import (
     MAX_VALUES,
     Entry,
     Record,
     Survey,
     _entries,
+    _member_reader,
     _shape,
     hostname_form,
     read_entries,
@@ -185,6 +188,9 @@ PIECES = st.sampled_from(
         "propagate_from:",
         "ab12cd34ef",
         "4003f155-99c2-4acb-a063-10e3842dcc01",
+        "4003f155",  # a UUID in pieces, and its middle alone
+        "-99c2-4acb-a063-",
+        "10e3842dcc01",
         "131952802462",
         "1234567",
         "deadbeefcafe",
@@ -354,3 +360,45 @@ def test_values_past_the_limit_are_other_in_the_order_they_came(tmp_path: Path):
         counted.update(group["values"])
     assert counted == expected and expected["(other)"] > 0
     assert memory["values"] == MAX_VALUES + 1
+
+
+# Values of every JSON type, and objects of strings with a stray value or not.
+JSON_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(), st.text(max_size=4)
+)
+JSON_VALUES = st.one_of(
+    JSON_SCALARS,
+    st.lists(JSON_SCALARS, max_size=3),
+    st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=3),
+    st.dictionaries(st.text(max_size=3), JSON_SCALARS, min_size=1, max_size=3),
+)
+READ_KEYS = {
+    path: sorted(
+        {f.split(".")[1].removesuffix("[]") for f in SNAPSHOT_FIELDS if f.startswith(path + ".")}
+    )
+    + ["other", ""]
+    for path in ("metadata", "signals")
+}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["metadata", "signals"]), st.data())
+def test_the_snapshot_reader_reads_each_field_as_member_does(path: str, data: st.DataObject):
+    """survey reads a snapshot's metadata and signals through _member_reader,
+    which takes strings and objects of strings straight from the document."""
+    keys = READ_KEYS[path]
+    parent = data.draw(st.one_of(st.dictionaries(st.sampled_from(keys), JSON_VALUES), JSON_VALUES))
+    read = _member_reader(parent, path)
+    for key in keys:
+        assert read(key) == snapshot_member(parent, path, key), key
+
+
+def test_the_snapshot_reader_leaves_out_what_member_leaves_out():
+    signals = {"env": {"A": "1", "B": 2}, "cpu": {}, "dmi": "x", "osrelease": 5}
+    read = _member_reader(signals, "signals")
+    assert read("env") == {"A": "1"} and read("cpu") == {}
+    assert read("dmi") is None and read("osrelease") is None
+    meta = {"lambda_invocation": "1", "time": "2026-01-01T00:00:00Z", "anything": "x"}
+    read = _member_reader(meta, "metadata")
+    assert read("lambda_invocation") is None and read("anything") == "x"
+    assert _member_reader(["not", "an", "object"], "metadata")("time") is None
