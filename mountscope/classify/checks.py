@@ -500,11 +500,15 @@ def nspawn_proc_masks(table: MountTable, ix: TableIndex, signals: Signals | None
 def nspawn_uid_range(table: MountTable, ix: TableIndex, signals: Signals | None) -> Hit | None:
     """A tmpfs owned by a uid that is a multiple of 65536 in the range
     systemd-nspawn --private-users=pick chooses from (0x00080000-0x6FFF0000)."""
+    uid_in = re.compile(r"(?:^|,)uid=(\d+)").search
+    seen: set[tuple[str, str | None]] = set()  # a node's tmpfs repeat their options
     for i in ix.by_fstype.get("tmpfs", ()):
-        match = re.search(
-            r"(?:^|,)uid=(\d+)",
-            ",".join(filter(None, (table.mounts[i].options, table.mounts[i].fs_options))),
-        )
+        mount = table.mounts[i]
+        options = (mount.options, mount.fs_options)
+        if options in seen:
+            continue
+        seen.add(options)
+        match = uid_in(",".join(filter(None, options)))
         if match:
             uid = int(match.group(1))
             if uid % 65536 == 0 and 0x00080000 <= uid <= 0x6FFF0000:

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
+from typing import Any
 
 from mountscope.model import Mount, MountTable
+from mountscope.model.kinds import source_kind
 
 
 @dataclass(frozen=True)
@@ -58,18 +63,26 @@ class TableIndex:
     def __init__(self, capture: MountTable) -> None:
         self.table = capture
         self.capture = capture
-        self.by_target: dict[str, list[int]] = {}
-        self.by_fstype: dict[str, list[int]] = {}
-        self.by_kind: dict[str, list[int]] = {}
-        self.by_source: dict[str, list[int]] = {}
-        self.binds: list[int] = []
-        for i, m in enumerate(capture.mounts):
-            self.by_target.setdefault(m.target, []).append(i)
-            self.by_fstype.setdefault(m.fstype, []).append(i)
-            self.by_kind.setdefault(m.kind, []).append(i)
-            self.by_source.setdefault(m.source, []).append(i)
-            if m.fsroot not in (None, "/"):
-                self.binds.append(i)
+        mounts = capture.mounts
+        self.by_target = _positions(map(attrgetter("target"), mounts))
+        # Sources, types and kinds from the distinct (source, type) pairs: a
+        # table of 50 000 mounts holds a few dozen, and a kind is decided once.
+        pairs = _positions(map(attrgetter("source", "fstype"), mounts))
+        by_source: dict[str, list[list[int]]] = {}
+        by_fstype: dict[str, list[list[int]]] = {}
+        by_kind: dict[str, list[list[int]]] = {}
+        for (source, fstype), positions in pairs.items():
+            by_source.setdefault(source, []).append(positions)
+            by_fstype.setdefault(fstype, []).append(positions)
+            by_kind.setdefault(source_kind(source, fstype), []).append(positions)
+        self.by_source = _merged(by_source)
+        self.by_fstype = _merged(by_fstype)
+        self.by_kind = _merged(by_kind)
+        fsroots = map(attrgetter("fsroot"), mounts)
+        self.binds: list[int] = [i for i, r in enumerate(fsroots) if r is not None and r != "/"]
+        self.by_fsroot: dict[str, list[int]] = {}
+        for i in self.binds:
+            self.by_fsroot.setdefault(mounts[i].fsroot, []).append(i)  # type: ignore[arg-type]
         self.root = self.by_target.get("/", [None])[-1]  # the visible /
         self._sorted_targets: list[str] | None = None
 
@@ -97,8 +110,14 @@ class TableIndex:
             return sorted(i for f in pattern.fstype for i in self.by_fstype.get(f, ()))
         if pattern.kind is not None:
             return self.by_kind.get(pattern.kind, [])
+        # A pattern of regular expressions alone: the mounts whose value
+        # matches, each distinct value tried once (matches() checks the rest).
         if pattern.fsroot_re is not None:
-            return self.binds
+            return _matching(self.by_fsroot, pattern.fsroot_re)
+        if pattern.source_re is not None:
+            return _matching(self.by_source, pattern.source_re)
+        if pattern.target_re is not None:
+            return _matching(self.by_target, pattern.target_re)
         return list(range(len(self.capture.mounts)))
 
     def matches(self, pattern: MountPattern) -> list[int]:
@@ -132,6 +151,28 @@ class TableIndex:
 
     def mount(self, index: int | None) -> Mount | None:
         return None if index is None else self.capture.mounts[index]
+
+
+def _positions(values: Iterable[Hashable]) -> dict[Any, list[int]]:
+    """Each distinct value and where it occurs, in order."""
+    found: dict[Any, list[int]] = {}
+    for i, value in enumerate(values):
+        found.setdefault(value, []).append(i)
+    return found
+
+
+def _merged(groups: dict[str, list[list[int]]]) -> dict[str, list[int]]:
+    """Position lists of one key (from several pairs) as one, in order."""
+    return {
+        key: lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+        for key, lists in groups.items()
+    }
+
+
+def _matching(index: dict[str, list[int]], pattern: str) -> list[int]:
+    """The positions of the values ``pattern`` finds something in, in order."""
+    search = re.compile(pattern).search
+    return sorted(i for value, positions in index.items() if search(value) for i in positions)
 
 
 def _field(m: Mount, name: str) -> str | None:

@@ -29,14 +29,18 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from mountscope.classify import classify
-    from mountscope.jsonio import dumps
-    from mountscope.render.report import verdict_lines
 
     capture = load_one(args.file, args, [])
     report_warnings(capture, args.strict)
     verdict = classify(capture, None if args.table_only else signals_of(capture.provenance))
+    # Each output's module only when it is asked for (orjson loads json,
+    # uuid, datetime and platform; the text report needs none of them).
     if args.json:
+        from mountscope.jsonio import dumps
+
         write_bytes([dumps(verdict.to_dict(), indent=True), b"\n"])
     else:
+        from mountscope.render.verdict import verdict_lines
+
         write_lines(verdict_lines(verdict))
     return ExitCode.OK

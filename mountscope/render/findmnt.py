@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from operator import attrgetter
+from itertools import chain, islice, repeat
+from operator import add, attrgetter
 from typing import Protocol
 
 from mountscope.model import Mount, MountTable, MountTree
@@ -170,6 +171,113 @@ def _mark_truncated(columns: Sequence[Column], mount: Mount, values: list[str]) 
     return values
 
 
+# Printable ASCII keeps its byte; every other byte becomes NUL (itself one).
+_UNPRINTABLE_TO_NUL = bytes(b if 0x20 <= b < 0x7F else 0 for b in range(256))
+# Cells are checked this many at a time: the joined text stays small.
+_CHECK_BATCH = 2048
+# The plain table keeps the tree art of every parent's children (four strings
+# a parent, shared by its children); a tree whose parents' art would take more
+# characters than this (a chain a thousand deep) goes the general way, which
+# draws each row's art as it writes it.
+_ART_LIMIT = 1 << 20
+
+
+def printable_ascii(text: str) -> bool:
+    """``text.isascii() and text.isprintable()``, in about a third of the
+    instructions on long text (one bytes.translate, then a search for NUL)."""
+    return text.isascii() and b"\0" not in text.encode("ascii").translate(_UNPRINTABLE_TO_NUL)
+
+
+def _plain_cells(column: list[str | int | None]) -> list[str] | None:
+    """A column's cells as text when every one is printable ASCII without a
+    ``\\x`` (nothing to escape, one cell a character), else None."""
+    for start in range(0, len(column), _CHECK_BATCH):
+        try:
+            joined = "".join(column[start : start + _CHECK_BATCH])  # type: ignore[arg-type]
+        except TypeError:  # an empty cell (None) or a number: as text, as _row_cells() has it
+            column = ["" if v is None else v if isinstance(v, str) else str(v) for v in column]
+            joined = "".join(column[start : start + _CHECK_BATCH])  # type: ignore[arg-type]
+        # A "\\x" made by two cells side by side sends the table the general
+        # way too, which draws it the same (safe() escapes a backslash only
+        # before an "x" of the same value).
+        if "\\x" in joined or not printable_ascii(joined):
+            return None
+    return column  # type: ignore[return-value]
+
+
+def _tree_art(tree: MountTree, ascii_only: bool) -> tuple[list[int], list[str]] | None:
+    """Every mount in tree order with its tree art, as walk_with_art() gives
+    them, held in two lists; None when the art of its parents' children
+    passes _ART_LIMIT characters."""
+    bar, blank, branch, final = ART[ascii_only]
+    children = tree.children
+    order: list[int] = []
+    arts: list[str] = []
+    held = 0
+    # (node, its art, the art its children continue from)
+    stack: list[tuple[int, str, str]] = [(r, "", "") for r in reversed(tree.roots)]
+    while stack:
+        node, art, below = stack.pop()
+        order.append(node)
+        arts.append(art)
+        kids = children[node]
+        if kids:
+            held += len(below) + 2
+            if held > _ART_LIMIT:
+                return None
+            last = kids[-1]
+            stack.append((last, below + final, below + blank))
+            if len(kids) > 1:
+                siblings = reversed(kids[:-1])
+                stack.extend(zip(siblings, repeat(below + branch), repeat(below + bar)))
+    return order, arts
+
+
+def _plain_table(
+    capture: Drawable,
+    columns: list[Column],
+    getters: Sequence[Getter],
+    tree_col: int | None,
+    as_list: bool,
+    ascii_only: bool,
+) -> tuple[list[int], Iterator[str]] | None:
+    """The fast path of table_lines(): a table with nothing to escape, no
+    wide characters, nothing cut and no color is measured and written column
+    by column (map, max and one str.format a row, in C). Its widths and its
+    rows; None for any other table, which the general path draws (the same
+    text, tested)."""
+    mounts = capture.mounts
+    if any(map(attrgetter("truncated"), mounts)):
+        return None
+    arts: list[str] | None = None
+    if as_list:
+        rows: Sequence[Mount] = mounts
+    else:
+        walked = _tree_art(capture.tree, ascii_only)
+        if walked is None:
+            return None
+        order, arts = walked
+        rows = list(map(mounts.__getitem__, order))
+        if tree_col is None:
+            arts = None
+    cells: list[list[str]] = []
+    for get in getters:
+        column = _plain_cells(list(map(get, rows)))
+        if column is None:
+            return None
+        cells.append(column)
+    right = [c.right for c in columns]
+    if right and right[-1] and "" in cells[-1]:
+        return None  # _line() leaves an empty last cell of a right-aligned column empty
+    widths = [max(map(len, column), default=0) for column in cells]
+    shown: list[Iterable[str]] = list(cells)
+    if arts is not None and tree_col is not None:
+        widths[tree_col] = max(map(add, map(len, arts), map(len, cells[tree_col])), default=0)
+        shown[tree_col] = map(str.__add__, arts, cells[tree_col])
+    widths = _settled_widths(widths, columns)
+    return widths, map(plain_template(widths, right), *shown)
+
+
 def table_lines(
     capture: Drawable,
     columns: list[Column],
@@ -182,21 +290,46 @@ def table_lines(
 ) -> Iterator[str]:
     """The capture as findmnt prints it: one line per mount, columns aligned.
 
+    A table with nothing to escape, nothing wide, nothing cut and no color
+    (nearly every table) is drawn column by column by _plain_table(); any
+    other by _drawn_lines(), row by row.
+    """
+    tree_col = next((k for k, c in enumerate(columns) if c.name == "TARGET"), None)
+    getters = cell_getters(columns, style)
+    if not color:
+        plain = _plain_table(capture, columns, getters, tree_col, as_list, ascii_only)
+        if plain is not None:
+            widths, rows = plain
+            if not header:
+                return rows
+            right = [c.right for c in columns]
+            return chain([_line([c.name for c in columns], widths, right, True)], rows)
+    return _drawn_lines(capture, columns, getters, tree_col, as_list, ascii_only, header, color)
+
+
+def _drawn_lines(
+    capture: Drawable,
+    columns: list[Column],
+    getters: Sequence[Getter],
+    tree_col: int | None,
+    as_list: bool,
+    ascii_only: bool,
+    header: bool,
+    color: bool,
+) -> Iterator[str]:
+    """table_lines() for any table, row by row.
+
     Two passes over the rows (widths, then lines); rows whose characters all
-    take one cell, nearly all of them, are measured with len() and written
-    by one str.format (plain_template), which keeps 50 000 rows well under
-    findmnt's own time.
-    The first pass measures the tree art from the depth alone; the second
-    draws it row by row and lets each line go once it is yielded, so a chain
-    100 000 deep (whose art alone is 10^10 characters) streams in memory
-    linear in its input.
+    take one cell are measured with len() and written by one str.format
+    (plain_template). The first pass measures the tree art from the depth
+    alone; the second draws it row by row and lets each line go once it is
+    yielded, so a chain 100 000 deep (whose art alone is 10^10 characters)
+    streams in memory linear in its input.
     """
     mounts = capture.mounts
-    tree_col = next((k for k, c in enumerate(columns) if c.name == "TARGET"), None)
     depths: Iterable[tuple[int, int]] = (
         ((i, 0) for i in range(len(mounts))) if as_list else capture.tree.walk()
     )
-    getters = cell_getters(columns, style)
     rows, widths = _measure(depths, mounts, columns, getters, tree_col, header)
     last_col = len(columns) - 1
     right = [c.right for c in columns]
@@ -288,15 +421,19 @@ def _measure(
             cells[tree_col] += 2 * depth
         widths = list(map(max, widths, cells))
         rows.append((index, values, plain))
-    # libsmartcols: at least the header's width (with or without -n), else
-    # a width hint of whole cells widens a column the header does not.
+    return rows, _settled_widths(widths, columns)
+
+
+def _settled_widths(widths: list[int], columns: Sequence[Column]) -> list[int]:
+    """libsmartcols: at least the header's width (with or without -n), else
+    a width hint of whole cells widens a column the header does not."""
     for k, column in enumerate(columns):
         least = width(column.name)
         if widths[k] < least:
             widths[k] = least
         elif 1 <= column.whint and widths[k] < column.whint and least < column.whint:
             widths[k] = int(column.whint)
-    return rows, widths
+    return widths
 
 
 JsonValue = str | int | list[str | None] | None
@@ -332,12 +469,121 @@ def json_chunks(
 
     Children nest under "children" in tree mode. Written with an explicit
     stack, so nesting depth is unlimited (orjson and json stop near 1 000).
+    A table of plain text cells is written by _plain_json(), any other here.
     """
+    getters = cell_getters(columns, replace(style, aligned_devno=False))
+    plain = _plain_json(capture, columns, getters, as_list)
+    if plain is not None:
+        return plain
+    return _dumped_json(capture, columns, getters, as_list, bytes_sizes)
+
+
+def _json_cells(column: list[str | int | None]) -> bool:
+    """Whether a column's cells are all text that JSON writes as it is:
+    printable ASCII without a quote or a backslash, none empty (null)."""
+    if "" in column:
+        return False
+    for start in range(0, len(column), _CHECK_BATCH):
+        try:
+            joined = "".join(column[start : start + _CHECK_BATCH])  # type: ignore[arg-type]
+        except TypeError:  # None (null) or a number
+            return False
+        if '"' in joined or "\\" in joined or not printable_ascii(joined):
+            return False
+    return True
+
+
+def _json_tree_order(tree: MountTree) -> tuple[list[int], list[str], list[str]]:
+    """Every mount in tree order, with what findmnt -J writes before its
+    fields (a line break, after a comma unless it comes first in its array)
+    and after them: the opening of its children, or "}" and the ends of the
+    arrays it is the last of."""
+    children = tree.children
+    order: list[int] = []
+    before: list[str] = []
+    after: list[str] = []
+    ends: dict[int, str] = {}
+    closed = 0  # arrays ended since the last mount
+    first = True
+    stack = list(reversed(tree.roots))  # a mount, or -1: the end of an array of children
+    while stack:
+        node = stack.pop()
+        if node < 0:
+            closed += 1
+            continue
+        if closed:
+            after[-1] = ends.get(closed) or ends.setdefault(closed, "}" + "\n]}" * closed)
+            closed = 0
+        order.append(node)
+        before.append("\n" if first else ",\n")
+        kids = children[node]
+        if kids:
+            after.append(_OPEN_CHILDREN)
+            stack.append(-1)
+            stack.extend(reversed(kids))
+            first = True
+        else:
+            after.append("}")
+            first = False
+    if closed:
+        after[-1] = "}" + "\n]}" * closed
+    return order, before, after
+
+
+_OPEN_CHILDREN = ', "children": ['
+# Rows are joined and encoded this many at a time.
+_JSON_BATCH = 1024
+
+
+def _plain_json(
+    capture: Drawable, columns: list[Column], getters: Sequence[Getter], as_list: bool
+) -> Iterator[bytes] | None:
+    """The fast path of json_chunks(): when every cell is a string that
+    JSON writes as it is (_json_cells) and nothing was cut, each row is one
+    str.format of its cells (in C, by map), as orjson writes the object,
+    nested by _json_tree_order(). None for any other table, which the
+    general path writes (the same bytes, tested)."""
+    mounts = capture.mounts
+    if any(c.json is not JsonType.STRING for c in columns) or any(
+        map(attrgetter("truncated"), mounts)
+    ):
+        return None
+    if as_list:
+        rows: Sequence[Mount] = mounts
+        before = ["\n", *repeat(",\n", len(mounts) - 1)] if mounts else []
+        after: list[str] = list(repeat("}", len(mounts)))
+    else:
+        order, before, after = _json_tree_order(capture.tree)
+        rows = list(map(mounts.__getitem__, order))
+    cells = [list(map(get, rows)) for get in getters]
+    if not all(map(_json_cells, cells)):
+        return None
+    fields = ",".join(f'"{c.name.lower()}":"{{}}"' for c in columns)
+    lines = map(f"{{}}{{{{{fields}{{}}".format, before, *cells, after)
+    ending = (
+        b'\n], "tree_inferred": true}\n'
+        if not as_list and capture.tree.built_from == "paths"
+        else b"\n]}\n"
+    )
+    return chain(
+        [b'{"filesystems": ['],
+        iter(lambda: "".join(islice(lines, _JSON_BATCH)).encode(), b""),
+        [ending],
+    )
+
+
+def _dumped_json(
+    capture: Drawable,
+    columns: list[Column],
+    getters: Sequence[Getter],
+    as_list: bool,
+    bytes_sizes: bool,
+) -> Iterator[bytes]:
+    """json_chunks() for any table: each mount's object made by dumps()."""
     from mountscope.jsonio import dumps
 
     mounts = capture.mounts
     keys = [c.name.lower() for c in columns]
-    getters = cell_getters(columns, replace(style, aligned_devno=False))
 
     def entry(index: int) -> bytes:
         mount = mounts[index]

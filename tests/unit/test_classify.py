@@ -327,3 +327,52 @@ def test_a_console_paste_joined_into_one_line_is_judged_on_its_mounts():
     table = load(str(CORPUS / "wsl1" / "wsl-4529-console-wrapped-mount.txt"))
     assert len(table.mounts) == 7
     assert classify(table, None).environment == "wsl1"
+
+
+def _one_by_one(capture, pattern) -> list[int]:
+    """The mounts a pattern picks, each mount checked on its own (no index)."""
+    import re
+
+    from mountscope.classify.index import _field
+
+    found = []
+    for i, m in enumerate(capture.mounts):
+        if pattern.target is not None and m.target not in pattern.target:
+            continue
+        if pattern.target_prefixes and not m.target.startswith(pattern.target_prefixes):
+            continue
+        if pattern.fstype is not None and m.fstype not in pattern.fstype:
+            continue
+        if pattern.kind is not None and m.kind != pattern.kind:
+            continue
+        if pattern.source is not None and m.source not in pattern.source:
+            continue
+        if pattern.fsroot_re is not None and m.fsroot in (None, "/"):
+            continue  # a root pattern reads bind mounts only
+        if all(re.search(rx, _field(m, name) or "") for name, rx in pattern.compiled()):
+            found.append(i)
+    return found
+
+
+def test_the_index_picks_what_checking_every_mount_picks():
+    """TableIndex narrows each pattern's candidates by its indexes (targets,
+    sources, types, kinds, bind roots, and a regular expression tried once
+    per distinct value); every rule must pick the mounts a scan of the whole
+    table picks, in table order."""
+    from benchmarks.generate import generate
+    from mountscope.classify.index import TableIndex
+    from mountscope.classify.rules import RULES
+    from tests.helpers import REPO, parse
+
+    texts = [generate(400, seed=5), (REPO / "tests/data/edge.mountinfo").read_text()]
+    texts += [p.read_text() for p in sorted((REPO / "samples/environments").glob("*"))]
+    fired = 0
+    for text in texts:
+        capture = parse(text)
+        index = TableIndex(capture)
+        for rule in RULES:
+            if rule.mount is not None and not rule.mount.fields() - set(capture.fields):
+                found = index.matches(rule.mount)
+                assert found == _one_by_one(capture, rule.mount), rule.id
+                fired += bool(found)
+    assert fired > 20

@@ -191,3 +191,111 @@ def test_plain_rows_are_written_as_the_general_line_writes_them():
                 checked += 1
         assert any(not plain for _, _, plain in rows)
     assert checked > 1500
+
+
+def _drawing_cases():
+    """Captures that take either path: generated tables, the samples, the
+    edge cases (escapes, tabs, newlines, a literal \\x, wide characters) and
+    tables whose only oddity is one cell."""
+    from benchmarks.generate import generate
+    from tests.helpers import REPO
+
+    texts = [generate(300, seed=3), (REPO / "tests/data/edge.mountinfo").read_text()]
+    texts += [p.read_text() for p in sorted((REPO / "samples/environments").glob("*.mountinfo"))]
+    base = "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 1 0:2 / /a rw - tmpfs t rw\n"
+    for odd in (
+        "3 2 0:3 / /a/x\\134 rw - tmpfs x rw",  # a backslash that ends a cell, "x" after it
+        "3 2 0:3 / /a/b\\134x rw - tmpfs t rw",  # a literal \x inside a cell
+        "3 2 0:3 / /a/\x1b[31m rw - tmpfs t rw",  # an escape sequence
+        "3 2 0:3 / /a/\x7f rw - tmpfs t rw",  # DEL
+        "3 2 0:3 / /a/日本 rw - tmpfs t rw",  # wide characters
+        "3 2 0:3 / /a/b rw - tmpfs  rw",  # an empty SOURCE
+    ):
+        texts.append(base + odd + "\n")
+    return [parse(text) for text in texts]
+
+
+def test_plain_tables_are_drawn_as_the_general_path_draws_them():
+    """table_lines() draws a table with nothing to escape, nothing wide and
+    nothing cut column by column (_plain_table); every such table must come
+    out as the general, row-by-row path (_drawn_lines) draws it, with any
+    columns, tree or list, ASCII art or not, with or without a header."""
+    specs = [None, "ID,TARGET,PARENT", "TARGET,ID", "MAJ:MIN,TARGET,OPT-FIELDS", "FREQ,SOURCE"]
+    plain = general = 0
+    for capture in _drawing_cases():
+        for spec in specs:
+            columns = findmnt.choose_columns(spec, capture)
+            getters = findmnt.cell_getters(columns)
+            tree_col = next((k for k, c in enumerate(columns) if c.name == "TARGET"), None)
+            for as_list in (False, True):
+                for ascii_only in (False, True):
+                    taken = findmnt._plain_table(
+                        capture, columns, getters, tree_col, as_list, ascii_only
+                    )
+                    plain += taken is not None
+                    general += taken is None
+                    for header in (True, False):
+                        drawn = list(
+                            findmnt.table_lines(
+                                capture,
+                                columns,
+                                as_list=as_list,
+                                ascii_only=ascii_only,
+                                header=header,
+                            )
+                        )
+                        expected = findmnt._drawn_lines(
+                            capture, columns, getters, tree_col, as_list, ascii_only, header, False
+                        )
+                        assert drawn == list(expected), (capture.origin, spec, as_list)
+    assert plain > 50 and general > 20
+
+
+def test_printable_ascii_is_isascii_and_isprintable():
+    texts = [chr(c) for c in range(0x180)] + ["", "plain /path,rw", "a\tb", "é/x", "\udcff"]
+    for text in texts:
+        assert findmnt.printable_ascii(text) == (text.isascii() and text.isprintable()), text
+        assert findmnt.printable_ascii("x" * 5000 + text) == findmnt.printable_ascii(text)
+
+
+def test_a_deep_chain_is_drawn_by_the_general_path_as_its_art_would_be_large():
+    """The plain table keeps every row's art; past a bounded amount of art
+    (a chain a few thousand deep) the rows are drawn as they are written."""
+    lines = ["1 0 8:1 / / rw - ext4 /dev/sda1 rw"]
+    path = ""
+    for n in range(2, 3000):
+        path += "/d"
+        lines.append(f"{n} {n - 1} 0:{n} / {path} rw - tmpfs t rw")
+    deep = parse("\n".join(lines[:3000]) + "\n")
+    assert findmnt._tree_art(deep.tree, False) is None
+    shallow = parse("\n".join(lines[:50]) + "\n")
+    order, arts = findmnt._tree_art(shallow.tree, False)
+    assert list(zip(order, arts, strict=True)) == list(findmnt.walk_with_art(shallow))
+
+
+def test_plain_json_is_written_as_the_general_path_writes_it():
+    """json_chunks() writes a table of plain strings (printable ASCII, no
+    quote, no backslash, none empty) by one str.format a row
+    (_plain_json); every such table must come out byte for byte as the
+    general path (_dumped_json, orjson) writes it, nested or flat, and the
+    tables it leaves out must go the general way."""
+    deep = ["1 0 8:1 / / rw - ext4 /dev/sda1 rw"]
+    for n in range(2, 60):
+        deep.append(f"{n} {n - 1} 0:{n} / {'/d' * (n - 1)} rw - tmpfs t rw")
+    deep.append("60 1 0:60 / /z rw - tmpfs t rw")
+    captures = [*_drawing_cases(), parse("\n".join(deep) + "\n")]
+    captures.append(parse("/dev/sda1 / ext4 rw 0 0\ntmpfs /a tmpfs rw 0 0\n"))  # tree from paths
+    specs = [None, "TARGET", "TARGET,SOURCES", "ID,TARGET", "TARGET,PROPAGATION"]
+    plain = general = 0
+    for capture in captures:
+        for spec in specs:
+            columns = findmnt.choose_columns(spec, capture)
+            getters = findmnt.cell_getters(columns, findmnt.CellStyle(aligned_devno=False))
+            for as_list in (False, True):
+                taken = findmnt._plain_json(capture, columns, getters, as_list)
+                plain += taken is not None
+                general += taken is None
+                written = b"".join(findmnt.json_chunks(capture, columns, as_list=as_list))
+                expected = b"".join(findmnt._dumped_json(capture, columns, getters, as_list, False))
+                assert written == expected, (capture.origin, spec, as_list)
+    assert plain > 30 and general > 30
