@@ -194,9 +194,10 @@ def app_measures(path: Path, other: Path | None, runs: int) -> dict[str, Measure
             )
             term.wait_until(lambda text: tree_rows(text) > 1, timeout=300)
             results["first screen"].seconds.append(time.perf_counter() - started)
-            if other:  # the details say "comparing…" until the comparison arrives
-                term.wait_until(lambda text: "comparing…" not in text, timeout=300)
-            term.settle(0.5, timeout=300)  # workers (verdicts, comparison) finish
+            # The verdicts (the last thing the workers hand over) say "judging…"
+            # until they arrive: keys are timed once nothing runs beside them.
+            term.wait_until(lambda text: "judging…" not in text, timeout=300)
+            term.settle(0.5, timeout=300)
             for name, key, done in keys:
                 before = term.text()
                 took = settled_after(

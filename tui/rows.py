@@ -415,18 +415,13 @@ class PairRows:
     each field that differs anywhere, A's and B's values next to each other
     (a row where they agree shows its value once, across both).
 
-    ``pending``: the pairs are only matched by target (the comparison is
-    still being made), so nothing is marked yet. ``by_path``: rows in path
-    order; else in A's table order (a mount only B has follows its B
-    neighbour)."""
+    ``by_path``: rows in path order; else in A's table order (a mount only
+    B has follows its B neighbour)."""
 
     pair_mode = True
 
-    def __init__(
-        self, comparison: Comparison, *, pending: bool = False, by_path: bool = False
-    ) -> None:
+    def __init__(self, comparison: Comparison, *, by_path: bool = False) -> None:
         self.comparison = comparison
-        self.pending = pending
         self.by_path = by_path
         pairs = comparison.pairs
         self.pairs = pairs
@@ -605,8 +600,6 @@ class PairRows:
 
     def _field_state(self, pair: Pair, field: str) -> str:
         """ "changed", "same-shape" or "" for one shown field of a pair."""
-        if self.pending:
-            return ""
         names = PAIR_FIELDS[field]
         if any(n in pair.changes for n in names):
             return "changed"
@@ -631,7 +624,7 @@ class PairRows:
         art = state.art(node, ascii_only) + ("▸" if collapsed else "")
         art_w = width(art)
         cells = self.cells(node)
-        row_style = None if self.pending else style(pair.kind.style_name)
+        row_style = style(pair.kind.style_name)
 
         # Each piece shown: (first and last column it spans, field, text,
         # style, the mount for kind styles, the other side's value).
@@ -668,7 +661,7 @@ class PairRows:
         lines = []
         for y in range(height):
             line = Text(no_wrap=True, end="")
-            if y == 0 and not self.pending:
+            if y == 0:
                 line.append(DIFF_GUTTER[pair.kind], style(pair.kind.style_name))
             else:
                 line.append(" " * GUTTER)
@@ -723,7 +716,7 @@ class PairRows:
         return self._texts
 
     def is_difference(self, node: int) -> bool:
-        return not self.pending and self.pairs[node].kind in DIFFERENT
+        return self.pairs[node].kind in DIFFERENT
 
     def first_difference(self) -> int | None:
         """The first different pair in the order shown."""
