@@ -16,8 +16,10 @@ text with a style, never parsed as markup: ``/dev/vdb[/opt/...]`` stays literal.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TypeVar
 
 from rich.style import Style
@@ -404,6 +406,29 @@ PAIR_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _indexes(pairs: Sequence[Pair], side: str, table: MountTable) -> list[int]:
+    """Each pair's mount on ``side`` ("a" or "b") as its index in ``table``; -1 where none."""
+    index_of = {id(m): i for i, m in enumerate(table.mounts)}
+    index_of[id(None)] = -1
+    return [index_of[id(getattr(p, side))] for p in pairs]
+
+
+def _inverse(index: Sequence[int], size: int) -> list[int]:
+    """For each of ``size`` mounts, the pair holding it (-1: none)."""
+    pair_of = [-1] * size
+    for pair, mount in enumerate(index):
+        if mount >= 0:
+            pair_of[mount] = pair
+    return pair_of
+
+
+def _values(table: MountTable, field: str) -> list[str]:
+    """A shown field (see ``_field_value``) of every mount of a table, in its order."""
+    if field == "source":
+        return [m.display_source for m in table.mounts]
+    return list(map(attrgetter(field), table.mounts))
+
+
 def _field_value(mount: Mount, field: str) -> str:
     if field == "source":
         return mount.display_source
@@ -431,40 +456,44 @@ class PairRows:
             self.fields.append("fstype")
         if "options" in a.fields or "options" in b.fields:
             self.fields.append("options")
+        # Each pair's mount on either side as its index in that table (-1:
+        # the side has none), and each mount's pair: every mount is in one.
+        self.index_of = {"a": _indexes(pairs, "a", a), "b": _indexes(pairs, "b", b)}
+        self.pair_of_mount = {
+            side: _inverse(index, len(table.mounts))
+            for side, index, table in (("a", self.index_of["a"], a), ("b", self.index_of["b"], b))
+        }
         # A pair's parent is the pair holding its mount's parent (A's tree,
-        # or B's for a mount only B has): one tree for both sides.
-        sides = []
-        for capture, attr in ((a, "a"), (b, "b")):
-            pair_of = [-1] * len(capture.mounts)
-            index_of = {id(m): i for i, m in enumerate(capture.mounts)}
-            for i, p in enumerate(pairs):
-                mount = getattr(p, attr)
-                if mount is not None:
-                    pair_of[index_of[id(mount)]] = i
-            sides.append((capture, attr, pair_of, index_of))
-        parents = [-1] * len(pairs)
-        for i, pair in enumerate(pairs):
-            capture, attr, pair_of, index_of = sides[0] if pair.a is not None else sides[1]
-            up = capture.tree.parent[index_of[id(getattr(pair, attr))]]
-            parents[i] = pair_of[up] if up >= 0 else -1
-        # Each side's mount index to its pair, for going to a piece of evidence.
-        self.pair_of_mount = {attr: pair_of for _, attr, pair_of, _ in sides}
+        # or B's for a mount only B has): one tree for both sides. A pair
+        # list ends with -1, so that a root's parent (-1) reads as no pair.
+        a_pair, b_pair = [*self.pair_of_mount["a"], -1], [*self.pair_of_mount["b"], -1]
+        a_up, b_up = a.tree.parent, b.tree.parent
+        parents = [
+            a_pair[a_up[i]] if i >= 0 else b_pair[b_up[j]]
+            for i, j in zip(self.index_of["a"], self.index_of["b"], strict=True)
+        ]
         self.parent_list = parents
         self.parent_of = parents.__getitem__
-        self._rank = self._path_rank() if by_path else self._table_rank(sides)
-        children: list[list[int]] = [[] for _ in pairs]
-        roots: list[int] = []
+        self._rank = self._path_rank() if by_path else self._table_rank()
+        # Children in the order shown; a leaf (most pairs) shares one empty
+        # tuple rather than a list of its own.
+        families: dict[int, list[int]] = {}
         for i in sorted(range(len(pairs)), key=self._rank.__getitem__):
-            up = parents[i]
-            (children[up] if up >= 0 else roots).append(i)
+            families.setdefault(parents[i], []).append(i)
+        roots = families.pop(-1, [])
+        children: list[Sequence[int]] = [()] * len(pairs)
+        for up, kids in families.items():
+            children[up] = kids
         self.state = TreeState(roots, children)
         self.changed: set[int] = set()
         self.matches: set[int] = set()
         self._cells: list[tuple[str, ...] | None] = [None] * len(pairs)
         self._split: list[bool] | None = None
+        self._field_widths: list[tuple[int, int]] | None = None
         self._natural: list[int] | None = None
         self._layouts: dict[int, Layout] = {}
         self._texts: tuple[list[str], list[str]] | None = None
+        self._differences: list[int] | None = None
 
     @property
     def order_label(self) -> str:
@@ -473,23 +502,17 @@ class PairRows:
     def _path_rank(self) -> list[float]:
         return [float(i) for i in range(len(self.pairs))]  # compare() sorts by path
 
-    def _table_rank(
-        self, sides: list[tuple[MountTable, str, list[int], dict[int, int]]]
-    ) -> list[float]:
+    def _table_rank(self) -> list[float]:
         """A's table order; a mount only B has goes just after the pair of
         the B mount before it."""
         rank = [0.0] * len(self.pairs)
-        _, _, a_pair_of, _ = sides[0]
-        for index, node in enumerate(a_pair_of):
-            if node >= 0:
-                rank[node] = float(index)
-        b_capture, _, b_pair_of, _ = sides[1]
+        for index, node in enumerate(self.pair_of_mount["a"]):
+            rank[node] = float(index)
+        a_index = self.index_of["a"]
         previous = -1.0
-        step = 1.0 / (len(b_capture.mounts) + 2)
-        for node in b_pair_of:
-            if node < 0:
-                continue
-            if self.pairs[node].a is not None:
+        step = 1.0 / (len(self.comparison.b.mounts) + 2)
+        for node in self.pair_of_mount["b"]:
+            if a_index[node] >= 0:
                 previous = rank[node]
             else:
                 previous += step
@@ -506,20 +529,30 @@ class PairRows:
 
     # --- columns ----------------------------------------------------------------
 
+    def _measure(self) -> None:
+        """Which fields are split (their shown values differ in some pair),
+        and each field's widest value on each side. Every mount is in one
+        pair, so a side's column holds that side's values (and "" where it
+        has no mount), and a shared column the values of both sides: both
+        are measured over the tables' values, without building the columns."""
+        both = [
+            (i, j)
+            for i, j in zip(self.index_of["a"], self.index_of["b"], strict=True)
+            if i >= 0 and j >= 0
+        ]
+        split, widths = [], []
+        for field in self.fields:
+            a, b = _values(self.comparison.a, field), _values(self.comparison.b, field)
+            split.append(any(a[i] != b[j] for i, j in both))
+            widths.append((widest(a), widest(b)))
+        self._split, self._field_widths = split, widths
+
     def split(self) -> list[bool]:
         """Which fields get a column for A and one for B: those whose shown
         values differ in some pair."""
         if self._split is None:
-            split = [False] * len(self.fields)
-            for pair in self.pairs:
-                if pair.a is None or pair.b is None:
-                    continue
-                for k, field in enumerate(self.fields):
-                    if not split[k] and _field_value(pair.a, field) != _field_value(pair.b, field):
-                        split[k] = True
-                if all(split):
-                    break
-            self._split = split
+            self._measure()
+            assert self._split is not None
         return self._split
 
     @property
@@ -547,24 +580,19 @@ class PairRows:
         return cells
 
     def natural(self) -> list[int]:
+        """Every column's width from the data (see ``_measure``)."""
         if self._natural is None:
-            columns: list[list[str]] = []
-            pairs = self.pairs
-            for field, split in zip(self.fields, self.split(), strict=True):
-                a = [_field_value(p.a, field) if p.a is not None else "" for p in pairs]
-                if split:
-                    b = [_field_value(p.b, field) if p.b is not None else "" for p in pairs]
-                    columns += [a, b]
-                else:
-                    columns.append(
-                        [
-                            v or (_field_value(p.b, field) if p.b else "")
-                            for v, p in zip(a, pairs, strict=True)
-                        ]
-                    )
-            targets = [p.target for p in pairs]
-            self._natural = measure(self.headers, columns, self.state.depth, targets)
+            out = [measure(["TARGET"], [], self.state.depth, [p.target for p in self.pairs])[0]]
+            for (a, b), split in zip(self._field_widths_of(), self.split(), strict=True):
+                out += [a, b] if split else [max(a, b)]
+            self._natural = [max(w, width(h)) for w, h in zip(out, self.headers, strict=True)]
         return self._natural
+
+    def _field_widths_of(self) -> list[tuple[int, int]]:
+        if self._field_widths is None:
+            self._measure()
+            assert self._field_widths is not None
+        return self._field_widths
 
     def _separators(self) -> list[int]:
         """The separator after each column: " │ " between A and B, else " "."""
@@ -718,6 +746,24 @@ class PairRows:
     def is_difference(self, node: int) -> bool:
         return self.pairs[node].kind in DIFFERENT
 
+    def next_difference(self, node: int | None, forward: bool = True) -> int | None:
+        """The next (or previous) different pair after ``node`` in tree
+        order, shown or not (None: from the start). The differences' places
+        in tree order are sorted once; each step is then a bisection."""
+        state = self.state
+        if self._differences is None:
+            position = state.position
+            self._differences = sorted(
+                position[i] for i, pair in enumerate(self.pairs) if pair.kind in DIFFERENT
+            )
+        places = self._differences
+        start = state.position[node] if node is not None else -1
+        if forward:
+            k = bisect_right(places, start)
+            return state.order[places[k]] if k < len(places) else None
+        k = bisect_left(places, start) - 1
+        return state.order[places[k]] if k >= 0 else None
+
     def first_difference(self) -> int | None:
         """The first different pair in the order shown."""
-        return self.state.next_in_order(None, True, self.is_difference)
+        return self.next_difference(None)
