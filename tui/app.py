@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -52,6 +53,7 @@ WIDE = 110  # columns from which the verdict and details sit beside the tree
 TALL = 34  # rows from which both verdicts show their evidence side by side
 SIDE_STEP = 4  # columns (or rows) per key that resizes the side pane
 LIVE_BATCH = 1.0  # seconds of live changes gathered into one notice
+TEXTS_PAUSE = 0.0002  # seconds the filter's texts worker sleeps between steps (rows.texts_of)
 
 
 @contextmanager
@@ -393,7 +395,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="search")
     def prepare_search(self) -> None:
         """Make the texts a query is looked for in (see MountRows.search)."""
-        self.rows.searched_texts()
+        self.rows.searched_texts(pause=lambda: time.sleep(TEXTS_PAUSE))
 
     @on(Input.Changed, "#filter")
     def filter_as_typed(self, event: Input.Changed) -> None:

@@ -16,6 +16,7 @@ text with a style, never parsed as markup: ``/dev/vdb[/opt/...]`` stays literal.
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ ELLIPSIS = "…"
 GUTTER = 2  # the mark before each row: ● (live change) or a diff mark
 SPLIT = " │ "  # between a field's A and B values
 SEARCH_CHUNK = 4096  # mounts searched between two looks at whether to stop
+TEXTS_STEP = 256  # mounts whose searched texts are made between two pauses
 T = TypeVar("T")
 
 
@@ -202,6 +204,20 @@ def _find(texts: Sequence[str], terms: list[str], cancelled: Callable[[], bool] 
     return set(found)
 
 
+def texts_of(mounts: Sequence[Mount | None], pause: Callable[[], object] | None) -> list[str]:
+    """Each mount's ``searched_text`` ("" for none), made TEXTS_STEP at a
+    time with ``pause()`` between: the worker that makes them when the filter
+    box opens sleeps there a little, so that the frames opening the box do not
+    wait on it for the interpreter half of the time."""
+    texts: list[str] = []
+    for start in range(0, len(mounts), TEXTS_STEP):
+        part = mounts[start : start + TEXTS_STEP]
+        texts += [searched_text(m) if m is not None else "" for m in part]
+        if pause is not None:
+            pause()
+    return texts
+
+
 # --- styles -------------------------------------------------------------------------
 
 
@@ -262,6 +278,7 @@ class MountRows:
         self._natural: list[int] | None = None
         self._layouts: dict[int, Layout] = {}
         self._texts: list[str] | None = None
+        self._texts_lock = threading.Lock()  # made by one worker, waited for by the others
 
     def __len__(self) -> int:
         return len(self.capture.mounts)
@@ -384,12 +401,14 @@ class MountRows:
             return _search(self.capture.mounts, make_matcher(query), cancelled)
         return _find(self.searched_texts(), terms, cancelled)
 
-    def searched_texts(self) -> list[str]:
+    def searched_texts(self, pause: Callable[[], object] | None = None) -> list[str]:
         """Every mount's ``searched_text``, made once (the first query, or the
-        worker the filter box starts when it opens) for all the queries after."""
-        if self._texts is None:
-            self._texts = [searched_text(m) for m in self.capture.mounts]
-        return self._texts
+        worker the filter box starts when it opens) for all the queries after;
+        ``pause``: see ``texts_of``."""
+        with self._texts_lock:
+            if self._texts is None:
+                self._texts = texts_of(self.capture.mounts, pause)
+            return self._texts
 
     def is_difference(self, node: int) -> bool:
         return False
@@ -493,6 +512,7 @@ class PairRows:
         self._natural: list[int] | None = None
         self._layouts: dict[int, Layout] = {}
         self._texts: tuple[list[str], list[str]] | None = None
+        self._texts_lock = threading.Lock()
         self._differences: list[int] | None = None
 
     @property
@@ -733,15 +753,18 @@ class PairRows:
         a, b = self.searched_texts()
         return _find(a, terms, cancelled) | _find(b, terms, cancelled)
 
-    def searched_texts(self) -> tuple[list[str], list[str]]:
+    def searched_texts(
+        self, pause: Callable[[], object] | None = None
+    ) -> tuple[list[str], list[str]]:
         """A's and B's ``searched_text`` of each pair ("" for a side it lacks,
         where no term is found); see MountRows."""
-        if self._texts is None:
-            self._texts = (
-                [searched_text(p.a) if p.a is not None else "" for p in self.pairs],
-                [searched_text(p.b) if p.b is not None else "" for p in self.pairs],
-            )
-        return self._texts
+        with self._texts_lock:
+            if self._texts is None:
+                self._texts = (
+                    texts_of([p.a for p in self.pairs], pause),
+                    texts_of([p.b for p in self.pairs], pause),
+                )
+            return self._texts
 
     def is_difference(self, node: int) -> bool:
         return self.pairs[node].kind in DIFFERENT

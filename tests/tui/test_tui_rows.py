@@ -148,3 +148,44 @@ def test_clearing_a_filter_gives_back_the_view_before_it(tables: tuple[MountTabl
     walked.expanded = list(state.expanded)
     walked.rebuild()
     assert walked.rows == state.rows
+
+
+def test_texts_made_in_steps_are_each_mounts_searched_text(tables: tuple[MountTable, MountTable]):
+    from mountscope.filter import searched_text
+    from mountscope.tui.rows import TEXTS_STEP, texts_of
+
+    mounts = [*tables[0].mounts, None]
+    pauses: list[int] = []
+    texts = texts_of(mounts, lambda: pauses.append(1))
+    assert texts == [searched_text(m) if m is not None else "" for m in mounts]
+    assert len(pauses) == -(-len(mounts) // TEXTS_STEP)
+    assert texts_of(mounts, None) == texts
+
+
+async def test_lines_drawn_again_from_the_view_are_the_lines_drawn_afresh():
+    """The tree view keeps the lines it drew: after each key, every line it
+    gives (from what it kept, or drawn again) is the line drawn from nothing."""
+    from rich.segment import Segment
+
+    from mountscope.tui.app import MountscopeApp
+    from mountscope.tui.view import RowsView
+    from tests.helpers import ARTICLE
+    from tests.tui.test_tui import settled
+
+    def drawn(view: RowsView) -> list[list[Segment]]:
+        return [list(view.render_line(y)) for y in range(view.size.height)]
+
+    a = load(str(ARTICLE / "lambda-pattern1.txt"))
+    b = load(str(ARTICLE / "lambda-pattern2.txt"))
+    for tables in ((a,), (a, b)):
+        app = MountscopeApp(*tables)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settled(pilot)
+            view = app.screen.query_one(RowsView)
+            folds = (["g"], ["h"], ["l"], ["minus"], ["plus"], ["j"])
+            for keys in (*folds, ["w"], ["w"], [">"], ["slash", "t", "m", "p"], ["escape"]):
+                await pilot.press(*keys)
+                await settled(pilot)
+                kept = drawn(view)
+                view._lines_for = None  # forget what was drawn
+                assert kept == drawn(view), keys
