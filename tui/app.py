@@ -29,6 +29,7 @@ from mountscope.errors import MountscopeError, NamespaceGone, SnapshotExists
 from mountscope.model import Mount, MountTable
 from mountscope.session import Judgement, LiveUpdate, Session
 from mountscope.text import safe
+from mountscope.tui import keep_out_of_collections
 from mountscope.tui.panes import (
     ChoiceScreen,
     ConfirmScreen,
@@ -194,6 +195,7 @@ class MainScreen(Screen[None]):
         if table is not self.capture:
             return  # a verdict on a table no longer shown
         self.judged = True  # the verdicts come last: the comparison is shown already
+        keep_out_of_collections()  # what the workers made lives as long as the screen
         if second is None:
             self.verdict = first.verdict
             self.query_one("#verdict", VerdictPane).show(first.verdict, first.rows)
