@@ -27,8 +27,9 @@ def _octal() -> re.Pattern[bytes]:
 
 @cache
 def _hex() -> re.Pattern[bytes]:
-    # findmnt's human, raw and pairs output write unsafe bytes as \xHH.
-    return re.compile(rb"\\x([0-9a-fA-F]{2})")
+    # findmnt's human, raw and pairs output write unsafe bytes as \xHH; a
+    # character is a run of them, decoded at once by bytes.fromhex.
+    return re.compile(rb"(?:\\x[0-9a-fA-F]{2})+")
 
 
 def to_bytes(text: str) -> bytes:
@@ -65,7 +66,11 @@ def decode_hex(field: str) -> str:
     """Undo findmnt's ``\\xHH`` escaping (human, ``-r`` and ``-P`` output)."""
     if "\\x" not in field:
         return field
-    return from_bytes(_hex().sub(lambda m: bytes((int(m.group(1), 16),)), to_bytes(field)))
+    return from_bytes(_hex().sub(_hex_run, to_bytes(field)))
+
+
+def _hex_run(match: re.Match[bytes]) -> bytes:
+    return bytes.fromhex(match.group().replace(b"\\x", b"").decode("ascii"))
 
 
 # Characters that must never reach a terminal raw, or could pass for others:

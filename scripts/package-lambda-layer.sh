@@ -7,7 +7,10 @@
 # (Textual) and pyte stay out, as in the function zip: commands that need
 # them say so in one line.
 #
-#   scripts/package-lambda-layer.sh [x86_64|arm64] [python version, default 3.12] [output.zip]
+#   scripts/package-lambda-layer.sh [x86_64|arm64] [python version, default 3.12] [output.zip] [function.zip]
+#
+# function.zip: a zip that scripts/package-lambda.sh already built for the
+# same architecture and Python, reused instead of building it again.
 set -euo pipefail
 arch="${1:-x86_64}"
 python_version="${2:-3.12}"
@@ -19,9 +22,16 @@ out="${3:-$here/build/mountscope-layer-$arch.zip}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-bash "$here/scripts/package-lambda.sh" "$arch" "$python_version" "$work/function.zip" >/dev/null
+function_zip="${4:-}"
+if [ -z "$function_zip" ]; then
+    function_zip="$work/function.zip"
+    bash "$here/scripts/package-lambda.sh" "$arch" "$python_version" "$function_zip" >/dev/null
+elif [ ! -f "$function_zip" ]; then
+    echo "package-lambda-layer: no such function zip: $function_zip" >&2
+    exit 2
+fi
 mkdir -p "$work/layer/python" "$work/layer/bin"
-python3 -m zipfile -e "$work/function.zip" "$work/layer/python"
+python3 -m zipfile -e "$function_zip" "$work/layer/python"
 cat > "$work/layer/bin/mountscope" <<'LAUNCHER'
 #!/bin/sh
 # mountscope from this layer: the package sits in ../python beside this file

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ARTICLE, SAMPLES, build_lambda_zip
+from tests.helpers import ARTICLE, SAMPLES, build_lambda_zip, lambda_function_zip
 
 
 @pytest.fixture(scope="module")
-def layer(tmp_path_factory) -> Path:
+def layer(tmp_path_factory, worker_id) -> Path:
     out = tmp_path_factory.mktemp("layer") / "layer.zip"
-    build_lambda_zip("package-lambda-layer.sh", out)
+    function = lambda_function_zip(tmp_path_factory, worker_id)
+    build_lambda_zip("package-lambda-layer.sh", out, str(function))
     opt = out.parent / "opt"  # Lambda unpacks layers under /opt
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()
@@ -79,3 +80,25 @@ def test_commands_needing_the_app_or_pyte_say_so_in_one_line(layer: Path, tmp_pa
     assert done.returncode == 0, done.stderr.decode()
     unreadable = json.loads(done.stdout)["unreadable"]
     assert any("pyte" in u["error"] for u in unreadable)
+
+
+def test_a_missing_function_zip_is_one_line_and_nothing_built(tmp_path: Path):
+    out = tmp_path / "layer.zip"
+    done = subprocess.run(
+        [
+            "bash",
+            "scripts/package-lambda-layer.sh",
+            "x86_64",
+            "3.12",
+            str(out),
+            str(tmp_path / "gone.zip"),
+        ],
+        capture_output=True,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [
+        f"package-lambda-layer: no such function zip: {tmp_path / 'gone.zip'}"
+    ]
+    assert not out.exists()

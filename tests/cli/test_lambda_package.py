@@ -12,15 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import build_lambda_zip
+from tests.helpers import lambda_function_zip
 
 
 @pytest.fixture(scope="module")
-def package(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("lambda") / "function.zip"
-    build_lambda_zip("package-lambda.sh", out)
-    unpacked = out.parent / "function"
-    with zipfile.ZipFile(out) as archive:
+def package(tmp_path_factory, worker_id) -> Path:
+    built = lambda_function_zip(tmp_path_factory, worker_id)
+    unpacked = tmp_path_factory.mktemp("lambda") / "function"
+    with zipfile.ZipFile(built) as archive:
         names = archive.namelist()
         archive.extractall(unpacked)
     assert not any(n.startswith(("textual/", "pyte/", "rich/", "mountscope/tui/")) for n in names)

@@ -3,6 +3,7 @@ mount namespaces. Fixtures that use them are in tests/conftest.py."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import platform
 import shutil
@@ -120,16 +121,16 @@ class Namespace:
         self.process.wait()
 
 
-def build_lambda_zip(script: str, out: Path) -> None:
+def build_lambda_zip(script: str, out: Path, *extra: str) -> None:
     """Run scripts/SCRIPT for this machine's Lambda architecture and Python into
-    ``out``; skip where the architecture has no Lambda counterpart or PyPI
-    cannot give orjson for the function's platform."""
+    ``out`` (``extra`` arguments after it); skip where the architecture has no
+    Lambda counterpart or PyPI cannot give orjson for the function's platform."""
     arch = {"x86_64": "x86_64", "aarch64": "arm64"}.get(platform.machine())
     if arch is None:
         pytest.skip(f"no Lambda architecture for {platform.machine()}")
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     done = subprocess.run(
-        ["bash", str(REPO / "scripts" / script), arch, version, str(out)],
+        ["bash", str(REPO / "scripts" / script), arch, version, str(out), *extra],
         capture_output=True,
         timeout=300,
     )
@@ -137,6 +138,23 @@ def build_lambda_zip(script: str, out: Path) -> None:
         if b"No matching distribution" in done.stderr or b"Could not" in done.stderr:
             pytest.skip("PyPI is not reachable to fetch orjson for the function's platform")
         raise AssertionError(done.stderr.decode())
+
+
+def lambda_function_zip(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The function zip of scripts/package-lambda.sh, built once per test run
+    and shared by its test processes (the build fetches orjson from PyPI and
+    takes seconds of pip; the layer is made from the same zip)."""
+    run_folder = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # each test process has a folder in the run's
+        run_folder = run_folder.parent
+    built = run_folder / "lambda-function.zip"
+    with open(run_folder / "lambda-function.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the others wait for the first build
+        if not built.exists():
+            partial = run_folder / "lambda-function.zip.part"
+            build_lambda_zip("package-lambda.sh", partial)
+            partial.rename(built)
+    return built
 
 
 def tree_to_a_reader_that_goes_away() -> tuple[int, bytes]:

@@ -99,6 +99,13 @@ def exercise(data: bytes, formats: bool = True) -> None:
         _exercise(data, formats)
 
 
+# What is done with a capture does not depend on the parser that built it. On
+# inputs this large, every parser by name is still held to the budget, but the
+# outputs, classifier and diff run on what detection reads only: a dozen
+# copies of the same 10 000-mount pipeline would prove nothing more.
+ONE_PIPELINE_FROM = 20_000
+
+
 def _exercise(data: bytes, formats: bool) -> None:
     text = data.decode("utf-8", "surrogateescape")
     names = (None, *FORMAT_NAMES, *RECORDINGS) if formats else (None,)
@@ -109,6 +116,8 @@ def _exercise(data: bytes, formats: bool) -> None:
             check_error(error)
             continue
         assert captures
+        if name is not None and len(data) >= ONE_PIPELINE_FROM:
+            continue
         for capture in captures[:3]:
             exercise_capture(capture)
     assert safe(text) is not None

@@ -310,3 +310,11 @@ def test_evidence_quoting_a_signal_is_escaped_once(tmp_path):
     assert any(
         "(virtio_mmio.device=4K@0xd0000000:5\x1b[31m)" in e["why"] for e in document["evidence"]
     )
+
+
+def test_hex_escapes_read_back_alone_in_runs_and_broken():
+    assert decode_hex(r"/a\x20b") == "/a b"
+    assert decode_hex(r"\xe6\x97\xA5\x41x") == "日Ax"  # one run of four, either case
+    assert decode_hex(r"\x5c\x78") == "\\x"  # an escaped backslash before x
+    assert decode_hex(r"\xff/\xfe") == "\udcff/\udcfe"  # bytes that are not UTF-8
+    assert decode_hex(r"\xzz \x4 \\") == r"\xzz \x4 \\"  # not escapes: left as written
