@@ -119,14 +119,22 @@ class Session:
                 del self._judged[id(table)]
 
     def compare(
-        self, a: MountTable, b: MountTable, *, exact: bool = False, list_same: bool = True
+        self,
+        a: MountTable,
+        b: MountTable,
+        *,
+        exact: bool = False,
+        list_same: bool = True,
+        with_verdicts: bool = True,
     ) -> Comparison:
-        """The comparison of two captures, with both verdicts (``list_same``:
-        see ``mountscope.diff.compare``)."""
+        """The comparison of two captures, with both verdicts unless
+        ``with_verdicts`` is false (the app shows the pairs first and judges
+        after); ``list_same``: see ``mountscope.diff.compare``."""
         from mountscope.diff import compare
 
         comparison = compare(a, b, exact=exact, with_verdicts=False, list_same=list_same)
-        comparison.verdict_a, comparison.verdict_b = self.verdict(a), self.verdict(b)
+        if with_verdicts:
+            comparison.verdict_a, comparison.verdict_b = self.verdict(a), self.verdict(b)
         return comparison
 
     # --- filtering ----------------------------------------------------------------------
@@ -192,26 +200,3 @@ def _rows_of(table: MountTable, verdict: Verdict) -> list[int | None]:
     verdict was made from, whose mount objects the evidence holds)."""
     position = {id(m): i for i, m in enumerate(table.mounts)}
     return [position.get(id(e.mount)) if e.mount is not None else None for e in verdict.evidence]
-
-
-def pending_comparison(a: MountTable, b: MountTable) -> Comparison:
-    """Two captures paired by target only, in the order ``compare`` shows them,
-    without comparing any field: what the app draws while the comparison is
-    being made. Every pair is "same" until the real comparison replaces it."""
-    from mountscope.diff import Comparison, Pair, PairStatus, _by_target, _line_of, _order
-
-    a_groups, b_groups = _by_target(a), _by_target(b)
-    pairs: list[Pair] = []
-    for target in a_groups.keys() | b_groups.keys():
-        left, right = a_groups.get(target, []), b_groups.get(target, [])
-        for k in range(max(len(left), len(right))):
-            pairs.append(
-                Pair(
-                    PairStatus.SAME,
-                    target,
-                    left[k] if k < len(left) else None,
-                    right[k] if k < len(right) else None,
-                )
-            )
-    pairs.sort(key=lambda p: (_order(p.target), _line_of(p)))
-    return Comparison(a, b, pairs, exact=False)

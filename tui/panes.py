@@ -227,11 +227,10 @@ def mount_details(capture: MountTable, index: int) -> Text:
     return text
 
 
-def pair_details(pair: Pair, pending: bool = False) -> Text:
-    """Both sides of a pair, field by field, with what differs marked (nothing
-    is marked while ``pending``: the comparison is still being made)."""
+def pair_details(pair: Pair) -> Text:
+    """Both sides of a pair, field by field, with what differs marked."""
     text = Text(no_wrap=False)
-    text.append("comparing…: " if pending else f"{pair.kind.replace('_', ' ')}: ", "bold")
+    text.append(f"{pair.kind.replace('_', ' ')}: ", "bold")
     text.append(safe(pair.target) + "\n", "bold")
     if pair.moved_from:
         text.append(f"  moved from {safe(pair.moved_from)}\n", "italic")
@@ -241,8 +240,6 @@ def pair_details(pair: Pair, pending: bool = False) -> Text:
         if not a and not b:
             continue
         key = "super_options" if name == "super" else name
-        if pending:
-            key = ""
         style = (
             "bold reverse"
             if key in pair.changes

@@ -16,8 +16,11 @@ text with a style, never parsed as markup: ``/dev/vdb[/opt/...]`` stays literal.
 
 from __future__ import annotations
 
+import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TypeVar
 
 from rich.style import Style
@@ -35,6 +38,7 @@ ELLIPSIS = "…"
 GUTTER = 2  # the mark before each row: ● (live change) or a diff mark
 SPLIT = " │ "  # between a field's A and B values
 SEARCH_CHUNK = 4096  # mounts searched between two looks at whether to stop
+TEXTS_STEP = 256  # mounts whose searched texts are made between two pauses
 T = TypeVar("T")
 
 
@@ -200,6 +204,20 @@ def _find(texts: Sequence[str], terms: list[str], cancelled: Callable[[], bool] 
     return set(found)
 
 
+def texts_of(mounts: Sequence[Mount | None], pause: Callable[[], object] | None) -> list[str]:
+    """Each mount's ``searched_text`` ("" for none), made TEXTS_STEP at a
+    time with ``pause()`` between: the worker that makes them when the filter
+    box opens sleeps there a little, so that the frames opening the box do not
+    wait on it for the interpreter half of the time."""
+    texts: list[str] = []
+    for start in range(0, len(mounts), TEXTS_STEP):
+        part = mounts[start : start + TEXTS_STEP]
+        texts += [searched_text(m) if m is not None else "" for m in part]
+        if pause is not None:
+            pause()
+    return texts
+
+
 # --- styles -------------------------------------------------------------------------
 
 
@@ -260,6 +278,7 @@ class MountRows:
         self._natural: list[int] | None = None
         self._layouts: dict[int, Layout] = {}
         self._texts: list[str] | None = None
+        self._texts_lock = threading.Lock()  # made by one worker, waited for by the others
 
     def __len__(self) -> int:
         return len(self.capture.mounts)
@@ -382,12 +401,14 @@ class MountRows:
             return _search(self.capture.mounts, make_matcher(query), cancelled)
         return _find(self.searched_texts(), terms, cancelled)
 
-    def searched_texts(self) -> list[str]:
+    def searched_texts(self, pause: Callable[[], object] | None = None) -> list[str]:
         """Every mount's ``searched_text``, made once (the first query, or the
-        worker the filter box starts when it opens) for all the queries after."""
-        if self._texts is None:
-            self._texts = [searched_text(m) for m in self.capture.mounts]
-        return self._texts
+        worker the filter box starts when it opens) for all the queries after;
+        ``pause``: see ``texts_of``."""
+        with self._texts_lock:
+            if self._texts is None:
+                self._texts = texts_of(self.capture.mounts, pause)
+            return self._texts
 
     def is_difference(self, node: int) -> bool:
         return False
@@ -404,6 +425,29 @@ PAIR_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _indexes(pairs: Sequence[Pair], side: str, table: MountTable) -> list[int]:
+    """Each pair's mount on ``side`` ("a" or "b") as its index in ``table``; -1 where none."""
+    index_of = {id(m): i for i, m in enumerate(table.mounts)}
+    index_of[id(None)] = -1
+    return [index_of[id(getattr(p, side))] for p in pairs]
+
+
+def _inverse(index: Sequence[int], size: int) -> list[int]:
+    """For each of ``size`` mounts, the pair holding it (-1: none)."""
+    pair_of = [-1] * size
+    for pair, mount in enumerate(index):
+        if mount >= 0:
+            pair_of[mount] = pair
+    return pair_of
+
+
+def _values(table: MountTable, field: str) -> list[str]:
+    """A shown field (see ``_field_value``) of every mount of a table, in its order."""
+    if field == "source":
+        return [m.display_source for m in table.mounts]
+    return list(map(attrgetter(field), table.mounts))
+
+
 def _field_value(mount: Mount, field: str) -> str:
     if field == "source":
         return mount.display_source
@@ -415,18 +459,13 @@ class PairRows:
     each field that differs anywhere, A's and B's values next to each other
     (a row where they agree shows its value once, across both).
 
-    ``pending``: the pairs are only matched by target (the comparison is
-    still being made), so nothing is marked yet. ``by_path``: rows in path
-    order; else in A's table order (a mount only B has follows its B
-    neighbour)."""
+    ``by_path``: rows in path order; else in A's table order (a mount only
+    B has follows its B neighbour)."""
 
     pair_mode = True
 
-    def __init__(
-        self, comparison: Comparison, *, pending: bool = False, by_path: bool = False
-    ) -> None:
+    def __init__(self, comparison: Comparison, *, by_path: bool = False) -> None:
         self.comparison = comparison
-        self.pending = pending
         self.by_path = by_path
         pairs = comparison.pairs
         self.pairs = pairs
@@ -436,40 +475,45 @@ class PairRows:
             self.fields.append("fstype")
         if "options" in a.fields or "options" in b.fields:
             self.fields.append("options")
+        # Each pair's mount on either side as its index in that table (-1:
+        # the side has none), and each mount's pair: every mount is in one.
+        self.index_of = {"a": _indexes(pairs, "a", a), "b": _indexes(pairs, "b", b)}
+        self.pair_of_mount = {
+            side: _inverse(index, len(table.mounts))
+            for side, index, table in (("a", self.index_of["a"], a), ("b", self.index_of["b"], b))
+        }
         # A pair's parent is the pair holding its mount's parent (A's tree,
-        # or B's for a mount only B has): one tree for both sides.
-        sides = []
-        for capture, attr in ((a, "a"), (b, "b")):
-            pair_of = [-1] * len(capture.mounts)
-            index_of = {id(m): i for i, m in enumerate(capture.mounts)}
-            for i, p in enumerate(pairs):
-                mount = getattr(p, attr)
-                if mount is not None:
-                    pair_of[index_of[id(mount)]] = i
-            sides.append((capture, attr, pair_of, index_of))
-        parents = [-1] * len(pairs)
-        for i, pair in enumerate(pairs):
-            capture, attr, pair_of, index_of = sides[0] if pair.a is not None else sides[1]
-            up = capture.tree.parent[index_of[id(getattr(pair, attr))]]
-            parents[i] = pair_of[up] if up >= 0 else -1
-        # Each side's mount index to its pair, for going to a piece of evidence.
-        self.pair_of_mount = {attr: pair_of for _, attr, pair_of, _ in sides}
+        # or B's for a mount only B has): one tree for both sides. A pair
+        # list ends with -1, so that a root's parent (-1) reads as no pair.
+        a_pair, b_pair = [*self.pair_of_mount["a"], -1], [*self.pair_of_mount["b"], -1]
+        a_up, b_up = a.tree.parent, b.tree.parent
+        parents = [
+            a_pair[a_up[i]] if i >= 0 else b_pair[b_up[j]]
+            for i, j in zip(self.index_of["a"], self.index_of["b"], strict=True)
+        ]
         self.parent_list = parents
         self.parent_of = parents.__getitem__
-        self._rank = self._path_rank() if by_path else self._table_rank(sides)
-        children: list[list[int]] = [[] for _ in pairs]
-        roots: list[int] = []
+        self._rank = self._path_rank() if by_path else self._table_rank()
+        # Children in the order shown; a leaf (most pairs) shares one empty
+        # tuple rather than a list of its own.
+        families: dict[int, list[int]] = {}
         for i in sorted(range(len(pairs)), key=self._rank.__getitem__):
-            up = parents[i]
-            (children[up] if up >= 0 else roots).append(i)
+            families.setdefault(parents[i], []).append(i)
+        roots = families.pop(-1, [])
+        children: list[Sequence[int]] = [()] * len(pairs)
+        for up, kids in families.items():
+            children[up] = kids
         self.state = TreeState(roots, children)
         self.changed: set[int] = set()
         self.matches: set[int] = set()
         self._cells: list[tuple[str, ...] | None] = [None] * len(pairs)
         self._split: list[bool] | None = None
+        self._field_widths: list[tuple[int, int]] | None = None
         self._natural: list[int] | None = None
         self._layouts: dict[int, Layout] = {}
         self._texts: tuple[list[str], list[str]] | None = None
+        self._texts_lock = threading.Lock()
+        self._differences: list[int] | None = None
 
     @property
     def order_label(self) -> str:
@@ -478,23 +522,17 @@ class PairRows:
     def _path_rank(self) -> list[float]:
         return [float(i) for i in range(len(self.pairs))]  # compare() sorts by path
 
-    def _table_rank(
-        self, sides: list[tuple[MountTable, str, list[int], dict[int, int]]]
-    ) -> list[float]:
+    def _table_rank(self) -> list[float]:
         """A's table order; a mount only B has goes just after the pair of
         the B mount before it."""
         rank = [0.0] * len(self.pairs)
-        _, _, a_pair_of, _ = sides[0]
-        for index, node in enumerate(a_pair_of):
-            if node >= 0:
-                rank[node] = float(index)
-        b_capture, _, b_pair_of, _ = sides[1]
+        for index, node in enumerate(self.pair_of_mount["a"]):
+            rank[node] = float(index)
+        a_index = self.index_of["a"]
         previous = -1.0
-        step = 1.0 / (len(b_capture.mounts) + 2)
-        for node in b_pair_of:
-            if node < 0:
-                continue
-            if self.pairs[node].a is not None:
+        step = 1.0 / (len(self.comparison.b.mounts) + 2)
+        for node in self.pair_of_mount["b"]:
+            if a_index[node] >= 0:
                 previous = rank[node]
             else:
                 previous += step
@@ -511,20 +549,30 @@ class PairRows:
 
     # --- columns ----------------------------------------------------------------
 
+    def _measure(self) -> None:
+        """Which fields are split (their shown values differ in some pair),
+        and each field's widest value on each side. Every mount is in one
+        pair, so a side's column holds that side's values (and "" where it
+        has no mount), and a shared column the values of both sides: both
+        are measured over the tables' values, without building the columns."""
+        both = [
+            (i, j)
+            for i, j in zip(self.index_of["a"], self.index_of["b"], strict=True)
+            if i >= 0 and j >= 0
+        ]
+        split, widths = [], []
+        for field in self.fields:
+            a, b = _values(self.comparison.a, field), _values(self.comparison.b, field)
+            split.append(any(a[i] != b[j] for i, j in both))
+            widths.append((widest(a), widest(b)))
+        self._split, self._field_widths = split, widths
+
     def split(self) -> list[bool]:
         """Which fields get a column for A and one for B: those whose shown
         values differ in some pair."""
         if self._split is None:
-            split = [False] * len(self.fields)
-            for pair in self.pairs:
-                if pair.a is None or pair.b is None:
-                    continue
-                for k, field in enumerate(self.fields):
-                    if not split[k] and _field_value(pair.a, field) != _field_value(pair.b, field):
-                        split[k] = True
-                if all(split):
-                    break
-            self._split = split
+            self._measure()
+            assert self._split is not None
         return self._split
 
     @property
@@ -552,24 +600,19 @@ class PairRows:
         return cells
 
     def natural(self) -> list[int]:
+        """Every column's width from the data (see ``_measure``)."""
         if self._natural is None:
-            columns: list[list[str]] = []
-            pairs = self.pairs
-            for field, split in zip(self.fields, self.split(), strict=True):
-                a = [_field_value(p.a, field) if p.a is not None else "" for p in pairs]
-                if split:
-                    b = [_field_value(p.b, field) if p.b is not None else "" for p in pairs]
-                    columns += [a, b]
-                else:
-                    columns.append(
-                        [
-                            v or (_field_value(p.b, field) if p.b else "")
-                            for v, p in zip(a, pairs, strict=True)
-                        ]
-                    )
-            targets = [p.target for p in pairs]
-            self._natural = measure(self.headers, columns, self.state.depth, targets)
+            out = [measure(["TARGET"], [], self.state.depth, [p.target for p in self.pairs])[0]]
+            for (a, b), split in zip(self._field_widths_of(), self.split(), strict=True):
+                out += [a, b] if split else [max(a, b)]
+            self._natural = [max(w, width(h)) for w, h in zip(out, self.headers, strict=True)]
         return self._natural
+
+    def _field_widths_of(self) -> list[tuple[int, int]]:
+        if self._field_widths is None:
+            self._measure()
+            assert self._field_widths is not None
+        return self._field_widths
 
     def _separators(self) -> list[int]:
         """The separator after each column: " │ " between A and B, else " "."""
@@ -605,8 +648,6 @@ class PairRows:
 
     def _field_state(self, pair: Pair, field: str) -> str:
         """ "changed", "same-shape" or "" for one shown field of a pair."""
-        if self.pending:
-            return ""
         names = PAIR_FIELDS[field]
         if any(n in pair.changes for n in names):
             return "changed"
@@ -631,7 +672,7 @@ class PairRows:
         art = state.art(node, ascii_only) + ("▸" if collapsed else "")
         art_w = width(art)
         cells = self.cells(node)
-        row_style = None if self.pending else style(pair.kind.style_name)
+        row_style = style(pair.kind.style_name)
 
         # Each piece shown: (first and last column it spans, field, text,
         # style, the mount for kind styles, the other side's value).
@@ -668,7 +709,7 @@ class PairRows:
         lines = []
         for y in range(height):
             line = Text(no_wrap=True, end="")
-            if y == 0 and not self.pending:
+            if y == 0:
                 line.append(DIFF_GUTTER[pair.kind], style(pair.kind.style_name))
             else:
                 line.append(" " * GUTTER)
@@ -712,19 +753,40 @@ class PairRows:
         a, b = self.searched_texts()
         return _find(a, terms, cancelled) | _find(b, terms, cancelled)
 
-    def searched_texts(self) -> tuple[list[str], list[str]]:
+    def searched_texts(
+        self, pause: Callable[[], object] | None = None
+    ) -> tuple[list[str], list[str]]:
         """A's and B's ``searched_text`` of each pair ("" for a side it lacks,
         where no term is found); see MountRows."""
-        if self._texts is None:
-            self._texts = (
-                [searched_text(p.a) if p.a is not None else "" for p in self.pairs],
-                [searched_text(p.b) if p.b is not None else "" for p in self.pairs],
-            )
-        return self._texts
+        with self._texts_lock:
+            if self._texts is None:
+                self._texts = (
+                    texts_of([p.a for p in self.pairs], pause),
+                    texts_of([p.b for p in self.pairs], pause),
+                )
+            return self._texts
 
     def is_difference(self, node: int) -> bool:
-        return not self.pending and self.pairs[node].kind in DIFFERENT
+        return self.pairs[node].kind in DIFFERENT
+
+    def next_difference(self, node: int | None, forward: bool = True) -> int | None:
+        """The next (or previous) different pair after ``node`` in tree
+        order, shown or not (None: from the start). The differences' places
+        in tree order are sorted once; each step is then a bisection."""
+        state = self.state
+        if self._differences is None:
+            position = state.position
+            self._differences = sorted(
+                position[i] for i, pair in enumerate(self.pairs) if pair.kind in DIFFERENT
+            )
+        places = self._differences
+        start = state.position[node] if node is not None else -1
+        if forward:
+            k = bisect_right(places, start)
+            return state.order[places[k]] if k < len(places) else None
+        k = bisect_left(places, start) - 1
+        return state.order[places[k]] if k >= 0 else None
 
     def first_difference(self) -> int | None:
         """The first different pair in the order shown."""
-        return self.state.next_in_order(None, True, self.is_difference)
+        return self.next_difference(None)

@@ -43,10 +43,10 @@ class TreeState:
                 self._last_all[siblings[-1]] = True
         self.last = self._last_all
         self.rows: list[int] = []
-        self._row_of: dict[int, int] | None = None
-        # A node whose row is known without the index (the one just expanded
-        # or collapsed keeps its row): saves rebuilding the index per key.
-        self._anchor: tuple[int, int] | None = None
+        # The view before a filter (expansion and rows): when the filter is
+        # cleared with the expansion as it was (the filter opened nothing),
+        # its rows are the rows before it, and the tree is not walked again.
+        self._unfiltered: tuple[list[bool], list[int]] | None = None
         # Bumped on every change of the visible rows.
         self.version = 0
         self.rebuild()
@@ -104,19 +104,17 @@ class TreeState:
             self.rows = self._walk(0, len(self.order))
         self._changed()
 
-    def _changed(self, anchor: tuple[int, int] | None = None) -> None:
-        self._row_of = None
-        self._anchor = anchor
+    def _changed(self) -> None:
         self.version += 1
 
     # --- queries ------------------------------------------------------------------
 
     def row_of(self, node: int) -> int | None:
-        if self._anchor is not None and self._anchor[0] == node:
-            return self._anchor[1]
-        if self._row_of is None:
-            self._row_of = {n: i for i, n in enumerate(self.rows)}
-        return self._row_of.get(node)
+        """The row showing ``node``, or None: rows are in tree order, so it
+        is found by bisection on their positions (no index to rebuild)."""
+        rows, position = self.rows, self.position
+        row = bisect_left(rows, position[node], key=position.__getitem__)
+        return row if row < len(rows) and rows[row] == node else None
 
     def has_children(self, node: int) -> bool:
         kids = self.children[node]
@@ -164,7 +162,7 @@ class TreeState:
         self.expanded[node] = False
         if row is not None:
             del self.rows[row + 1 : self._subtree_end(row)]
-            self._changed((node, row))
+            self._changed()
 
     def expand(self, node: int) -> None:
         if self.expanded[node]:
@@ -175,7 +173,7 @@ class TreeState:
             below = self._walk(self.position[node] + 1, self.end[node])
             if below:
                 self.rows[row + 1 : row + 1] = below
-                self._changed((node, row))
+                self._changed()
 
     def toggle(self, node: int) -> None:
         (self.collapse if self.expanded[node] else self.expand)(node)
@@ -204,12 +202,20 @@ class TreeState:
         parent_of: Callable[[int], int] | None = None,
     ) -> None:
         """Show only the nodes ``matches`` takes (a predicate or a set) and
-        their ancestors, opened; None: everything."""
+        their ancestors, opened; None: everything (what the filter opened
+        stays open)."""
         if matches is None:
+            before, self._unfiltered = self._unfiltered, None
             self.shown = None
             self.last = self._last_all
-            self.rebuild()
+            if before is not None and before[0] == self.expanded:
+                self.rows = before[1]
+                self._changed()
+            else:
+                self.rebuild()
             return
+        if self.shown is None:
+            self._unfiltered = (self.expanded[:], self.rows)
         size = len(self.children)
         found = matches if isinstance(matches, set) else filter(matches, range(size))
         shown = [False] * size

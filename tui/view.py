@@ -39,6 +39,7 @@ STYLE_NAMES = (
     "header",
 )
 SIDEWAYS = 8  # columns per sideways scroll key
+LINES_KEPT = 1024  # drawn lines kept at most (a few screens' worth)
 
 
 class RowsView(ScrollView, can_focus=True):
@@ -96,6 +97,10 @@ class RowsView(ScrollView, can_focus=True):
         self._starts: list[int] = [0]  # first line of each visible row (wrapping)
         self._style_map: StyleMap | None = None
         self._frame_styles: tuple[Style, Style, Style] | None = None
+        # Lines drawn, kept while what they show stays the same (see _cached).
+        self._lines: dict[tuple[int, int, Style | None], Strip] = {}
+        self._lines_for: tuple[object, ...] | None = None
+        self._lines_of: tuple[object, ...] = ()
 
     # --- model ------------------------------------------------------------------
 
@@ -218,21 +223,60 @@ class RowsView(ScrollView, can_focus=True):
         )
         layout_width = self._layout_width()
         scroll_x, scroll_y = (int(v) for v in self.scroll_offset)
+        lines = self._cached(width, layout_width, scroll_x, base, header_style)
         if y == 0:
-            header = self.rows.header(layout_width)
-            header.stylize(header_style)
-            return self._strip(header, width, base, scroll_x)
+            strip = lines.get((-1, 0, None))
+            if strip is None:
+                header = self.rows.header(layout_width)
+                header.stylize(header_style)
+                strip = lines[-1, 0, None] = self._strip(header, width, base, scroll_x)
+            return strip
         row, part = self._row_at(scroll_y + y - 1)
         state_rows = self.rows.state.rows
         if row >= len(state_rows):
             return Strip.blank(width, base)
-        lines = self.rows.render_lines(
-            state_rows[row], layout_width, self._styles(), self.ascii_only, wrap=self.wrap
+        node = state_rows[row]
+        key = (node, part, cursor_style if row == self.cursor else None)
+        strip = lines.get(key)
+        if strip is None:
+            texts = self.rows.render_lines(
+                node, layout_width, self._styles(), self.ascii_only, wrap=self.wrap
+            )
+            text = texts[part] if part < len(texts) else Text()
+            if row == self.cursor:
+                text.stylize(cursor_style)
+            strip = lines[key] = self._strip(text, width, base, scroll_x)
+        return strip
+
+    def _cached(
+        self, width: int, layout_width: int, scroll_x: int, base: Style, header_style: Style
+    ) -> dict[tuple[int, int, Style | None], Strip]:
+        """The lines drawn so far, by node, line of the row and cursor style:
+        a resize that keeps the width (the filter box opening below the
+        tree), a focus change or a repaint draws them again from here. They
+        are dropped when anything they show may change: other rows or
+        visible rows, matches, marks, widths, sideways scroll, wrapping or
+        styles."""
+        rows = self.rows
+        key = (
+            id(rows),
+            rows.state.version,
+            id(rows.matches),
+            id(rows.changed),
+            width,
+            layout_width,
+            scroll_x,
+            self.wrap,
+            self.ascii_only,
+            id(self._styles()),
+            base,
+            header_style,
         )
-        text = lines[part] if part < len(lines) else Text()
-        if row == self.cursor:
-            text.stylize(cursor_style)
-        return self._strip(text, width, base, scroll_x)
+        if key != self._lines_for or len(self._lines) > LINES_KEPT:
+            self._lines, self._lines_for = {}, key
+            # Held, so that no other object can take an identity in the key.
+            self._lines_of = (rows, rows.matches, rows.changed, self._styles())
+        return self._lines
 
     def _strip(self, text: Text, width: int, base: Style, scroll_x: int = 0) -> Strip:
         segments = list(text.render(self.app.console))

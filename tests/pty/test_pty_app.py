@@ -189,3 +189,25 @@ def test_a_filter_typed_in_one_go_reaches_the_box():
         quit_cleanly(term)
     finally:
         term.close()
+
+
+def test_an_arrow_key_is_not_read_as_escape():
+    """The app waits less for the rest of an escape sequence than Textual
+    does: an arrow key (its bytes in one write) is still one key, and a lone
+    Escape still clears the filter."""
+    term = start(P1, cols=100, rows=30)
+    try:
+        term.wait_for("├─/var/task")
+        term.send("/")
+        term.wait_for("filter: text, or")
+        term.send("tmp")
+        term.settle()  # filtered as typed
+        term.send("\x1b[D")  # Left, in the box: the box stays open
+        term.settle()
+        term.send("X")
+        term.wait_until(lambda text: "tmXp" in text)
+        term.send("\x1b")
+        term.wait_until(lambda text: "tmXp" not in text and "filter: text" not in text)
+        quit_cleanly(term)
+    finally:
+        term.close()

@@ -71,27 +71,28 @@ async def test_the_tree_is_drawn_before_the_verdict_is_ready():
         assert "judging…" not in headline(app, "#verdict")
 
 
-async def test_side_by_side_shows_both_tables_then_the_marks():
+async def test_side_by_side_shows_the_compared_tables_before_the_verdicts():
     session = HeldSession()
     app = MountscopeApp(load(str(P1)), load(str(P2)), session=session)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert session.judging.wait(HOLD)
+        assert session.judging.wait(HOLD)  # the comparison is made: the verdicts are held
+        await pilot.pause()
         view = app.screen.query_one(RowsView)
         row = next(line for line in lines(view) if "/var/task" in line)
-        # Both sides are drawn, without a difference mark yet.
-        assert row.startswith("  ") and "/dev/loop1" in row and "/dev/vdb[" in row.split("│")[1]
+        # Both sides are drawn and marked, the cursor on the difference.
+        assert row.startswith("~ ") and "/dev/loop1" in row and "/dev/vdb[" in row.split("│")[1]
+        assert target_of(app) == "/var/task"
         assert "judging…" in headline(app, "#verdict-a") and "judging…" in headline(
             app, "#verdict-b"
         )
-        await pilot.press("n")  # next difference: not known yet, and said so
-        assert isinstance(app.screen, MainScreen) and app.screen.comparison is None
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and screen.comparison is not None
+        assert not screen.judged
         session.release_judging.set()
         await settled(pilot)
-        row = next(line for line in lines(view) if "/var/task" in line)
-        assert row.startswith("~ ")
         assert "aws-lambda" in headline(app, "#verdict-a")
-        await pilot.press("n")
+        await pilot.press("g", "n")
         assert target_of(app) == "/var/task"
 
 

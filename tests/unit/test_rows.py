@@ -4,7 +4,6 @@ one table (MountRows) and two side by side (PairRows)."""
 from __future__ import annotations
 
 from mountscope.diff import compare
-from mountscope.session import pending_comparison
 from mountscope.tui.rows import MountRows, PairRows, StyleMap, cut, pad
 from tests.helpers import parse
 
@@ -146,15 +145,6 @@ def test_side_by_side_search_and_the_pair_of_each_mount():
         for index, mount in enumerate(table.mounts):
             node = rows.node_of(side, index)
             assert node is not None and getattr(rows.pairs[node], side) is mount
-
-
-def test_pending_rows_show_both_sides_without_marks():
-    rows = PairRows(pending_comparison(parse(A, "a"), parse(B, "b")), pending=True)
-    shown = by_target(rows)
-    assert set(shown) == {"/", "/var/task", "/srv/data", "/srv/data/cache", "/tmp", "/mnt/new"}
-    assert all(line.startswith("  ") for line in shown.values())
-    assert "/dev/loop1" in shown["/var/task"] and "/dev/loop2" in shown["/var/task"]
-    assert not any(rows.is_difference(n) for n in rows.state.rows)
 
 
 def test_side_by_side_rows_follow_as_table_order_or_paths():

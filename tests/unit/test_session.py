@@ -14,7 +14,7 @@ from mountscope.classify import classify
 from mountscope.diff import compare
 from mountscope.errors import MountscopeError, ParseError
 from mountscope.model import LiveOrigin, signals_of
-from mountscope.session import Session, pending_comparison
+from mountscope.session import Session
 from mountscope.system.watch import table_changes
 from tests.helpers import ARTICLE
 
@@ -97,13 +97,13 @@ def test_compare_is_the_differs_with_both_verdicts():
     assert session.compare(a, b, exact=True).exact
 
 
-def test_pending_comparison_pairs_like_compare_without_judging():
-    a, b = Session().load(str(P1)), Session().load(str(P2))
-    pending, real = pending_comparison(a, b), compare(a, b, with_verdicts=False)
-    assert [(p.target, p.a, p.b) for p in pending.pairs] == [
-        (p.target, p.a, p.b) for p in real.pairs
-    ]
-    assert all(not p.changes for p in pending.pairs)
+def test_compare_without_verdicts_judges_nothing():
+    session = Session()
+    a, b = session.load(str(P1)), session.load(str(P2))
+    bare = session.compare(a, b, with_verdicts=False)
+    assert bare.verdict_a is None and bare.verdict_b is None
+    assert not session._judged  # nothing judged, nothing cached
+    assert [p.to_dict() for p in bare.pairs] == [p.to_dict() for p in compare(a, b).pairs]
 
 
 def test_search_is_the_filter_language():
