@@ -14,17 +14,16 @@ if __name__ != "mountscope.parsers":
     raise ImportError("import mountscope.parsers, not parsers: this folder is part of mountscope")
 
 import bisect
-import gc
 import importlib
 import itertools
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from mountscope.collector import collector_paused
 from mountscope.errors import InputWarning, NoMountTable, ParseError
 from mountscope.model import MountTable
 from mountscope.parsers import prefixes
@@ -449,21 +448,6 @@ def extract(lines: list[str], origin: str, first_line: int = 1) -> list[MountTab
 RECORDINGS = ("script", "asciicast", "ansi")
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a table is built: parsing makes
-    hundreds of thousands of small objects that live on, and each collection
-    would walk all of them again (mounts hold no cycles; reference counting
-    frees what is dropped)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 def parse_text(
     text: str,
     origin: str,
@@ -482,7 +466,7 @@ def parse_text(
         from mountscope.parsers.recording import parse_recording
 
         return parse_recording(text, origin, timing)
-    with _collector_paused():
+    with collector_paused():
         captures = _parse_text(text, origin, format_name, first_line)
     lines: list[str] | None = None
     kept: list[MountTable] = []

@@ -8,11 +8,9 @@ workers hand them over.
 
 from __future__ import annotations
 
-import gc
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 
 from rich.text import Text
 from textual import events, on, work
@@ -24,6 +22,7 @@ from textual.widgets import Header, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from mountscope.classify import Verdict
+from mountscope.collector import collector_paused
 from mountscope.diff import Comparison
 from mountscope.errors import MountscopeError, NamespaceGone, SnapshotExists
 from mountscope.model import Mount, MountTable
@@ -55,22 +54,6 @@ TALL = 34  # rows from which both verdicts show their evidence side by side
 SIDE_STEP = 4  # columns (or rows) per key that resizes the side pane
 LIVE_BATCH = 1.0  # seconds of live changes gathered into one notice
 TEXTS_PAUSE = 0.0002  # seconds the filter's texts worker sleeps between steps (rows.texts_of)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a comparison and its rows are
-    built: they are hundreds of thousands of small objects that live on
-    (with no cycles), and each collection would walk them all again (a
-    fifth of the time at 50 000 mounts). Reference counting still frees
-    what is dropped."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 class MainScreen(Screen[None]):
