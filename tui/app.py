@@ -17,6 +17,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.widgets import Header, Input, OptionList, Static
 from textual.worker import get_current_worker
@@ -225,13 +226,17 @@ class MainScreen(Screen[None]):
             with Vertical(id="tree-box"):
                 yield RowsView(self.rows, ascii_only=self.ascii_only, id="tree")
                 yield Static("", id="legend", markup=False)
+                # On the legend's line while it is open, as less and vim ask
+                # for a search on the last line: the tree keeps its size, and
+                # opening or closing the box repaints two lines, not the screen.
+                yield Input(
+                    placeholder="filter: text, or target:/source:/fstype:/option:/kind: …",
+                    id="filter",
+                )
             with Vertical(id="side"):
                 if not self.pair_mode:
                     yield VerdictPane(None, id="verdict")
                 yield DetailsPane(id="details")
-        yield Input(
-            placeholder="filter: text, or target:/source:/fstype:/option:/kind: …", id="filter"
-        )
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -368,7 +373,7 @@ class MainScreen(Screen[None]):
             # before it, which may still be on their way to the box.
             box.post_message(events.Key("slash", "/"))
             return
-        box.display = True
+        self._filter_box(True)
         box.value = self.filter_text
         # At once, not later as Widget.focus() does: the keys typed right
         # after "/" are passed on to whatever has the focus when they arrive.
@@ -410,6 +415,21 @@ class MainScreen(Screen[None]):
         self._set_filter(event.value)
         self.query_one(RowsView).focus()
 
+    def _filter_box(self, show: bool) -> None:
+        """Open the filter box in the legend's place, or close it (the tree
+        then has the focus again): the two lines change in one frame."""
+        box = self.query_one("#filter")
+        if not show and self.focused is box:
+            self.set_focus(self.query_one(RowsView))
+        box.display = show
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        """The legend is shown under the tree unless the filter box is there
+        or the tree is maximized."""
+        shown = not self.query_one("#filter").display and not self.has_class("-maximized")
+        self.query_one("#legend").display = shown
+
     def _first_match(self, forward: bool = True) -> bool:
         """Put the cursor on the first (or last) visible match."""
         view = self.query_one(RowsView)
@@ -435,7 +455,7 @@ class MainScreen(Screen[None]):
             self.rows.matches = set()
             self._apply_shown(node)
             if not typing:  # an emptied box stays open for what is typed next
-                self.query_one("#filter").display = False
+                self._filter_box(False)
             return
         self.rows.matches = matches if matches is not None else self.rows.search(self.filter_text)
         self._apply_shown(node)
@@ -552,6 +572,7 @@ class MainScreen(Screen[None]):
     def action_maximize_tree(self) -> None:
         """The tree alone on the screen, or back to the panes."""
         self.set_class(not self.has_class("-maximized"), "-maximized")
+        self._show_legend()
 
     # --- copying --------------------------------------------------------------------------------
 
@@ -860,6 +881,16 @@ class MountscopeApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark,f1", "help", "Help", show=False, id="app.help"),
     ]
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice, but on Linux terminals a driver that delivers a
+        lone Escape without waiting for its input thread to wake (driver.py)."""
+        from textual.drivers.linux_driver import LinuxDriver  # (only where it runs)
+
+        from mountscope.tui.driver import QuickEscapeDriver
+
+        chosen = super().get_driver_class()
+        return QuickEscapeDriver if chosen is LinuxDriver else chosen
 
     def __init__(
         self,

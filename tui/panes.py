@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Size
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual, visualize
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widget import Widget
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mountscope.classify import Evidence, Verdict
@@ -576,30 +577,110 @@ class DetailsPane(ScrollView, can_focus=False):
         return Strip.blank(width, style)
 
 
-class KeysFooter(Footer):
-    """Textual's footer, rebuilt only when the keys it shows change.
+# A key the footer shows: the key, how it is shown, its words, whether it acts.
+Key = tuple[str, str, str, bool]
 
-    Textual rebuilds the footer (a widget per key, then a layout of the whole
-    screen) whenever the bindings may have changed: on every change of focus
-    and every ``refresh_bindings()``. Most of those leave the keys shown as
-    they were (opening the filter box, say), and then there is nothing to do.
+
+class KeysFooter(Widget, can_focus=False):
+    """The keys that act here, on one line, as Textual's footer shows them.
+
+    Drawn as one text, not a widget per key as Textual's Footer is: the keys
+    shown change as the focus moves and as a filter comes and goes, and each
+    change then mounted new widgets and laid out the whole screen again (at
+    50 000 mounts, two of the three layouts that opening the filter cost).
+    Here a change repaints this line and nothing else. A click on a key
+    presses it, as on Textual's footer.
     """
 
-    _shown: tuple[tuple[object, ...], ...] | None = None
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"keys-footer--key", "keys-footer--description"}
+    DEFAULT_CSS = """
+    KeysFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        .keys-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .keys-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+    }
+    """
 
-    def _keys(self) -> tuple[tuple[object, ...], ...]:
-        """What compose() would show: each key, its words, and whether it acts."""
-        return tuple(
-            (binding.key, binding.action, binding.description, enabled, tooltip)
-            for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
-            if binding.show or key == self.app.COMMAND_PALETTE_BINDING
+    # What is shown: each key as (key, what it shows, its words, whether it
+    # acts), and the command palette's key, drawn at the right.
+    _keys: tuple[tuple[Key, ...], Key | None] = ((), None)
+    # Where each key was drawn: (first column, column after it, key, whether it acts).
+    _spans: list[tuple[int, int, str, bool]]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._spans = []
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if not self.is_attached or screen is not self.screen:
+            return
+        keys = self._shown_keys()
+        if keys != self._keys:
+            self._keys = keys
+            self.refresh()
+
+    def _shown_keys(self) -> tuple[tuple[Key, ...], Key | None]:
+        """The bindings with show=True, one per action (its first key), in the
+        order they are bound, and the command palette's key."""
+        app = self.app
+        shown: dict[str, Key] = {}
+        palette = None
+        for key, (_, binding, enabled, _tooltip) in self.screen.active_bindings.items():
+            entry = (binding.key, app.get_key_display(binding), binding.description, enabled)
+            if key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:
+                palette = entry
+            elif binding.show:
+                shown.setdefault(binding.action, entry)
+        return tuple(shown.values()), palette
+
+    def render(self) -> Text:
+        styles = (
+            self.get_component_rich_style("keys-footer--key"),
+            self.get_component_rich_style("keys-footer--description"),
         )
+        line = Text(no_wrap=True, overflow="crop", end="")
+        self._spans = []
+        keys, palette = self._keys
+        for key in keys:
+            self._draw(line, key, *styles)
+        if palette is not None:  # at the right, after a bar
+            width = 4 + len(palette[1]) + len(palette[2])
+            line.append(" " * max(1, self.size.width - line.cell_len - width))
+            line.append("▏", Style(dim=True))
+            self._draw(line, palette, *styles)
+        return line
 
-    async def recompose(self) -> None:
-        if not self.is_attached:
-            return
-        keys = self._keys()
-        if keys == self._shown and self.children:
-            return
-        self._shown = keys
-        await super().recompose()
+    def _draw(self, line: Text, key: Key, key_style: Style, words_style: Style) -> None:
+        name, display, words, enabled = key
+        start = line.cell_len
+        dim = Style() if enabled else Style(dim=True)
+        line.append(f" {display} ", key_style + dim)
+        line.append(f"{words} ", words_style + dim)
+        self._spans.append((start, line.cell_len, name, enabled))
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key, enabled in self._spans:
+            if start <= event.x < end:
+                if enabled:
+                    self.app.simulate_key(key)
+                else:
+                    self.app.bell()
+                return

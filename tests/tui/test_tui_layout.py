@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.app import App
 from textual.notifications import Notification
 
 from mountscope.system.loader import load
@@ -389,3 +390,66 @@ async def test_live_changes_are_one_notice_and_marks_stay_until_cleared(namespac
         assert {str(p) for p in points} <= marked  # every change since the last look
         await pilot.press("c")
         assert not view.rows.changed
+
+
+def bottom_line(app: MountscopeApp) -> str:
+    strips = app.screen._compositor.render_strips()
+    return "".join(segment.text for segment in strips[-1])
+
+
+async def test_the_filter_box_takes_the_legends_line_and_the_tree_keeps_its_size():
+    """Opening and closing the filter repaints two lines, not the screen: the
+    box is where the legend was, and Escape gives the legend and the focus back."""
+    app = app_for(P2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        screen = app.screen
+        view, legend, box = (screen.query_one(q) for q in (RowsView, "#legend", "#filter"))
+        tree_region, legend_region = view.region, legend.region
+        await pilot.press("slash")
+        await pilot.pause()
+        assert box.display and not legend.display and app.focused is box
+        assert view.region == tree_region and box.region == legend_region
+        await pilot.press("escape")
+        await pilot.pause()
+        assert legend.display and not box.display and app.focused is view
+        assert view.region == tree_region
+        # m hides the legend with the panes; the filter box still opens and closes there.
+        await pilot.press("m")
+        await pilot.pause()
+        assert not legend.display
+        await pilot.press("slash", "escape")
+        await pilot.pause()
+        assert not legend.display and not box.display
+        await pilot.press("m")
+        await pilot.pause()
+        assert legend.display
+
+
+async def test_the_footer_follows_the_keys_that_act_and_a_click_presses_one():
+    app = app_for(P2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        assert " n Next" not in bottom_line(app)
+        await pilot.press("slash", *"kind:loop", "enter")
+        await until(pilot, lambda: " n Next" in bottom_line(app))  # Next acts on the matches
+        await pilot.press("escape")
+        await until(pilot, lambda: " n Next" not in bottom_line(app))
+        # A click on "/ Filter" opens the filter, as the key does.
+        column = bottom_line(app).index("/ Filter")
+        await pilot.click("KeysFooter", offset=(column + 1, 0))
+        await until(pilot, lambda: app.screen.query_one("#filter").display)
+        assert app.focused is app.screen.query_one("#filter")
+
+
+def test_on_a_linux_terminal_the_app_reads_keys_with_the_quick_escape_driver():
+    """(What the pty tests type goes through it: an arrow key stays one key.)"""
+    from textual.drivers.linux_driver import LinuxDriver
+
+    from mountscope.tui.driver import QuickEscapeDriver
+
+    app = app_for(P2)
+    if App.get_driver_class(app) is LinuxDriver:
+        assert app.get_driver_class() is QuickEscapeDriver
+    else:  # another platform or TEXTUAL_DRIVER: Textual's choice stands
+        assert app.get_driver_class() is App.get_driver_class(app)
