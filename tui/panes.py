@@ -513,8 +513,10 @@ class DetailsPane(ScrollView, can_focus=False):
     Beside the tree (wide screens) the pane takes the rest of the side and
     scrolls on its own, so a new text repaints this pane and nothing else:
     no layout of the screen, whatever its length. Below the tree the pane is
-    as tall as its content; a new height re-lays out the screen, the same
-    height only repaints it. The lines are drawn as a Static draws them.
+    as tall as the tallest text it has shown at this width: a taller text
+    re-lays out the screen, any other only repaints the pane (moving from
+    row to row does not resize the tree). The lines are drawn as a Static
+    draws them.
     """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's keyword)
@@ -522,6 +524,9 @@ class DetailsPane(ScrollView, can_focus=False):
         self.text = Text()
         self._lines: list[Strip] = []
         self._lines_width = -1
+        # Below the tree: the most lines a text has needed since the width changed.
+        self._tallest = 0
+        self._tallest_width = -1
 
     def _wrapped(self, width: int) -> list[Strip]:
         """The text's lines at ``width`` cells (kept until the text or width changes)."""
@@ -540,9 +545,10 @@ class DetailsPane(ScrollView, can_focus=False):
         size = Size(self._content_width(), len(self._wrapped(self._content_width())))
         if size == self.virtual_size:
             return
-        if self.styles.height is not None and self.styles.height.is_auto:
+        if self._auto_height():
+            size = Size(size.width, self._kept_height(size.height))
             if size.height != self.virtual_size.height:
-                self.virtual_size = size  # a new height: the screen is laid out again
+                self.virtual_size = size  # taller: the screen is laid out again
                 return
         self.set_reactive(DetailsPane.virtual_size, size)
         self._scroll_update(size)
@@ -560,15 +566,26 @@ class DetailsPane(ScrollView, can_focus=False):
         return self.text
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._wrapped(width))
+        return self._kept_height(len(self._wrapped(width)))
+
+    def _kept_height(self, lines: int) -> int:
+        """The height below the tree: the tallest text's since the width changed."""
+        self._tallest = max(self._tallest, lines)
+        return self._tallest
+
+    def _auto_height(self) -> bool:
+        return self.styles.height is not None and self.styles.height.is_auto
 
     def on_resize(self) -> None:
+        if self.size.width != self._tallest_width:  # the text wraps anew
+            self._tallest, self._tallest_width = 0, self.size.width
         self._fit()
 
     def render_line(self, y: int) -> Strip:
         width = self._content_width()
         lines = self._wrapped(width)
-        if len(lines) != self.virtual_size.height:
+        shown = self._kept_height(len(lines)) if self._auto_height() else len(lines)
+        if shown != self.virtual_size.height:
             self._fit()  # a scrollbar came or went: the text wrapped anew
         line = int(self.scroll_y) + y
         style = self.visual_style.rich_style

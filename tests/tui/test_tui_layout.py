@@ -453,3 +453,24 @@ def test_on_a_linux_terminal_the_app_reads_keys_with_the_quick_escape_driver():
         assert app.get_driver_class() is QuickEscapeDriver
     else:  # another platform or TEXTUAL_DRIVER: Textual's choice stands
         assert app.get_driver_class() is App.get_driver_class(app)
+
+
+async def test_below_the_tree_the_details_keep_their_tallest_height_as_the_cursor_moves():
+    """Side by side the details are below the tree: a shorter text repaints
+    the pane, it does not give the tree its rows back and forth (each of
+    those was a layout of the whole screen)."""
+    app = app_for(P1, P2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        view, details = app.screen.query_one(RowsView), app.screen.query_one(DetailsPane)
+        heights, texts = [], set()
+        for _ in range(len(app.screen.rows.state.rows)):
+            await pilot.press("j")
+            await pilot.pause()
+            heights.append(view.region.height)
+            texts.add(len(details._wrapped(details.scrollable_content_region.width)))
+        assert len(texts) > 1  # the rows' details have different lengths
+        assert heights == sorted(heights, reverse=True)  # the tree only ever gave rows up
+        await pilot.press("g")
+        await pilot.pause()
+        assert view.region.height == heights[-1]
