@@ -702,6 +702,11 @@ class Group:
     last_time: str | None = None
 
 
+# A record as Survey counts it: its group key, its signal values, its hour.
+Profile = tuple[str, tuple[tuple[str, str], ...], str | None]
+PROFILES_KEPT = 1 << 12
+
+
 @dataclass
 class Survey:
     """Captures are added one by one; ``result`` computes the report."""
@@ -714,6 +719,12 @@ class Survey:
     )
     # hour ("2026-11-27T17") -> group key -> count
     hours: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    # What records said, counted whole: (group key, signal values, hour) ->
+    # records. A fleet's records mostly say the same, so a record costs one
+    # count here where it cost one per value; they go into ``values`` and
+    # ``hours`` (in the order they were first seen, as if one by one) at the
+    # end, and whenever more than PROFILES_KEPT differ (memory stays bounded).
+    profiles: Counter[Profile] = field(default_factory=Counter)
     captures: int = 0
     observe: Callable[[MountTable], None] | None = None
 
@@ -732,16 +743,28 @@ class Survey:
         group.count += 1
         group.members.append(record.name)
         self.captures += 1
-        for name, value in record.values.items():
-            table = self.values[name]
-            if value not in table and len(table) >= MAX_VALUES:
-                value = "(other)"
-            table[value][key] += 1
         when = record.time
+        hour = when[:13] if when is not None else None
+        self.profiles[key, tuple(record.values.items()), hour] += 1
+        if len(self.profiles) > PROFILES_KEPT:
+            self.count_profiles()
         if when is not None:
-            self.hours[when[:13]][key] += 1
-            group.first_time = min(group.first_time or when, when)
-            group.last_time = max(group.last_time or when, when)
+            if group.first_time is None or when < group.first_time:
+                group.first_time = when
+            if group.last_time is None or when > group.last_time:
+                group.last_time = when
+
+    def count_profiles(self) -> None:
+        """Count the records' profiles into ``values`` and ``hours``."""
+        for (key, values, hour), count in self.profiles.items():
+            for name, value in values:
+                table = self.values[name]
+                if value not in table and len(table) >= MAX_VALUES:
+                    value = "(other)"
+                table[value][key] += count
+            if hour is not None:
+                self.hours[hour][key] += count
+        self.profiles.clear()
 
     def fail(self, name: str, error: str) -> None:
         self.unreadable.append({"file": name, "error": error})
@@ -764,6 +787,7 @@ class Survey:
         from mountscope.classify import classify
         from mountscope.diff import compare
 
+        self.count_profiles()
         groups = self.ordered()
         number = {g.key: i for i, g in enumerate(groups, 1)}
         reps: list[MountTable | None] = []
