@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import chain, islice
 from typing import Any, TypeVar, cast
 
 import orjson
@@ -45,6 +46,7 @@ from mountscope.model import (
 )
 from mountscope.model.mount import propagation_of
 from mountscope.parsers import mountinfo, snapshot, split_lines
+from mountscope.processes import map_in_order, start_pool
 from mountscope.system.loader import Limits, load_all, read_bytes
 
 # --- the shape of a table -------------------------------------------------------------
@@ -600,20 +602,72 @@ def _field_kinds(path: str) -> tuple[dict[str, bool], bool, frozenset[str]]:
 
 
 def read_records(
-    specs: Iterable[str], format_name: str | None = None, limits: Limits | None = None
+    specs: Iterable[str],
+    format_name: str | None = None,
+    limits: Limits | None = None,
+    jobs: int = 1,
 ) -> Iterator[Record | Entry | tuple[str, str]]:
     """read_entries(), with each snapshot of a mountinfo table read straight
-    to its record (no mounts made): what survey needs, at the speed of reading."""
+    to its record (no mounts made): what survey needs, at the speed of reading.
+
+    With ``jobs`` > 1, past the first SERIAL_FILES files the rest are read by
+    that many worker processes, a chunk of files each, and come back in order
+    as Records (a file of any other format too: record_of() of its entries);
+    where workers cannot start, this process reads them."""
     limits = limits or Limits()
-    for path, problem in expand(specs):
-        if problem is not None:
-            yield path, problem
-            continue
-        record = snapshot_record(path, limits) if format_name is None else None
-        if record is not None:
-            yield record
-        else:
-            yield from _entries(path, format_name, limits)
+    found = expand(specs)
+    for path, problem in islice(found, SERIAL_FILES) if jobs > 1 else found:
+        yield from _read_file(path, problem, format_name, limits)
+    if jobs < 2:
+        return
+    rest = next(found, None)
+    if rest is None:
+        return
+    found = chain([rest], found)
+    pool = start_pool(jobs)
+    if pool is None:
+        for path, problem in found:
+            yield from _read_file(path, problem, format_name, limits)
+        return
+    chunks = ((chunk, format_name, limits) for chunk in _batches(found, CHUNK_FILES))
+    for records in map_in_order(pool, jobs, _read_chunk, chunks):
+        yield from records
+
+
+# Files read before worker processes are worth starting, and files a worker reads at a time.
+SERIAL_FILES = 256
+CHUNK_FILES = 64
+
+
+def _batches(items: Iterator[_V], size: int) -> Iterator[tuple[_V, ...]]:
+    while batch := tuple(islice(items, size)):
+        yield batch
+
+
+def _read_file(
+    path: str, problem: str | None, format_name: str | None, limits: Limits
+) -> Iterator[Record | Entry | tuple[str, str]]:
+    if problem is not None:
+        yield path, problem
+        return
+    record = snapshot_record(path, limits) if format_name is None else None
+    if record is not None:
+        yield record
+    else:
+        yield from _entries(path, format_name, limits)
+
+
+def _read_chunk(
+    job: tuple[tuple[tuple[str, str | None], ...], str | None, Limits],
+) -> list[Record | tuple[str, str]]:
+    """In a worker: the records of a chunk of files (Entries become their
+    records: a capture goes back to the survey as what it keeps of it)."""
+    files, format_name, limits = job
+    return [
+        record_of(item) if isinstance(item, Entry) else item
+        for path, problem in files
+        for item in _read_file(path, problem, format_name, limits)
+    ]
 
 
 def _strip_name(message: str, path: str) -> str:

@@ -119,6 +119,11 @@ def survey_items(args: argparse.Namespace, records: bool = False) -> Iterable[An
 
     if not args.paths and not args.namespaces:
         raise UsageError("name the captures to survey (files, folders, globs) or give --namespaces")
-    read = read_records if records else read_entries
-    files = read(args.paths, args.format, limits_of(args))
+    if records:
+        from mountscope.processes import processors
+
+        jobs = getattr(args, "jobs", None) or processors()
+        files = read_records(args.paths, args.format, limits_of(args), jobs)
+    else:
+        files = read_entries(args.paths, args.format, limits_of(args))
     return chain(files, namespace_entries()) if args.namespaces else files

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from mountscope.cli.inputs import redactor_for, survey_items, survey_sources
-from mountscope.cli.options import limits_of
+from mountscope.cli.options import limits_of, positive_int
 from mountscope.cli.output import utf8_locale, write_bytes, write_lines
 from mountscope.errors import ExitCode
 
@@ -22,6 +22,14 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--no-tui", action="store_true", help="print the report instead of the survey view"
     )
     p.add_argument("-a", "--ascii", action="store_true", help="draw trees with ASCII characters")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=positive_int,
+        metavar="N",
+        help="processes reading the files (default: one per processor, at most 8; "
+        "1: this process alone)",
+    )
     survey_sources(p)
 
 

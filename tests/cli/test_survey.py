@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import socket
+import sys
 import weakref
 from pathlib import Path
 
@@ -159,6 +160,41 @@ def test_globs_and_single_files_are_sources_too(fleet):
     )
     assert [g["count"] for g in result["groups"]] == [10, 1]
     assert result["unreadable"] == [{"file": str(folder / "missing.json"), "error": "no such file"}]
+
+
+def test_worker_processes_give_the_same_survey_in_the_same_order(fleet, monkeypatch):
+    """Files read by worker processes (forked, chunks in order) give the same
+    groups, members, signals and unreadable files as one process: snapshots,
+    other formats and unreadable files alike, across many small chunks."""
+    import multiprocessing
+
+    from mountscope import survey as surveying
+
+    monkeypatch.setattr(surveying, "SERIAL_FILES", 7)  # most files in the workers
+    monkeypatch.setattr(surveying, "CHUNK_FILES", 5)
+    sources = [str(fleet[0])]
+    alone = surveying.Survey().feed(surveying.read_records(sources, jobs=1)).result()
+    shared = surveying.Survey().feed(surveying.read_records(sources, jobs=2)).result()
+    assert shared.to_dict() == alone.to_dict()
+    assert len(alone.unreadable) == len(fleet[2]) and alone.captures > 300
+    assert multiprocessing.active_children() == []  # the workers are gone
+
+
+def test_survey_jobs_on_the_command_line(fleet):
+    assert survey_json("-j", "2", str(fleet[0])) == survey_json("--jobs", "1", str(fleet[0]))
+    refused = run_cli("survey", "--json", "-j", "0", str(fleet[0]))
+    assert refused.returncode == 2 and b"not a positive whole number" in refused.stderr
+
+
+@needs_unshare
+def test_without_dev_shm_as_in_lambda_one_process_reads_them_all(fleet, namespace):
+    """A Lambda function has no /dev/shm, so no process pool: the survey reads
+    every file itself and says the same."""
+    namespace.run("mount", "-t", "tmpfs", "-o", "ro", "none", "/dev/shm")
+    done = namespace.run(
+        sys.executable, "-m", "mountscope", "survey", "--json", "-j", "2", str(fleet[0])
+    )
+    assert json.loads(done.stdout) == survey_json("-j", "1", str(fleet[0]))
 
 
 def test_no_capture_is_kept_while_surveying(fleet):
