@@ -51,8 +51,13 @@ def start_pool(jobs: int) -> Pool | None:
     where fork is not how processes start)."""
     if jobs < 2 or not sys.platform.startswith("linux"):
         return None
+    import gc
     import multiprocessing
 
+    # What this process holds is left out of the collector's walks first: a
+    # walk in a worker would write to every inherited object's header and so
+    # copy every page of it (fork shares them until written).
+    gc.freeze()
     try:
         return multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupt)
     except (OSError, ImportError):  # no /dev/shm (Lambda), no _multiprocessing

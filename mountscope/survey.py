@@ -606,14 +606,15 @@ def read_records(
     format_name: str | None = None,
     limits: Limits | None = None,
     jobs: int = 1,
-) -> Iterator[Record | Entry | tuple[str, str]]:
+) -> Iterator[Record | Entry | tuple[str, str] | SurveyPart]:
     """read_entries(), with each snapshot of a mountinfo table read straight
     to its record (no mounts made): what survey needs, at the speed of reading.
 
     With ``jobs`` > 1, past the first SERIAL_FILES files the rest are read by
-    that many worker processes, a chunk of files each, and come back in order
-    as Records (a file of any other format too: record_of() of its entries);
-    where workers cannot start, this process reads them."""
+    that many worker processes, a chunk of files each, and come back in order,
+    each chunk as what a survey counts of its files (a SurveyPart, which
+    Survey.feed() adds as if its records came one by one); where workers
+    cannot start, this process reads them."""
     limits = limits or Limits()
     found = expand(specs)
     for path, problem in islice(found, SERIAL_FILES) if jobs > 1 else found:
@@ -630,8 +631,7 @@ def read_records(
             yield from _read_file(path, problem, format_name, limits)
         return
     chunks = ((chunk, format_name, limits) for chunk in _batches(found, CHUNK_FILES))
-    for records in map_in_order(pool, jobs, _read_chunk, chunks):
-        yield from records
+    yield from map_in_order(pool, jobs, _read_chunk, chunks)
 
 
 # Files read before worker processes are worth starting, and files a worker reads at a time.
@@ -659,15 +659,14 @@ def _read_file(
 
 def _read_chunk(
     job: tuple[tuple[tuple[str, str | None], ...], str | None, Limits],
-) -> list[Record | tuple[str, str]]:
-    """In a worker: the records of a chunk of files (Entries become their
-    records: a capture goes back to the survey as what it keeps of it)."""
+) -> SurveyPart:
+    """In a worker: what a survey counts of a chunk of files (what goes back
+    to the parent is a few groups and counts, not a record per file)."""
     files, format_name, limits = job
-    return [
-        record_of(item) if isinstance(item, Entry) else item
-        for path, problem in files
-        for item in _read_file(path, problem, format_name, limits)
-    ]
+    survey = Survey(part=True).feed(
+        item for path, problem in files for item in _read_file(path, problem, format_name, limits)
+    )
+    return SurveyPart(survey.groups, survey.unreadable, survey.captures, survey.profiles)
 
 
 def _strip_name(message: str, path: str) -> str:
@@ -762,6 +761,17 @@ PROFILES_KEPT = 1 << 12
 
 
 @dataclass
+class SurveyPart:
+    """What a survey of some files counted (a worker's chunk), to be merged
+    into the survey of them all (Survey.merge)."""
+
+    groups: dict[str, Group]
+    unreadable: list[dict[str, str]]
+    captures: int
+    profiles: Counter[Profile]
+
+
+@dataclass
 class Survey:
     """Captures are added one by one; ``result`` computes the report."""
 
@@ -781,6 +791,9 @@ class Survey:
     profiles: Counter[Profile] = field(default_factory=Counter)
     captures: int = 0
     observe: Callable[[MountTable], None] | None = None
+    # A part of a survey (a worker's chunk of files, see merge()) keeps its
+    # profiles as they are, however many: the whole survey counts them.
+    part: bool = False
 
     def add(self, entry: Entry) -> None:
         if self.observe is not None:
@@ -800,7 +813,7 @@ class Survey:
         when = record.time
         hour = when[:13] if when is not None else None
         self.profiles[key, tuple(record.values.items()), hour] += 1
-        if len(self.profiles) > PROFILES_KEPT:
+        if len(self.profiles) > PROFILES_KEPT and not self.part:
             self.count_profiles()
         if when is not None:
             if group.first_time is None or when < group.first_time:
@@ -823,15 +836,39 @@ class Survey:
     def fail(self, name: str, error: str) -> None:
         self.unreadable.append({"file": name, "error": error})
 
-    def feed(self, items: Iterable[Record | Entry | tuple[str, str]]) -> Survey:
+    def feed(self, items: Iterable[Record | Entry | tuple[str, str] | SurveyPart]) -> Survey:
         for item in items:
             if isinstance(item, Record):  # (observe sees Entries only: read_entries())
                 self.add_record(item)
             elif isinstance(item, Entry):
                 self.add(item)
+            elif isinstance(item, SurveyPart):
+                self.merge(item)
             else:
                 self.fail(*item)
         return self
+
+    def merge(self, later: SurveyPart) -> None:
+        """Add what a survey counted of captures that come after these (a
+        worker's chunk of files): the same as adding its records one by one."""
+        for key, theirs in later.groups.items():
+            group = self.groups.get(key)
+            if group is None:
+                self.groups[key] = theirs
+                continue
+            group.count += theirs.count
+            group.members.extend(theirs.members)
+            if theirs.first_time is not None:
+                if group.first_time is None or theirs.first_time < group.first_time:
+                    group.first_time = theirs.first_time
+            if theirs.last_time is not None:
+                if group.last_time is None or theirs.last_time > group.last_time:
+                    group.last_time = theirs.last_time
+        self.unreadable.extend(later.unreadable)
+        self.captures += later.captures
+        self.profiles.update(later.profiles)  # (a part keeps them all: part=True)
+        if len(self.profiles) > PROFILES_KEPT:
+            self.count_profiles()
 
     def ordered(self) -> list[Group]:
         """Largest first; ties by the representative's name."""
@@ -1020,7 +1057,7 @@ class SurveyResult:
 
 
 def survey(
-    items: Iterable[Record | Entry | tuple[str, str]],
+    items: Iterable[Record | Entry | tuple[str, str] | SurveyPart],
     format_name: str | None = None,
     limits: Limits | None = None,
     observe: Callable[[MountTable], None] | None = None,
