@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from typing import Any, TypeVar, cast
 
 import orjson
@@ -666,7 +666,9 @@ def _read_chunk(
     survey = Survey(part=True).feed(
         item for path, problem in files for item in _read_file(path, problem, format_name, limits)
     )
-    return SurveyPart(survey.groups, survey.unreadable, survey.captures, survey.profiles)
+    return SurveyPart(
+        survey.groups, survey.unreadable, survey.captures, survey.cells, survey.hour_cells
+    )
 
 
 def _strip_name(message: str, path: str) -> str:
@@ -755,9 +757,11 @@ class Group:
     last_time: str | None = None
 
 
-# A record as Survey counts it: its group key, its signal values, its hour.
-Profile = tuple[str, tuple[tuple[str, str], ...], str | None]
-PROFILES_KEPT = 1 << 12
+# What Survey counts of a record: (group key, (signal, value)) for each of
+# its signal values, and (hour, group key).
+Cell = tuple[str, tuple[str, str]]
+HourCell = tuple[str, str]
+CELLS_KEPT = 1 << 12
 
 
 @dataclass
@@ -768,7 +772,8 @@ class SurveyPart:
     groups: dict[str, Group]
     unreadable: list[dict[str, str]]
     captures: int
-    profiles: Counter[Profile]
+    cells: Counter[Cell]
+    hour_cells: Counter[HourCell]
 
 
 @dataclass
@@ -783,16 +788,17 @@ class Survey:
     )
     # hour ("2026-11-27T17") -> group key -> count
     hours: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    # What records said, counted whole: (group key, signal values, hour) ->
-    # records. A fleet's records mostly say the same, so a record costs one
-    # count here where it cost one per value; they go into ``values`` and
-    # ``hours`` (in the order they were first seen, as if one by one) at the
-    # end, and whenever more than PROFILES_KEPT differ (memory stays bounded).
-    profiles: Counter[Profile] = field(default_factory=Counter)
+    # What records said, counted flat (Counter.update counts a record's
+    # values in C, where the nested tables cost a lookup each): they go into
+    # ``values`` and ``hours``, in the order they were first seen (as if one
+    # by one), at the end and whenever more than CELLS_KEPT differ (memory
+    # stays bounded).
+    cells: Counter[Cell] = field(default_factory=Counter)
+    hour_cells: Counter[HourCell] = field(default_factory=Counter)
     captures: int = 0
     observe: Callable[[MountTable], None] | None = None
     # A part of a survey (a worker's chunk of files, see merge()) keeps its
-    # profiles as they are, however many: the whole survey counts them.
+    # cells as they are, however many: the whole survey counts them.
     part: bool = False
 
     def add(self, entry: Entry) -> None:
@@ -810,28 +816,28 @@ class Survey:
         group.count += 1
         group.members.append(record.name)
         self.captures += 1
+        self.cells.update(zip(repeat(key), record.values.items()))
         when = record.time
-        hour = when[:13] if when is not None else None
-        self.profiles[key, tuple(record.values.items()), hour] += 1
-        if len(self.profiles) > PROFILES_KEPT and not self.part:
-            self.count_profiles()
+        if len(self.cells) > CELLS_KEPT and not self.part:
+            self.count_cells()
         if when is not None:
+            self.hour_cells[when[:13], key] += 1
             if group.first_time is None or when < group.first_time:
                 group.first_time = when
             if group.last_time is None or when > group.last_time:
                 group.last_time = when
 
-    def count_profiles(self) -> None:
-        """Count the records' profiles into ``values`` and ``hours``."""
-        for (key, values, hour), count in self.profiles.items():
-            for name, value in values:
-                table = self.values[name]
-                if value not in table and len(table) >= MAX_VALUES:
-                    value = "(other)"
-                table[value][key] += count
-            if hour is not None:
-                self.hours[hour][key] += count
-        self.profiles.clear()
+    def count_cells(self) -> None:
+        """Count the cells into ``values`` and ``hours``."""
+        for (key, (name, value)), count in self.cells.items():
+            table = self.values[name]
+            if value not in table and len(table) >= MAX_VALUES:
+                value = "(other)"
+            table[value][key] += count
+        for (hour, key), count in self.hour_cells.items():
+            self.hours[hour][key] += count
+        self.cells.clear()
+        self.hour_cells.clear()
 
     def fail(self, name: str, error: str) -> None:
         self.unreadable.append({"file": name, "error": error})
@@ -866,9 +872,10 @@ class Survey:
                     group.last_time = theirs.last_time
         self.unreadable.extend(later.unreadable)
         self.captures += later.captures
-        self.profiles.update(later.profiles)  # (a part keeps them all: part=True)
-        if len(self.profiles) > PROFILES_KEPT:
-            self.count_profiles()
+        self.cells.update(later.cells)  # (a part keeps them all: part=True)
+        self.hour_cells.update(later.hour_cells)
+        if len(self.cells) > CELLS_KEPT:
+            self.count_cells()
 
     def ordered(self) -> list[Group]:
         """Largest first; ties by the representative's name."""
@@ -878,7 +885,7 @@ class Survey:
         from mountscope.classify import classify
         from mountscope.diff import compare
 
-        self.count_profiles()
+        self.count_cells()
         groups = self.ordered()
         number = {g.key: i for i, g in enumerate(groups, 1)}
         reps: list[MountTable | None] = []

@@ -16,6 +16,7 @@ if __name__ != "mountscope.parsers":
 import bisect
 import importlib
 import itertools
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -243,13 +244,25 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-def _recording_kind(text: str) -> str | None:
-    head = text[:16].lstrip()
-    if not (head.startswith(("{", "Script started")) or "\x1b" in text):
-        return None  # not a recording: pyte is not even imported
-    from mountscope.parsers.recording import kind_of
-
-    return kind_of(text)
+def recording_kind(text: str) -> str | None:
+    """ "asciicast", "script", "ansi" (a log with escape sequences), or None.
+    (Here, not beside the replay: telling needs no pyte, and most texts told
+    so are snapshots, which start with "{" as an asciicast does.)"""
+    head = text.lstrip()[:4096]
+    if head.startswith("{"):
+        first = head.split("\n", 1)[0]
+        try:
+            header = json.loads(first)
+        except (ValueError, RecursionError):  # deep nesting: not a header either
+            return None
+        if isinstance(header, dict) and header.get("version") == 2 and "width" in header:
+            return "asciicast"
+        return None
+    if head.startswith("Script started on "):
+        return "script"
+    if "\x1b[" in text or "\x1b]" in text or "\x1bc" in text:
+        return "ansi"
+    return None
 
 
 def _json_capture(text: str, origin: str, first_line: int = 1) -> MountTable:
@@ -461,7 +474,7 @@ def parse_text(
     can be saved in a snapshot exactly as it came.
     """
     if format_name in RECORDINGS or (
-        format_name is None and _recording_kind(text) in ("script", "asciicast")
+        format_name is None and recording_kind(text) in ("script", "asciicast")
     ):
         from mountscope.parsers.recording import parse_recording
 
@@ -604,7 +617,7 @@ def _parse_unprefixed(
         skipped = sum(1 for w in capture.warnings if w.message.startswith("skipped"))
         if capture.mounts and skipped <= max(2, len(capture.mounts) // 10):
             return [capture]
-    if "\x1b" in text and _recording_kind(text) == "ansi":
+    if "\x1b" in text and recording_kind(text) == "ansi":
         # A log full of escape sequences: what a person saw, not the bytes.
         from mountscope.parsers.recording import parse_recording
 

@@ -30,6 +30,7 @@ from pyte.screens import wcwidth
 
 from mountscope.errors import InputWarning, NoMountTable, ParseError
 from mountscope.model import MountTable, RecordingOrigin
+from mountscope.parsers import recording_kind
 
 # Private modes that switch to the alternate screen (xterm).
 _ALTERNATE = frozenset({47, 1047, 1049})
@@ -467,25 +468,6 @@ def replay(
 # --- recording formats -------------------------------------------------------------
 
 
-def kind_of(text: str) -> str | None:
-    """ "asciicast", "script", "ansi" (a log with escape sequences), or None."""
-    head = text.lstrip()[:4096]
-    if head.startswith("{"):
-        first = head.split("\n", 1)[0]
-        try:
-            header = json.loads(first)
-        except (ValueError, RecursionError):  # deep nesting: not a header either
-            return None
-        if isinstance(header, dict) and header.get("version") == 2 and "width" in header:
-            return "asciicast"
-        return None
-    if head.startswith("Script started on "):
-        return "script"
-    if "\x1b[" in text or "\x1b]" in text or "\x1bc" in text:
-        return "ansi"
-    return None
-
-
 # A recording's screen is replayed cell by cell: sizes past these are not a
 # terminal (and would make the replay take forever).
 MAX_COLUMNS, MAX_LINES = 2000, 1000
@@ -528,7 +510,7 @@ def _asciicast(
     text: str, origin: str
 ) -> tuple[list[tuple[float | None, bytes]], int, int, dict[int, tuple[int, int]]]:
     lines = text.split("\n")
-    first = next(i for i, line in enumerate(lines) if line.strip())  # kind_of() saw a header
+    first = next(i for i, line in enumerate(lines) if line.strip())  # recording_kind() saw a header
     try:
         header = json.loads(lines[first])
     except (ValueError, RecursionError):
@@ -627,7 +609,7 @@ def _script(
 
 
 def _screen_lines(text: str, origin: str, timing: str | None) -> tuple[list[ScreenLine], str]:
-    kind = kind_of(text)
+    kind = recording_kind(text)
     if kind is None:
         raise ParseError(origin, "not a terminal recording")
     if kind == "asciicast":

@@ -1,13 +1,13 @@
-"""Survey counts each record's signal values once per distinct profile (see
-Survey.profiles): the counts must be those of counting record by record, in
-the same first-seen order, with the same "(other)" past MAX_VALUES values."""
+"""Survey counts a record's signal values flat (Survey.cells) and spreads them
+into its tables later: the counts must be those of counting record by record,
+in the same first-seen order, with the same "(other)" past MAX_VALUES values."""
 
 from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
 
-from mountscope.survey import MAX_VALUES, PROFILES_KEPT, Record, Survey
+from mountscope.survey import CELLS_KEPT, MAX_VALUES, Record, Survey
 
 
 def one_by_one(records: list[Record]) -> tuple[dict, dict]:
@@ -33,15 +33,15 @@ def plain(values: dict) -> list:
     ]
 
 
-def test_profiles_count_as_records_one_by_one_past_the_value_cap_and_the_flush():
+def test_cells_count_as_records_one_by_one_past_the_value_cap_and_the_flush():
     pick = random.Random(19)
     records = []
-    for number in range(3 * PROFILES_KEPT):
+    for number in range(2 * CELLS_KEPT):
         values = {"region": pick.choice(["eu-west-1", "us-east-1"])}
         if pick.random() < 0.7:  # a signal some records lack
             values["runtime"] = f"python3.{pick.randrange(8, 14)}"
         # More distinct values than MAX_VALUES: the later ones are "(other)".
-        values["kernel_release"] = f"6.1.{pick.randrange(3 * MAX_VALUES)}"
+        values["kernel_release"] = f"6.1.{pick.randrange(CELLS_KEPT)}"
         when = (
             None
             if pick.random() < 0.1
@@ -51,11 +51,13 @@ def test_profiles_count_as_records_one_by_one_past_the_value_cap_and_the_flush()
     survey = Survey()
     for record in records:
         survey.add_record(record)
-    survey.count_profiles()
+    distinct = {(r.key, item) for r in records for item in r.values.items()}
+    assert len(survey.cells) < len(distinct)  # counted into the tables on the way
+    survey.count_cells()
     expected_values, expected_hours = one_by_one(records)
     assert plain(survey.values) == plain(expected_values)
     assert {h: list(c.items()) for h, c in survey.hours.items()} == {
         h: list(c.items()) for h, c in expected_hours.items()
     }
     assert "(other)" in survey.values["kernel_release"]
-    assert survey.captures == len(records) and not survey.profiles
+    assert survey.captures == len(records) and not survey.cells
