@@ -94,8 +94,10 @@ _UUID_MIDDLE = re.compile(r"-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-")
 _NEEDS: dict[str, Callable[[str], object]] = {
     "<uuid>": _UUID_MIDDLE.search,
     "<ns>": lambda value: ":[" in value,
-    "<account>": _SIX_DIGITS.search,
+    "<hex>": re.compile(r"[0-9a-f]{12}").search,
+    "<account>": re.compile(r"\d{12}").search,
     "<n>": _SIX_DIGITS.search,
+    "<random>": re.compile(r"[0-9A-Za-z]{8}").search,
 }
 
 

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import chain, islice, repeat
+from operator import attrgetter
 from typing import Any, TypeVar, cast
 
 import orjson
@@ -407,6 +408,33 @@ def _small_cells(table: dict[str, Counter[str]]) -> int:
 _GLOB = re.compile(r"[*?[]")
 
 
+def _files_under(top: str, errors: list[OSError]) -> Iterator[os.DirEntry[str]]:
+    """What os.walk(top) lists as files, in the order survey has always read
+    them (each folder's files by name, then its folders by name, links to
+    folders not followed), as the listing's entries: their type is known
+    without a stat() per file. Folders that cannot be listed go to ``errors``."""
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=attrgetter("name"))
+        except OSError as error:
+            errors.append(error)
+            continue
+        below = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                yield entry
+            elif not entry.is_symlink():
+                below.append(entry.path)
+        folders.extend(reversed(below))
+
+
 def expand(specs: Iterable[str]) -> Iterator[tuple[str, str | None]]:
     """Each file named by files, folders (recursively) and globs, in a stable
     order: (path, None), or (name, error) for what cannot be listed."""
@@ -415,10 +443,18 @@ def expand(specs: Iterable[str]) -> Iterator[tuple[str, str | None]]:
     def one(path: str, walked: bool) -> Iterator[tuple[str, str | None]]:
         if os.path.isdir(path):
             errors: list[OSError] = []
-            for folder, dirs, files in os.walk(path, onerror=errors.append):
-                dirs.sort()
-                for name in sorted(files):  # (os.walk lists folders apart)
-                    yield from a_file(os.path.join(folder, name), True)
+            for entry in _files_under(path, errors):
+                try:
+                    regular = entry.is_file(follow_symlinks=False)
+                except OSError:
+                    regular = False
+                if regular:
+                    # A regular file, as its folder's listing says: no stat() needed.
+                    if entry.path not in seen:
+                        seen.add(entry.path)
+                        yield entry.path, None
+                else:  # a link, a FIFO...: looked at as a named file is
+                    yield from a_file(entry.path, True)
             for error in errors:
                 yield error.filename or path, f"cannot list: {os.strerror(error.errno or 0)}"
             return

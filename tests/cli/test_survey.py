@@ -487,3 +487,26 @@ async def test_the_survey_view_opens_a_representative_and_compares_with_the_larg
         assert screen.other is not None and screen.other.origin.startswith(str(folder / "pattern2"))
         changed = [p.target for p in screen.comparison.pairs if p.kind == "changed"]
         assert changed == ["/var/task"]
+
+
+def test_folders_are_read_in_the_order_os_walk_lists_them(tmp_path):
+    """expand() lists folders itself (a stat() per file spared): the same
+    files in the same order as os.walk, links to folders not followed, and
+    what is not a regular file still named as such."""
+    from mountscope.survey import expand
+
+    for folder in ("b/z", "b/a/deep", "a", "c"):
+        (tmp_path / folder).mkdir(parents=True)
+    for name in ("b/2.json", "b/1.json", "b/a/deep/x", "b/z/y", "a/q", "top"):
+        (tmp_path / name).write_text("{}")
+    os.symlink(tmp_path / "b", tmp_path / "c" / "link-to-b")  # a folder: not followed
+    os.symlink(tmp_path / "top", tmp_path / "c" / "link-to-top")  # a file: read
+    os.mkfifo(tmp_path / "c" / "fifo")
+    walked = []
+    for folder, dirs, files in os.walk(tmp_path):
+        dirs.sort()
+        walked += [os.path.join(folder, name) for name in sorted(files)]
+    listed = list(expand([str(tmp_path)]))
+    assert [path for path, _ in listed] == walked
+    problems = {path: problem for path, problem in listed if problem}
+    assert problems == {str(tmp_path / "c" / "fifo"): "not a regular file"}

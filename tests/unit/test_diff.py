@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 
 from benchmarks.generate import change, generate
 from mountscope.diff import (
+    _PEER,
     _SHAPED_ASCII,
     _SHAPED_CHARS,
+    VOLATILE,
     _by_target,
     _targets,
     compare,
@@ -376,3 +378,20 @@ def test_diff_json_written_pair_by_pair_is_the_whole_document(texts):
                 b"".join(json_chunks(comparison, with_same=with_same, redactor=redactor))
                 == dumps(redactor.data(whole), indent=True) + b"\n"
             )
+
+
+def _shape_by_every_pattern(value: str) -> str:
+    """shape() without its cheap tests: every volatile pattern, in order."""
+    for placeholder, pattern in VOLATILE:
+        value = pattern.sub(placeholder, value)
+    return _PEER.sub(r"\1:<n>", value)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_SLOT, max_size=8))
+def test_the_cheap_tests_before_each_pattern_change_no_shape(slots):
+    """Each pattern runs only where a cheap test finds what it needs (a run
+    of 12 hex digits, 12 digits, 8 letters and digits...): a necessary
+    condition, so the shape is the one every pattern would give."""
+    for value in ("".join(a for a, _ in slots), "".join(b for _, b in slots)):
+        assert shape(value) == _shape_by_every_pattern(value)
