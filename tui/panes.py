@@ -678,18 +678,19 @@ class KeysFooter(Widget, can_focus=False):
         keys, palette = self._keys
         for key in keys:
             self._draw(line, key, *styles)
-        if palette is not None:  # at the right, after a bar
-            width = 4 + len(palette[1]) + len(palette[2])
+        if palette is not None:  # at the right, after a bar (in the key's first cell)
+            width = 3 + len(palette[1]) + len(palette[2])
             line.append(" " * max(1, self.size.width - line.cell_len - width))
-            line.append("▏", Style(dim=True))
-            self._draw(line, palette, *styles)
+            self._draw(line, palette, *styles, lead="▏")
         return line
 
-    def _draw(self, line: Text, key: Key, key_style: Style, words_style: Style) -> None:
+    def _draw(
+        self, line: Text, key: Key, key_style: Style, words_style: Style, lead: str = " "
+    ) -> None:
         name, display, words, enabled = key
         start = line.cell_len
         dim = Style() if enabled else Style(dim=True)
-        line.append(f" {display} ", key_style + dim)
+        line.append(f"{lead}{display} ", key_style + dim)
         line.append(f"{words} ", words_style + dim)
         self._spans.append((start, line.cell_len, name, enabled))
 
