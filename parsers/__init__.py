@@ -16,9 +16,8 @@ if __name__ != "mountscope.parsers":
 import bisect
 import importlib
 import itertools
-import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from types import ModuleType
@@ -26,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from mountscope.collector import collector_paused
 from mountscope.errors import InputWarning, NoMountTable, ParseError
-from mountscope.model import MountTable
+from mountscope.model import Mount, MountTable
 from mountscope.parsers import prefixes
 from mountscope.parsers.lines import PROMPT, LineParser, unprompted
 
@@ -250,6 +249,8 @@ def recording_kind(text: str) -> str | None:
     so are snapshots, which start with "{" as an asciicast does.)"""
     head = text.lstrip()[:4096]
     if head.startswith("{"):
+        import json  # (only here: a table of any other kind never needs it)
+
         first = head.split("\n", 1)[0]
         try:
             header = json.loads(first)
@@ -573,6 +574,50 @@ def whole_mountinfo(text: str, first_line: int, origin: str) -> MountTable | Non
         first_line=first_line,
         last_line=first_line + count - 1,
         text_is_lines=len(mounts) == count and text.endswith("\n"),
+    )
+
+
+def whole_mountinfo_of_chunks(chunks: Iterable[str], origin: str) -> MountTable | None:
+    """whole_mountinfo() of the text that ``chunks`` make up, read a chunk at
+    a time, so that the text never exists whole beside its table (16 MB at
+    50 000 mounts): the table of a text that is nothing but mountinfo lines,
+    each ended by a newline, kept as those lines. None for any other text,
+    including one that whole_mountinfo() would read while keeping the text
+    whole (blank lines, no newline at its end): the caller then reads it the
+    usual way (tested to give the same table)."""
+    from mountscope.parsers import mountinfo
+
+    looks_like = FORMATS["mountinfo"].code.looks_like
+    parse_line = mountinfo.parse_line
+    mounts: list[Mount] = []
+    pending = ""  # the start of a line the next chunk ends
+    lineno = 0
+    with collector_paused():
+        for number, chunk in enumerate(chunks):
+            if "\r" in chunk or (number == 0 and chunk.startswith("\ufeff")):
+                return None
+            lines = (pending + chunk).split("\n")
+            pending = lines.pop()
+            for line in lines:
+                lineno += 1
+                if not line or line.isspace():
+                    return None  # read, but kept as the whole text
+                if not mounts and not looks_like(line):
+                    return None
+                mount = parse_line(line, lineno)
+                if not isinstance(mount, Mount):
+                    return None
+                mounts.append(mount)
+    if pending or not mounts:
+        return None
+    return MountTable(
+        tuple(mounts),
+        mountinfo.NAME,
+        origin,
+        mountinfo.FIELDS,
+        first_line=1,
+        last_line=lineno,
+        text_is_lines=True,
     )
 
 

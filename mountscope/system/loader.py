@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import stat
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from mountscope.errors import InputError, InputTooLarge, ParseError
@@ -137,6 +139,54 @@ def decode(data: bytes, origin: str, limits: Limits) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
+# A regular file at least this large is read a chunk at a time when it is
+# whole mountinfo (see _streamed_mountinfo); smaller ones are read whole.
+STREAM_FROM = CHUNK
+
+
+def _streamed_mountinfo(path: str, limits: Limits) -> MountTable | None:
+    """The table of a large regular file that is nothing but mountinfo lines,
+    read and parsed a chunk at a time (parsers.whole_mountinfo_of_chunks), so
+    that its text, as large as the table itself, never exists whole beside
+    it. None for anything else, or anything out of the ordinary (past a
+    limit, unreadable, another format): the usual way then reads the file
+    and says what is wrong."""
+    from mountscope.parsers import whole_mountinfo_of_chunks
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(fd)
+        if (
+            not stat.S_ISREG(status.st_mode)
+            or not STREAM_FROM <= status.st_size <= limits.max_bytes
+        ):
+            return None
+        within = True
+
+        def chunks() -> Iterator[str]:
+            nonlocal within
+            decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+            read = lines = 0
+            while data := os.read(fd, CHUNK):
+                read += len(data)
+                lines += data.count(b"\n")
+                if read > limits.max_bytes or lines > limits.max_lines:
+                    within = False  # (the usual way refuses it, saying why)
+                    return
+                yield decoder.decode(data)
+            yield decoder.decode(b"", final=True)
+
+        table = whole_mountinfo_of_chunks(chunks(), path)
+        return table if within else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def load_all(
     spec: str,
     format_name: str | None = None,
@@ -148,6 +198,10 @@ def load_all(
 
     limits = limits or Limits()
     origin = "-" if spec == "-" else spec
+    if spec != "-" and format_name is None and timing is None:
+        streamed = _streamed_mountinfo(spec, limits)
+        if streamed is not None:
+            return [streamed]
     text = decode(read_bytes(spec, limits), origin, limits)
     timing_text = decode(read_bytes(timing, limits), timing, limits) if timing else None
     return parse_text(text, origin, format_name, timing=timing_text)

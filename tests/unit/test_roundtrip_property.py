@@ -6,10 +6,13 @@ characters included), held as text with surrogateescape.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mountscope.model import Mount, merge_options
+from mountscope.model import Mount, MountTable, merge_options
 from mountscope.parsers import mountinfo, parse_text, split_lines
 
 
@@ -223,3 +226,71 @@ def test_texts_the_whole_mountinfo_path_leaves_to_the_general_one():
     ):
         assert parsers.whole_mountinfo("\n".join(other) + "\n", 1, "t") is None
         assert parse_text("\n".join(other) + "\n", "t")[0].mounts
+
+
+def _load_both_ways(path: Path) -> tuple[list[MountTable] | str, list[MountTable] | str]:
+    """load_all() of a file read a few bytes at a time (when it streams) and
+    the same file read whole the usual way (or the error each gives)."""
+    from mountscope.errors import MountscopeError
+    from mountscope.system import loader
+
+    def load() -> list[MountTable] | str:
+        try:
+            return loader.load_all(str(path))
+        except MountscopeError as error:
+            return str(error)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loader, "CHUNK", 7)  # lines, and UTF-8 characters, split across reads
+        patch.setattr(loader, "STREAM_FROM", 1)
+        streamed = load()
+        patch.setattr(loader, "STREAM_FROM", 1 << 62)  # never: the whole text at once
+        whole = load()
+    return streamed, whole
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(mounts, min_size=1, max_size=6),
+    st.sampled_from(["", "\n", "  \n", "\r"]),
+    st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff"]),
+    st.booleans(),
+)
+def test_a_large_mountinfo_file_read_a_chunk_at_a_time_reads_as_the_whole_text(
+    tmp_path_factory: pytest.TempPathFactory,
+    table: list[Mount],
+    gap: str,
+    head: bytes,
+    final_newline: bool,
+) -> None:
+    """A file read and parsed a chunk at a time (so that its text never
+    exists whole beside its table) gives the table and the text that reading
+    it whole gives; anything out of the ordinary (a blank line, a carriage
+    return, a byte order mark, bytes that are not UTF-8, no final newline)
+    is read the usual way, with the same result."""
+    lines = [mountinfo.format_line(m) for m in table]
+    data = head + gap.join(f"{line}\n" for line in lines).encode("utf-8", "surrogateescape")
+    path = tmp_path_factory.mktemp("streamed") / "mountinfo"
+    path.write_bytes(data if final_newline else data.rstrip(b"\n"))
+    streamed, whole = _load_both_ways(path)
+    assert streamed == whole
+    if not isinstance(streamed, str) and not isinstance(whole, str):
+        assert [t.text() for t in streamed] == [t.text() for t in whole]
+
+
+def test_a_large_generated_table_streams_and_keeps_its_text_as_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks.generate import generate
+    from mountscope.system import loader
+
+    text = generate(2000, seed=11)
+    path = tmp_path / "node.mountinfo"
+    path.write_text(text)
+    monkeypatch.setattr(loader, "STREAM_FROM", 1)
+    assert loader._streamed_mountinfo(str(path), loader.Limits()) is not None
+    streamed, whole = _load_both_ways(path)
+    assert not isinstance(streamed, str) and streamed == whole
+    assert streamed[0].text_is_lines and streamed[0].text() == text
+    # Past a limit, it is left to the usual way, which refuses it and says why.
+    assert loader._streamed_mountinfo(str(path), loader.Limits(max_lines=100)) is None
