@@ -667,11 +667,16 @@ def read_records(
             yield from _read_file(path, problem, format_name, limits)
         return
     chunks = ((chunk, format_name, limits) for chunk in _batches(found, CHUNK_FILES))
-    yield from map_in_order(pool, jobs, _read_chunk, chunks)
+    results = map_in_order(pool, jobs, _read_chunk, chunks)
+    first = next(results)  # (there is a chunk: ``rest``) the workers are at work now,
+    import mountscope.classify  # noqa: F401 - and this process loads what the report needs
+
+    yield first
+    yield from results
 
 
 # Files read before worker processes are worth starting, and files a worker reads at a time.
-SERIAL_FILES = 256
+SERIAL_FILES = 64
 CHUNK_FILES = 64
 
 
