@@ -216,8 +216,12 @@ def _key_new_lines(rests: list[str]) -> bool:
     folder): the rest of the key is found by the rest of the line, the root's
     folder is most often known, and the last components of the new roots are
     shaped in one call, joined by newlines (which no line holds, and across
-    which no volatile pattern matches or looks, as across a "/")."""
-    pending: list[tuple[str, str, str]] = []  # line, its key before and after the last component
+    which no volatile pattern matches or looks, as across a "/"). A root
+    whose folder is new goes into that call whole (shaping a path without
+    "/dev/" is shaping its components: see _shape), and its folder's shape
+    is kept for the roots after it."""
+    # The line, its key before and after what is shaped, and the new folder, if any.
+    pending: list[tuple[str, str, str, str | None]] = []
     names: list[str] = []
     for rest in rests:
         root, space, tail = rest.partition(" ")
@@ -236,13 +240,25 @@ def _key_new_lines(rests: list[str]) -> bool:
             _LINE_KEYS[rest] = around[0] + _shape_whole(root) + around[1]
             continue
         folder, _, name = root.rpartition("/")
-        pending.append((rest, around[0] + _shape_folder(folder) + "/", around[1]))
-        names.append(name)
+        known = _FOLDER_SHAPES.get(folder)
+        if known is None:
+            pending.append((rest, around[0], around[1], folder))
+            names.append(root)
+        else:
+            pending.append((rest, around[0] + known + "/", around[1], None))
+            names.append(name)
     if names:
+        _FOLDER_SHAPES.fit(len(names))
         shaped = shape("\n".join(names)).split("\n")
-        for (rest, before, after), name in zip(pending, shaped, strict=True):
-            _LINE_KEYS[rest] = before + name + after
+        for (rest, before, after, folder), part in zip(pending, shaped, strict=True):
+            _LINE_KEYS[rest] = before + part + after
+            if folder is not None:
+                _FOLDER_SHAPES[folder] = part.rpartition("/")[0]
     return True
+
+
+# Folders of roots, shaped (what _shape_folder gives), as the survey met them.
+_FOLDER_SHAPES: _LineKeys[str] = _LineKeys()
 
 
 # The key of a line's fields but its root, by what follows the root.

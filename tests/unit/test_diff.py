@@ -395,3 +395,17 @@ def test_the_cheap_tests_before_each_pattern_change_no_shape(slots):
     condition, so the shape is the one every pattern would give."""
     for value in ("".join(a for a, _ in slots), "".join(b for _, b in slots)):
         assert shape(value) == _shape_by_every_pattern(value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_SLOT, max_size=4), min_size=1, max_size=5))
+def test_a_path_is_shaped_as_its_components_are(parts):
+    """No volatile pattern spans a "/" or looks past one (but for "/dev/"):
+    survey shapes a path whole or a component at a time and gets one key."""
+    from mountscope.survey import _shape_folder
+
+    path = "/".join("".join(a for a, _ in slots) for slots in parts)
+    if "/dev/" in path:
+        return
+    folder, _, name = path.rpartition("/")
+    assert shape(path) == (_shape_folder(folder) + "/" if "/" in path else "") + shape(name)
