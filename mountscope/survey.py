@@ -250,10 +250,10 @@ def _key_new_lines(rests: list[str]) -> bool:
     if names:
         _FOLDER_SHAPES.fit(len(names))
         shaped = shape("\n".join(names)).split("\n")
-        for (rest, before, after, folder), part in zip(pending, shaped, strict=True):
+        for (rest, before, after, new_folder), part in zip(pending, shaped, strict=True):
             _LINE_KEYS[rest] = before + part + after
-            if folder is not None:
-                _FOLDER_SHAPES[folder] = part.rpartition("/")[0]
+            if new_folder is not None:
+                _FOLDER_SHAPES[new_folder] = part.rpartition("/")[0]
     return True
 
 
