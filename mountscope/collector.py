@@ -14,12 +14,20 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
-    """The collector off inside the block, and back as it was after it."""
+def collector_paused(keep: bool = False) -> Iterator[None]:
+    """The collector off inside the block, and back as it was after it.
+
+    ``keep``: what the block made lives on (a parsed table), so it is left
+    out of the collector's walks from then on (``gc.freeze``, which takes
+    everything alive at that moment) instead of being walked by the first
+    collection after the block: every object the block made was still in
+    the youngest generation, 36 ms of walking for a 50 000-mount table."""
     was_on = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if keep:
+            gc.freeze()
         if was_on:
             gc.enable()

@@ -592,7 +592,7 @@ def whole_mountinfo_of_chunks(chunks: Iterable[str], origin: str) -> MountTable 
     mounts: list[Mount] = []
     pending = ""  # the start of a line the next chunk ends
     lineno = 0
-    with collector_paused():
+    with collector_paused(keep=True):  # (a table this large lives on: see collector_paused)
         for number, chunk in enumerate(chunks):
             if "\r" in chunk or (number == 0 and chunk.startswith("\ufeff")):
                 return None
