@@ -20,7 +20,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import add, attrgetter
 from typing import TypeVar
 
 from rich.style import Style
@@ -31,7 +31,7 @@ from mountscope.filter import make_matcher, searched_text, text_terms
 from mountscope.model import Mount, MountTable
 from mountscope.model.kinds import BIND_STYLE, KIND_STYLE
 from mountscope.render.report import DIFF_MARK
-from mountscope.text import has_unsafe, safe, width
+from mountscope.text import has_unsafe, safe, shown_as_is, width
 from mountscope.tui.tree_state import TreeState
 
 ELLIPSIS = "…"
@@ -150,11 +150,11 @@ def widest(values: Sequence[str]) -> int:
     escaping each one: escaping is rare, so it is looked for once in all."""
     if not values:
         return 0
-    joined = "\n".join(values)
-    if "\\x" in joined or has_unsafe(joined.replace("\n", " ")):
-        return max(width(safe(v)) for v in values)
-    if joined.isascii():
+    joined = " ".join(values)  # (no value's escape can span the space between two)
+    if shown_as_is(joined):
         return max(map(len, values))
+    if "\\x" in joined or has_unsafe(joined):
+        return max(width(safe(v)) for v in values)
     return max(map(width, values))
 
 
@@ -170,7 +170,8 @@ def measure(
     if targets:
         ascii_targets = "".join(targets).isascii() and widest(targets) == max(map(len, targets))
         measure_one = len if ascii_targets else (lambda t: width(safe(t)))
-        tree = max(2 * d + 1 + measure_one(t) for d, t in zip(depth, targets, strict=True))
+        # 2 * depth + 1 + the target's width, the widest of them
+        tree = 1 + max(map(add, map(measure_one, targets), map(add, depth, depth)))
     out = [max(width(headers[0]), tree)]
     out += [max(width(h), widest(c)) for h, c in zip(headers[1:], columns, strict=True)]
     return out
@@ -305,13 +306,10 @@ class MountRows:
         """Every column's width from the data: measured once, over every mount."""
         if self._natural is None:
             mounts = self.capture.mounts
-            getters = {
-                "source": lambda m: m.display_source,
-                "fstype": lambda m: m.fstype,
-                "options": lambda m: m.options,
-            }
-            columns = [[getters[f](m) for m in mounts] for f in self.fields[1:]]
-            targets = [m.target for m in mounts]
+            # (map and attrgetter: read in C, before the first frame)
+            attributes = {"source": "display_source", "fstype": "fstype", "options": "options"}
+            columns = [list(map(attrgetter(attributes[f]), mounts)) for f in self.fields[1:]]
+            targets = list(map(attrgetter("target"), mounts))
             self._natural = measure(self.headers, columns, self.state.depth, targets)
         return self._natural
 

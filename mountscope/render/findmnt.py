@@ -19,7 +19,7 @@ from mountscope.model.columns import COLUMNS, DEFAULT_COLUMNS, ColumnInfo, JsonT
 from mountscope.model.kinds import BIND_STYLE, KIND_STYLE
 from mountscope.model.origin import recording_of, seconds_of
 from mountscope.render.styles import paint
-from mountscope.text import not_one_cell, safe, unsafe_pattern, width
+from mountscope.text import not_one_cell, printable_ascii, safe, shown_as_is, unsafe_pattern, width
 
 Column = ColumnInfo
 Getter = Callable[[Mount], str | int | None]
@@ -172,7 +172,6 @@ def _mark_truncated(columns: Sequence[Column], mount: Mount, values: list[str]) 
 
 
 # Printable ASCII keeps its byte; every other byte becomes NUL (itself one).
-_UNPRINTABLE_TO_NUL = bytes(b if 0x20 <= b < 0x7F else 0 for b in range(256))
 # Cells are checked this many at a time: the joined text stays small.
 _CHECK_BATCH = 2048
 # The plain table keeps the tree art of every parent's children (four strings
@@ -180,12 +179,6 @@ _CHECK_BATCH = 2048
 # characters than this (a chain a thousand deep) goes the general way, which
 # draws each row's art as it writes it.
 _ART_LIMIT = 1 << 20
-
-
-def printable_ascii(text: str) -> bool:
-    """``text.isascii() and text.isprintable()``, in about a third of the
-    instructions on long text (one bytes.translate, then a search for NUL)."""
-    return text.isascii() and b"\0" not in text.encode("ascii").translate(_UNPRINTABLE_TO_NUL)
 
 
 def _plain_cells(column: list[str | int | None]) -> list[str] | None:
@@ -200,7 +193,7 @@ def _plain_cells(column: list[str | int | None]) -> list[str] | None:
         # A "\\x" made by two cells side by side sends the table the general
         # way too, which draws it the same (safe() escapes a backslash only
         # before an "x" of the same value).
-        if "\\x" in joined or not printable_ascii(joined):
+        if not shown_as_is(joined):
             return None
     return column  # type: ignore[return-value]
 

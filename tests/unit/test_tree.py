@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mountscope.render import findmnt
+from mountscope.text import printable_ascii
 from tests.helpers import parse, run_cli
 
 
@@ -254,8 +255,8 @@ def test_plain_tables_are_drawn_as_the_general_path_draws_them():
 def test_printable_ascii_is_isascii_and_isprintable():
     texts = [chr(c) for c in range(0x180)] + ["", "plain /path,rw", "a\tb", "é/x", "\udcff"]
     for text in texts:
-        assert findmnt.printable_ascii(text) == (text.isascii() and text.isprintable()), text
-        assert findmnt.printable_ascii("x" * 5000 + text) == findmnt.printable_ascii(text)
+        assert printable_ascii(text) == (text.isascii() and text.isprintable()), text
+        assert printable_ascii("x" * 5000 + text) == printable_ascii(text)
 
 
 def test_a_deep_chain_is_drawn_by_the_general_path_as_its_art_would_be_large():
