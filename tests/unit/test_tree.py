@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mountscope.render import findmnt
-from mountscope.text import printable_ascii
+from mountscope.text import printable_ascii, shown_as_is
 from tests.helpers import parse, run_cli
 
 
@@ -257,6 +257,9 @@ def test_printable_ascii_is_isascii_and_isprintable():
     for text in texts:
         assert printable_ascii(text) == (text.isascii() and text.isprintable()), text
         assert printable_ascii("x" * 5000 + text) == printable_ascii(text)
+        for shown in (text, "\\" + text, text + "\\", "a\\x" + text):
+            plain = shown.isascii() and shown.isprintable() and "\\x" not in shown
+            assert shown_as_is(shown) == plain, shown
 
 
 def test_a_deep_chain_is_drawn_by_the_general_path_as_its_art_would_be_large():
