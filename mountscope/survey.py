@@ -813,6 +813,13 @@ class Group:
     first_time: str | None = None
     last_time: str | None = None
 
+    def span(self, first: str | None, last: str | None) -> None:
+        """Widen the group's times to take in ``first`` and ``last``."""
+        if first is not None and (self.first_time is None or first < self.first_time):
+            self.first_time = first
+        if last is not None and (self.last_time is None or last > self.last_time):
+            self.last_time = last
+
 
 # What Survey counts of a record: (group key, (signal, value)) for each of
 # its signal values, and (hour, group key).
@@ -879,10 +886,7 @@ class Survey:
             self.count_cells()
         if when is not None:
             self.hour_cells[when[:13], key] += 1
-            if group.first_time is None or when < group.first_time:
-                group.first_time = when
-            if group.last_time is None or when > group.last_time:
-                group.last_time = when
+            group.span(when, when)
 
     def count_cells(self) -> None:
         """Count the cells into ``values`` and ``hours``."""
@@ -921,12 +925,7 @@ class Survey:
                 continue
             group.count += theirs.count
             group.members.extend(theirs.members)
-            if theirs.first_time is not None:
-                if group.first_time is None or theirs.first_time < group.first_time:
-                    group.first_time = theirs.first_time
-            if theirs.last_time is not None:
-                if group.last_time is None or theirs.last_time > group.last_time:
-                    group.last_time = theirs.last_time
+            group.span(theirs.first_time, theirs.last_time)
         self.unreadable.extend(later.unreadable)
         self.captures += later.captures
         self.cells.update(later.cells)  # (a part keeps them all: part=True)
