@@ -243,6 +243,15 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
+def _recording_kind(text: str) -> str | None:
+    """recording_kind() of a text that may be one: most texts are not, and
+    say so in their first characters, without a search of the whole text."""
+    head = text[:16].lstrip()
+    if not (head.startswith(("{", "Script started")) or "\x1b" in text):
+        return None
+    return recording_kind(text)
+
+
 def recording_kind(text: str) -> str | None:
     """ "asciicast", "script", "ansi" (a log with escape sequences), or None.
     (Here, not beside the replay: telling needs no pyte, and most texts told
@@ -475,7 +484,7 @@ def parse_text(
     can be saved in a snapshot exactly as it came.
     """
     if format_name in RECORDINGS or (
-        format_name is None and recording_kind(text) in ("script", "asciicast")
+        format_name is None and _recording_kind(text) in ("script", "asciicast")
     ):
         from mountscope.parsers.recording import parse_recording
 
@@ -662,7 +671,7 @@ def _parse_unprefixed(
         skipped = sum(1 for w in capture.warnings if w.message.startswith("skipped"))
         if capture.mounts and skipped <= max(2, len(capture.mounts) // 10):
             return [capture]
-    if "\x1b" in text and recording_kind(text) == "ansi":
+    if "\x1b" in text and _recording_kind(text) == "ansi":
         # A log full of escape sequences: what a person saw, not the bytes.
         from mountscope.parsers.recording import parse_recording
 

@@ -171,7 +171,6 @@ def _mark_truncated(columns: Sequence[Column], mount: Mount, values: list[str]) 
     return values
 
 
-# Printable ASCII keeps its byte; every other byte becomes NUL (itself one).
 # Cells are checked this many at a time: the joined text stays small.
 _CHECK_BATCH = 2048
 # The plain table keeps the tree art of every parent's children (four strings
