@@ -128,55 +128,89 @@ def unmatched(text: str, word: str = "kubelet") -> int:
     )
 
 
-def settled_after(  # type: ignore[no-untyped-def]
-    term, keys: str, done: Callable[[str], bool], quiet: float = 0.3, timeout: float = 60
+SYNC_END = b"\x1b[?2026l"  # the end of a frame, in a terminal with synchronized output
+
+
+class Frames:
+    """The frames the app draws in a terminal that supports synchronized
+    output (Terminal(synchronized=True)): Textual ends each frame with ESU,
+    so a frame is whole when its ESU is read, and its time is the time it
+    was read. The bytes go to the pyte screen only then: the screen's own
+    parsing (pure Python, a few ms a frame; a real terminal takes far less)
+    is not timed and does not hold up the reads. Bytes that no ESU ends
+    (written before the app knew the terminal's answer) make a frame once
+    the app has been quiet for a while."""
+
+    def __init__(self, term) -> None:  # type: ignore[no-untyped-def]
+        self.term = term
+        self.pending = bytearray()
+        self.pending_at = 0.0
+
+    def next(self, quiet: float, deadline: float) -> float | None:
+        """The time the next frame was read, the screen showing it; None when
+        the app writes nothing for ``quiet`` seconds, or at ``deadline``."""
+        while (left := deadline - time.perf_counter()) > 0:
+            chunk = self.term.read(min(quiet, left))
+            if not chunk:  # quiet, or the program has gone
+                if self.pending:  # a frame without ESU
+                    self.term.feed(bytes(self.pending))
+                    self.pending.clear()
+                    return self.pending_at
+                return None
+            self.pending_at = time.perf_counter()
+            self.pending += chunk
+            end = self.pending.rfind(SYNC_END)
+            if end >= 0:
+                end += len(SYNC_END)
+                self.term.feed(bytes(self.pending[:end]))
+                del self.pending[:end]
+                return self.pending_at
+        return None
+
+
+def settled_after(
+    frames: Frames, keys: str, done: Callable[[str], bool], quiet: float = 0.3, timeout: float = 60
 ) -> float | None:
-    """Seconds from sending ``keys`` to the last write of the frame that
-    ``done`` accepts, once the program has been quiet for ``quiet`` s (a
-    settled screen, not the first change); None if it never gets there.
-    Only writes that change the text on screen count: a blinking cursor (the
-    filter box's, every 0.5 s) is not part of the frame."""
+    """Seconds from sending ``keys`` to the last frame that changes the text
+    on screen, once the app has drawn nothing for ``quiet`` seconds (a settled
+    screen, not its first change) and ``done`` accepts the screen; None if it
+    never gets there. A blinking cursor (the filter box's, every 0.5 s)
+    draws frames that change no text: they do not count."""
+    term = frames.term
     pressed = time.perf_counter()
     term.send(keys)
     last = pressed
     shown = term.text()
     deadline = pressed + timeout
     while time.perf_counter() < deadline:
-        before = len(term.raw)
-        term._pump(quiet)  # noqa: SLF001 - the tests' pty driver, reading one chunk
-        if len(term.raw) != before:
-            read = time.perf_counter()
+        drawn = frames.next(quiet, deadline)
+        if drawn is not None:
             text = term.text()
             if text != shown:
-                shown, last = text, read
+                shown, last = text, drawn
             continue
         if done(term.text()):
             return last - pressed
+        if term.process.poll() is not None:
+            break
     return None
 
 
-def first_frame(  # type: ignore[no-untyped-def]
-    term,
+def first_frame(
+    frames: Frames,
     started: float,
     shows: Callable[[str], bool],
-    quiet: float = 0.15,
     timeout: float = 300,
-    last_write: float | None = None,
 ) -> float:
-    """Seconds from ``started`` to the last write of the first frame that
-    ``shows`` accepts, judged once the program has been quiet for ``quiet``
-    s (a whole frame, not one caught between two reads); the quiet wait
-    itself is not counted. ``last_write``: when the screen read so far was
-    last written, if reading started before this call."""
-    last = started if last_write is None else last_write
+    """Seconds from ``started`` to the first whole frame that ``shows`` accepts."""
+    term = frames.term
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
-        if term._pump(quiet):  # noqa: SLF001 - the tests' pty driver, reading one chunk
-            last = time.perf_counter()
-            continue
-        if shows(term.text()):
-            return last - started
-        if term.process.poll() is not None:
+        drawn = frames.next(0.15, deadline)
+        if drawn is not None:
+            if shows(term.text()):
+                return drawn - started
+        elif term.process.poll() is not None:
             break
     raise AssertionError(f"the first screen never showed:\n{term.text()}")
 
@@ -220,29 +254,35 @@ def app_measures(path: Path, other: Path | None, runs: int) -> dict[str, Measure
     for _ in range(runs):
         args = [str(path)] + ([str(other)] if other else [])
         started = time.perf_counter()
-        term = Terminal([*MOUNTSCOPE, *args], cols=120, rows=40)
+        term = Terminal([*MOUNTSCOPE, *args], cols=120, rows=40, synchronized=True)
+        frames = Frames(term)
         try:
             first = first_frame(
-                term, started, lambda text: "TARGET" in text and tree_rows(text) > 1
+                frames, started, lambda text: "TARGET" in text and tree_rows(text) > 1
             )
             results["first screen"].seconds.append(first)
             if other:  # the pairs' header names B's column ("SOURCE B"), or B's label ("│ B:")
                 results["pairs shown"].seconds.append(
                     first_frame(
-                        term,
+                        frames,
                         started,
                         lambda text: ("SOURCE B" in text or "│ B:" in text) and tree_rows(text) > 1,
-                        last_write=started + first,
                     )
                 )
             # The verdicts (the last thing the workers hand over) say "judging…"
             # until they arrive: keys are timed once nothing runs beside them.
-            term.wait_until(lambda text: "judging…" not in text, timeout=300)
-            term.settle(0.5, timeout=300)
+            deadline = time.perf_counter() + 300
+            while "judging…" in term.text() and time.perf_counter() < deadline:
+                if frames.next(0.5, deadline) is None and term.process.poll() is not None:
+                    break
+            if "judging…" in term.text():
+                raise AssertionError(f"the verdicts never came:\n{term.text()}")
+            while frames.next(0.5, deadline) is not None:
+                pass  # settled: nothing drawn for 0.5 s
             for name, key, done in keys:
                 before = term.text()
                 took = settled_after(
-                    term, key, lambda after, before=before, done=done: done(before, after)
+                    frames, key, lambda after, before=before, done=done: done(before, after)
                 )
                 if took is None:  # the key did not do what its label says: no figure
                     results[name].note = "screen never showed it"

@@ -61,12 +61,23 @@ def _controlling_terminal() -> None:
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
+# A program asks whether the terminal brackets frames (synchronized output,
+# mode 2026: DECRQM); a terminal that does answers "supported, now off".
+SYNC_QUERY = b"\x1b[?2026$p"
+SYNC_ANSWER = b"\x1b[?2026;2$y"
+
+
 class Terminal:
     """A program in a real pseudo-terminal, seen through a pyte screen.
 
     Everything the program writes goes through one long-lived pyte stream, so
     escape sequences split across reads are handled; ``wait_for`` polls the
     screen with a deadline instead of sleeping fixed times.
+
+    ``synchronized``: answer the program's question whether the terminal
+    supports synchronized output, as most current terminals do; Textual then
+    ends each frame with ESU (``\x1b[?2026l``), which tells exactly when a
+    frame is whole (the benchmark times frames so).
     """
 
     def __init__(
@@ -76,9 +87,11 @@ class Terminal:
         rows: int = 24,
         env: dict[str, str] | None = None,
         cwd: str | os.PathLike[str] | None = None,
+        synchronized: bool = False,
     ) -> None:
         import pyte
 
+        self.synchronized = synchronized
         self.cols, self.rows = cols, rows
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
@@ -107,18 +120,30 @@ class Terminal:
         )
         os.close(slave)
 
-    def _pump(self, timeout: float) -> bool:
+    def read(self, timeout: float) -> bytes | None:
+        """The next bytes the program writes, not yet on the screen (``feed``
+        puts them there): None when nothing came within ``timeout`` seconds,
+        b"" when the program closed the terminal."""
         ready, _, _ = select.select([self.master], [], [], timeout)
         if not ready:
-            return False
+            return None
         try:
             chunk = os.read(self.master, 65536)
-        except OSError:
-            return False
+        except OSError:  # EIO: the child closed the terminal
+            return b""
+        self.raw += chunk
+        if self.synchronized and SYNC_QUERY in self.raw[-len(chunk) - len(SYNC_QUERY) :]:
+            self.send(SYNC_ANSWER)
+        return chunk
+
+    def feed(self, data: bytes) -> None:
+        self.stream.feed(data)
+
+    def _pump(self, timeout: float) -> bool:
+        chunk = self.read(timeout)
         if not chunk:
             return False
-        self.raw += chunk
-        self.stream.feed(chunk)
+        self.feed(chunk)
         return True
 
     def text(self) -> str:
