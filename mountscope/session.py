@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -73,6 +74,9 @@ class Session:
         # held with its judgement, so the key cannot be reused while cached.
         self._judged: dict[int, tuple[MountTable, Judgement]] = {}
         self._lock = threading.Lock()
+        # While loading captures together (loading_together): their mounts by
+        # the line they were read from.
+        self._known_lines: dict[str, Mount] | None = None
 
     # --- loading -----------------------------------------------------------------
 
@@ -86,7 +90,21 @@ class Session:
             from mountscope.capture import capture_live
 
             return capture_live(self.pid)
-        return load(spec, self.format_name, self.limits, notes, self.timing)
+        return load(spec, self.format_name, self.limits, notes, self.timing, self._known_lines)
+
+    @contextmanager
+    def loading_together(self) -> Iterator[None]:
+        """Captures loaded within share the mounts of the lines they have in
+        common: a line the first capture had is not parsed again in the
+        second, and its mount is held once. Two captures of one machine, the
+        two sides of a diff, repeat most of their lines. (Large mountinfo
+        files only: see parsers.whole_mountinfo_of_chunks.) The lines are
+        held until the block ends."""
+        self._known_lines = {}
+        try:
+            yield
+        finally:
+            self._known_lines = None
 
     def load_all(self, path: str) -> list[MountTable]:
         """Every table a file holds (a text or a recording can hold several)."""

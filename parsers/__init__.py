@@ -586,18 +586,28 @@ def whole_mountinfo(text: str, first_line: int, origin: str) -> MountTable | Non
     )
 
 
-def whole_mountinfo_of_chunks(chunks: Iterable[str], origin: str) -> MountTable | None:
+def whole_mountinfo_of_chunks(
+    chunks: Iterable[str], origin: str, known: dict[str, Mount] | None = None
+) -> MountTable | None:
     """whole_mountinfo() of the text that ``chunks`` make up, read a chunk at
     a time, so that the text never exists whole beside its table (16 MB at
     50 000 mounts): the table of a text that is nothing but mountinfo lines,
     each ended by a newline, kept as those lines. None for any other text,
     including one that whole_mountinfo() would read while keeping the text
     whole (blank lines, no newline at its end): the caller then reads it the
-    usual way (tested to give the same table)."""
+    usual way (tested to give the same table).
+
+    ``known``: the mounts of lines read before, by the line's text (two
+    captures of one machine share most of their lines). A line found there
+    is not parsed again: its mount is shared, or copied where the line has
+    another number; each line parsed here is added."""
+    from mountscope.model.mount import on_line
     from mountscope.parsers import mountinfo
 
     looks_like = FORMATS["mountinfo"].code.looks_like
     parse_line = mountinfo.parse_line
+    none: dict[str, Mount] = {}
+    seen = (known if known is not None else none).get
     mounts: list[Mount] = []
     pending = ""  # the start of a line the next chunk ends
     lineno = 0
@@ -613,9 +623,15 @@ def whole_mountinfo_of_chunks(chunks: Iterable[str], origin: str) -> MountTable 
                     return None  # read, but kept as the whole text
                 if not mounts and not looks_like(line):
                     return None
+                read_before = seen(line)
+                if read_before is not None:
+                    mounts.append(on_line(read_before, lineno))
+                    continue
                 mount = parse_line(line, lineno)
                 if not isinstance(mount, Mount):
                     return None
+                if known is not None:
+                    known[line] = mount
                 mounts.append(mount)
     if pending or not mounts:
         return None

@@ -87,8 +87,9 @@ def run(args: argparse.Namespace) -> int:
     if args.a == "-" and args.b == "-":
         raise UsageError("standard input can be only one of the two captures")
     session = session_of(args)
-    a = load_one(args.a, args, [], session)
-    b = load_one(args.b, args, [], session)
+    with session.loading_together():
+        a = load_one(args.a, args, [], session)
+        b = load_one(args.b, args, [], session)
     hide = redactor_for(args, a, b)
     for capture in (a, b):
         report_warnings(hide.capture(capture) if hide else capture, args.strict)

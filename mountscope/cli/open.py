@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
     specs = args.files or [None]
     session = session_of(args)
     notes: list[str] = []
-    captures = [load_one(spec, args, notes, session) for spec in specs]
+    with session.loading_together():
+        captures = [load_one(spec, args, notes, session) for spec in specs]
     for capture in captures:
         report_warnings(capture, args.strict)
     if wants_tui(args):

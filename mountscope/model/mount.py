@@ -155,13 +155,13 @@ def mountinfo_mount(
     source: str,
     fstype: str,
     options: str,
-    vfs_options: str,
-    fs_options: str,
-    fsroot: str,
-    mount_id: int,
-    parent_id: int,
-    devno: str,
-    optional_fields: str,
+    vfs_options: str | None,
+    fs_options: str | None,
+    fsroot: str | None,
+    mount_id: int | None,
+    parent_id: int | None,
+    devno: str | None,
+    optional_fields: str | None,
     line: int,
     raw_line: str | None,
 ) -> Mount:
@@ -190,6 +190,28 @@ def mountinfo_mount(
     _target_deleted(mount, False)
     _extra(mount, ())
     return mount  # type: ignore[no-any-return]
+
+
+def on_line(mount: Mount, line: int) -> Mount:
+    """A mount read from a mountinfo line (as mountinfo_mount() makes them),
+    as read from the same text at line ``line``."""
+    if mount.line == line:
+        return mount
+    return mountinfo_mount(
+        mount.target,
+        mount.source,
+        mount.fstype,
+        mount.options,
+        mount.vfs_options,
+        mount.fs_options,
+        mount.fsroot,
+        mount.mount_id,
+        mount.parent_id,
+        mount.devno,
+        mount.optional_fields,
+        line,
+        mount.raw_line,
+    )
 
 
 def mountinfo_line(mount: Mount) -> str:

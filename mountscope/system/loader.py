@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from mountscope.errors import InputError, InputTooLarge, ParseError
-from mountscope.model import MountTable
+from mountscope.model import Mount, MountTable
 from mountscope.text import safe
 
 # Inputs beyond these are refused rather than allowed to exhaust memory
@@ -144,7 +144,9 @@ def decode(data: bytes, origin: str, limits: Limits) -> str:
 STREAM_FROM = CHUNK
 
 
-def _streamed_mountinfo(path: str, limits: Limits) -> MountTable | None:
+def _streamed_mountinfo(
+    path: str, limits: Limits, known: dict[str, Mount] | None = None
+) -> MountTable | None:
     """The table of a large regular file that is nothing but mountinfo lines,
     read and parsed a chunk at a time (parsers.whole_mountinfo_of_chunks), so
     that its text, as large as the table itself, never exists whole beside
@@ -179,7 +181,7 @@ def _streamed_mountinfo(path: str, limits: Limits) -> MountTable | None:
                 yield decoder.decode(data)
             yield decoder.decode(b"", final=True)
 
-        table = whole_mountinfo_of_chunks(chunks(), path)
+        table = whole_mountinfo_of_chunks(chunks(), path, known)
         return table if within else None
     except OSError:
         return None
@@ -192,14 +194,17 @@ def load_all(
     format_name: str | None = None,
     limits: Limits | None = None,
     timing: str | None = None,
+    known: dict[str, Mount] | None = None,
 ) -> list[MountTable]:
-    """Every table in a file (or standard input); ``timing`` is a script timing file."""
+    """Every table in a file (or standard input); ``timing`` is a script
+    timing file; ``known``: mounts of lines read before, shared where this
+    file repeats them (see parsers.whole_mountinfo_of_chunks)."""
     from mountscope.parsers import parse_text
 
     limits = limits or Limits()
     origin = "-" if spec == "-" else spec
     if spec != "-" and format_name is None and timing is None:
-        streamed = _streamed_mountinfo(spec, limits)
+        streamed = _streamed_mountinfo(spec, limits, known)
         if streamed is not None:
             return [streamed]
     text = decode(read_bytes(spec, limits), origin, limits)
@@ -213,6 +218,7 @@ def load(
     limits: Limits | None = None,
     notes: list[str] | None = None,
     timing: str | None = None,
+    known: dict[str, Mount] | None = None,
 ) -> MountTable:
     """One capture: a file (the first table, or FILE#N), "-", or "live"."""
     if spec == "live" and not os.path.exists(spec):  # a file named "live" wins
@@ -220,7 +226,7 @@ def load(
 
         return capture_live()
     path, pick = split_spec(spec)
-    captures = load_all(path, format_name, limits, timing)
+    captures = load_all(path, format_name, limits, timing, known)
     if pick is None:
         if len(captures) > 1 and notes is not None:
             notes.append(

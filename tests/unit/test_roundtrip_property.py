@@ -294,3 +294,38 @@ def test_a_large_generated_table_streams_and_keeps_its_text_as_lines(
     assert streamed[0].text_is_lines and streamed[0].text() == text
     # Past a limit, it is left to the usual way, which refuses it and says why.
     assert loader._streamed_mountinfo(str(path), loader.Limits(max_lines=100)) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(mounts, min_size=1, max_size=6), st.data())
+def test_captures_loaded_together_read_as_each_read_alone(
+    tmp_path_factory: pytest.TempPathFactory, table: list[Mount], data: st.DataObject
+) -> None:
+    """Two files loaded together (a diff's two sides) share the mounts of the
+    lines they have in common, and each reads as it reads alone: B repeats
+    some of A's lines, at the same numbers or others, between new ones."""
+    from mountscope.session import Session
+    from mountscope.system import loader
+
+    a_lines = [mountinfo.format_line(m) for m in table]
+    new_lines = [mountinfo.format_line(m) for m in data.draw(st.lists(mounts, max_size=3))]
+    b_lines = data.draw(st.lists(st.sampled_from(a_lines + new_lines), min_size=1, max_size=8))
+    folder = tmp_path_factory.mktemp("together")
+    for name, lines in (("a", a_lines), ("b", b_lines)):
+        text = "".join(f"{line}\n" for line in lines)
+        (folder / name).write_bytes(text.encode("utf-8", "surrogateescape"))
+    session = Session()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loader, "STREAM_FROM", 1)  # (these small files too)
+        with session.loading_together():
+            a = session.load(str(folder / "a"))
+            b = session.load(str(folder / "b"))
+        assert session._known_lines is None  # the lines are not held past the block
+        assert a == session.load(str(folder / "a"))
+        assert b == session.load(str(folder / "b"))
+    # Where B has one of A's lines at A's line number, it holds A's mount
+    # itself (a file with a carriage return is read the usual way, alone).
+    if not any("\r" in line for line in a_lines + b_lines):
+        for number, line in enumerate(b_lines):
+            if a_lines.count(line) == 1 and a_lines.index(line) == number:
+                assert b.mounts[number] is a.mounts[number]
