@@ -914,8 +914,10 @@ class MountscopeApp(App[None]):
             notes=notes,
         )
 
-    def on_mount(self) -> None:
-        self.push_screen(self.first_screen)
+    def get_default_screen(self) -> Screen:
+        """The first screen is the app's base screen, not pushed over Textual's
+        empty default one (which would be composed, laid out and drawn first)."""
+        return self.first_screen
 
     def action_help(self) -> None:
         screen = self.screen

@@ -170,8 +170,8 @@ class SurveyApp(App[None]):
         super().__init__()
         self.first_screen = SurveyScreen(result, redactor, ascii_only)
 
-    def on_mount(self) -> None:
-        self.push_screen(self.first_screen)
+    def get_default_screen(self) -> Screen:
+        return self.first_screen  # the base screen (as MountscopeApp's)
 
     async def action_back(self) -> None:
         if self.screen is not self.first_screen and isinstance(self.screen, MainScreen):
