@@ -168,8 +168,8 @@ def measure(
     collapse mark and the target), then each other column's widest value."""
     tree = 0
     if targets:
-        ascii_targets = "".join(targets).isascii() and widest(targets) == max(map(len, targets))
-        measure_one = len if ascii_targets else (lambda t: width(safe(t)))
+        plain = shown_as_is(" ".join(targets))  # (as in widest)
+        measure_one = len if plain else (lambda t: width(safe(t)))
         # 2 * depth + 1 + the target's width, the widest of them
         tree = 1 + max(map(add, map(measure_one, targets), map(add, depth, depth)))
     out = [max(width(headers[0]), tree)]
