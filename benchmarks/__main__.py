@@ -411,18 +411,47 @@ def write_inputs(work: Path, size: int) -> Files:
     return files
 
 
-def installed_bytecode(work: Path) -> None:
-    """Run the commands as an installation runs them: from compiled bytecode.
+# Left out of the copy of the sources the installation is built from.
+NOT_SOURCES = shutil.ignore_patterns(
+    ".git", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", ".venv"
+)
 
-    pip compiles every module when it installs mountscope; an environment
-    that forbids writing bytecode (PYTHONDONTWRITEBYTECODE) would make each
-    process compile the whole program from source again, and the start-up
-    measured would be the compiler's. The bytecode goes to our own folder
-    (PYTHONPYCACHEPREFIX), never next to the sources; one untimed run fills it.
+
+def install(work: Path) -> None:
+    """Run mountscope as ``pip install .`` leaves it, from compiled bytecode.
+
+    The tests' editable install puts an import hook in every process of its
+    environment (about 10 ms of start-up that an installed mountscope, or
+    findmnt, never pays), so the commands run from a wheel built from a copy
+    of these sources (building in the checkout would leave build/ there),
+    installed into a virtual environment of the run's folder, whose one
+    addition is a path file that finds the dependencies where they are
+    installed now. The peer of the survey runs in that environment too. An
+    environment that forbids writing bytecode (PYTHONDONTWRITEBYTECODE) would
+    make each process compile the dependencies from source again: their
+    bytecode goes to the run's folder (PYTHONPYCACHEPREFIX), filled by
+    importing the app's modules and by one untimed run of each command.
     """
+    global PY, MOUNTSCOPE
+    source, wheels, venv = work / "source", work / "wheels", work / "venv"
+    shutil.copytree(Path(__file__).resolve().parent.parent, source, ignore=NOT_SOURCES)
+    quiet = {"check": True, "capture_output": True}
+    subprocess.run([PY, "-m", "pip", "wheel", "-q", "--no-deps", "-w", wheels, source], **quiet)
+    subprocess.run([PY, "-m", "venv", "--without-pip", venv], **quiet)
+    python = venv / "bin" / "python"
+    where = [PY, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]
+    dependencies = subprocess.run(where, **quiet, text=True).stdout.strip()
+    site = subprocess.run([python, *where[1:]], **quiet, text=True).stdout.strip()
+    Path(site, "benchmark-dependencies.pth").write_text(dependencies + "\n")
+    (wheel,) = wheels.glob("mountscope-*.whl")
+    install_wheel = ["install", "-q", "--no-deps", "--no-index", wheel]
+    subprocess.run([PY, "-m", "pip", "--python", python, *install_wheel], **quiet)
+    shutil.rmtree(source)
+    PY, MOUNTSCOPE = str(python), [str(venv / "bin" / "mountscope")]
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PYTHONPYCACHEPREFIX"] = str(work / "bytecode")
-    subprocess.run([*MOUNTSCOPE, "--version"], capture_output=True, check=True)
+    subprocess.run([*MOUNTSCOPE, "--version"], **quiet)
+    subprocess.run([PY, "-c", "import mountscope.tui.app"], **quiet)  # the app's modules too
 
 
 def main() -> int:
@@ -450,7 +479,7 @@ def main() -> int:
     rows: list[tuple[str, ...]] = []
     results: dict[tuple[int, str], Measure] = {}
     try:
-        installed_bytecode(work)
+        install(work)
         # One untimed run of each command first: every module it imports is compiled.
         warm = write_inputs(work, 10)
         for ours, _ in COMMANDS.values():
@@ -736,10 +765,9 @@ def survey_main(argv: list[str]) -> int:
     rows: list[tuple[str, ...]] = []
     measured: dict[str, tuple[Measure, Measure]] = {}
     try:
-        # From compiled bytecode, as installed (as the other benchmark runs it):
-        # else, where PYTHONDONTWRITEBYTECODE is set, every survey would compile
-        # the program first. One untimed survey compiles what survey imports.
-        installed_bytecode(work)
+        # Installed and from compiled bytecode, as the other benchmark runs it
+        # (install). One untimed survey compiles what survey imports.
+        install(work)
         write_fleet(work / "warm", 1, 1)
         subprocess.run(
             [*MOUNTSCOPE, "survey", "--json", str(work / "warm")], capture_output=True, check=True
