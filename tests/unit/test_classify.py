@@ -333,7 +333,10 @@ def _one_by_one(capture, pattern) -> list[int]:
     """The mounts a pattern picks, each mount checked on its own (no index)."""
     import re
 
-    from mountscope.classify.index import _field
+    def field(m, name: str) -> str:
+        if name == "options":
+            return ",".join(filter(None, (m.options, m.fs_options)))
+        return getattr(m, name) or ""
 
     found = []
     for i, m in enumerate(capture.mounts):
@@ -349,7 +352,7 @@ def _one_by_one(capture, pattern) -> list[int]:
             continue
         if pattern.fsroot_re is not None and m.fsroot in (None, "/"):
             continue  # a root pattern reads bind mounts only
-        if all(re.search(rx, _field(m, name) or "") for name, rx in pattern.compiled()):
+        if all(re.search(rx, field(m, name)) for name, rx in pattern.compiled()):
             found.append(i)
     return found
 
