@@ -436,7 +436,9 @@ def install(work: Path) -> None:
     source, wheels, venv = work / "source", work / "wheels", work / "venv"
     shutil.copytree(Path(__file__).resolve().parent.parent, source, ignore=NOT_SOURCES)
     quiet = {"check": True, "capture_output": True}
-    subprocess.run([PY, "-m", "pip", "wheel", "-q", "--no-deps", "-w", wheels, source], **quiet)
+    # (--no-cache-dir: pip's cache is outside the run's folder)
+    pip = [PY, "-m", "pip", "--no-cache-dir", "--disable-pip-version-check"]
+    subprocess.run([*pip, "wheel", "-q", "--no-deps", "-w", wheels, source], **quiet)
     subprocess.run([PY, "-m", "venv", "--without-pip", venv], **quiet)
     python = venv / "bin" / "python"
     where = [PY, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]
@@ -445,7 +447,7 @@ def install(work: Path) -> None:
     Path(site, "benchmark-dependencies.pth").write_text(dependencies + "\n")
     (wheel,) = wheels.glob("mountscope-*.whl")
     install_wheel = ["install", "-q", "--no-deps", "--no-index", wheel]
-    subprocess.run([PY, "-m", "pip", "--python", python, *install_wheel], **quiet)
+    subprocess.run([*pip, "--python", python, *install_wheel], **quiet)
     shutil.rmtree(source)
     PY, MOUNTSCOPE = str(python), [str(venv / "bin" / "mountscope")]
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
