@@ -180,6 +180,21 @@ def test_worker_processes_give_the_same_survey_in_the_same_order(fleet, monkeypa
     assert multiprocessing.active_children() == []  # the workers are gone
 
 
+def test_a_chunk_is_a_few_hundredths_of_a_second_of_files_at_the_first_files_pace():
+    """Small snapshots go to the workers many at a time (each chunk costs a
+    round trip), large ones one or a few at a time (so that no worker is
+    left with a long last chunk while the others wait)."""
+    from mountscope import survey as surveying
+
+    assert surveying.chunk_files(70e-6) == surveying.CHUNK_FILES  # 30 mounts a snapshot
+    files = surveying.chunk_files(0.001)  # as many as fit in CHUNK_SECONDS
+    assert 1 < files < surveying.CHUNK_FILES
+    assert files * 0.001 <= surveying.CHUNK_SECONDS + 1e-9 < (files + 1) * 0.001
+    assert surveying.chunk_files(0.025) == 1  # 5 000 mounts a snapshot
+    assert surveying.chunk_files(60.0) == 1
+    assert surveying.chunk_files(0.0) == surveying.CHUNK_FILES  # (a clock that did not move)
+
+
 def test_survey_jobs_on_the_command_line(fleet):
     assert survey_json("-j", "2", str(fleet[0])) == survey_json("--jobs", "1", str(fleet[0]))
     refused = run_cli("survey", "--json", "-j", "0", str(fleet[0]))
