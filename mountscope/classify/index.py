@@ -9,7 +9,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from itertools import chain, compress
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from mountscope.model import Mount, MountTable
 from mountscope.model.kinds import source_kind
@@ -142,7 +142,8 @@ class TableIndex:
                 distinct = set(values)
                 absent = None in distinct  # (an absent field is searched as "")
                 distinct.discard(None)
-                hits: set[str | None] = set(filter(regex.search, distinct))
+                matching = filter(regex.search, cast("set[str]", distinct))
+                hits: set[str | None] = set(matching)
                 if absent and regex.search(""):
                     hits.add(None)
                 found = list(compress(found, map(hits.__contains__, values)))
