@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 from mountscope.collector import collector_paused
 from mountscope.errors import InputWarning, NoMountTable, ParseError
 from mountscope.model import Mount, MountTable
-from mountscope.parsers import prefixes
 from mountscope.parsers.lines import PROMPT, LineParser, unprompted
 
 if TYPE_CHECKING:
@@ -526,7 +525,10 @@ def _parse_text(
     if whole is not None:
         return [whole]
     # Log, chat and quote prefixes come off first (line numbers stay), and
-    # each capture says which of its lines had one.
+    # each capture says which of its lines had one. (Imported here: a whole
+    # mountinfo file, the usual case, never needs them.)
+    from mountscope.parsers import prefixes
+
     lines, runs = prefixes.strip(split_lines(text))
     if not runs:
         return _parse_unprefixed(text, origin, format_name, first_line, lines)

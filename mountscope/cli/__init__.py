@@ -18,6 +18,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, NoReturn, Protocol, cast
 
 from mountscope import __version__
@@ -108,6 +109,14 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message}; see {self.prog} --help")
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for every option it adds (to check the
+        # option's metavar), and a formatter without a width imports shutil
+        # to ask the terminal: shutil imports the compression modules, about
+        # 2 ms of every run for a width that only --help uses.
+        formatter = cast("type[argparse.HelpFormatter]", self.formatter_class)
+        return formatter(prog=self.prog, width=help_width())
+
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         if message and (file is sys.stdout or (file is None and sys.stdout is None)):
             write_out(encode(message))
@@ -116,6 +125,21 @@ class Parser(argparse.ArgumentParser):
 
 
 _message = message
+
+
+@cache
+def help_width() -> int:
+    """The width argparse gives help: the terminal's columns (COLUMNS first,
+    as shutil.get_terminal_size reads them) less two; 78 without a terminal
+    or with one of no size."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdecimal() and int(columns) > 0:
+        return int(columns) - 2
+    try:
+        size = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        size = 0
+    return (size or 80) - 2  # (a terminal of no size: a pty nobody sized)
 
 
 class CommandLine:

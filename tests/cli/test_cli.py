@@ -6,9 +6,10 @@ import json
 import subprocess
 import sys
 
-from tests.helpers import ARTICLE, run_cli
+from tests.helpers import ARTICLE, SAMPLES, run_cli
 
 PATTERN1 = str(ARTICLE / "lambda-pattern1.txt")
+DOCKER_HOST = str(SAMPLES / "environments" / "docker-host.mountinfo")
 
 
 def test_version_and_help():
@@ -92,6 +93,31 @@ def test_the_json_path_never_imports_textual():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True)
     assert result.returncode == 0, result.stderr.decode()
+
+
+def test_tree_of_a_mountinfo_file_loads_nothing_it_does_not_use():
+    """Start-up is most of a run on a small table: tree of a whole mountinfo
+    file needs neither the reader of log and chat prefixes nor shutil (which
+    argparse imports for the terminal's width, with the compression modules)."""
+    code = (
+        "import sys, io\n"
+        "from mountscope.cli import main\n"
+        "sys.stdout = io.TextIOWrapper(io.BytesIO())\n"
+        f"assert main(['tree', {DOCKER_HOST!r}]) == 0\n"
+        "bad = [m for m in ('mountscope.parsers.prefixes', 'shutil') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()
+
+
+def test_help_is_wrapped_to_the_terminal_it_is_shown_in():
+    def widest(columns: int) -> int:
+        shown = run_cli("tree", "--help", env={"COLUMNS": str(columns)}).stdout.decode()
+        return max(map(len, shown.splitlines()))
+
+    # (argparse lets a usage line that cannot be split pass the width a little)
+    assert widest(50) <= 55 and 100 < widest(120) <= 118
 
 
 def test_input_over_the_limit_is_refused(write):
