@@ -145,7 +145,7 @@ def help_width() -> int:
 class CommandLine:
     """The parser of the whole command line and one sub-parser per command.
 
-    Every command is listed (its name and help, for ``mountscope --help``),
+    Every command is listed (its name and help) for ``mountscope --help``,
     but only the command being run gets its options: configuring all of them
     would import every command's module.
     """
@@ -210,7 +210,11 @@ class CommandLine:
 
     def parse(self, argv: Sequence[str]) -> argparse.Namespace:
         line, at = self.with_command(argv)
-        for name in COMMANDS:
+        # The commands are listed where the list is shown (the help of the
+        # whole command line); elsewhere argparse needs only the one run, and
+        # each command listed costs a parser (the 13 others: 2% of tree on 10 mounts).
+        listed = COMMANDS if {"-h", "--help"} & set(line[:at]) else [line[at]]
+        for name in listed:
             self._add(name, configured=name == line[at])
         args, extra = self.parser.parse_known_args(line)
         words = getattr(args, "file", None)
