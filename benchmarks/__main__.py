@@ -432,6 +432,17 @@ def install(work: Path) -> None:
     bytecode goes to the run's folder (PYTHONPYCACHEPREFIX), filled by
     importing the app's modules and by one untimed run of each command.
     """
+    try:
+        _install(work)
+    except subprocess.CalledProcessError as failed:
+        said = (failed.stderr or b"").decode(errors="replace").strip().splitlines()[-5:]
+        command = " ".join(map(str, failed.cmd))
+        raise SystemExit(
+            f"benchmark: installing mountscope failed: {command}\n" + "\n".join(said)
+        ) from None
+
+
+def _install(work: Path) -> None:
     global PY, MOUNTSCOPE
     source, wheels, venv = work / "source", work / "wheels", work / "venv"
     shutil.copytree(Path(__file__).resolve().parent.parent, source, ignore=NOT_SOURCES)
