@@ -81,34 +81,35 @@ def test_standard_input(write):
     ]
 
 
-def test_the_json_path_never_imports_textual():
+def loaded_after(*commands: list[str]) -> list[str]:
+    """The modules a fresh interpreter holds once it has run these commands
+    (each must succeed)."""
     code = (
-        "import sys, io\n"
+        "import sys\n"
         "from mountscope.cli import main\n"
-        "sys.stdout = io.TextIOWrapper(io.BytesIO())\n"
-        f"assert main(['tree', {PATTERN1!r}, '--json']) == 0\n"
-        f"assert main(['extract', {PATTERN1!r}, '--json']) == 0\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'pyte')]\n"
-        "assert not bad, bad\n"
+        f"for argv in {list(commands)!r}:\n"
+        "    assert main(argv) == 0, argv\n"
+        "loaded = sorted(sys.modules)\n"
+        "import json\n"
+        "sys.__stdout__.write('\\n' + json.dumps(loaded) + '\\n')\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True)
     assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout.splitlines()[-1])  # (after what the commands wrote)
+
+
+def test_the_json_path_never_imports_textual():
+    loaded = loaded_after(["tree", PATTERN1, "--json"], ["extract", PATTERN1, "--json"])
+    assert not [m for m in loaded if m.split(".")[0] in ("textual", "rich", "pyte")]
 
 
 def test_tree_of_a_mountinfo_file_loads_nothing_it_does_not_use():
     """Start-up is most of a run on a small table: tree of a whole mountinfo
     file needs neither the reader of log and chat prefixes nor shutil (which
     argparse imports for the terminal's width, with the compression modules)."""
-    code = (
-        "import sys, io\n"
-        "from mountscope.cli import main\n"
-        "sys.stdout = io.TextIOWrapper(io.BytesIO())\n"
-        f"assert main(['tree', {DOCKER_HOST!r}]) == 0\n"
-        "bad = [m for m in ('mountscope.parsers.prefixes', 'shutil') if m in sys.modules]\n"
-        "assert not bad, bad\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True)
-    assert result.returncode == 0, result.stderr.decode()
+    loaded = loaded_after(["tree", DOCKER_HOST])
+    assert "mountscope.parsers.mountinfo" in loaded and "argparse" in loaded  # (read, parsed)
+    assert "mountscope.parsers.prefixes" not in loaded and "shutil" not in loaded
 
 
 def test_help_is_wrapped_to_the_terminal_it_is_shown_in():
