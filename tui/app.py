@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
@@ -22,9 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, OptionList, Static
 from textual.worker import get_current_worker
 
-from mountscope.classify import Verdict
 from mountscope.collector import collector_paused
-from mountscope.diff import Comparison
 from mountscope.errors import MountscopeError, NamespaceGone, SnapshotExists
 from mountscope.model import Mount, MountTable
 from mountscope.session import Judgement, LiveUpdate, Session
@@ -49,6 +48,10 @@ from mountscope.tui.panes import (
 )
 from mountscope.tui.rows import MountRows, PairRows
 from mountscope.tui.view import RowsView
+
+if TYPE_CHECKING:  # (the classifier and the diff load in the worker that uses them)
+    from mountscope.classify import Verdict
+    from mountscope.diff import Comparison
 
 WIDE = 110  # columns from which the verdict and details sit beside the tree
 TALL = 34  # rows from which both verdicts show their evidence side by side

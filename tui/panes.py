@@ -7,6 +7,8 @@ widget here parses markup.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -22,13 +24,18 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from mountscope.classify import Evidence, Verdict
-from mountscope.diff import Pair
 from mountscope.model import MountTable
 from mountscope.model.kinds import KIND_LEGEND
-from mountscope.render import verdict as verdict_words
-from mountscope.render.verdict import Segment
 from mountscope.text import safe
+
+if TYPE_CHECKING:
+    from mountscope.classify import Evidence, Verdict
+    from mountscope.diff import Pair
+    from mountscope.render.verdict import Segment
+
+# The verdict's words (mountscope.render.verdict) are imported where a verdict
+# is shown: they import the classifier, which the first frame does not need
+# (it is judged in a worker once the tree is on screen).
 
 # How the app styles each part of the verdict's words (render/verdict.py).
 ROLE_STYLE = {
@@ -49,10 +56,14 @@ def _styled(segments: list[Segment], text: Text) -> Text:
 
 
 def headline(verdict: Verdict, label: str = "") -> Text:
+    from mountscope.render import verdict as verdict_words
+
     return _styled(verdict_words.headline(verdict, label, compact=True), Text(no_wrap=False))
 
 
 def evidence_prompt(item: Evidence, marked: bool = False) -> Text:
+    from mountscope.render import verdict as verdict_words
+
     return _styled(
         verdict_words.evidence(item, compact=True, marked=marked),
         Text(no_wrap=True, overflow="ellipsis"),
@@ -72,6 +83,8 @@ class PickList(OptionList):
 def evidence_sentence(item: Evidence, marked: bool = False) -> Text:
     """A piece of evidence in full: its weight, what it says, the mount or
     live signal it rests on (with the mount's line), and why."""
+    from mountscope.render import verdict as verdict_words
+
     text = _styled(verdict_words.evidence(item), Text(no_wrap=False))
     if marked:
         text.append("\n  ◆ only this side has this evidence", "italic")
@@ -81,6 +94,8 @@ def evidence_sentence(item: Evidence, marked: bool = False) -> Text:
 def verdict_text(verdict: Verdict, label: str = "") -> Text:
     """The whole verdict, wrapped: headline, every piece of evidence in full,
     the environment's reasoning and hypotheses, the caveats."""
+    from mountscope.render import verdict as verdict_words
+
     text = _styled(verdict_words.headline(verdict, label), Text(no_wrap=False))
     text.append("\n\nEvidence, strongest first:\n", "bold")
     for item in verdict.evidence:
@@ -135,6 +150,8 @@ class VerdictPane(Vertical):
             text.append("judging…", "italic")
             yield Static(text, classes="headline pending", markup=False)
             return
+        from mountscope.render import verdict as verdict_words
+
         yield Static(headline(self.verdict, self.label), classes="headline", markup=False)
         options = [
             Option(evidence_prompt(e, e.rule in self.only_here), id=str(n))

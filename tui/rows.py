@@ -21,18 +21,20 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import add, attrgetter
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.style import Style
 from rich.text import Text
 
-from mountscope.diff import DIFFERENT, Comparison, Pair
 from mountscope.filter import make_matcher, searched_text, text_terms
 from mountscope.model import Mount, MountTable
 from mountscope.model.kinds import BIND_STYLE, KIND_STYLE
-from mountscope.render.report import DIFF_MARK
+from mountscope.render.styles import DIFF_MARK
 from mountscope.text import has_unsafe, safe, shown_as_is, width
 from mountscope.tui.tree_state import TreeState
+
+if TYPE_CHECKING:  # (PairRows are made from a comparison: the diff is loaded by then)
+    from mountscope.diff import Comparison, Pair
 
 ELLIPSIS = "…"
 GUTTER = 2  # the mark before each row: ● (live change) or a diff mark
@@ -765,12 +767,16 @@ class PairRows:
             return self._texts
 
     def is_difference(self, node: int) -> bool:
+        from mountscope.diff import DIFFERENT  # (loaded: the comparison was made)
+
         return self.pairs[node].kind in DIFFERENT
 
     def next_difference(self, node: int | None, forward: bool = True) -> int | None:
         """The next (or previous) different pair after ``node`` in tree
         order, shown or not (None: from the start). The differences' places
         in tree order are sorted once; each step is then a bisection."""
+        from mountscope.diff import DIFFERENT
+
         state = self.state
         if self._differences is None:
             position = state.position

@@ -8,7 +8,7 @@ from mountscope.classify import Verdict
 from mountscope.diff import Comparison
 from mountscope.model import Mount, MountTable, signals_of
 from mountscope.model.events import EventAction, MountEvent
-from mountscope.render.styles import ANSI
+from mountscope.render.styles import ANSI, DIFF_MARK
 from mountscope.render.verdict import details_text, plain, verdict_lines
 from mountscope.render.verdict import headline as verdict_headline
 from mountscope.text import safe
@@ -27,8 +27,6 @@ def verdict_line(capture: MountTable) -> str:
 
 
 # --- diff -----------------------------------------------------------------------------
-
-DIFF_MARK = {"changed": "~", "added": "+", "removed": "-", "same_shape": "=", "same": " "}
 
 
 def _marks(mount: Mount | None) -> str:

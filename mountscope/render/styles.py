@@ -23,6 +23,10 @@ ANSI: dict[str, str] = {
 }
 
 
+# The mark before a pair of mounts by how they compare, in the report and the app.
+DIFF_MARK = {"changed": "~", "added": "+", "removed": "-", "same_shape": "=", "same": " "}
+
+
 def paint(name: str, text: str) -> str:
     """``text`` in the style called ``name`` (as is for a name with no style)."""
     code = ANSI.get(name)

@@ -335,6 +335,20 @@ def test_the_tui_package_imports_textual_only_when_run():
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
+def test_the_app_loads_the_classifier_and_the_diff_after_its_first_frame():
+    """Judging and comparing run in a worker once the tree is on screen: the
+    modules that do them are not part of the app's start."""
+    import subprocess
+
+    code = (
+        "import sys, mountscope.tui.app\n"
+        "late = ('mountscope.classify', 'mountscope.diff', 'mountscope.render.verdict')\n"
+        "assert not [m for m in late if m in sys.modules], [m for m in late if m in sys.modules]"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True)
+    assert ran.returncode == 0, ran.stderr.decode()
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_a_large_table_opens_and_moves(size, tmp_path: Path):
     from benchmarks.generate import generate
