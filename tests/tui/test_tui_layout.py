@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual.app import App
 from textual.notifications import Notification
+from textual.widgets import OptionList
 
 from mountscope.system.loader import load
 from mountscope.tui.app import MainScreen, MountscopeApp
@@ -16,8 +17,8 @@ from mountscope.tui.panes import ChoiceScreen, DetailsPane, TablesScreen, TextSc
 from mountscope.tui.rows import cut, fit_widths
 from mountscope.tui.view import RowsView
 from tests.helpers import ARTICLE, SAMPLES, needs_unshare
-from tests.helpers.pilot import until
-from tests.tui.test_tui import app_for, lines, settled, target_of
+from tests.helpers.pilot import settled, until
+from tests.tui.test_tui import app_for, lines, target_of
 
 P1, P2 = ARTICLE / "lambda-pattern1.txt", ARTICLE / "lambda-pattern2.txt"
 ENVIRONMENTS = SAMPLES / "environments"
@@ -474,3 +475,21 @@ async def test_below_the_tree_the_details_keep_their_tallest_height_as_the_curso
         await pilot.press("g")
         await pilot.pause()
         assert view.region.height == heights[-1]
+
+
+async def test_the_evidence_wraps_at_one_width_with_or_without_a_scrollbar():
+    """The evidence arrives from a worker once the tree is on screen, and each
+    piece wraps to the list's width, measured when it is added. A scrollbar
+    that appeared after that narrowed the list and cut the pieces' last lines
+    (seen at 120x40 when the verdict came during the first layouts), so the
+    scrollbar's room is kept whether it shows or not."""
+    shown = {}
+    for path in (P1, SAMPLES / "environments" / "ec2-xen.proc-mounts"):
+        app = app_for(path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settled(pilot)
+            evidence = app.screen.query_one("#verdict .evidence", OptionList)
+            gutter = evidence.styles.scrollbar_size_vertical
+            assert evidence.scrollable_content_region.width == evidence.region.width - gutter > 0
+            shown[path.name] = evidence.show_vertical_scrollbar
+    assert shown == {"lambda-pattern1.txt": True, "ec2-xen.proc-mounts": False}
