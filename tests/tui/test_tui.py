@@ -14,7 +14,7 @@ from mountscope.tui.app import MainScreen, MountscopeApp
 from mountscope.tui.panes import ConfirmScreen, DetailsPane, HelpScreen, PathScreen, VerdictPane
 from mountscope.tui.view import RowsView
 from tests.helpers import ARTICLE, needs_unshare, run_cli
-from tests.helpers.pilot import until
+from tests.helpers.pilot import settled, until
 
 P1, P2 = ARTICLE / "lambda-pattern1.txt", ARTICLE / "lambda-pattern2.txt"
 
@@ -22,24 +22,6 @@ P1, P2 = ARTICLE / "lambda-pattern1.txt", ARTICLE / "lambda-pattern2.txt"
 def app_for(*paths: Path, **kwargs) -> MountscopeApp:  # type: ignore[no-untyped-def]
     captures = [load(str(p)) for p in paths]
     return MountscopeApp(captures[0], captures[1] if len(captures) > 1 else None, **kwargs)
-
-
-async def settled(pilot) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the screen's verdicts and comparison are shown (the live
-    watcher never finishes, so it is not waited for). A screen just pushed
-    may not have started its workers yet: its ``judged`` says when it is done."""
-    for _ in range(200):  # a worker may start another screen and its workers
-        await pilot.pause()
-        running = [w for w in pilot.app.workers if w.group != "live" and not w.is_finished]
-        for worker in running:
-            await worker.wait()
-        screen = pilot.app.screen
-        done = not isinstance(screen, MainScreen) or screen.judged
-        if not running and done:
-            return
-        if not running:
-            await pilot.pause(0.02)
-    raise AssertionError("the app's workers kept starting new work")
 
 
 def lines(view: RowsView) -> list[str]:

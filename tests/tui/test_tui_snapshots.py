@@ -13,6 +13,7 @@ import textual
 from mountscope.system.loader import load
 from mountscope.tui.app import MountscopeApp
 from tests.helpers import REPO
+from tests.helpers.pilot import settled
 
 PINNED = "8.2.8"
 pytestmark = pytest.mark.skipif(
@@ -38,50 +39,43 @@ def side_by_side() -> MountscopeApp:
     )
 
 
-async def judged(pilot) -> None:  # type: ignore[no-untyped-def]
-    """The verdicts and the comparison come from workers: wait for them."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_single_capture(snap_compare, size):
-    assert snap_compare(single(), terminal_size=size, press=["j"], run_before=judged)
+    assert snap_compare(single(), terminal_size=size, press=["j"], run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_side_by_side(snap_compare, size):
     """No key pressed: the cursor is on /var/task, B's value reads to tasks/."""
-    assert snap_compare(side_by_side(), terminal_size=size, run_before=judged)
+    assert snap_compare(side_by_side(), terminal_size=size, run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_side_by_side_wrapped(snap_compare, size):
-    assert snap_compare(side_by_side(), terminal_size=size, press=["w"], run_before=judged)
+    assert snap_compare(side_by_side(), terminal_size=size, press=["w"], run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_side_pane_hidden(snap_compare, size):
-    assert snap_compare(single(), terminal_size=size, press=["ctrl+b"], run_before=judged)
+    assert snap_compare(single(), terminal_size=size, press=["ctrl+b"], run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_help_screen(snap_compare, size):
-    assert snap_compare(single(), terminal_size=size, press=["question_mark"], run_before=judged)
+    assert snap_compare(single(), terminal_size=size, press=["question_mark"], run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_whole_verdict(snap_compare, size):
-    assert snap_compare(single(), terminal_size=size, press=["v"], run_before=judged)
+    assert snap_compare(single(), terminal_size=size, press=["v"], run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_tables_picker(snap_compare, size):
     async def picked(pilot) -> None:  # type: ignore[no-untyped-def]
-        await judged(pilot)
+        await settled(pilot)
         await pilot.press("t")
-        await judged(pilot)
+        await settled(pilot)
 
     app = MountscopeApp(load("samples/article/excerpt.txt"))
     assert snap_compare(app, terminal_size=size, run_before=picked)
