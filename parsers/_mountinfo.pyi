@@ -1,0 +1,12 @@
+# The optional C reader of plain mountinfo lines (_mountinfo.c).
+from collections.abc import Callable
+
+from mountscope.model import Mount
+
+def configure(
+    mount_type: type[Mount],
+    shared: Callable[[str], str],
+    shared_id: Callable[[str], int],
+    merge: Callable[[str, str], str],
+) -> None: ...
+def parse_line(line: str, lineno: int) -> Mount | None: ...

@@ -1,0 +1,97 @@
+"""The C reader of plain mountinfo lines (parsers/_mountinfo.c) against the
+Python reader it stands in for: the same Mount, field for field, for every
+line it accepts, and None (the Python reader takes over) for the others."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mountscope.model import Mount
+from mountscope.parsers import mountinfo, split_lines
+
+read_in_c = mountinfo._parse_plain_line
+
+
+def test_the_reader_in_c_is_built():
+    """The install builds it wherever a compiler is (CI's machines have one):
+    without it the tests below would only test the Python reader."""
+    assert read_in_c is not None
+
+
+def _same(line: str, number: int = 7) -> Mount | None:
+    """What the C reader gives for a line, checked against the Python reader."""
+    assert read_in_c is not None
+    fast = read_in_c(line, number)
+    reference = mountinfo.parse_line_python(line, number)
+    if fast is not None:
+        assert isinstance(reference, Mount)
+        assert fast == reference and repr(fast) == repr(reference) and hash(fast) == hash(reference)
+        assert fast.raw_line is None and fast.raw == line
+    assert mountinfo.parse_line(line, number) == reference
+    return fast
+
+
+def test_a_generated_table_reads_the_same_and_mostly_in_c():
+    from benchmarks.generate import generate
+
+    lines = split_lines(generate(2000, seed=3))
+    fast = [_same(line, number) for number, line in enumerate(lines, 1)]
+    # The generator's escaped spaces are left to Python; the rest is read in C.
+    assert sum(m is None for m in fast) == sum("\\" in line for line in lines) > 0
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue",
+        "1 0 8:1 / / rw - ext4 /dev/sda1 ",  # empty super options, at the end
+        "1 0 8:1 / / rw shared:1 master:2 propagate_from:2 unbindable - ext4 /dev/sda1 rw",
+        "22 1 0:5 /- - - - - - -",  # "-" as root, target, options, type, source
+        "5 1 0:0 /\udcff /t\u00e9\U0001f600 rw - tmpfs \udc80x rw",  # every string kind, bytes that are not UTF-8
+        "5 1 0:0 / /t\x00 rw - tmpfs t\x00 rw",
+    ],
+)
+def test_plain_lines_are_read_in_c(line):
+    assert _same(line) is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "36 35 98:0 /mnt1 /mnt\\0402 rw - ext3 /dev/root rw",  # an escape
+        "036 35 98:0 / / rw - ext3 /dev/root rw",  # a leading zero
+        "36 \u0663 98:0 / / rw - ext3 /dev/root rw",  # another script's digit
+        "36 35 98:0:1 / / rw - ext3 /dev/root rw",
+        "36 35 98 / / rw - ext3 /dev/root rw",
+        "36 35 98:0 /  / rw - ext3 /dev/root rw",  # a doubled space
+        "36 35 98:0 / / rw  - ext3 /dev/root rw",
+        "36 35 98:0 / / rw - ext3 /dev/root",  # no super options
+        "36 35 98:0 / / rw - ext3 /dev/root rw,a b",  # a space in them (old CIFS)
+        "36 35 98:0 / / rw - ext3  rw",  # an empty source
+        "36 35 98:0 / / rw - ext3 src rw ",
+        " 36 35 98:0 / / rw - ext3 src rw",
+        "36 35 98:0 / / rw ext3 src rw",  # no separator
+        "36 35 98:0 / / rw -",
+        "",
+    ],
+)
+def test_other_lines_are_left_to_python(line):
+    assert _same(line) is None
+
+
+_id = st.one_of(st.integers(0, 99999).map(str), st.sampled_from(["007", "0", "\u0663"]))
+_word = st.text(st.sampled_from("ab/:,=-.\\0\u00e9\udcff\U0001f600 \x00"), max_size=6)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.tuples(_id, _id),
+    st.sampled_from(["0:5", "8:17", "08:1", "1:", ":1", "1:2:3", "a:1"]),
+    st.lists(_word, min_size=3, max_size=3),
+    st.lists(st.sampled_from(["shared:1", "master:2", "", "unbindable", "-x"]), max_size=3),
+    st.lists(_word, min_size=1, max_size=4),
+)
+def test_any_line_reads_the_same_in_c_and_in_python(ids, devno, head, optional, tail):
+    _same(" ".join([*ids, devno, *head, *optional, "-", *tail]))
