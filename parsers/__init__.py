@@ -608,8 +608,10 @@ def whole_mountinfo_of_chunks(
 
     looks_like = FORMATS["mountinfo"].code.looks_like
     parse_line = mountinfo.parse_line
-    none: dict[str, Mount] = {}
-    seen = (known if known is not None else none).get
+    # The C reader of plain lines, called first: most lines are read by it
+    # alone (None where it is not built, or when lines read before are
+    # looked up by their text).
+    read_plain = mountinfo.read_plain_line if known is None else None
     mounts: list[Mount] = []
     pending = ""  # the start of a line the next chunk ends
     lineno = 0
@@ -619,13 +621,18 @@ def whole_mountinfo_of_chunks(
                 return None
             lines = (pending + chunk).split("\n")
             pending = lines.pop()
+            if not mounts and lines and not looks_like(lines[0]):
+                return None
             for line in lines:
                 lineno += 1
+                if read_plain is not None:
+                    plain = read_plain(line, lineno)
+                    if plain is not None:
+                        mounts.append(plain)
+                        continue
                 if not line or line.isspace():
                     return None  # read, but kept as the whole text
-                if not mounts and not looks_like(line):
-                    return None
-                read_before = seen(line)
+                read_before = known.get(line) if known is not None else None
                 if read_before is not None:
                     mounts.append(on_line(read_before, lineno))
                     continue

@@ -153,19 +153,20 @@ def parse_line_python(line: str, lineno: int) -> Mount | str:
 try:
     from mountscope.parsers import _mountinfo
 except ImportError:  # not built: the Python reader reads every line
-    _parse_plain_line = None
+    read_plain_line = None
 else:
     _mountinfo.configure(Mount, _shared, _shared_id, merge_options)
-    _parse_plain_line = _mountinfo.parse_line
+    # The Mount of a plain line (the fields write it back exactly), or None.
+    read_plain_line = _mountinfo.parse_line
 
 
 def parse_line(line: str, lineno: int) -> Mount | str:
     """One mountinfo line as a Mount, or the reason it is not one. A plain
-    line (the fields write it back exactly) is read in C where that module is
-    built (parsers/_mountinfo.c), about four times as fast; any other line,
-    and every line without the module, by parse_line_python()."""
-    if _parse_plain_line is not None:
-        mount = _parse_plain_line(line, lineno)
+    line is read in C where that module is built (parsers/_mountinfo.c),
+    about four times as fast; any other line, and every line without the
+    module, by parse_line_python()."""
+    if read_plain_line is not None:
+        mount = read_plain_line(line, lineno)
         if mount is not None:
             return mount
     return parse_line_python(line, lineno)

@@ -6,7 +6,8 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, lt
 
 from mountscope.errors import InputWarning
 from mountscope.model.mount import Mount
@@ -97,6 +98,9 @@ def _is_lines_of(text: str, mounts: Sequence[Mount]) -> bool:
 
 
 _RAW = attrgetter("raw")
+_MOUNT_ID = attrgetter("mount_id")
+_PARENT_ID = attrgetter("parent_id")
+_TARGET = attrgetter("target")
 _BLOCK = 4096
 
 
@@ -124,7 +128,7 @@ class MountTree:
     @classmethod
     def build(cls, capture: MountTable) -> MountTree:
         mounts = capture.mounts
-        if mounts and all(m.mount_id is not None for m in mounts) and "parent_id" in capture.fields:
+        if mounts and None not in map(_MOUNT_ID, mounts) and "parent_id" in capture.fields:
             return cls._by_ids(mounts)
         if capture.layout_parents is not None and len(capture.layout_parents) == len(mounts):
             return cls._finish(mounts, list(capture.layout_parents), "layout", [], sort=False)
@@ -133,20 +137,20 @@ class MountTree:
     @classmethod
     def _by_ids(cls, mounts: Sequence[Mount]) -> MountTree:
         problems: list[tuple[int, str]] = []
-        index_of: dict[int, int] = {}
-        for i, m in enumerate(mounts):
-            assert m.mount_id is not None
-            if m.mount_id in index_of:
-                problems.append(
-                    (i, f"duplicate mount id {m.mount_id}; children attach to the first")
-                )
-            else:
-                index_of[m.mount_id] = i
-        parent = [-1] * len(mounts)
-        for i, m in enumerate(mounts):
-            p = index_of.get(m.parent_id) if m.parent_id is not None else None
-            if p is not None and p != i:
-                parent[i] = p
+        ids = list(map(_MOUNT_ID, mounts))
+        # Each id's first mount: built from the end, the first one stays.
+        index_of = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
+        if len(index_of) < len(ids):
+            seen: set[int | None] = set()
+            for i, mount_id in enumerate(ids):
+                if mount_id in seen:
+                    problems.append(
+                        (i, f"duplicate mount id {mount_id}; children attach to the first")
+                    )
+                seen.add(mount_id)
+        # (A parent id of None finds nothing: every mount here has an id.)
+        found = map(index_of.get, map(_PARENT_ID, mounts))
+        parent = [-1 if p is None or p == i else p for i, p in enumerate(found)]
         _break_cycles(parent, problems)
         return cls._finish(mounts, parent, "ids", problems, sort=True)
 
@@ -207,7 +211,7 @@ class MountTree:
         if sort:
             # findmnt lists siblings by mount id, not in file order (a stable
             # sort keeps duplicate ids in file order).
-            ids = [m.mount_id or 0 for m in mounts]
+            ids = [mount_id or 0 for mount_id in map(_MOUNT_ID, mounts)]
             for kids in kids_of.values():
                 if len(kids) > 1:
                     kids.sort(key=ids.__getitem__)
@@ -225,12 +229,13 @@ class MountTree:
         orphan = [False] * n
         for r in roots[1:] if built_from == "ids" else ():
             orphan[r] = True
-        stacked = [False] * n
+        targets = list(map(_TARGET, mounts))
+        stacked = [
+            p >= 0 and targets[p] == target for p, target in zip(parent, targets, strict=True)
+        ]
         shadowed = [False] * n
-        for i, p in enumerate(parent):
-            if p >= 0 and mounts[p].target == mounts[i].target:
-                stacked[i] = True
-                shadowed[p] = True
+        for i in compress(range(n), stacked):
+            shadowed[parent[i]] = True
         return cls(parent, children, roots, orphan, stacked, shadowed, built_from, problems)
 
     def walk(self) -> Iterator[tuple[int, int]]:
@@ -312,6 +317,8 @@ def _break_cycles(parent: list[int], problems: list[tuple[int, str]]) -> None:
     A 2-cycle makes findmnt 2.38.1 loop forever; here the first mount of the
     cycle in input order becomes a root and the cycle is reported.
     """
+    if all(map(lt, parent, range(len(parent)))):
+        return  # every parent comes before its child (most tables): no cycle
     state = [0] * len(parent)  # 0 unseen, 1 on the current path, 2 done
     for start in range(len(parent)):
         if state[start]:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from mountscope.model import Mount
 from mountscope.parsers import mountinfo, split_lines
 
-read_in_c = mountinfo._parse_plain_line
+read_in_c = mountinfo.read_plain_line
 
 
 def test_the_reader_in_c_is_built():

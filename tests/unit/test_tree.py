@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from mountscope.render import findmnt
 from mountscope.text import printable_ascii, shown_as_is
 from tests.helpers import parse, run_cli
@@ -303,3 +306,56 @@ def test_plain_json_is_written_as_the_general_path_writes_it():
                 expected = b"".join(findmnt._dumped_json(capture, columns, getters, as_list, False))
                 assert written == expected, (capture.origin, spec, as_list)
     assert plain > 30 and general > 30
+
+
+def _reference_tree(ids: list[int], parents: list[int], targets: list[str]):
+    """The tree by ids, one mount at a time: the first mount of an id takes
+    its children, a cycle is cut at its first mount in input order."""
+    index_of: dict[int, int] = {}
+    duplicates = []
+    for i, mount_id in enumerate(ids):
+        if mount_id in index_of:
+            duplicates.append(i)
+        else:
+            index_of[mount_id] = i
+    parent = []
+    for i, parent_id in enumerate(parents):
+        p = index_of.get(parent_id, -1)
+        parent.append(-1 if p == i else p)
+    cut = []
+    for start in range(len(parent)):
+        path, node = [], start
+        while node >= 0 and node not in path:
+            path.append(node)
+            node = parent[node]
+        if node >= 0:  # back on the path: a cycle
+            first = min(path[path.index(node) :])
+            parent[first] = -1
+            cut.append(first)
+    stacked = [p >= 0 and targets[p] == targets[i] for i, p in enumerate(parent)]
+    return parent, duplicates, sorted(set(cut)), stacked
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 12), st.integers(0, 13), st.sampled_from("/ab")), max_size=14)
+)
+def test_the_tree_by_ids_is_the_one_built_mount_by_mount(rows):
+    from mountscope.model import Mount, MountTable
+    from mountscope.parsers import mountinfo
+
+    mounts = [
+        Mount(target=target, mount_id=mount_id, parent_id=parent_id, fsroot="/")
+        for mount_id, parent_id, target in rows
+    ]
+    tree = MountTable(tuple(mounts), "mountinfo", "t", mountinfo.FIELDS).tree
+    ids, parents, targets = ([row[k] for row in rows] for k in range(3))
+    parent, duplicates, cut, stacked = _reference_tree(ids, parents, targets)
+    assert tree.parent == parent
+    assert tree.stacked == stacked
+    assert tree.shadowed == [
+        i in {p for p, s in zip(parent, stacked, strict=True) if s} for i in range(len(rows))
+    ]
+    problems = [i for i, text in tree.problems if "duplicate" in text]
+    assert problems == duplicates
+    assert sorted(i for i, text in tree.problems if "cycle" in text) == cut
