@@ -125,11 +125,13 @@ is_digits(int kind, const void *data, Span s)
     return 1;
 }
 
-/* Digits with no leading zero ("0" itself excepted): int() writes it back. */
+/* Digits with no leading zero ("0" itself excepted): int() writes it back.
+   At most MAX_ID_DIGITS, as mountinfo.fields_of() requires. */
+#define MAX_ID_DIGITS 20
 static int
 is_plain_number(int kind, const void *data, Span s)
 {
-    return is_digits(kind, data, s) &&
+    return s.end - s.start <= MAX_ID_DIGITS && is_digits(kind, data, s) &&
            (s.end - s.start == 1 || PyUnicode_READ(kind, data, s.start) != '0');
 }
 
@@ -237,21 +239,25 @@ parse_line(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (!plain)
         Py_RETURN_NONE;
 
+    /* Each value is made only while no error is pending: the first that
+       fails ends the line with its error. */
     PyObject *values[FIELD_COUNT] = {NULL};
-    values[TARGET] = text(line, head[4]);
-    values[SOURCE] = shared_text(shared, line, tail[1]);
-    values[FSTYPE] = shared_text(shared, line, tail[0]);
-    values[VFS_OPTIONS] = shared_text(shared, line, head[5]);
-    values[FS_OPTIONS] = shared_text(shared, line, tail[2]);
-    values[FSROOT] = text(line, head[3]);
-    PyObject *id_text = text(line, head[0]);
-    if (id_text != NULL) {
-        values[MOUNT_ID] = PyLong_FromUnicodeObject(id_text, 10);
-        Py_DECREF(id_text);
-    }
-    values[PARENT_ID] = shared_text(shared_id, line, head[1]);
-    values[DEVNO] = text(line, head[2]);
-    values[OPTIONAL_FIELDS] = optional.start < 0 ? PyUnicode_New(0, 0) : text(line, optional);
+    PyObject *id_text = NULL, *mount = NULL;
+    if ((values[TARGET] = text(line, head[4])) == NULL ||
+        (values[SOURCE] = shared_text(shared, line, tail[1])) == NULL ||
+        (values[FSTYPE] = shared_text(shared, line, tail[0])) == NULL ||
+        (values[VFS_OPTIONS] = shared_text(shared, line, head[5])) == NULL ||
+        (values[FS_OPTIONS] = shared_text(shared, line, tail[2])) == NULL ||
+        (values[OPTIONS] = PyObject_CallFunctionObjArgs(merge, values[VFS_OPTIONS],
+                                                        values[FS_OPTIONS], NULL)) == NULL ||
+        (values[FSROOT] = text(line, head[3])) == NULL ||
+        (id_text = text(line, head[0])) == NULL ||
+        (values[MOUNT_ID] = PyLong_FromUnicodeObject(id_text, 10)) == NULL ||
+        (values[PARENT_ID] = shared_text(shared_id, line, head[1])) == NULL ||
+        (values[DEVNO] = text(line, head[2])) == NULL ||
+        (values[OPTIONAL_FIELDS] = optional.start < 0 ? PyUnicode_New(0, 0)
+                                                       : text(line, optional)) == NULL)
+        goto error;
     values[LINE] = Py_NewRef(args[1]);
     values[PROPAGATION_TEXT] = Py_NewRef(Py_None);
     values[RAW_LINE] = Py_NewRef(Py_None); /* the fields write the line back */
@@ -259,24 +265,17 @@ parse_line(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     values[LOSSY] = Py_NewRef(empty_tuple);
     values[TARGET_DELETED] = Py_NewRef(Py_False);
     values[EXTRA] = Py_NewRef(empty_tuple);
-    if (values[VFS_OPTIONS] != NULL && values[FS_OPTIONS] != NULL)
-        values[OPTIONS] =
-            PyObject_CallFunctionObjArgs(merge, values[VFS_OPTIONS], values[FS_OPTIONS], NULL);
-
-    PyObject *mount = NULL;
-    int complete = 1;
-    for (int i = 0; i < FIELD_COUNT; i++)
-        complete &= values[i] != NULL;
-    if (complete)
-        mount = mount_type->tp_alloc(mount_type, 0);
-    if (mount == NULL) {
-        for (int i = 0; i < FIELD_COUNT; i++)
-            Py_XDECREF(values[i]);
-        return NULL;
-    }
+    if ((mount = mount_type->tp_alloc(mount_type, 0)) == NULL)
+        goto error;
+    Py_DECREF(id_text);
     for (int i = 0; i < FIELD_COUNT; i++)
         *(PyObject **)((char *)mount + offsets[i]) = values[i]; /* the slot owns it */
     return mount;
+error:
+    Py_XDECREF(id_text);
+    for (int i = 0; i < FIELD_COUNT; i++)
+        Py_XDECREF(values[i]);
+    return NULL;
 }
 
 static PyMethodDef methods[] = {

@@ -55,6 +55,12 @@ def fragment(line: str) -> bool:
     return _FRAGMENT.fullmatch(line) is not None or (_HEAD.match(line) is not None)
 
 
+# The kernel's mount ids are 32-bit (64-bit unique ids are not written in
+# mountinfo); a longer "id" is not a mount's, and int() of thousands of
+# digits is slow and, past 4 300, refused.
+MAX_ID_DIGITS = 20
+
+
 def fields_of(line: str) -> tuple[str, ...] | str:
     """One mountinfo line's fields, decoded: (mount id, parent id, major:minor,
     root, target, per-mount options, optional fields, fstype, source, super
@@ -66,6 +72,8 @@ def fields_of(line: str) -> tuple[str, ...] | str:
     major, colon, minor = devno.partition(":")
     if not (id_text.isdecimal() and parent_text.isdecimal()):
         return "mount id and parent id must be numbers"
+    if len(id_text) > MAX_ID_DIGITS or len(parent_text) > MAX_ID_DIGITS:
+        return f"mount id or parent id longer than {MAX_ID_DIGITS} digits"
     if not (colon and major.isdecimal() and minor.isdecimal()):
         return f"bad major:minor '{devno}'"
     try:

@@ -62,6 +62,8 @@ def test_plain_lines_are_read_in_c(line):
     [
         "36 35 98:0 /mnt1 /mnt\\0402 rw - ext3 /dev/root rw",  # an escape
         "036 35 98:0 / / rw - ext3 /dev/root rw",  # a leading zero
+        "1" * 21 + " 35 98:0 / / rw - ext3 /dev/root rw",  # longer than any mount id
+        "36 " + "9" * 5000 + " 98:0 / / rw - ext3 /dev/root rw",  # past int()'s limit
         "36 \u0663 98:0 / / rw - ext3 /dev/root rw",  # another script's digit
         "36 35 98:0:1 / / rw - ext3 /dev/root rw",
         "36 35 98 / / rw - ext3 /dev/root rw",
@@ -79,6 +81,14 @@ def test_plain_lines_are_read_in_c(line):
 )
 def test_other_lines_are_left_to_python(line):
     assert _same(line) is None
+
+
+def test_an_id_longer_than_any_mount_id_is_refused_in_one_line():
+    """int() refuses thousands of digits with an error of its own: the line is
+    refused first, as not a mountinfo line (neither reader takes it)."""
+    line = "36 " + "9" * 5000 + " 98:0 / / rw - ext3 /dev/root rw"
+    assert mountinfo.parse_line(line, 1) == "mount id or parent id longer than 20 digits"
+    assert isinstance(mountinfo.parse_line("9" * 20 + " 1 98:0 / / rw - ext3 a rw", 1), Mount)
 
 
 _id = st.one_of(st.integers(0, 99999).map(str), st.sampled_from(["007", "0", "\u0663"]))
