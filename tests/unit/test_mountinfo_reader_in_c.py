@@ -105,3 +105,22 @@ _word = st.text(st.sampled_from("ab/:,=-.\\0\u00e9\udcff\U0001f600 \x00"), max_s
 )
 def test_any_line_reads_the_same_in_c_and_in_python(ids, devno, head, optional, tail):
     _same(" ".join([*ids, devno, *head, *optional, "-", *tail]))
+
+
+def test_without_the_module_the_tables_are_the_same(monkeypatch):
+    """Where the module is not built (another Python, no compiler), the
+    Python reader reads every line: whole files and single lines give the
+    same tables, mount for mount."""
+    from benchmarks.generate import generate
+    from mountscope import parsers
+
+    text = generate(1500, seed=9)
+    chunks = [text[i : i + 4096] for i in range(0, len(text), 4096)]
+    with_c = parsers.whole_mountinfo_of_chunks(chunks, "t")
+    (parsed_with_c,) = parsers.parse_text(text, "t")
+    monkeypatch.setattr(mountinfo, "read_plain_line", None)
+    without = parsers.whole_mountinfo_of_chunks(chunks, "t")
+    (parsed_without,) = parsers.parse_text(text, "t")
+    assert with_c is not None and without is not None
+    assert with_c.mounts == without.mounts == parsed_with_c.mounts == parsed_without.mounts
+    assert with_c == without
