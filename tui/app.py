@@ -450,7 +450,11 @@ class MainScreen(Screen[None]):
         self, query: str, typing: bool = False, matches: set[int] | None = None
     ) -> None:
         """Filter by ``query`` (its ``matches``, when a worker found them)."""
-        self.filter_text = query.strip()
+        previous, self.filter_text = self.filter_text, query.strip()
+        if typing and previous and self.filter_text and matches == self.rows.matches:
+            # A letter more that finds the same mounts ("kubele", "kubelet"):
+            # the rows shown, the cursor and the bindings stay as they are.
+            return
         view = self.query_one(RowsView)
         node = view.node
         self.refresh_bindings()

@@ -101,6 +101,27 @@ async def test_selecting_evidence_moves_the_tree_to_its_mount():
         assert app.focused is app.screen.query_one(RowsView)
 
 
+async def test_a_letter_that_finds_the_same_mounts_leaves_the_rows_as_they_are():
+    """Typing on into a word that already finds the same mounts redraws
+    nothing: the rows shown stay the same list, the filter is the new text."""
+    app = app_for(P1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        view = app.screen.query_one(RowsView)
+        await pilot.press("slash", *"var/tas")
+        await until(pilot, lambda: app.screen.filter_text == "var/tas" and view.rows.matches)
+        await settled(pilot)
+        shown, matches = view.rows.state.rows, set(view.rows.matches)
+        assert [app.screen.capture.mounts[n].target for n in shown] == ["/", "/var/task"]
+        await pilot.press("k")
+        await until(pilot, lambda: app.screen.filter_text == "var/task")
+        await settled(pilot)
+        assert view.rows.matches == matches and view.rows.state.rows is shown
+        await pilot.press("s")  # a letter that finds nothing: the rows go
+        await until(pilot, lambda: not view.rows.matches)
+        assert view.rows.state.rows is not shown
+
+
 async def test_filter_then_n_and_n_move_between_matches():
     app = app_for(P1)
     async with app.run_test(size=(80, 24)) as pilot:
