@@ -250,12 +250,30 @@ class Comparison:
         }
 
 
-def _values(mount: Mount, name: str, split: bool) -> str | None:
-    """A compared field's value (options: per-mount when both sides split them,
-    else findmnt's merged options)."""
-    if name == "options" and split:
-        return mount.vfs_options
-    return getattr(mount, FIELDS[name])  # type: ignore[no-any-return]
+@dataclass(frozen=True)
+class _Compared:
+    """What two captures' formats let a comparison compare, worked out once
+    for all its pairs: each field both carry, with the mount attribute it is
+    read from (options: the per-mount ones when both sides keep them apart
+    from the super options, else findmnt's merged ones), and the fields only
+    one side carries (not comparable in any pair)."""
+
+    read: tuple[tuple[str, Callable[[Mount], str | None]], ...]
+    one_sided: tuple[str, ...]
+    split: bool
+
+    @classmethod
+    def of(cls, a_fields: frozenset[str], b_fields: frozenset[str]) -> _Compared:
+        split = _splits_options(a_fields, b_fields)
+        read: list[tuple[str, Callable[[Mount], str | None]]] = []
+        one_sided: list[str] = []
+        for name, needs in FIELDS.items():
+            if needs in a_fields and needs in b_fields:
+                attribute = "vfs_options" if name == "options" and split else FIELDS[name]
+                read.append((name, attrgetter(attribute)))
+            elif needs in a_fields or needs in b_fields:
+                one_sided.append(name)
+        return cls(tuple(read), tuple(one_sided), split)
 
 
 def _splits_options(a_fields: frozenset[str], b_fields: frozenset[str]) -> bool:
@@ -297,29 +315,26 @@ def _field_outcome(
 
 
 def _outcomes(
-    a: Mount, b: Mount, a_fields: frozenset[str], b_fields: frozenset[str], exact: bool
+    a: Mount, b: Mount, compared: _Compared, exact: bool
 ) -> Iterator[tuple[str, str, str | None, str | None]]:
     """(field, outcome, old, new) for each compared field that is not equal."""
-    split = _splits_options(a_fields, b_fields)
-    if split and _plainly_same(a, b):
+    if compared.split and _plainly_same(a, b):
         return
-    for name, needs in FIELDS.items():
-        if needs not in a_fields or needs not in b_fields:
-            if needs in a_fields or needs in b_fields:  # one format cannot carry it
-                yield name, _NOT_COMPARABLE, None, None
-            continue
-        old, new = _values(a, name, split), _values(b, name, split)
-        outcome = _field_outcome(name, old, new, a, b, exact)
-        if outcome != _EQUAL:
-            yield name, outcome, old, new
+    for name in compared.one_sided:
+        yield name, _NOT_COMPARABLE, None, None
+    for name, read in compared.read:
+        old, new = read(a), read(b)
+        if old != new:
+            outcome = _field_outcome(name, old, new, a, b, exact)
+            if outcome != _EQUAL:
+                yield name, outcome, old, new
 
 
 def _compare(
     target: str,
     a: Mount,
     b: Mount,
-    a_fields: frozenset[str],
-    b_fields: frozenset[str],
+    compared: _Compared,
     exact: bool,
     moved_from: str | None = None,
 ) -> Pair:
@@ -329,7 +344,7 @@ def _compare(
         changes["target"] = (moved_from, target)
     same_shape: dict[str, tuple[str | None, str | None]] = {}
     not_comparable: list[str] = []
-    for name, outcome, old, new in _outcomes(a, b, a_fields, b_fields, exact):
+    for name, outcome, old, new in _outcomes(a, b, compared, exact):
         if outcome == _NOT_COMPARABLE:
             not_comparable.append(name)
         elif outcome == _SAME_SHAPE:
@@ -403,9 +418,7 @@ def _identity(m: Mount) -> tuple[str, str | None, str, str]:
     return (m.source, m.fsroot, m.fstype, m.fs_options if m.fs_options is not None else m.options)
 
 
-def _pair_moves(
-    pairs: list[Pair], a_fields: frozenset[str], b_fields: frozenset[str], exact: bool
-) -> list[Pair]:
+def _pair_moves(pairs: list[Pair], compared: _Compared, exact: bool) -> list[Pair]:
     """A mount removed from one target and added at another, unchanged: a move."""
     removed: dict[tuple, list[Pair]] = defaultdict(list)
     added: dict[tuple, list[Pair]] = defaultdict(list)
@@ -422,7 +435,7 @@ def _pair_moves(
             out, into = gone[0], new[0]
             assert out.a is not None and into.b is not None
             moved[id(into)] = _compare(
-                into.target, out.a, into.b, a_fields, b_fields, exact, moved_from=out.target
+                into.target, out.a, into.b, compared, exact, moved_from=out.target
             )
             merged.add(id(out))
     return [moved.get(id(p), p) for p in pairs if id(p) not in merged]
@@ -452,7 +465,8 @@ def _pairs(
     b_single, b_stacks = _targets(b)
     # Most pairs of two captures of one machine are plainly the same: decided
     # here, without the field-by-field comparison.
-    split = _splits_options(a.fields, b.fields)
+    compared = _Compared.of(a.fields, b.fields)
+    split = compared.split
     pairs: list[Pair] = []
     counted = 0
     for target, one in a_single.items():
@@ -465,7 +479,7 @@ def _pairs(
             else:
                 pairs.append(Pair(PairStatus.SAME, target, one, other))
         else:
-            pairs.append(_compare(target, one, other, a.fields, b.fields, exact))
+            pairs.append(_compare(target, one, other, compared, exact))
     # Targets only one side has, or that a stack holds on either side.
     for target in (a_single.keys() ^ b_single.keys()) | a_stacks.keys() | b_stacks.keys():
         left = a_stacks.get(target) or ([a_single[target]] if target in a_single else [])
@@ -480,8 +494,8 @@ def _pairs(
             elif split and _plainly_same(pa, pb):
                 pairs.append(Pair(PairStatus.SAME, target, pa, pb))
             else:
-                pairs.append(_compare(target, pa, pb, a.fields, b.fields, exact))
-    pairs = _pair_moves(pairs, a.fields, b.fields, exact)
+                pairs.append(_compare(target, pa, pb, compared, exact))
+    pairs = _pair_moves(pairs, compared, exact)
     pairs.sort(key=_pair_order)
     return pairs, counted
 
