@@ -171,7 +171,7 @@ else:
 def parse_line(line: str, lineno: int) -> Mount | str:
     """One mountinfo line as a Mount, or the reason it is not one. A plain
     line is read in C where that module is built (parsers/_mountinfo.c),
-    about four times as fast; any other line, and every line without the
+    about three times as fast; any other line, and every line without the
     module, by parse_line_python()."""
     if read_plain_line is not None:
         mount = read_plain_line(line, lineno)
