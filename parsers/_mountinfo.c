@@ -5,13 +5,14 @@
    splitting it, checking it, and storing 18 fields into a frozen object.
    This module does the same for the lines that make up almost every real
    table, "plain" lines: no backslash escape, fields separated by single
-   spaces, ids in plain decimal, and exactly three fields (type, source,
-   super options) after the " - " separator. For such a line the result is
-   the Mount that mountinfo.parse_line_python() gives (tested against it on
-   generated lines, odd ones included); for any other line it returns None
-   and the Python reader takes the line, errors and all. The module is
-   optional: where it is not built (no compiler, another Python), the
-   Python reader reads everything, with the same results.
+   spaces, ids in plain decimal of at most 20 digits, and exactly three
+   fields (type, source, super options) after the " - " separator. For
+   such a line the result is the Mount that mountinfo.parse_line_python()
+   gives (tested against it on generated lines, odd ones included); for
+   any other line it returns None and the Python reader takes the line,
+   errors and all. The module is optional: where it is not built (no
+   compiler, another Python), the Python reader reads everything, with the
+   same results.
 
    The frozen Mount is filled the way its own slot descriptors fill it:
    configure() reads each field's slot offset from the class, so that this
