@@ -24,6 +24,7 @@ from mountscope.classify import CALIBRATION, Calibration, classify
 from mountscope.classify.calibration import fit
 from mountscope.classify.rules import RULES, Rule
 from mountscope.errors import MountscopeError
+from mountscope.record import as_dict
 from mountscope.system.loader import load
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
@@ -238,7 +239,7 @@ def report(corpus: Path = CORPUS) -> dict:
         "unknown": sum(j.verdict == "unknown" for j in judged),
         "wrong_confident": [asdict(j) for j in judged if j.wrong and j.confidence >= CONFIDENT],
         "calibration_current": fitted == CALIBRATION,
-        "bands": [asdict(b) for b in fitted.bands],
+        "bands": [as_dict(b) for b in fitted.bands],
         "misses": [
             {"file": j.file, "label": j.label, "verdict": j.verdict, "confidence": j.confidence}
             for j in judged

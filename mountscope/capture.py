@@ -20,13 +20,13 @@ import stat
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from typing import Any
 
 from mountscope import __version__
 from mountscope.errors import InputWarning, LiveReadError, OutputError, SnapshotExists
 from mountscope.model import LambdaInvocation, LiveOrigin, MountTable, SnapshotOrigin, signals_of
 from mountscope.parsers.snapshot import FORMAT_ID, VERSION
+from mountscope.record import replace
 from mountscope.system.live import read_mountinfo
 
 # --- live capture ---------------------------------------------------------------

@@ -17,7 +17,6 @@ import re
 import string
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from itertools import compress
@@ -26,6 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from mountscope.model import Mount, MountTable, signals_of, split_options
+from mountscope.record import record
 
 if TYPE_CHECKING:
     # Only for types: diff without verdicts never imports the classifier.
@@ -143,18 +143,14 @@ FieldValues = Mapping[str, tuple[str | None, str | None]]
 NO_FIELDS: FieldValues = MappingProxyType({})
 
 
-def _no_fields() -> FieldValues:
-    return NO_FIELDS  # (a default_factory: dataclasses refuse a mapping as a default)
-
-
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Pair:
     kind: PairStatus
     target: str
     a: Mount | None
     b: Mount | None
-    changes: FieldValues = field(default_factory=_no_fields)
-    same_shape: FieldValues = field(default_factory=_no_fields)
+    changes: FieldValues = NO_FIELDS
+    same_shape: FieldValues = NO_FIELDS
     not_comparable: tuple[str, ...] = ()
     moved_from: str | None = None
 
@@ -171,7 +167,7 @@ class Pair:
         }
 
 
-@dataclass
+@record
 class Comparison:
     """Two captures paired mount by mount. ``pairs`` is every pair in path
     order. A comparison made for a report counts the pairs that are plainly
@@ -250,7 +246,7 @@ class Comparison:
         }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Compared:
     """What two captures' formats let a comparison compare, worked out once
     for all its pairs: each field both carry, with the mount attribute it is

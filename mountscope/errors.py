@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 
+from mountscope.record import record
 from mountscope.text import safe
 
 
@@ -103,7 +103,7 @@ class SnapshotExists(OutputExists):
     """The file a snapshot was to be saved to exists: the app asks whether to replace it."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class InputWarning:
     """Something in the input that was kept, repaired or skipped, with its place."""
 

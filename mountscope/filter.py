@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from mountscope.model import Mount, MountTable, split_options
 from mountscope.model.table import MountTree
+from mountscope.record import record, replace
 
 # libmount's pseudo filesystems (mnt_fstype_is_pseudofs), util-linux 2.38.
 PSEUDO_FSTYPES = frozenset(
@@ -118,7 +118,7 @@ def match_target(mount: Mount, target: str, resolve: Callable[[str], str] | None
     return resolve is not None and same_path(resolve(target), mount.target)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Criteria:
     """findmnt's selection flags."""
 
@@ -207,7 +207,7 @@ def _same_devno(have: str | None, want: str) -> bool:
         return False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class View:
     """What findmnt would print of a table: some of its mounts, as a tree or
     a list. ``mounts`` and ``tree`` are what the renderers draw."""

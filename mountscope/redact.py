@@ -18,13 +18,13 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
-from dataclasses import fields, is_dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
 from mountscope.errors import InputWarning
 from mountscope.model import Mount, MountTable, signals_of
 from mountscope.model.signals import Signals
+from mountscope.record import as_dict, is_record, replace
 
 KINDS = ("arn", "account", "function", "request", "uuid", "host", "ip")
 PLACEHOLDER = re.compile(r"<(?:" + "|".join(KINDS) + r")-\d+>")
@@ -234,16 +234,16 @@ class Redactor:
         return value
 
     def origin(self, value: Any) -> Any:
-        """Every string of an origin (a frozen dataclass, nested ones, the
+        """Every string of an origin (a frozen record, nested ones, the
         verbatim metadata of a snapshot), in a copy of the same shape."""
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, Signals):
             return Signals.from_dict(self.data(value.to_dict()))
-        if is_dataclass(value) and not isinstance(value, type):
+        if is_record(value):
             return replace(
-                value, **{f.name: self.origin(getattr(value, f.name)) for f in fields(value)}
-            )  # type: ignore[type-var]
+                value, **{name: self.origin(field) for name, field in as_dict(value).items()}
+            )
         if isinstance(value, Mapping):
             return MappingProxyType(self.data(dict(value)))
         if isinstance(value, tuple):

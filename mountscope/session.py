@@ -13,11 +13,11 @@ import os
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mountscope.filter import matching
 from mountscope.model import Mount, MountTable, signals_of
+from mountscope.record import record
 from mountscope.system.loader import Limits, load, load_all
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from mountscope.system.watch import MountEvent, MountWatcher
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Judgement:
     """A verdict and, for each piece of its evidence, the index of the mount it
     points at in the table it was made from (None: a live signal)."""
@@ -39,7 +39,7 @@ class Judgement:
         return self.rows[evidence]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LiveUpdate:
     """A newer read of a live table: the table, its judgement, what changed
     (the events) and which of its mounts the changes touch."""

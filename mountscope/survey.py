@@ -28,7 +28,6 @@ import stat
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import chain, islice, repeat
 from operator import attrgetter
@@ -49,6 +48,7 @@ from mountscope.model import (
 from mountscope.model.mount import propagation_of
 from mountscope.parsers import mountinfo, snapshot, split_lines
 from mountscope.processes import map_in_order, start_pool
+from mountscope.record import field, record
 from mountscope.system.loader import Limits, load_all, read_bytes
 
 # --- the shape of a table -------------------------------------------------------------
@@ -505,7 +505,7 @@ def expand(specs: Iterable[str]) -> Iterator[tuple[str, str | None]]:
             yield from one(spec, False)
 
 
-@dataclass
+@record
 class Entry:
     """One capture to survey: its name, the capture, and how to read it again."""
 
@@ -548,7 +548,7 @@ def _entries(
         yield Entry(name, capture, (path, number))
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Record:
     """What a survey keeps of a capture: its shape key, its signal values and
     its time, never its mounts."""
@@ -820,7 +820,7 @@ def _comm(pid: int) -> str:
 # --- the survey ----------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class Group:
     key: str
     count: int = 0
@@ -846,7 +846,7 @@ HourCell = tuple[str, str]
 CELLS_KEPT = 1 << 12
 
 
-@dataclass
+@record
 class SurveyPart:
     """What a survey of some files counted (a worker's chunk), to be merged
     into the survey of them all (Survey.merge)."""
@@ -858,7 +858,7 @@ class SurveyPart:
     hour_cells: Counter[HourCell]
 
 
-@dataclass
+@record
 class Survey:
     """Captures are added one by one; ``result`` computes the report."""
 
@@ -1116,7 +1116,7 @@ def _mount_text(mount: Mount | None) -> str | None:
     return " ".join(part for part in (mount.display_source, mount.fstype, mount.options) if part)
 
 
-@dataclass
+@record
 class SurveyResult:
     captures: int
     groups: list[dict[str, Any]]

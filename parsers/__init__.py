@@ -18,7 +18,6 @@ import importlib
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -27,6 +26,7 @@ from mountscope.collector import collector_paused
 from mountscope.errors import InputWarning, NoMountTable, ParseError
 from mountscope.model import Mount, MountTable
 from mountscope.parsers.lines import PROMPT, LineParser, unprompted
+from mountscope.record import record, replace
 
 if TYPE_CHECKING:
     import json
@@ -36,7 +36,7 @@ def _module(name: str) -> ModuleType:
     return importlib.import_module(f"mountscope.parsers.{name}")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Format:
     """A format and the module that reads it (mountscope.parsers.MODULE),
     imported on first use: a mountinfo file loads the modules detection tries

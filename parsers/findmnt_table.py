@@ -16,12 +16,12 @@ drawing one):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 
 from mountscope.errors import InputWarning
 from mountscope.model import Mount, MountTable
 from mountscope.model.columns import COLUMNS, DEFAULT_COLUMNS, canonical, fields_of
 from mountscope.parsers.columns import mount_from_cells
+from mountscope.record import record, replace
 from mountscope.text import decode_hex, width
 
 NAME = "findmnt"
@@ -33,7 +33,7 @@ _TOKEN = re.compile(r"\S+")
 _NOT_SPACE = re.compile(r"[^ ]+")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Column:
     name: str
     start: int  # display column of the header's first character

@@ -12,11 +12,11 @@ is split at the first " on /".
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from mountscope.errors import InputWarning
 from mountscope.model import Mount, MountTable
 from mountscope.parsers.lines import line_table, scan_lines
+from mountscope.record import replace
 from mountscope.text import decode_octal
 
 NAME = "mount"

@@ -18,7 +18,8 @@ repetition, so the work is linear in the text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from mountscope.record import record
 
 # One token of a log prefix, each followed by one space or tab.
 _TOKENS = (
@@ -48,7 +49,7 @@ _QUOTE = re.compile(r"(?:>[ \t]?)+")
 _MAX_TOKENS = 8
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Run:
     """Consecutive lines (indexes ``first`` to ``last``) that shared a prefix."""
 

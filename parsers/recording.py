@@ -21,7 +21,6 @@ import bisect
 import json
 import math
 import re
-from dataclasses import replace
 from typing import NamedTuple
 
 import pyte
@@ -31,6 +30,7 @@ from pyte.screens import wcwidth
 from mountscope.errors import InputWarning, NoMountTable, ParseError
 from mountscope.model import MountTable, RecordingOrigin
 from mountscope.parsers import recording_kind
+from mountscope.record import replace
 
 # Private modes that switch to the alternate screen (xterm).
 _ALTERNATE = frozenset({47, 1047, 1049})

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from mountscope.errors import InputWarning, ParseError
 from mountscope.model import MountTable, SnapshotOrigin
+from mountscope.record import replace
 
 NAME = "snapshot"
 FORMAT_ID = "mountscope.snapshot"

@@ -19,7 +19,6 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from operator import add, attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
@@ -29,6 +28,7 @@ from rich.text import Text
 from mountscope.filter import make_matcher, searched_text, text_terms
 from mountscope.model import Mount, MountTable
 from mountscope.model.kinds import BIND_STYLE, KIND_STYLE
+from mountscope.record import record
 from mountscope.render.styles import DIFF_MARK
 from mountscope.text import has_unsafe, safe, shown_as_is, width
 from mountscope.tui.tree_state import TreeState
@@ -247,7 +247,7 @@ def append_source(line: Text, mount: Mount, shown: str, style: StyleMap) -> None
         line.append(shown, kind)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Layout:
     """Where each column starts and how wide it is, for one view width."""
 

@@ -18,9 +18,9 @@ says the same in plain words.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from mountscope.classify.scale import DECISIVE, STRONG
+from mountscope.record import record
 
 # Where each band of margins starts. Below STRONG: at most one fair mark over
 # the threshold, or a rival close behind; then one strong mark; a decisive
@@ -34,7 +34,7 @@ BAND_NAMES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Band:
     """Verdicts whose margin is at least ``start`` (and below the next band's):
     how many the corpus has, and how many of them were right."""
@@ -53,7 +53,7 @@ class Band:
         return BAND_STARTS[index + 1] if index + 1 < len(BAND_STARTS) else None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Calibration:
     """The bands, each with the record it was counted from, pooled so that a
     stronger band is never less sure."""

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from mountscope.classify.index import TableIndex
 from mountscope.model import MountTable
 from mountscope.model.signals import Signals
+from mountscope.record import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Hit:
     """What a check found: the mounts (indices into the table) it rests on, or
     the live signal it read and the value that matched."""

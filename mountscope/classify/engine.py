@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from mountscope.classify.calibration import CALIBRATION, Calibration, confidence_of
@@ -25,9 +24,10 @@ from mountscope.classify.rules import RULES, Rule, TableIndex
 from mountscope.classify.scale import STRONG, THRESHOLD
 from mountscope.model import Mount, MountTable
 from mountscope.model.signals import Signals
+from mountscope.record import field, record
 
 
-@dataclass
+@record
 class Evidence:
     rule: str
     says: Environment
@@ -53,7 +53,7 @@ class Evidence:
         }
 
 
-@dataclass
+@record
 class Hypothesis:
     environment: Environment
     score: float
@@ -68,7 +68,7 @@ class Hypothesis:
         }
 
 
-@dataclass
+@record
 class Verdict:
     environment: Environment
     confidence: float

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from mountscope.record import field, record
 
 if sys.version_info >= (3, 11):
     from enum import StrEnum
@@ -49,7 +50,7 @@ class Environment(StrEnum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Detail:
     """A detail a verdict may carry (``details[key]``); ``confidence`` names the
     key holding how sure that detail is, when it is a judgement, not a fact."""
@@ -59,7 +60,7 @@ class Detail:
     confidence: str | None = None
 
 
-@dataclass
+@record
 class Reasoning:
     """What an environment's hook reads and may add to: the table, the live
     signals, every environment's score, and the verdict's details and caveats."""
@@ -78,7 +79,7 @@ class Reasoning:
 Hook = Callable[[Reasoning], None]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnvironmentRow:
     name: Environment
     # None: not an environment that can be scored (unknown).

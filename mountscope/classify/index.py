@@ -6,16 +6,16 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
 from itertools import chain, compress
 from operator import attrgetter
 from typing import Any, cast
 
 from mountscope.model import Mount, MountTable
 from mountscope.model.kinds import source_kind
+from mountscope.record import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MountPattern:
     """What one mount must look like; every given part must match.
 

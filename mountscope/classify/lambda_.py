@@ -23,18 +23,18 @@ What it rests on (public sources):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from mountscope.classify.environments import Environment, Reasoning
 from mountscope.classify.scale import THRESHOLD
 from mountscope.model import Mount, MountTable
+from mountscope.record import field, record
 
 WORKER = "/opt/amazon/asc/worker/"
 ARTICLE_HYPOTHESIS = "article-loop-device-means-ec2"
 
 
-@dataclass
+@record
 class Claim:
     """A named hypothesis (not an environment) and what the table says about it."""
 

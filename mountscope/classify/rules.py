@@ -10,8 +10,6 @@ unknown check or a raw weight is refused when this module is imported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from mountscope.classify.checks import CHECKS
 from mountscope.classify.environments import ENVIRONMENTS
 from mountscope.classify.environments import Environment as E
@@ -31,9 +29,10 @@ from mountscope.classify.scale import (
     VERY_STRONG,
     WEAK,
 )
+from mountscope.record import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     id: str
     says: E

@@ -17,7 +17,6 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, NoReturn, Protocol, cast
 
@@ -25,6 +24,7 @@ from mountscope import __version__
 from mountscope.cli.options import fill_defaults, parents, shared_flags
 from mountscope.cli.output import PROG, encode, guard_standard_streams, message, write_out
 from mountscope.errors import ExitCode, MountscopeError, UsageError
+from mountscope.record import record
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -38,7 +38,7 @@ class CommandModule(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Command:
     name: str
     help: str

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 
 from mountscope.cli.inputs import redactor_for
 from mountscope.cli.output import is_terminal, note, warn, write_bytes
 from mountscope.errors import ExitCode
+from mountscope.record import replace
 from mountscope.text import safe
 
 

@@ -151,7 +151,7 @@ def criteria_of(args: argparse.Namespace, words: list[str]) -> Criteria:
         c = Criteria.from_source_arg(source, **flags)
     else:
         c = Criteria(**flags)  # type: ignore[arg-type]
-    from dataclasses import replace
+    from mountscope.record import replace
 
     return replace(
         c,
@@ -211,8 +211,7 @@ def run(args: argparse.Namespace) -> int:
         columns = findmnt.choose_columns(args.output, capture, defaults)
     wanted_live = [c for c in columns if c.fill in (Fill.STATVFS, Fill.DEVICE) or c.name == "TID"]
     if wanted_live and live:
-        from dataclasses import replace
-
+        from mountscope.record import replace
         from mountscope.system import filesystems
 
         filled = filesystems.fill(

@@ -10,11 +10,11 @@ list of columns.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
 from operator import attrgetter
 
 from mountscope.model.mount import Mount
+from mountscope.record import record
 
 
 class JsonType(str, Enum):
@@ -36,7 +36,7 @@ class Fill(str, Enum):
     INPUT = "input"  # only what the input carried (a findmnt capture, fstab)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ColumnInfo:
     name: str
     # findmnt's width hint: a number of cells, or below 1 a share of the terminal.

@@ -4,11 +4,11 @@ and a gap where changes may have been missed."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from mountscope.model.mount import Mount
+from mountscope.record import record
 
 
 def _stamp(when: float) -> str:
@@ -26,7 +26,7 @@ class EventAction(StrEnum):
     MOVE = "move"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MountEvent:
     action: EventAction
     mount: Mount
@@ -51,7 +51,7 @@ class MountEvent:
         }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Gap:
     """Several changes seen in one read: what happened between them was not seen."""
 

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from mountscope.model.kinds import SourceKind, source_kind
+from mountscope.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Mount:
     target: str
     source: str = ""
@@ -35,7 +35,7 @@ class Mount:
     # fields above exactly as they are written (mountinfo_line): most lines
     # of a mountinfo file, which are then kept once, in the fields, rather
     # than a second time whole (18 MB at 50 000 mounts). A copy made with
-    # other fields (dataclasses.replace) then gives the line of its own.
+    # other fields (record.replace) then gives the line of its own.
     raw_line: str | None = ""
     # Fields the input shows incompletely: cut by a terminal ("truncated"),
     # or with characters replaced irreversibly ("lossy", e.g. mount(8)'s "?").
@@ -167,7 +167,7 @@ def mountinfo_mount(
 ) -> Mount:
     """The Mount of a mountinfo line: equal to ``Mount(...)`` of the same
     fields and the others at their defaults (tested), built by storing each
-    slot through its descriptor. A frozen dataclass's __init__ stores every
+    slot through its descriptor. A frozen record's __init__ stores every
     field through object.__setattr__, about half the cost of reading a line
     at 50 000 lines; this takes half as many instructions."""
     mount = _new(Mount)

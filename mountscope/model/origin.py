@@ -6,16 +6,16 @@ system, or a snapshot. Each kind says what it knows as typed fields, and
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from mountscope.model.signals import Signals
+from mountscope.record import record
 
 Scalar = str | int | float | bool | None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class LambdaInvocation:
     """What the Lambda handler was told about the invocation it served."""
 
@@ -57,7 +57,7 @@ class LambdaInvocation:
         return cls(invocation if isinstance(invocation, int) else None, **found)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class FileOrigin:
     """Read from a file, or from standard input ("-")."""
 
@@ -67,7 +67,7 @@ class FileOrigin:
         return {}
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class RecordingOrigin:
     """Seen on the screen of a terminal recording (script, asciicast, ansi)."""
 
@@ -85,7 +85,7 @@ class RecordingOrigin:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class LiveOrigin:
     """Read from /proc just now, on this machine."""
 
@@ -129,7 +129,7 @@ def _text(metadata: Mapping[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class SnapshotOrigin:
     """Loaded from a snapshot: what its metadata says, typed, and the
     metadata itself, carried over verbatim when the table is saved again."""

@@ -3,11 +3,12 @@ what the classifier reads besides the mount table. Read by system.signals."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from mountscope.record import as_dict, field, field_names, record
 
-@dataclass
+
+@record
 class Signals:
     cmdline: str | None = None
     version: str | None = None
@@ -36,9 +37,14 @@ class Signals:
     loop_backing: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Copies of the lists and dicts (of strings): the document and the
+        # signals can then change apart.
+        return {
+            name: value.copy() if isinstance(value, dict | list) else value
+            for name, value in as_dict(self).items()
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Signals:
-        known = {f.name for f in fields(cls)}
+        known = set(field_names(cls))
         return cls(**{k: v for k, v in data.items() if k in known})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import compress
 from operator import attrgetter, lt
@@ -12,14 +11,15 @@ from operator import attrgetter, lt
 from mountscope.errors import InputWarning
 from mountscope.model.mount import Mount
 from mountscope.model.origin import FileOrigin, Origin
+from mountscope.record import record, replace
 
 # --- captures and trees ------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MountTable:
     """One mount table and where it came from. Frozen: a changed table is a
-    new one (``dataclasses.replace``), so a tree built for it stays true."""
+    new one (``record.replace``), so a tree built for it stays true."""
 
     mounts: tuple[Mount, ...]
     format: str
@@ -46,7 +46,7 @@ class MountTable:
 
     def __post_init__(self) -> None:
         # Sequences given as lists are stored as tuples: nothing can change
-        # them afterwards. (object.__setattr__ is how a frozen dataclass
+        # them afterwards. (object.__setattr__ is how a frozen record
         # completes its own construction.)
         if not isinstance(self.mounts, tuple):
             object.__setattr__(self, "mounts", tuple(self.mounts))
@@ -59,7 +59,7 @@ class MountTable:
 
     # Built on first use and kept: cached_property stores the tree in the
     # instance __dict__ without going through the frozen __setattr__, which
-    # is why this dataclass has no slots. The table cannot change, so the
+    # is why this record has no slots. The table cannot change, so the
     # tree cannot go stale; a replaced table builds its own.
     @cached_property
     def tree(self) -> MountTree:
@@ -104,7 +104,7 @@ _TARGET = attrgetter("target")
 _BLOCK = 4096
 
 
-@dataclass
+@record
 class MountTree:
     """Parent and child links between the mounts of a capture, by index.
 

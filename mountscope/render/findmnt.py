@@ -9,7 +9,6 @@ without recursion, so a chain of 10 000 nested mounts prints like any other.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
 from itertools import chain, islice, repeat
 from operator import add, attrgetter
 from typing import Protocol
@@ -18,6 +17,7 @@ from mountscope.model import Mount, MountTable, MountTree
 from mountscope.model.columns import COLUMNS, DEFAULT_COLUMNS, ColumnInfo, JsonType, shell_name
 from mountscope.model.kinds import BIND_STYLE, KIND_STYLE
 from mountscope.model.origin import recording_of, seconds_of
+from mountscope.record import record, replace
 from mountscope.render.styles import paint
 from mountscope.text import not_one_cell, printable_ascii, safe, shown_as_is, unsafe_pattern, width
 
@@ -35,7 +35,7 @@ class Drawable(Protocol):
     def tree(self) -> MountTree: ...
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CellStyle:
     """How cells are written, as findmnt's output flags change them."""
 
@@ -43,6 +43,10 @@ class CellStyle:
     nofsroot: bool = False
     # The aligned table writes MAJ:MIN as "%3u:%-3u"; -r, -P and -J as "%u:%u".
     aligned_devno: bool = True
+
+
+AS_FINDMNT = CellStyle()  # findmnt's cells, no flag given
+UNALIGNED = CellStyle(aligned_devno=False)  # findmnt -r, -P and -J
 
 
 def choose_columns(
@@ -71,7 +75,7 @@ def _fillable(column: Column, capture: MountTable) -> bool:
 
 
 def cell_getters(
-    columns: Sequence[Column], style: CellStyle = CellStyle()
+    columns: Sequence[Column], style: CellStyle = AS_FINDMNT
 ) -> list[Callable[[Mount], str | int | None]]:
     """One function per column giving a mount's cell, as the style asks."""
     getters: list[Callable[[Mount], str | int | None]] = []
@@ -278,7 +282,7 @@ def table_lines(
     ascii_only: bool = False,
     header: bool = True,
     color: bool = False,
-    style: CellStyle = CellStyle(),
+    style: CellStyle = AS_FINDMNT,
 ) -> Iterator[str]:
     """The capture as findmnt prints it: one line per mount, columns aligned.
 
@@ -454,7 +458,7 @@ def json_chunks(
     columns: list[Column],
     *,
     as_list: bool = False,
-    style: CellStyle = CellStyle(aligned_devno=False),
+    style: CellStyle = UNALIGNED,
     bytes_sizes: bool = False,
 ) -> Iterator[bytes]:
     """findmnt -J's document, ``{"filesystems": [...]}``, one mount per line.
@@ -641,7 +645,7 @@ def script_lines(
     pairs: bool = False,
     shell: bool = False,
     header: bool = True,
-    style: CellStyle = CellStyle(aligned_devno=False),
+    style: CellStyle = UNALIGNED,
 ) -> Iterator[str]:
     """findmnt -r (cells one space apart, escaped) or -P (NAME="value" pairs);
     -y writes the names as shell variables (USE_PCT, MAJ_MIN)."""

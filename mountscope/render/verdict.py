@@ -10,15 +10,15 @@ string is already made safe for a terminal.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from mountscope.classify import Evidence, Verdict
 from mountscope.classify.environments import DETAILS
+from mountscope.record import record
 from mountscope.text import safe
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Segment:
     text: str
     # label, environment, confidence, details, mark, weight, stance, where, why, plain

@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from functools import cache
 
 from mountscope.model import Mount
 from mountscope.model.columns import ColumnInfo, Fill
+from mountscope.record import replace
 
 _TAG_FOLDERS = {
     "LABEL": "/dev/disk/by-label",

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import errno
 import os
-from dataclasses import dataclass
 
 from mountscope.errors import LiveReadError
+from mountscope.record import record
 
 SETTLE_TRIES = 5
 _CHUNK = 1 << 20
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class LiveRead:
     path: str
     text: str

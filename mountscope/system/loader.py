@@ -8,10 +8,10 @@ import re
 import stat
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from mountscope.errors import InputError, InputTooLarge, ParseError
 from mountscope.model import Mount, MountTable
+from mountscope.record import record
 from mountscope.text import safe
 
 # Inputs beyond these are refused rather than allowed to exhaust memory
@@ -22,7 +22,7 @@ MAX_LINES = 1_000_000
 _PICK = re.compile(r"^(.*)#(\d+)$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limits:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_lines: int = MAX_LINES

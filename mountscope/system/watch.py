@@ -37,11 +37,11 @@ import select
 import struct
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 
 from mountscope.errors import LiveReadError, NamespaceGone
 from mountscope.model import Mount, MountTable
 from mountscope.model.events import EventAction, Gap, MountEvent
+from mountscope.record import replace
 from mountscope.system.live import describe_os_error, proc_path
 
 # How long poll() may stay silent before the table is re-read once anyway, to

@@ -3,18 +3,17 @@ on the real /proc and on real mounts in private mount namespaces."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import subprocess
 import sys
 import threading
-from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from mountscope import record
 from mountscope.capture import (
     capture_live,
     lambda_handler,
@@ -25,6 +24,7 @@ from mountscope.capture import (
 from mountscope.errors import MountscopeError, ParseError
 from mountscope.model import signals_of
 from mountscope.parsers import parse_text
+from mountscope.record import replace
 from mountscope.system.live import read_mountinfo
 from mountscope.system.loader import load
 from tests.helpers import ARTICLE, REPO, SAMPLES, needs_unshare, run_cli
@@ -64,7 +64,7 @@ def reload(capture):
 
 
 def test_live_snapshot_round_trip():
-    capture = dataclasses.replace(capture_live(), title="round trip")
+    capture = record.replace(capture_live(), title="round trip")
     loaded = reload(capture)
     assert loaded.format == "snapshot" and loaded.provenance.table_format == "mountinfo"
     same_capture(capture, loaded)
@@ -193,15 +193,13 @@ def test_the_snapshot_readers_field_table_agrees_with_the_schema():
 
 
 def test_the_snapshot_reader_checks_every_signal():
-    from dataclasses import fields
-
     from mountscope.model.signals import Signals
     from mountscope.parsers.snapshot import FIELDS
 
     checked = {
         path.split(".")[1].removesuffix("[]") for path in FIELDS if path.startswith("signals.")
     }
-    assert checked == {f.name for f in fields(Signals)}
+    assert checked == set(record.field_names(Signals))
 
 
 def _snapshot_with(write, name: str, changes: dict[str, object]) -> Path:

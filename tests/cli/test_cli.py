@@ -106,10 +106,13 @@ def test_the_json_path_never_imports_textual():
 def test_tree_of_a_mountinfo_file_loads_nothing_it_does_not_use():
     """Start-up is most of a run on a small table: tree of a whole mountinfo
     file needs neither the reader of log and chat prefixes nor shutil (which
-    argparse imports for the terminal's width, with the compression modules)."""
+    argparse imports for the terminal's width, with the compression modules),
+    nor dataclasses (records are made without it) and the inspect, ast and
+    dis it imports."""
     loaded = loaded_after(["tree", DOCKER_HOST])
     assert "mountscope.parsers.mountinfo" in loaded and "argparse" in loaded  # (read, parsed)
     assert "mountscope.parsers.prefixes" not in loaded and "shutil" not in loaded
+    assert not {"dataclasses", "inspect", "ast", "dis"} & set(loaded)
 
 
 def test_help_is_wrapped_to_the_terminal_it_is_shown_in():

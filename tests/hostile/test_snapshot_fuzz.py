@@ -23,7 +23,6 @@ import re
 import signal
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ from mountscope.cli import main
 from mountscope.model import SnapshotOrigin
 from mountscope.model.signals import Signals
 from mountscope.parsers import parse_text
+from mountscope.record import replace
 from tests.helpers import run_cli
 
 EXAMPLES = int(os.environ.get("MOUNTSCOPE_FUZZ_EXAMPLES", "60"))

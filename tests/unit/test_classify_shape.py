@@ -3,13 +3,13 @@ scale, checks registered by name with one signature, signals always passed in.""
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import json
 
 import jsonschema
 import pytest
 
+from mountscope import record
 from mountscope.capture import capture_live, snapshot_bytes, snapshot_document
 from mountscope.classify import classify
 from mountscope.classify.checks import CHECKS, Hit
@@ -118,7 +118,7 @@ def test_the_signals_given_are_the_signals_used_not_those_on_the_table():
 
 def test_signal_fields_are_the_snapshot_schemas():
     described = set(SCHEMA["properties"]["signals"]["properties"])
-    assert {f.name for f in dataclasses.fields(Signals)} == described
+    assert set(record.field_names(Signals)) == described
 
 
 def test_lambda_signals_are_read_live_and_kept_in_snapshots():
@@ -128,14 +128,14 @@ def test_lambda_signals_are_read_live_and_kept_in_snapshots():
     # Read from /sys/block (a dict, maybe empty), unless /sys/block cannot be listed.
     assert live.block_serials is None or isinstance(live.block_serials, dict)
     assert live.loop_backing is None or isinstance(live.loop_backing, dict)
-    signals = dataclasses.replace(
+    signals = record.replace(
         live,
         block_serials={"vdb": "2049123456"},
         loop_backing={"loop1": "/var/lib/task.img"},
         env={**live.env, "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"},
     )
-    capture = dataclasses.replace(
-        capture, provenance=dataclasses.replace(capture.provenance, signals=signals)
+    capture = record.replace(
+        capture, provenance=record.replace(capture.provenance, signals=signals)
     )
     jsonschema.validate(snapshot_document(capture), SCHEMA)
     (loaded,) = parse_text(snapshot_bytes(capture).decode(), "snap.json")

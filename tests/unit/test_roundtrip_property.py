@@ -82,9 +82,9 @@ def test_detection_finds_mountinfo_without_being_told(table: list[Mount]):
     assert [key(m) for m in capture.mounts] == [key(m) for m in table]
 
 
-def test_a_mountinfo_line_makes_the_mount_the_dataclass_would():
+def test_a_mountinfo_line_makes_the_mount_its_constructor_would():
     """parse_line builds its Mount slot by slot (mountinfo_mount); it must be
-    the Mount the dataclass's own constructor makes of the same fields, every
+    the Mount the record's own constructor makes of the same fields, every
     other field at its default, however the fields are ordered."""
     from benchmarks.generate import generate
 

@@ -3,13 +3,13 @@ a live table, filter."""
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import sys
 
 import pytest
 
 import mountscope.classify
+from mountscope import record
 from mountscope.classify import classify
 from mountscope.diff import compare
 from mountscope.errors import MountscopeError, ParseError
@@ -132,7 +132,7 @@ def test_refresh_carries_the_origin_over_and_marks_the_changed_mounts(write):
         settled=True,
         reads=1,
     )
-    old = dataclasses.replace(old, title="node-1", provenance=live)
+    old = record.replace(old, title="node-1", provenance=live)
     new = session.load(str(write(TABLE + "3 1 0:41 / /mnt/new rw - tmpfs tmpfs rw\n", "b.txt")))
     events = table_changes(old.mounts, new.mounts)
     old_judgement = session.judge(old)
