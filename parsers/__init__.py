@@ -609,9 +609,11 @@ def whole_mountinfo_of_chunks(
     looks_like = FORMATS["mountinfo"].code.looks_like
     parse_line = mountinfo.parse_line
     # The C reader of plain lines, called first: most lines are read by it
-    # alone (None where it is not built, or when lines read before are
-    # looked up by their text).
-    read_plain = mountinfo.read_plain_line if known is None else None
+    # alone (None where it is not built).
+    read_plain = mountinfo.read_plain_line
+    # Lines of the captures read before this one, looked up first (None for
+    # the first capture: no line of it can be there).
+    read_before = known or None
     mounts: list[Mount] = []
     pending = ""  # the start of a line the next chunk ends
     lineno = 0
@@ -625,20 +627,18 @@ def whole_mountinfo_of_chunks(
                 return None
             for line in lines:
                 lineno += 1
-                if read_plain is not None:
-                    plain = read_plain(line, lineno)
-                    if plain is not None:
-                        mounts.append(plain)
-                        continue
-                if not line or line.isspace():
-                    return None  # read, but kept as the whole text
-                read_before = known.get(line) if known is not None else None
                 if read_before is not None:
-                    mounts.append(on_line(read_before, lineno))
-                    continue
-                mount = parse_line(line, lineno)
-                if not isinstance(mount, Mount):
-                    return None
+                    shared = read_before.get(line)
+                    if shared is not None:
+                        mounts.append(on_line(shared, lineno))
+                        continue
+                mount = read_plain(line, lineno) if read_plain is not None else None
+                if mount is None:
+                    if not line or line.isspace():
+                        return None  # read, but kept as the whole text
+                    mount = parse_line(line, lineno)
+                    if not isinstance(mount, Mount):
+                        return None
                 if known is not None:
                     known[line] = mount
                 mounts.append(mount)
