@@ -13,13 +13,13 @@ import os
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from mountscope.filter import matching
 from mountscope.model import Mount, MountTable, signals_of
 from mountscope.record import record
 from mountscope.system.loader import Limits, load, load_all
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
     # Imported where they are used: `mountscope tree` and `capture` stay light.
     from mountscope.classify import Verdict

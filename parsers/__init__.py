@@ -20,7 +20,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property, lru_cache
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
 
 from mountscope.collector import collector_paused
 from mountscope.errors import InputWarning, NoMountTable, ParseError
@@ -28,8 +27,10 @@ from mountscope.model import Mount, MountTable
 from mountscope.parsers.lines import PROMPT, LineParser, unprompted
 from mountscope.record import record, replace
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
     import json
+    from typing import Any
 
 
 def _module(name: str) -> ModuleType:
@@ -636,9 +637,10 @@ def whole_mountinfo_of_chunks(
                 if mount is None:
                     if not line or line.isspace():
                         return None  # read, but kept as the whole text
-                    mount = parse_line(line, lineno)
-                    if not isinstance(mount, Mount):
+                    read = parse_line(line, lineno)
+                    if not isinstance(read, Mount):
                         return None
+                    mount = read
                 if known is not None:
                     known[line] = mount
                 mounts.append(mount)

@@ -18,7 +18,6 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, NoReturn, Protocol, cast
 
 from mountscope import __version__
 from mountscope.cli.options import fill_defaults, parents, shared_flags
@@ -26,16 +25,18 @@ from mountscope.cli.output import PROG, encode, guard_standard_streams, message,
 from mountscope.errors import ExitCode, MountscopeError, UsageError
 from mountscope.record import record
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
+    from typing import NoReturn, Protocol
+
     from _typeshed import SupportsWrite
 
+    class CommandModule(Protocol):
+        """What each command's module (mountscope.cli.NAME) provides."""
 
-class CommandModule(Protocol):
-    """What each command's module (mountscope.cli.NAME) provides."""
+        def configure(self, p: argparse.ArgumentParser) -> None: ...
 
-    def configure(self, p: argparse.ArgumentParser) -> None: ...
-
-    def run(self, args: argparse.Namespace) -> int: ...
+        def run(self, args: argparse.Namespace) -> int: ...
 
 
 @record(frozen=True)
@@ -47,7 +48,8 @@ class Command:
 
     def module(self) -> CommandModule:
         """The command's module, mountscope.cli.NAME, imported on first use."""
-        return cast(CommandModule, importlib.import_module(f"mountscope.cli.{self.name}"))
+        module: CommandModule = importlib.import_module(f"mountscope.cli.{self.name}")  # type: ignore[assignment]
+        return module
 
 
 # Every command, once. The first is what a bare ``mountscope`` runs.
@@ -114,7 +116,7 @@ class Parser(argparse.ArgumentParser):
         # option's metavar), and a formatter without a width imports shutil
         # to ask the terminal: shutil imports the compression modules, about
         # 2 ms of every run for a width that only --help uses.
-        formatter = cast("type[argparse.HelpFormatter]", self.formatter_class)
+        formatter: type[argparse.HelpFormatter] = self.formatter_class  # type: ignore[assignment]
         return formatter(prog=self.prog, width=help_width())
 
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:

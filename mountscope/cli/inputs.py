@@ -9,14 +9,16 @@ import os
 import stat
 from collections.abc import Iterable
 from itertools import chain
-from typing import TYPE_CHECKING, Any
 
 from mountscope.cli.options import limits_of
 from mountscope.cli.output import note, warn
 from mountscope.errors import MountscopeError, UsageError, WarningsAreErrors
 from mountscope.model import MountTable
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
+    from typing import Any
+
     from mountscope.redact import Redactor
     from mountscope.session import Session
 

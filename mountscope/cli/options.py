@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import argparse
 import re
-from typing import Any, TypeVar
 
 from mountscope.errors import UsageError
 from mountscope.system.loader import DEFAULT_MAX_BYTES, MAX_LINES, Limits, human_size
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    P = TypeVar("P", bound=argparse.ArgumentParser)
 
 # Sizes are whole numbers with an optional binary unit (512K, 256M, 2G, 2GiB).
 _SIZE = re.compile(r"(\d{1,12})([KMG]?)(?:I?B)?")
@@ -126,9 +131,6 @@ def _redact(parser: argparse.ArgumentParser) -> None:
 
 
 _ADD = {"input": _input, "color": _color, "pid": _pid, "redact": _redact}
-
-
-P = TypeVar("P", bound=argparse.ArgumentParser)
 
 
 def parents(parser_class: type[P]) -> dict[str, P]:

@@ -8,7 +8,6 @@ import os
 import stat
 from collections.abc import Iterable
 from itertools import chain
-from typing import TYPE_CHECKING
 
 from mountscope.cli.inputs import load_one, redactor_for, report_warnings, session_of
 from mountscope.cli.options import task_alias
@@ -26,6 +25,7 @@ from mountscope.model.columns import COLUMNS
 from mountscope.model.origin import LiveOrigin
 from mountscope.text import safe
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
     from mountscope.filter import Criteria, View
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
 
 from mountscope.model.kinds import SourceKind, source_kind
 from mountscope.record import record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record(frozen=True, slots=True)

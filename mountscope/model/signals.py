@@ -3,9 +3,11 @@ what the classifier reads besides the mount table. Read by system.signals."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from mountscope.record import as_dict, field, field_names, record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, islice, repeat
 from operator import add, attrgetter
-from typing import Protocol
 
 from mountscope.model import Mount, MountTable, MountTree
 from mountscope.model.columns import COLUMNS, DEFAULT_COLUMNS, ColumnInfo, JsonType, shell_name
@@ -25,14 +24,18 @@ Column = ColumnInfo
 Getter = Callable[[Mount], str | int | None]
 
 
-class Drawable(Protocol):
-    """A table or a selection of it (mountscope.filter.View): mounts and their tree."""
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Protocol
 
-    @property
-    def mounts(self) -> Sequence[Mount]: ...
+    class Drawable(Protocol):
+        """A table or a selection of it (mountscope.filter.View): mounts and their tree."""
 
-    @property
-    def tree(self) -> MountTree: ...
+        @property
+        def mounts(self) -> Sequence[Mount]: ...
+
+        @property
+        def tree(self) -> MountTree: ...
 
 
 @record(frozen=True)
