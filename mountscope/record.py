@@ -13,9 +13,13 @@ same behaviour: an ``__init__`` taking the fields in order, then calling
 ``frozen=True`` a hash of the fields and an error on any assignment; with
 ``slots=True`` no ``__dict__``. Only ``__init__`` is compiled, once per class
 (as ``collections.namedtuple`` makes its ``__new__``), so that building a
-record costs what it cost as a dataclass; the other methods are the functions
-below, shared by every record, and closures over a getter of the fields. ``replace``, ``field_names`` and ``as_dict``
-stand for ``dataclasses.replace``, ``fields`` and ``asdict``.
+record costs no more than building the dataclass (half as much for a Mount:
+a frozen record with slots stores each field through its slot). The other
+methods are the functions below, shared by every record, or closures over
+one getter of all the fields; comparing two records that way takes about
+twice as long as a dataclass's compiled ``__eq__``, on no hot path.
+``replace``, ``field_names`` and ``as_dict`` stand for
+``dataclasses.replace``, ``fields`` and ``asdict``.
 """
 
 from __future__ import annotations
