@@ -104,7 +104,9 @@ class TableIndex:
         if pattern.target is not None:
             return sorted(i for t in pattern.target for i in self.by_target.get(t, ()))
         if pattern.target_prefixes:
-            return sorted({i for p in pattern.target_prefixes for i in self.with_prefix(p)})
+            found = list(map(self.with_prefix, pattern.target_prefixes))
+            # (one prefix: already in order; several may find a mount twice)
+            return found[0] if len(found) == 1 else sorted(set(chain.from_iterable(found)))
         if pattern.source is not None:
             return sorted(i for src in pattern.source for i in self.by_source.get(src, ()))
         if pattern.fstype is not None:

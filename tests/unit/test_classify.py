@@ -379,3 +379,16 @@ def test_the_index_picks_what_checking_every_mount_picks():
                 assert found == _one_by_one(capture, rule.mount), rule.id
                 fired += bool(found)
     assert fired > 20
+
+
+def test_a_table_whose_author_cut_it_is_judged_with_a_caveat():
+    """A line that is nothing but an ellipsis, kept as a mount's own line,
+    says the table is partial; the same table without it is whole."""
+    from mountscope.model import Mount, MountTable
+
+    targets = ["/", "/proc", "/sys", "/dev", "/run", "/tmp"]
+    mounts = [Mount(t, "none", "tmpfs", raw_line=f"none {t} tmpfs rw 0 0") for t in targets]
+    whole = MountTable(tuple(mounts), "proc-mounts", "t", frozenset({"target", "source"}))
+    cut = MountTable((*mounts, Mount("/x", raw_line=" … ")), "proc-mounts", "t", whole.fields)
+    assert any("its author cut it" in caveat for caveat in classify(cut, None).caveats)
+    assert not any("looks partial" in caveat for caveat in classify(whole, None).caveats)
