@@ -11,16 +11,24 @@ are.
 Where processes cannot be started (a Lambda function has no /dev/shm for
 the locks a pool needs), start_pool() says so and the caller does the work
 itself.
+
+One piece of work can also run in a forked process of its own while the
+caller goes on (start_in_fork): diff judges its two captures that way while
+it pairs them.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import pickle
 import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+
+from mountscope.model import Mount, MountTable
 
 if TYPE_CHECKING:  # (the pool's modules are imported only when a pool starts)
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -94,3 +102,121 @@ def map_in_order(
             yield pending.popleft().result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+class ForkedWork:
+    """Work running in a forked process, its bytes read back once by result()."""
+
+    def __init__(self, pid: int, reader: int) -> None:
+        self.pid = pid
+        self._reader: int | None = reader
+
+    def result(self) -> bytes | None:
+        """What the work returned, once its process has ended; None if it
+        failed (or was cancelled)."""
+        if self._reader is None:
+            return None
+        with open(self._reader, "rb") as pipe:
+            self._reader = None
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        return data if os.waitstatus_to_exitcode(status) == 0 else None
+
+    def cancel(self) -> None:
+        """Stop the process if its result was not read, and reap it."""
+        if self._reader is None:
+            return
+        os.close(self._reader)
+        self._reader = None
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+
+
+def start_in_fork(work: Callable[[], bytes]) -> ForkedWork | None:
+    """``work()`` in a forked process while this one goes on, or None where
+    that would not pay or is not safe: not Linux, a single processor, or
+    other threads running (a fork copies only the calling thread, and a lock
+    another thread held would stay held in the copy).
+
+    The process ignores Ctrl+C (the parent handles it and cancels), leaves
+    what it inherited out of its collector's walks (a walk writes to every
+    object's header, and each write copies a page fork shared), and ends
+    with os._exit: nothing of the parent's (buffers, exit handlers) runs
+    twice."""
+    if not sys.platform.startswith("linux") or processors() < 2:
+        return None
+    import threading
+
+    if threading.active_count() > 1:
+        return None
+    reader, writer = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:  # no memory, too many processes
+        os.close(reader)
+        os.close(writer)
+        return None
+    if pid == 0:  # the forked process
+        code = 1
+        try:
+            import gc
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            gc.freeze()
+            os.close(reader)
+            data = work()
+            with open(writer, "wb") as pipe:
+                pipe.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writer)
+    return ForkedWork(pid, reader)
+
+
+# --- what crosses between them -----------------------------------------------------------
+
+
+class _MountsByIndex(pickle.Pickler):
+    """Pickles a value with each of the table's mounts in it as its index:
+    the process that reads it back has the same table (_TableMounts)."""
+
+    def __init__(self, file: BinaryIO, table: MountTable) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.index = {id(m): i for i, m in enumerate(table.mounts)}
+
+    def persistent_id(self, obj: object) -> int | None:
+        return self.index.get(id(obj)) if type(obj) is Mount else None
+
+
+class _TableMounts(pickle.Unpickler):
+    """Reads back what _MountsByIndex wrote, each index as the table's own mount."""
+
+    def __init__(self, file: BinaryIO, table: MountTable) -> None:
+        super().__init__(file)
+        self.mounts = table.mounts
+
+    def persistent_load(self, pid: object) -> Mount:
+        if type(pid) is not int or not 0 <= pid < len(self.mounts):
+            raise pickle.UnpicklingError(f"no mount {pid!r} in the table")
+        return self.mounts[pid]
+
+
+def dumps_with_mounts(value: object, table: MountTable) -> bytes:
+    """``value`` pickled, each mount of ``table`` in it as its index: for a
+    process that has the same table (a forked one, or its parent)."""
+    out = io.BytesIO()
+    _MountsByIndex(out, table).dump(value)
+    return out.getvalue()
+
+
+def loads_with_mounts(data: bytes, table: MountTable) -> Any:
+    """What dumps_with_mounts() wrote, its mounts ``table``'s own objects;
+    None if it cannot be read."""
+    try:
+        return _TableMounts(io.BytesIO(data), table).load()
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError):
+        return None

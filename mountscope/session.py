@@ -13,6 +13,7 @@ import os
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 
 from mountscope.filter import matching
 from mountscope.model import Mount, MountTable, signals_of
@@ -24,7 +25,15 @@ if TYPE_CHECKING:
     # Imported where they are used: `mountscope tree` and `capture` stay light.
     from mountscope.classify import Verdict
     from mountscope.diff import Comparison
+    from mountscope.processes import ForkedWork
     from mountscope.system.watch import MountEvent, MountWatcher
+
+
+# Below this many mounts a table is judged in a few milliseconds: a process
+# of its own (a fork, a pickled verdict) would not pay, and in a Lambda
+# function, where the table is small, every process counts against the
+# function's memory.
+JUDGE_AHEAD_FROM = 5_000
 
 
 @record(frozen=True)
@@ -77,6 +86,8 @@ class Session:
         # While loading captures together (loading_together): their mounts by
         # the line they were read from.
         self._known_lines: dict[str, Mount] | None = None
+        # Tables being judged in forked processes (judging_ahead), by identity.
+        self._ahead: dict[int, tuple[MountTable, ForkedWork]] = {}
 
     # --- loading -----------------------------------------------------------------
 
@@ -113,18 +124,55 @@ class Session:
     # --- judging and comparing ------------------------------------------------------
 
     def judge(self, table: MountTable) -> Judgement:
-        """The verdict on ``table``, computed once per table."""
+        """The verdict on ``table``, computed once per table (or taken from
+        the process judging it ahead)."""
         with self._lock:
             cached = self._judged.get(id(table))
+            ahead = self._ahead.pop(id(table), None)
         if cached is not None and cached[0] is table:
             return cached[1]
-        from mountscope.classify import classify
+        verdict = None
+        if ahead is not None and ahead[0] is table:
+            verdict = _verdict_of(ahead[1].result(), table)
+        if verdict is None:
+            from mountscope.classify import classify
 
-        verdict = classify(table, signals_of(table.provenance))
+            verdict = classify(table, signals_of(table.provenance))
         judgement = Judgement(verdict, tuple(_rows_of(table, verdict)))
         with self._lock:
             self._judged[id(table)] = (table, judgement)
         return judgement
+
+    @contextmanager
+    def judging_ahead(
+        self, tables: Iterable[MountTable], smallest: int = JUDGE_AHEAD_FROM
+    ) -> Iterator[None]:
+        """Judge ``tables`` of ``smallest`` mounts or more in forked
+        processes, one each, while this one goes on (the command line's diff
+        pairs its two captures meanwhile: judging them one after the other
+        was a third of its time); judge() then takes each verdict from its
+        process. Where no process can be forked (see
+        processes.start_in_fork), or one fails, judge() judges here as
+        always. Processes whose verdict was not asked for by the end of the
+        block are stopped."""
+        from mountscope.processes import start_in_fork
+
+        for table in tables:
+            if len(table.mounts) < smallest:
+                continue
+            if id(table) in self._judged or id(table) in self._ahead:
+                continue
+            started = start_in_fork(partial(_verdict_bytes, table))
+            if started is None:
+                break
+            self._ahead[id(table)] = (table, started)
+        try:
+            yield
+        finally:
+            with self._lock:
+                left, self._ahead = list(self._ahead.values()), {}
+            for _, work in left:
+                work.cancel()
 
     def verdict(self, table: MountTable) -> Verdict:
         return self.judge(table).verdict
@@ -211,6 +259,22 @@ class LiveTable:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def _verdict_bytes(table: MountTable) -> bytes:
+    """The verdict on ``table``, for the process that forked this one."""
+    from mountscope.classify import classify
+    from mountscope.processes import dumps_with_mounts
+
+    return dumps_with_mounts(classify(table, signals_of(table.provenance)), table)
+
+
+def _verdict_of(data: bytes | None, table: MountTable) -> Verdict | None:
+    """The verdict a forked process sent (None if it sent none)."""
+    from mountscope.processes import loads_with_mounts
+
+    verdict: Verdict | None = loads_with_mounts(data, table) if data is not None else None
+    return verdict
 
 
 def _rows_of(table: MountTable, verdict: Verdict) -> list[int | None]:

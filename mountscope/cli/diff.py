@@ -90,13 +90,16 @@ def run(args: argparse.Namespace) -> int:
     with session.loading_together():
         a = load_one(args.a, args, [], session)
         b = load_one(args.b, args, [], session)
-    hide = redactor_for(args, a, b)
-    for capture in (a, b):
-        report_warnings(hide.capture(capture) if hide else capture, args.strict)
-    # Only --json --all lists the unchanged pairs: the rest count them.
-    comparison = session.compare(a, b, exact=args.exact, list_same=args.json and args.all)
-    redactor = redactor_for(args, a, b)
-    if args.json:
-        write_bytes(json_chunks(comparison, with_same=args.all, redactor=redactor))
-        return ExitCode.DIFFERENT if comparison.different else ExitCode.OK
-    return write_report(comparison, args, redactor)
+    # Both verdicts are shown: they are made in other processes while this
+    # one checks the captures and pairs them.
+    with session.judging_ahead((a, b)):
+        hide = redactor_for(args, a, b)
+        for capture in (a, b):
+            report_warnings(hide.capture(capture) if hide else capture, args.strict)
+        # Only --json --all lists the unchanged pairs: the rest count them.
+        comparison = session.compare(a, b, exact=args.exact, list_same=args.json and args.all)
+        redactor = redactor_for(args, a, b)
+        if args.json:
+            write_bytes(json_chunks(comparison, with_same=args.all, redactor=redactor))
+            return ExitCode.DIFFERENT if comparison.different else ExitCode.OK
+        return write_report(comparison, args, redactor)

@@ -169,3 +169,20 @@ def test_live_table_of_this_process():
 def test_hash_n_out_of_range_is_an_error():
     result = run_cli("tree", f"{ARTICLE / 'excerpt.txt'}#9")
     assert result.returncode == 2 and b"has 5 mount table(s); there is no #9" in result.stderr
+
+
+def test_diff_of_large_captures_shows_the_verdicts_classify_gives(write):
+    """Captures of 5 000 mounts or more are judged in processes of their own
+    while the pairs are made (generated tables: a Kubernetes node, and the
+    same with a twentieth of its mounts changed); the verdicts are
+    classify's, exactly."""
+    from benchmarks.generate import change, generate
+
+    text = generate(6000, seed=3)
+    a, b = write(text, "a.mountinfo"), write(change(text, 0.05), "b.mountinfo")
+    result = run_cli("diff", "--json", str(a), str(b), fresh=True)
+    assert result.returncode == 1, result.stderr  # (they differ)
+    diff = json.loads(result.stdout)
+    for side, path in (("a", a), ("b", b)):
+        alone = json.loads(run_cli("classify", "--json", str(path), fresh=True).stdout)
+        assert diff["verdicts"][side] == alone

@@ -154,3 +154,77 @@ def test_a_live_update_summary_names_three_changes_and_counts_the_rest(write):
     update = session.refresh(before, after, table_changes(before.mounts, after.mounts))
     assert update.summary() == "mount /mnt/10, mount /mnt/11, mount /mnt/12 and 2 more"
     assert update.changed == frozenset(range(2, 7))
+
+
+def test_judging_ahead_gives_the_judgements_judging_here_gives():
+    """diff judges its captures in forked processes: each verdict comes back
+    with its evidence on the table's own mounts, equal to one made here."""
+    import os
+    import threading
+
+    from mountscope.processes import processors
+
+    session, here = Session(), Session()
+    a, b = session.load(str(P1)), session.load(str(P2))
+    with session.judging_ahead((a, b), smallest=0):
+        started = [work.pid for _, work in session._ahead.values()]
+        if processors() > 1 and threading.active_count() == 1:
+            assert len(started) == 2
+        judged = [session.judge(a), session.judge(b)]
+    for table, judgement in zip((a, b), judged, strict=True):
+        assert judgement == here.judge(table)
+        mounts = {id(m) for m in table.mounts}
+        assert all(e.mount is None or id(e.mount) in mounts for e in judgement.verdict.evidence)
+        assert any(e.mount is not None for e in judgement.verdict.evidence)
+    for pid in started:  # every process was waited for
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_small_tables_are_judged_here():
+    session = Session()
+    a = session.load(str(P1))
+    with session.judging_ahead((a,)):  # (10 mounts: judged in a few milliseconds)
+        assert not session._ahead
+
+
+def test_a_verdict_not_asked_for_is_stopped_and_a_failed_one_is_made_here(monkeypatch):
+    import os
+
+    from mountscope import processes
+
+    session = Session()
+    a, b = session.load(str(P1)), session.load(str(P2))
+    with session.judging_ahead((a,), smallest=0):
+        started = [work.pid for _, work in session._ahead.values()]
+    for pid in started:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+    # A process that fails (here: its work raises) sends nothing back.
+    monkeypatch.setattr(processes, "dumps_with_mounts", lambda value, table: 1 / 0)
+    with session.judging_ahead((b,), smallest=0):
+        judged = session.judge(b)
+    assert judged == Session().judge(b)
+
+
+def test_forked_work_sends_its_bytes_and_none_where_it_fails_or_cannot_start():
+    import threading
+
+    from mountscope.processes import loads_with_mounts, start_in_fork
+
+    work = start_in_fork(lambda: b"x" * 300_000)  # (more than a pipe holds)
+    if work is None:
+        pytest.skip("a single processor: nothing is forked")
+    assert work.result() == b"x" * 300_000
+    failing = start_in_fork(lambda: bytes(1 / 0))
+    assert failing is not None and failing.result() is None
+    assert loads_with_mounts(b"not a pickle", Session().load(str(P1))) is None
+    # With another thread running, nothing is forked (its locks would be copied held).
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert start_in_fork(lambda: b"") is None
+    finally:
+        release.set()
+        other.join()
