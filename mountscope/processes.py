@@ -110,29 +110,35 @@ class ForkedWork:
     def __init__(self, pid: int, reader: int) -> None:
         self.pid = pid
         self._reader: int | None = reader
+        self._reaped = False
 
     def result(self) -> bytes | None:
         """What the work returned, once its process has ended; None if it
         failed (or was cancelled)."""
         if self._reader is None:
             return None
-        with open(self._reader, "rb") as pipe:
-            self._reader = None
-            data = pipe.read()
+        try:
+            with open(self._reader, "rb") as pipe:
+                data = pipe.read()
+        finally:
+            self._reader = None  # (closed, even when interrupted)
         _, status = os.waitpid(self.pid, 0)
+        self._reaped = True
         return data if os.waitstatus_to_exitcode(status) == 0 else None
 
     def cancel(self) -> None:
-        """Stop the process if its result was not read, and reap it."""
-        if self._reader is None:
+        """Stop the process unless it was waited for, and reap it."""
+        if self._reader is not None:
+            os.close(self._reader)
+            self._reader = None
+        if self._reaped:
             return
-        os.close(self._reader)
-        self._reader = None
         try:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         os.waitpid(self.pid, 0)
+        self._reaped = True
 
 
 def start_in_fork(work: Callable[[], bytes]) -> ForkedWork | None:

@@ -208,7 +208,9 @@ def test_a_verdict_not_asked_for_is_stopped_and_a_failed_one_is_made_here(monkey
 
 
 def test_forked_work_sends_its_bytes_and_none_where_it_fails_or_cannot_start():
+    import os
     import threading
+    import time
 
     from mountscope.processes import loads_with_mounts, start_in_fork
 
@@ -216,6 +218,14 @@ def test_forked_work_sends_its_bytes_and_none_where_it_fails_or_cannot_start():
     if work is None:
         pytest.skip("a single processor: nothing is forked")
     assert work.result() == b"x" * 300_000
+    work.cancel()  # (waited for already: nothing to stop)
+    slow = start_in_fork(lambda: bytes(time.sleep(60) or 1))
+    assert slow is not None
+    started = time.monotonic()
+    slow.cancel()
+    assert time.monotonic() - started < 30  # (killed, not waited for: the work takes 60 s)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(slow.pid, os.WNOHANG)
     failing = start_in_fork(lambda: bytes(1 / 0))
     assert failing is not None and failing.result() is None
     assert loads_with_mounts(b"not a pickle", Session().load(str(P1))) is None
