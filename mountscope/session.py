@@ -128,9 +128,9 @@ class Session:
         the process judging it ahead)."""
         with self._lock:
             cached = self._judged.get(id(table))
+            if cached is not None and cached[0] is table:
+                return cached[1]
             ahead = self._ahead.pop(id(table), None)
-        if cached is not None and cached[0] is table:
-            return cached[1]
         verdict = None
         if ahead is not None and ahead[0] is table:
             verdict = _verdict_of(ahead[1].result(), table)

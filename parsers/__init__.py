@@ -612,8 +612,8 @@ def whole_mountinfo_of_chunks(
     # The C reader of plain lines, called first: most lines are read by it
     # alone (None where it is not built).
     read_plain = mountinfo.read_plain_line
-    # Lines of the captures read before this one, looked up first (None for
-    # the first capture: no line of it can be there).
+    # The lines read so far, looked up first; None for the first capture,
+    # whose lines cannot be there (the lookup would only cost).
     read_before = known or None
     mounts: list[Mount] = []
     pending = ""  # the start of a line the next chunk ends
