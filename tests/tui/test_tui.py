@@ -122,6 +122,24 @@ async def test_a_letter_that_finds_the_same_mounts_leaves_the_rows_as_they_are()
         assert view.rows.state.rows is not shown
 
 
+async def test_a_filter_shows_the_first_matchs_details_in_the_same_frame():
+    """The filter moves the cursor to its first match, and the details pane
+    shows that mount before the filter's call returns: in the frame that
+    shows the rows, not in one drawn after the view's message comes round."""
+    app = app_for(P1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        details = screen.query_one("#details", DetailsPane)
+        assert target_of(app) == "/"
+        screen._set_filter("kind:loop")  # no await: no message is handled in between
+        assert target_of(app) == "/var/task"
+        assert "/var/task" in details.text.plain.splitlines()[0]
+        screen._set_filter("")
+        assert "/var/task" in details.text.plain.splitlines()[0]  # the cursor stays
+
+
 async def test_filter_then_n_and_n_move_between_matches():
     app = app_for(P1)
     async with app.run_test(size=(80, 24)) as pilot:
