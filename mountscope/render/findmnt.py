@@ -9,7 +9,7 @@ without recursion, so a chain of 10 000 nested mounts prints like any other.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import chain, islice, repeat
+from itertools import chain, repeat
 from operator import add, attrgetter
 
 from mountscope.model import Mount, MountTable, MountTree
@@ -538,13 +538,15 @@ def _plain_json(
     capture: Drawable, columns: list[Column], getters: Sequence[Getter], as_list: bool
 ) -> Iterator[bytes] | None:
     """The fast path of json_chunks(): when every cell is a string that
-    JSON writes as it is (_json_cells) and nothing was cut, each row is one
-    str.format of its cells (in C, by map), as orjson writes the object,
+    JSON writes as it is (_json_cells) and nothing was cut, each row is its
+    cells between their keys, as orjson writes the object, joined in C,
     nested by _json_tree_order(). None for any other table, which the
     general path writes (the same bytes, tested)."""
     mounts = capture.mounts
-    if any(c.json is not JsonType.STRING for c in columns) or any(
-        map(attrgetter("truncated"), mounts)
+    if (
+        not columns
+        or any(c.json is not JsonType.STRING for c in columns)
+        or any(map(attrgetter("truncated"), mounts))
     ):
         return None
     if as_list:
@@ -557,18 +559,33 @@ def _plain_json(
     cells = [list(map(get, rows)) for get in getters]
     if not all(map(_json_cells, cells)):
         return None
-    fields = ",".join(f'"{c.name.lower()}":"{{}}"' for c in columns)
-    lines = map(f"{{}}{{{{{fields}{{}}".format, before, *cells, after)
+    texts: list[list[str]] = cells  # type: ignore[assignment]  # (_json_cells: all text)
+    # What goes before each cell: the object's opening and its key, or the
+    # end of the cell before and the next key.
+    names = [c.name.lower() for c in columns]
+    keys = ['{"' + names[0] + '":"', *('","' + name + '":"' for name in names[1:])]
     ending = (
         b'\n], "tree_inferred": true}\n'
         if not as_list and capture.tree.built_from == "paths"
         else b"\n]}\n"
     )
-    return chain(
-        [b'{"filesystems": ['],
-        iter(lambda: "".join(islice(lines, _JSON_BATCH)).encode(), b""),
-        [ending],
-    )
+
+    def batches() -> Iterator[bytes]:
+        """_JSON_BATCH rows at a time, each batch one join of its pieces
+        (before, key, cell, ..., '"', after), row after row: half the time
+        of a str.format a row, which parses its template on every call."""
+        yield b'{"filesystems": ['
+        for start in range(0, len(rows), _JSON_BATCH):
+            stop = start + _JSON_BATCH
+            pieces: list[Iterable[str]] = [before[start:stop]]
+            for key, column in zip(keys, texts, strict=True):
+                pieces += [repeat(key), column[start:stop]]
+            pieces += [repeat('"'), after[start:stop]]
+            # (strict=False: the keys repeat without end; the slices end the rows)
+            yield "".join(chain.from_iterable(zip(*pieces, strict=False))).encode()
+        yield ending
+
+    return batches()
 
 
 def _dumped_json(

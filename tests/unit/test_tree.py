@@ -282,15 +282,21 @@ def test_a_deep_chain_is_drawn_by_the_general_path_as_its_art_would_be_large():
 
 def test_plain_json_is_written_as_the_general_path_writes_it():
     """json_chunks() writes a table of plain strings (printable ASCII, no
-    quote, no backslash, none empty) by one str.format a row
-    (_plain_json); every such table must come out byte for byte as the
-    general path (_dumped_json, orjson) writes it, nested or flat, and the
-    tables it leaves out must go the general way."""
+    quote, no backslash, none empty) by joining its cells and their keys
+    (_plain_json), in batches of _JSON_BATCH rows; every such table must
+    come out byte for byte as the general path (_dumped_json, orjson)
+    writes it, nested or flat, and the tables it leaves out must go the
+    general way."""
     deep = ["1 0 8:1 / / rw - ext4 /dev/sda1 rw"]
     for n in range(2, 60):
         deep.append(f"{n} {n - 1} 0:{n} / {'/d' * (n - 1)} rw - tmpfs t rw")
     deep.append("60 1 0:60 / /z rw - tmpfs t rw")
-    captures = [*_drawing_cases(), parse("\n".join(deep) + "\n")]
+    # More rows than a batch, with families that end inside and across batches.
+    wide = ["1 0 8:1 / / rw - ext4 /dev/sda1 rw"]
+    for n in range(2, 2 * findmnt._JSON_BATCH + 300):
+        parent = 1 if n % 7 else n - 1
+        wide.append(f"{n} {parent} 0:{n} / /w{n} rw - tmpfs t{n % 3} rw,size={n}k")
+    captures = [*_drawing_cases(), parse("\n".join(deep) + "\n"), parse("\n".join(wide) + "\n")]
     captures.append(parse("/dev/sda1 / ext4 rw 0 0\ntmpfs /a tmpfs rw 0 0\n"))  # tree from paths
     specs = [None, "TARGET", "TARGET,SOURCES", "ID,TARGET", "TARGET,PROPAGATION"]
     plain = general = 0
