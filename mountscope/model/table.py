@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator, Sequence
 from functools import cached_property
-from itertools import compress
-from operator import attrgetter, lt
+from itertools import compress, islice, repeat
+from operator import attrgetter, eq, lt
 
 from mountscope.errors import InputWarning
 from mountscope.model.mount import Mount
@@ -131,7 +131,7 @@ class MountTree:
         if mounts and None not in map(_MOUNT_ID, mounts) and "parent_id" in capture.fields:
             return cls._by_ids(mounts)
         if capture.layout_parents is not None and len(capture.layout_parents) == len(mounts):
-            return cls._finish(mounts, list(capture.layout_parents), "layout", [], sort=False)
+            return cls._finish(mounts, list(capture.layout_parents), "layout", [])
         return cls._by_prefix(mounts)
 
     @classmethod
@@ -149,10 +149,11 @@ class MountTree:
                     )
                 seen.add(mount_id)
         # (A parent id of None finds nothing: every mount here has an id.)
-        found = map(index_of.get, map(_PARENT_ID, mounts))
-        parent = [-1 if p is None or p == i else p for i, p in enumerate(found)]
+        parent = list(map(index_of.get, map(_PARENT_ID, mounts), repeat(-1)))
+        for i in compress(range(len(parent)), map(eq, parent, range(len(parent)))):
+            parent[i] = -1  # its own parent: a root
         _break_cycles(parent, problems)
-        return cls._finish(mounts, parent, "ids", problems, sort=True)
+        return cls._finish(mounts, parent, "ids", problems, sort_by=ids)
 
     @classmethod
     def _by_prefix(cls, mounts: Sequence[Mount]) -> MountTree:
@@ -188,7 +189,7 @@ class MountTree:
         if root is not None:
             for i in uncovered:
                 parent[i] = root  # a "/" never has a parent after it: no cycle
-        return cls._finish(mounts, parent, "paths", [], sort=False)
+        return cls._finish(mounts, parent, "paths", [])
 
     @classmethod
     def _finish(
@@ -197,7 +198,7 @@ class MountTree:
         parent: list[int],
         built_from: str,
         problems: list[tuple[int, str]],
-        sort: bool,
+        sort_by: Sequence[int] | None = None,
     ) -> MountTree:
         n = len(mounts)
         kids_of: dict[int, list[int]] = {}
@@ -208,13 +209,14 @@ class MountTree:
                     kids_of[p] = [i]
                 else:
                     kids.append(i)
-        if sort:
-            # findmnt lists siblings by mount id, not in file order (a stable
-            # sort keeps duplicate ids in file order).
-            ids = [mount_id or 0 for mount_id in map(_MOUNT_ID, mounts)]
+        # findmnt lists siblings by mount id (``sort_by``), not in file order
+        # (a stable sort keeps duplicate ids in file order). Where the ids
+        # grow down the file, as the kernel mostly writes them, every family
+        # is in that order already.
+        if sort_by is not None and not all(map(lt, sort_by, islice(sort_by, 1, None))):
             for kids in kids_of.values():
                 if len(kids) > 1:
-                    kids.sort(key=ids.__getitem__)
+                    kids.sort(key=sort_by.__getitem__)
         children: list[tuple[int, ...]] = [()] * n
         for p, kids in kids_of.items():
             children[p] = tuple(kids)

@@ -358,6 +358,10 @@ def test_the_tree_by_ids_is_the_one_built_mount_by_mount(rows):
     ids, parents, targets = ([row[k] for row in rows] for k in range(3))
     parent, duplicates, cut, stacked = _reference_tree(ids, parents, targets)
     assert tree.parent == parent
+    # Siblings by mount id, as findmnt lists them; equal ids in file order.
+    for node in range(len(rows)):
+        family = [i for i in range(len(rows)) if parent[i] == node]
+        assert list(tree.children[node]) == sorted(family, key=ids.__getitem__)
     assert tree.stacked == stacked
     assert tree.shadowed == [
         i in {p for p, s in zip(parent, stacked, strict=True) if s} for i in range(len(rows))
