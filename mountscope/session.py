@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from itertools import compress
 
 from mountscope.filter import matching
 from mountscope.model import Mount, MountTable, signals_of
@@ -279,6 +280,11 @@ def _verdict_of(data: bytes | None, table: MountTable) -> Verdict | None:
 
 def _rows_of(table: MountTable, verdict: Verdict) -> list[int | None]:
     """Each evidence item's mount as its index in ``table`` (the table the
-    verdict was made from, whose mount objects the evidence holds)."""
-    position = {id(m): i for i, m in enumerate(table.mounts)}
+    verdict was made from, whose mount objects the evidence holds). The
+    few mounts the evidence names are looked for in one pass in C: a map of
+    every mount's identity cost a diff of two 50 000-mount tables 20 ms."""
+    mounts = table.mounts
+    named = {id(e.mount) for e in verdict.evidence if e.mount is not None}
+    found = compress(range(len(mounts)), map(named.__contains__, map(id, mounts)))
+    position = {id(mounts[i]): i for i in found}
     return [position.get(id(e.mount)) if e.mount is not None else None for e in verdict.evidence]
