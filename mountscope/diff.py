@@ -138,6 +138,16 @@ def _options_key(value: str) -> list[str]:
     return sorted(split_options(value))
 
 
+def _same_options(old: str, new: str) -> bool:
+    """The same options, maybe in another order. Two lists of the same
+    options have as many characters besides commas (split_options() drops
+    only separating commas and empty items), which is seen without splitting
+    and sorting both: most changed options differ there."""
+    if len(old) - old.count(",") != len(new) - new.count(","):
+        return False
+    return _options_key(old) == _options_key(new)
+
+
 # --- pairs ---------------------------------------------------------------------------
 
 
@@ -304,7 +314,7 @@ def _field_outcome(
 ) -> str:
     if old == new:
         return _EQUAL
-    if name in ("options", "super_options") and _options_key(old or "") == _options_key(new or ""):
+    if name in ("options", "super_options") and _same_options(old or "", new or ""):
         return _EQUAL
     if (name in a.truncated and (new or "").startswith(old or "")) or (
         name in b.truncated and (old or "").startswith(new or "")

@@ -17,6 +17,8 @@ from mountscope.diff import (
     _SHAPED_CHARS,
     VOLATILE,
     _by_target,
+    _options_key,
+    _same_options,
     _targets,
     compare,
     may_share_shape,
@@ -409,3 +411,15 @@ def test_a_path_is_shaped_as_its_components_are(parts):
         return
     folder, _, name = path.rpartition("/")
     assert shape(path) == (_shape_folder(folder) + "/" if "/" in path else "") + shape(name)
+
+
+_OPTION_TEXT = st.lists(st.sampled_from(["rw", "ro", "size=1k", "x", '"a,b"', "", "mode=755"]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_OPTION_TEXT, _OPTION_TEXT)
+def test_options_in_another_order_are_the_same_and_no_others(old, new):
+    """The quick test of _same_options never changes the answer of
+    comparing the two sorted lists of options."""
+    for a, b in ((",".join(old), ",".join(new)), (",".join(old), ",".join(reversed(old)))):
+        assert _same_options(a, b) == (_options_key(a) == _options_key(b))
