@@ -10,7 +10,7 @@ table go through ``mountscope.system``.
 from __future__ import annotations
 
 import os
-import threading
+from _thread import allocate_lock  # threading.Lock, without importing threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -83,7 +83,7 @@ class Session:
         # Judgements per table, keyed by the table's identity; the table is
         # held with its judgement, so the key cannot be reused while cached.
         self._judged: dict[int, tuple[MountTable, Judgement]] = {}
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
         # While loading captures together (loading_together): their mounts by
         # the line they were read from.
         self._known_lines: dict[str, Mount] | None = None

@@ -7,7 +7,6 @@ descriptor so that a short write or a full disk is reported, never lost.
 from __future__ import annotations
 
 import os
-import select
 import sys
 from collections.abc import Iterable
 
@@ -106,6 +105,8 @@ def write_out(data: bytes) -> None:
         try:
             written = os.write(1, view)
         except BlockingIOError:  # stdout set non-blocking by whoever gave it to us
+            import select  # (only here: not imported by every run)
+
             select.select([], [1], [])
             continue
         except BrokenPipeError:

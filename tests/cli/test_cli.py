@@ -108,11 +108,14 @@ def test_tree_of_a_mountinfo_file_loads_nothing_it_does_not_use():
     file needs neither the reader of log and chat prefixes nor shutil (which
     argparse imports for the terminal's width, with the compression modules),
     nor dataclasses (records are made without it) and the inspect, ast and
-    dis it imports, nor typing (its names are imported for type checkers only)."""
+    dis it imports, nor typing (its names are imported for type checkers only),
+    nor the signal, select and threading modules (the interpreter's own
+    _signal and _thread do what a run needs of them)."""
     loaded = loaded_after(["tree", DOCKER_HOST])
     assert "mountscope.parsers.mountinfo" in loaded and "argparse" in loaded  # (read, parsed)
     assert "mountscope.parsers.prefixes" not in loaded and "shutil" not in loaded
     assert not {"dataclasses", "inspect", "ast", "dis", "typing"} & set(loaded)
+    assert not {"signal", "select", "threading"} & set(loaded)
 
 
 def test_help_is_wrapped_to_the_terminal_it_is_shown_in():
