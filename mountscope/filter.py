@@ -398,14 +398,7 @@ def _view(table: MountTable, order: Sequence[tuple[int, int]], as_tree: bool) ->
         if p >= 0:
             children[p].append(k)
     roots = [k for k, p in enumerate(parent) if p < 0]
-    count = len(order)
-    stacked = [False] * count
-    shadowed = [False] * count
-    for k, p in enumerate(parent):
-        if p >= 0 and mounts[p].target == mounts[k].target:
-            stacked[k] = shadowed[p] = True
-    built = table.tree.built_from
-    sub = MountTree(parent, children, roots, [False] * count, stacked, shadowed, built, [])
+    sub = MountTree(parent, children, roots, table.tree.built_from, [], mounts, whole=False)
     return View(table, tuple(i for i, _ in order), mounts, sub, as_tree)
 
 
