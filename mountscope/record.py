@@ -219,7 +219,11 @@ def _init(
 ) -> Callable[..., None]:
     """``__init__``, compiled for this class: the fields as parameters in
     order, each stored the fastest way the class allows (through its slot,
-    or past the frozen record's refusal), then ``__post_init__``."""
+    or past the frozen record's refusal), then ``__post_init__``.
+
+    The source is checked and written with the class, and compiled when the
+    first record of the class is made: a run makes records of few of the
+    classes it imports, and compiling them all took 3 ms of every start."""
     scope: dict[str, Any] = {"_record_not_given": _NOT_GIVEN, "_record_setattr": object.__setattr__}
     parameters, lines = [], []
     defaulted = False
@@ -248,8 +252,15 @@ def _init(
     if hasattr(cls, "__post_init__"):
         lines.append("    self.__post_init__()")
     source = f"def __init__(self, {', '.join(parameters)}):\n" + ("\n".join(lines) or "    pass")
-    exec(source, scope)  # (made of the class's own field names: identifiers)
-    init: Callable[..., None] = scope["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__module__ = cls.__module__
-    return init
+
+    def first_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        exec(source, scope)  # (made of the class's own field names: identifiers)
+        init: Callable[..., None] = scope["__init__"]
+        init.__qualname__ = f"{cls.__qualname__}.__init__"
+        init.__module__ = cls.__module__
+        cls.__init__ = init  # type: ignore[misc]  # (every record after this one)
+        init(self, *args, **kwargs)
+
+    first_init.__qualname__ = f"{cls.__qualname__}.__init__"
+    first_init.__module__ = cls.__module__
+    return first_init

@@ -110,6 +110,27 @@ def test_the_constructor_refuses_what_the_dataclass_refuses():
         replace(Point(1), z=2)
 
 
+@pytest.mark.parametrize("frozen,slots", [(False, False), (True, False), (True, True)])
+def test_the_constructor_is_compiled_by_the_first_record_made(frozen, slots):
+    """A class's __init__ is compiled when its first record is made, and
+    that first call is checked as every later one: a wrong first call
+    refuses, and the class then keeps the compiled constructor."""
+
+    @record(frozen=frozen, slots=slots)
+    class Point:
+        x: int
+        y: int = 0
+
+    waiting = Point.__init__
+    with pytest.raises(TypeError):
+        Point()  # x has no default: refused by the compiled constructor
+    compiled = Point.__init__
+    assert compiled is not waiting and compiled.__qualname__.endswith("Point.__init__")
+    assert Point(1) == Point(x=1, y=0) and Point.__init__ is compiled
+    with pytest.raises(TypeError):
+        Point(1, z=2)
+
+
 def test_post_init_runs_after_the_fields_are_set():
     @record(frozen=True)
     class Rounded:
