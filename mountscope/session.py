@@ -88,7 +88,8 @@ class Session:
         # the line they were read from.
         self._known_lines: dict[str, Mount] | None = None
         # Tables being judged in forked processes (judging_ahead), by identity.
-        self._ahead: dict[int, tuple[MountTable, ForkedWork]] = {}
+        # (the table, its process, its place among the tables that process judges)
+        self._ahead: dict[int, tuple[MountTable, _Judging, int]] = {}
 
     # --- loading -----------------------------------------------------------------
 
@@ -134,7 +135,7 @@ class Session:
             ahead = self._ahead.pop(id(table), None)
         verdict = None
         if ahead is not None and ahead[0] is table:
-            verdict = _verdict_of(ahead[1].result(), table)
+            verdict = _verdict_of(ahead[1].verdict_bytes(ahead[2]), table)
         if verdict is None:
             from mountscope.classify import classify
 
@@ -149,31 +150,41 @@ class Session:
         self, tables: Iterable[MountTable], smallest: int = JUDGE_AHEAD_FROM
     ) -> Iterator[None]:
         """Judge ``tables`` of ``smallest`` mounts or more in forked
-        processes, one each, while this one goes on (the command line's diff
-        pairs its two captures meanwhile: judging them one after the other
-        was a third of its time); judge() then takes each verdict from its
-        process. Where no process can be forked (see
-        processes.start_in_fork), or one fails, judge() judges here as
-        always. Processes whose verdict was not asked for by the end of the
-        block are stopped."""
-        from mountscope.processes import start_in_fork
+        processes while this one goes on (the command line's diff pairs its
+        two captures meanwhile: judging them one after the other was a third
+        of its time); judge() then takes each verdict from its process.
 
-        for table in tables:
-            if len(table.mounts) < smallest:
-                continue
-            if id(table) in self._judged or id(table) in self._ahead:
-                continue
-            started = start_in_fork(partial(_verdict_bytes, table))
+        The tables are shared among as many processes as leave this one a
+        processor of its own: on two processors one process judges both,
+        one after the other (a process for each made three on two
+        processors, and the pairing here took half as long again). Where no
+        process can be forked (see processes.start_in_fork), or one fails,
+        judge() judges here as always. Processes whose verdicts were not
+        asked for by the end of the block are stopped."""
+        from mountscope.processes import processors, start_in_fork
+
+        wanted = {
+            id(t): t
+            for t in tables
+            if len(t.mounts) >= smallest and id(t) not in self._judged and id(t) not in self._ahead
+        }
+        shared = list(wanted.values())
+        count = min(len(shared), max(1, processors() - 1))
+        for first in range(count):
+            share = shared[first::count]
+            started = start_in_fork(partial(_verdicts_bytes, share))
             if started is None:
                 break
-            self._ahead[id(table)] = (table, started)
+            judging = _Judging(started)
+            for place, table in enumerate(share):
+                self._ahead[id(table)] = (table, judging, place)
         try:
             yield
         finally:
             with self._lock:
                 left, self._ahead = list(self._ahead.values()), {}
-            for _, work in left:
-                work.cancel()
+            for _, judging, _ in left:
+                judging.cancel()
 
     def verdict(self, table: MountTable) -> Verdict:
         return self.judge(table).verdict
@@ -262,12 +273,36 @@ class LiveTable:
         self.close()
 
 
-def _verdict_bytes(table: MountTable) -> bytes:
-    """The verdict on ``table``, for the process that forked this one."""
+def _verdicts_bytes(tables: list[MountTable]) -> bytes:
+    """The verdict on each of ``tables``, for the process that forked this one."""
+    import pickle
+
     from mountscope.classify import classify
     from mountscope.processes import dumps_with_mounts
 
-    return dumps_with_mounts(classify(table, signals_of(table.provenance)), table)
+    verdicts = [dumps_with_mounts(classify(t, signals_of(t.provenance)), t) for t in tables]
+    return pickle.dumps(verdicts, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class _Judging:
+    """A forked process judging tables one after the other; what it sends
+    back is read once, and each table's verdict taken from it."""
+
+    def __init__(self, work: ForkedWork) -> None:
+        self.work = work
+        self._verdicts: list[bytes] | None = None
+
+    def verdict_bytes(self, place: int) -> bytes | None:
+        """The verdict on the table at ``place`` (None if the process failed)."""
+        if self._verdicts is None:
+            import pickle
+
+            data = self.work.result()
+            self._verdicts = pickle.loads(data) if data is not None else []
+        return self._verdicts[place] if place < len(self._verdicts) else None
+
+    def cancel(self) -> None:
+        self.work.cancel()
 
 
 def _verdict_of(data: bytes | None, table: MountTable) -> Verdict | None:

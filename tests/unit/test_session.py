@@ -157,8 +157,9 @@ def test_a_live_update_summary_names_three_changes_and_counts_the_rest(write):
 
 
 def test_judging_ahead_gives_the_judgements_judging_here_gives():
-    """diff judges its captures in forked processes: each verdict comes back
-    with its evidence on the table's own mounts, equal to one made here."""
+    """diff judges its captures in forked processes, as many as leave this
+    process a processor of its own: each verdict comes back with its
+    evidence on the table's own mounts, equal to one made here."""
     import os
     import threading
 
@@ -167,9 +168,9 @@ def test_judging_ahead_gives_the_judgements_judging_here_gives():
     session, here = Session(), Session()
     a, b = session.load(str(P1)), session.load(str(P2))
     with session.judging_ahead((a, b), smallest=0):
-        started = [work.pid for _, work in session._ahead.values()]
+        started = {judging.work.pid for _, judging, _ in session._ahead.values()}
         if processors() > 1 and threading.active_count() == 1:
-            assert len(started) == 2
+            assert len(session._ahead) == 2 and len(started) == min(2, processors() - 1)
         judged = [session.judge(a), session.judge(b)]
     for table, judgement in zip((a, b), judged, strict=True):
         assert judgement == here.judge(table)
@@ -196,7 +197,7 @@ def test_a_verdict_not_asked_for_is_stopped_and_a_failed_one_is_made_here(monkey
     session = Session()
     a, b = session.load(str(P1)), session.load(str(P2))
     with session.judging_ahead((a,), smallest=0):
-        started = [work.pid for _, work in session._ahead.values()]
+        started = {judging.work.pid for _, judging, _ in session._ahead.values()}
     for pid in started:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
