@@ -57,7 +57,7 @@ def diff_lines(comparison: Comparison, color: bool = False) -> Iterator[str]:
         not_comparable.update(pair.not_comparable)
         if pair.kind == "same":
             continue
-        style = ANSI.get(pair.kind.style_name)
+        style = ANSI.get(pair.kind.style_name) if color else None
         mount = pair.b or pair.a
         assert mount is not None
         # Escaped once, as a whole line (escaping twice would show \x5cx09 for \x09).
@@ -84,8 +84,10 @@ def diff_lines(comparison: Comparison, color: bool = False) -> Iterator[str]:
                     f"{new if new is not None else '(none)'}"
                 ),
             )
-        if pair.kind == "changed" and _marks(pair.a) != _marks(pair.b):
-            yield safe(f"    A: {_marks(pair.a)}; B: {_marks(pair.b)}")
+        if pair.kind == "changed":
+            marks_a, marks_b = _marks(pair.a), _marks(pair.b)
+            if marks_a != marks_b:
+                yield safe(f"    A: {marks_a}; B: {marks_b}")
     if not_comparable:
         yield safe(
             f"not comparable (one format cannot carry them): {', '.join(sorted(not_comparable))}"
