@@ -253,6 +253,15 @@ def _catch_interrupts() -> Callable[[], None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C the moment the handler went in or was put back, outside
+        # what _main() catches.
+        return int(ExitCode.INTERRUPTED)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     restore = _catch_interrupts()
     try:
         try:
