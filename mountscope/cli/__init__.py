@@ -256,56 +256,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt:
-        # Ctrl-C the moment the handler went in or was put back, outside
-        # what _main() catches.
+        # Ctrl-C anywhere in a run, the moments its handler goes in and back included.
         return int(ExitCode.INTERRUPTED)
 
 
 def _main(argv: Sequence[str] | None) -> int:
     restore = _catch_interrupts()
     try:
-        try:
-            guard_standard_streams()
-            return run(sys.argv[1:] if argv is None else argv)
-        except MountscopeError as error:
-            _message(f"{PROG}: error: {error}")
-            return int(error.exit_code)
-        except BrokenPipeError:
-            # The reader went away (| head): stop quietly, as findmnt does.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            return int(ExitCode.READER_GONE)
-        except MemoryError:
-            _message(f"{PROG}: error: not enough memory for this input; refused")
-            return int(ExitCode.TROUBLE)
-        except RuntimeError as error:
-            # Python 3.11 reports a Ctrl-C that lands while a class is being
-            # made (in a module imported on first use) as a RuntimeError
-            # caused by it.
-            if isinstance(error.__cause__, KeyboardInterrupt):
-                return int(ExitCode.INTERRUPTED)
+        guard_standard_streams()
+        return run(sys.argv[1:] if argv is None else argv)
+    except MountscopeError as error:
+        _message(f"{PROG}: error: {error}")
+        return int(error.exit_code)
+    except BrokenPipeError:
+        # The reader went away (| head): stop quietly, as findmnt does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        return int(ExitCode.READER_GONE)
+    except MemoryError:
+        _message(f"{PROG}: error: not enough memory for this input; refused")
+        return int(ExitCode.TROUBLE)
+    except RuntimeError as error:
+        # Python 3.11 reports a Ctrl-C that lands while a class is being
+        # made (in a module imported on first use) as a RuntimeError
+        # caused by it.
+        if isinstance(error.__cause__, KeyboardInterrupt):
+            return int(ExitCode.INTERRUPTED)
+        raise
+    except ModuleNotFoundError as error:
+        # A Lambda zip or layer leaves out the app (Textual) and pyte.
+        missing = (error.name or "").split(".")[0]
+        if missing not in ("textual", "rich", "pyte") and not (error.name or "").startswith(
+            "mountscope.tui"
+        ):
             raise
-        except ModuleNotFoundError as error:
-            # A Lambda zip or layer leaves out the app (Textual) and pyte.
-            missing = (error.name or "").split(".")[0]
-            if missing not in ("textual", "rich", "pyte") and not (error.name or "").startswith(
-                "mountscope.tui"
-            ):
-                raise
-            needs = (
-                (
-                    "terminal recordings need pyte, which this installation leaves out (it reads the "
-                    "other formats)"
-                )
-                if missing == "pyte"
-                else (
-                    "the app needs Textual, which this "
-                    "installation leaves out (a Lambda package has the plain commands: try --no-tui)"
-                )
+        needs = (
+            (
+                "terminal recordings need pyte, which this installation leaves out (it reads the "
+                "other formats)"
             )
-            _message(f"{PROG}: error: {needs}")
-            return int(ExitCode.TROUBLE)
-    except KeyboardInterrupt:
-        return int(ExitCode.INTERRUPTED)
+            if missing == "pyte"
+            else (
+                "the app needs Textual, which this "
+                "installation leaves out (a Lambda package has the plain commands: try --no-tui)"
+            )
+        )
+        _message(f"{PROG}: error: {needs}")
+        return int(ExitCode.TROUBLE)
     finally:
         restore()
