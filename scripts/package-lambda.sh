@@ -36,8 +36,8 @@ python3 -m pip install --quiet --target "$work/package" --no-deps \
     --only-binary=:all: orjson
 # The app and the recordings reader are not needed inside Lambda.
 rm -rf "$work/package/mountscope/tui" "$work/package/bin"
-# mountscope's C reader was built for this machine's Python, not Lambda's:
-# left out, the Python reader reads every line there, with the same results.
+# mountscope's C modules were built for this machine's Python, not Lambda's:
+# left out, their Python versions do the work there, with the same results.
 find "$work/package/mountscope" -name '*.so' -delete
 find "$work/package" -name __pycache__ -prune -exec rm -rf {} +
 mkdir -p "$(dirname "$out")"

@@ -537,11 +537,13 @@ _JSON_BATCH = 1024
 def _plain_json(
     capture: Drawable, columns: list[Column], getters: Sequence[Getter], as_list: bool
 ) -> Iterator[bytes] | None:
-    """The fast path of json_chunks(): when every cell is a string that
-    JSON writes as it is (_json_cells) and nothing was cut, each row is its
-    cells between their keys, as orjson writes the object, joined in C,
-    nested by _json_tree_order(). None for any other table, which the
-    general path writes (the same bytes, tested)."""
+    """The fast path of json_chunks() for a table of text columns, nothing
+    cut: each row is its cells between their keys, as orjson writes the
+    object, nested by _json_tree_order(). _JSON_BATCH rows at a time are
+    written by _json_rows (C where it is built); a batch with a cell that
+    JSON does not write as it is (see _json_cells) is written by
+    _json_object(), the general path's (the same bytes, tested). None for
+    a table the general path writes whole."""
     mounts = capture.mounts
     if (
         not columns
@@ -550,20 +552,17 @@ def _plain_json(
     ):
         return None
     if as_list:
-        rows: Sequence[Mount] = mounts
+        rows = list(mounts)
         before = ["\n", *repeat(",\n", len(mounts) - 1)] if mounts else []
         after: list[str] = list(repeat("}", len(mounts)))
     else:
         order, before, after = _json_tree_order(capture.tree)
         rows = list(map(mounts.__getitem__, order))
-    cells = [list(map(get, rows)) for get in getters]
-    if not all(map(_json_cells, cells)):
-        return None
-    texts: list[list[str]] = cells  # type: ignore[assignment]  # (_json_cells: all text)
+    names = [c.name.lower() for c in columns]
     # What goes before each cell: the object's opening and its key, or the
     # end of the cell before and the next key.
-    names = [c.name.lower() for c in columns]
-    keys = ['{"' + names[0] + '":"', *('","' + name + '":"' for name in names[1:])]
+    keys = ('{"' + names[0] + '":"', *('","' + name + '":"' for name in names[1:]))
+    getter_tuple = tuple(getters)
     ending = (
         b'\n], "tree_inferred": true}\n'
         if not as_list and capture.tree.built_from == "paths"
@@ -571,21 +570,77 @@ def _plain_json(
     )
 
     def batches() -> Iterator[bytes]:
-        """_JSON_BATCH rows at a time, each batch one join of its pieces
-        (before, key, cell, ..., '"', after), row after row: half the time
-        of a str.format a row, which parses its template on every call."""
         yield b'{"filesystems": ['
         for start in range(0, len(rows), _JSON_BATCH):
-            stop = start + _JSON_BATCH
-            pieces: list[Iterable[str]] = [before[start:stop]]
-            for key, column in zip(keys, texts, strict=True):
-                pieces += [repeat(key), column[start:stop]]
-            pieces += [repeat('"'), after[start:stop]]
-            # (strict=False: the keys repeat without end; the slices end the rows)
-            yield "".join(chain.from_iterable(zip(*pieces, strict=False))).encode()
+            stop = min(start + _JSON_BATCH, len(rows))
+            written = _json_rows(rows, getter_tuple, keys, before, after, start, stop)
+            if written is None:
+                written = b"".join(
+                    before[i].encode()
+                    + _json_object(rows[i], columns, getters)[:-1]
+                    + after[i].encode()
+                    for i in range(start, stop)
+                )
+            yield written
         yield ending
 
     return batches()
+
+
+def _json_rows_python(
+    rows: list[Mount],
+    getters: tuple[Getter, ...],
+    keys: tuple[str, ...],
+    before: list[str],
+    after: list[str],
+    start: int,
+    stop: int,
+) -> bytes | None:
+    """rows[start:stop] as findmnt -J writes them, each between what comes
+    before and after it, or None when a cell is not text that JSON writes
+    as it is. (_json_rows.c does the same in one pass.)"""
+    batch = rows[start:stop]
+    cells = [list(map(get, batch)) for get in getters]
+    if not all(map(_json_cells, cells)):
+        return None
+    # One join of the pieces (before, key, cell, ..., '"', after), row after
+    # row: half the time of a str.format a row, which parses its template
+    # on every call.
+    pieces: list[Iterable[str | int | None]] = [before[start:stop]]
+    for key, column in zip(keys, cells, strict=True):
+        pieces += [repeat(key), column]
+    pieces += [repeat('"'), after[start:stop]]
+    # (strict=False: the keys repeat without end; the slices end the rows)
+    return "".join(chain.from_iterable(zip(*pieces, strict=False))).encode()  # type: ignore[arg-type]
+
+
+try:
+    from mountscope.render._json_rows import rows as _json_rows
+except ImportError:  # not built: every batch is written in Python
+    _json_rows = _json_rows_python
+
+
+def _json_object(
+    mount: Mount,
+    columns: Sequence[Column],
+    getters: Sequence[Getter],
+    bytes_sizes: bool = False,
+    keys: Sequence[str] | None = None,
+) -> bytes:
+    """One mount's object of findmnt -J, made by dumps(): the general path."""
+    from mountscope.jsonio import dumps
+
+    if keys is None:
+        keys = [c.name.lower() for c in columns]
+    values: dict[str, JsonValue] = {
+        k: _json_value(c, get(mount), bytes_sizes)
+        for k, c, get in zip(keys, columns, getters, strict=True)
+    }
+    if mount.truncated:
+        cut = _cut_columns(columns, mount)
+        if cut:  # the values the input cut short (or left out), by key
+            values["truncated"] = [keys[i] for i in cut]
+    return dumps(values)
 
 
 def _dumped_json(
@@ -596,22 +651,11 @@ def _dumped_json(
     bytes_sizes: bool,
 ) -> Iterator[bytes]:
     """json_chunks() for any table: each mount's object made by dumps()."""
-    from mountscope.jsonio import dumps
-
     mounts = capture.mounts
     keys = [c.name.lower() for c in columns]
 
     def entry(index: int) -> bytes:
-        mount = mounts[index]
-        values: dict[str, JsonValue] = {
-            k: _json_value(c, get(mount), bytes_sizes)
-            for k, c, get in zip(keys, columns, getters, strict=True)
-        }
-        if mount.truncated:
-            cut = _cut_columns(columns, mount)
-            if cut:  # the values the input cut short (or left out), by key
-                values["truncated"] = [keys[i] for i in cut]
-        return dumps(values)
+        return _json_object(mounts[index], columns, getters, bytes_sizes, keys)
 
     yield b'{"filesystems": ['
     if as_list:

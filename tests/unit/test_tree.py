@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -280,13 +281,29 @@ def test_a_deep_chain_is_drawn_by_the_general_path_as_its_art_would_be_large():
     assert list(zip(order, arts, strict=True)) == list(findmnt.walk_with_art(shallow))
 
 
-def test_plain_json_is_written_as_the_general_path_writes_it():
-    """json_chunks() writes a table of plain strings (printable ASCII, no
-    quote, no backslash, none empty) by joining its cells and their keys
-    (_plain_json), in batches of _JSON_BATCH rows; every such table must
-    come out byte for byte as the general path (_dumped_json, orjson)
-    writes it, nested or flat, and the tables it leaves out must go the
-    general way."""
+@pytest.mark.parametrize("writer", ["c", "python"])
+def test_plain_json_is_written_as_the_general_path_writes_it(writer, monkeypatch):
+    """json_chunks() writes a table of text columns by joining its cells
+    and their keys (_plain_json), in batches of _JSON_BATCH rows, each
+    written by _json_rows (in C, or its Python version where the module is
+    not built); a batch with a cell that is not plain (printable ASCII, no
+    quote, no backslash, not empty) is written row by row the general way.
+    Every table must come out byte for byte as the general path
+    (_dumped_json, orjson) writes it, nested or flat, and the tables it
+    leaves out must go the general way."""
+    if writer == "python":
+        monkeypatch.setattr(findmnt, "_json_rows", findmnt._json_rows_python)
+    else:
+        assert findmnt._json_rows is not findmnt._json_rows_python, "the C writer is not built"
+    batches = {"plain": 0, "general": 0}
+
+    def counted(*args):
+        written = write_rows(*args)
+        batches["plain" if written is not None else "general"] += 1
+        return written
+
+    write_rows = findmnt._json_rows
+    monkeypatch.setattr(findmnt, "_json_rows", counted)
     deep = ["1 0 8:1 / / rw - ext4 /dev/sda1 rw"]
     for n in range(2, 60):
         deep.append(f"{n} {n - 1} 0:{n} / {'/d' * (n - 1)} rw - tmpfs t rw")
@@ -296,7 +313,16 @@ def test_plain_json_is_written_as_the_general_path_writes_it():
     for n in range(2, 2 * findmnt._JSON_BATCH + 300):
         parent = 1 if n % 7 else n - 1
         wide.append(f"{n} {parent} 0:{n} / /w{n} rw - tmpfs t{n % 3} rw,size={n}k")
-    captures = [*_drawing_cases(), parse("\n".join(deep) + "\n"), parse("\n".join(wide) + "\n")]
+    # The same with a quote in the second batch, and an escaped space in the third.
+    mixed = list(wide)
+    mixed[findmnt._JSON_BATCH + 5] = mixed[findmnt._JSON_BATCH + 5].replace(" t", ' t"q', 1)
+    mixed[2 * findmnt._JSON_BATCH + 9] = mixed[2 * findmnt._JSON_BATCH + 9].replace(
+        " rw -", "\\040x rw -", 1
+    )
+    captures = [
+        *_drawing_cases(),
+        *(parse("\n".join(lines) + "\n") for lines in (deep, wide, mixed)),
+    ]
     captures.append(parse("/dev/sda1 / ext4 rw 0 0\ntmpfs /a tmpfs rw 0 0\n"))  # tree from paths
     specs = [None, "TARGET", "TARGET,SOURCES", "ID,TARGET", "TARGET,PROPAGATION"]
     plain = general = 0
@@ -312,6 +338,7 @@ def test_plain_json_is_written_as_the_general_path_writes_it():
                 expected = b"".join(findmnt._dumped_json(capture, columns, getters, as_list, False))
                 assert written == expected, (capture.origin, spec, as_list)
     assert plain > 30 and general > 30
+    assert batches["plain"] > 100 and batches["general"] > 20
 
 
 def _reference_tree(ids: list[int], parents: list[int], targets: list[str]):
