@@ -609,8 +609,10 @@ def whole_mountinfo_of_chunks(
 
     looks_like = FORMATS["mountinfo"].code.looks_like
     parse_line = mountinfo.parse_line
-    # The C reader of plain lines, called first: most lines are read by it
-    # alone (None where it is not built).
+    # The C reader of plain lines: most lines are read by it alone, a
+    # chunk's run of them at a time (None where it is not built). Lines
+    # looked up in ``known`` go one at a time, as strings.
+    read_plain_lines = mountinfo.read_plain_lines if known is None else None
     read_plain = mountinfo.read_plain_line
     # The lines read so far, looked up first; None for the first capture,
     # whose lines cannot be there (the lookup would only cost).
@@ -622,11 +624,21 @@ def whole_mountinfo_of_chunks(
         for number, chunk in enumerate(chunks):
             if "\r" in chunk or (number == 0 and chunk.startswith("\ufeff")):
                 return None
-            lines = (pending + chunk).split("\n")
-            pending = lines.pop()
-            if not mounts and lines and not looks_like(lines[0]):
+            text = pending + chunk
+            first_end = text.find("\n")
+            if not mounts and first_end >= 0 and not looks_like(text[:first_end]):
                 return None
-            for line in lines:
+            start = 0
+            while True:
+                if read_plain_lines is not None:
+                    read, start = read_plain_lines(text, start, lineno + 1)
+                    mounts += read
+                    lineno += len(read)
+                end = text.find("\n", start)
+                if end < 0:
+                    break
+                line = text[start:end]
+                start = end + 1
                 lineno += 1
                 if read_before is not None:
                     shared = read_before.get(line)
@@ -637,13 +649,14 @@ def whole_mountinfo_of_chunks(
                 if mount is None:
                     if not line or line.isspace():
                         return None  # read, but kept as the whole text
-                    read = parse_line(line, lineno)
-                    if not isinstance(read, Mount):
+                    read_one = parse_line(line, lineno)
+                    if not isinstance(read_one, Mount):
                         return None
-                    mount = read
+                    mount = read_one
                 if known is not None:
                     known[line] = mount
                 mounts.append(mount)
+            pending = text[start:]
     if pending or not mounts:
         return None
     return MountTable(

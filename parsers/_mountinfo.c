@@ -136,32 +136,34 @@ is_plain_number(int kind, const void *data, Span s)
            (s.end - s.start == 1 || PyUnicode_READ(kind, data, s.start) != '0');
 }
 
-/* The mountinfo line's fields: 1, or 0 when it is not a plain line, -1 on
-   an error. */
+/* The fields of the mountinfo line that is line[first:line_end]: 1, or 0
+   when it is not a plain line, -1 on an error. The spans are positions in
+   ``line``, which may hold more than the line. */
 static int
-split_plain(PyObject *line, Span head[6], Span *optional, Span tail[3])
+split_plain(PyObject *line, Py_ssize_t first, Py_ssize_t line_end, Span head[6], Span *optional,
+            Span tail[3])
 {
     int kind = PyUnicode_KIND(line);
     const void *data = PyUnicode_DATA(line);
-    Py_ssize_t length = PyUnicode_GET_LENGTH(line);
-    if (PyUnicode_FindChar(line, '\\', 0, length, 1) != -1)
-        return 0;
+    Py_ssize_t found = PyUnicode_FindChar(line, '\\', first, line_end, 1);
+    if (found != -1)
+        return found == -2 ? -1 : 0;
     Py_ssize_t field = 0;      /* index of the field being read */
     Py_ssize_t after_sep = -1; /* fields read after the separator, -1 before it */
     optional->start = optional->end = -1;
-    for (Py_ssize_t start = 0; start <= length;) {
+    for (Py_ssize_t start = first; start <= line_end;) {
         /* (FindChar looks for the space with memchr in most lines) */
-        Py_ssize_t end = PyUnicode_FindChar(line, ' ', start, length, 1);
+        Py_ssize_t end = PyUnicode_FindChar(line, ' ', start, line_end, 1);
         if (end == -2)
             return -1;
         if (end == -1)
-            end = length;
+            end = line_end;
         Span s = {start, end};
         start = end + 1;
         if (after_sep >= 0) {
             /* Only the super options, last, may be empty (a line that ends
                in a space); a fourth field means spaces in them. */
-            if (after_sep == 3 || (s.end == s.start && (after_sep < 2 || end < length)))
+            if (after_sep == 3 || (s.end == s.start && (after_sep < 2 || end < line_end)))
                 return 0;
             tail[after_sep++] = s;
         }
@@ -217,24 +219,13 @@ shared_text(PyObject *cache, PyObject *line, Span s)
     return kept;
 }
 
+/* The Mount of the plain line text[first:end] (line number ``lineno``),
+   Py_None when it is not plain, NULL on an error. */
 static PyObject *
-parse_line(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+read_line(PyObject *line, Py_ssize_t first, Py_ssize_t end, PyObject *lineno)
 {
-    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyLong_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "parse_line(line: str, lineno: int)");
-        return NULL;
-    }
-    if (mount_type == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "configure() was not called");
-        return NULL;
-    }
-    PyObject *line = args[0];
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(line) < 0)
-        return NULL;
-#endif
     Span head[6], optional, tail[3];
-    int plain = split_plain(line, head, &optional, tail);
+    int plain = split_plain(line, first, end, head, &optional, tail);
     if (plain < 0)
         return NULL;
     if (!plain)
@@ -259,7 +250,7 @@ parse_line(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         (values[OPTIONAL_FIELDS] = optional.start < 0 ? PyUnicode_New(0, 0)
                                                        : text(line, optional)) == NULL)
         goto error;
-    values[LINE] = Py_NewRef(args[1]);
+    values[LINE] = Py_NewRef(lineno);
     values[PROPAGATION_TEXT] = Py_NewRef(Py_None);
     values[RAW_LINE] = Py_NewRef(Py_None); /* the fields write the line back */
     values[TRUNCATED] = Py_NewRef(empty_tuple);
@@ -279,11 +270,98 @@ error:
     return NULL;
 }
 
+static int
+ready(PyObject *text)
+{
+    if (mount_type == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "configure() was not called");
+        return 0;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0)
+        return 0;
+#endif
+    return 1;
+}
+
+static PyObject *
+parse_line(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyLong_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "parse_line(line: str, lineno: int)");
+        return NULL;
+    }
+    if (!ready(args[0]))
+        return NULL;
+    return read_line(args[0], 0, PyUnicode_GET_LENGTH(args[0]), args[1]);
+}
+
+/* The plain lines of ``text`` from ``start`` on, each ended by a newline,
+   up to the first that is not plain or not ended: (their Mounts, where
+   that line starts). Reading a chunk of a file this way makes no string
+   of each line, which splitting it would (a fifth of the time it takes to
+   read a line, and 16 MB at 50 000 lines). */
+static PyObject *
+parse_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyLong_Check(args[1]) ||
+        !PyLong_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "parse_lines(text: str, start: int, lineno: int)");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    if (!ready(text))
+        return NULL;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]);
+    Py_ssize_t lineno = PyLong_AsSsize_t(args[2]);
+    if ((start == -1 || lineno == -1) && PyErr_Occurred())
+        return NULL;
+    if (start < 0 || start > length) {
+        PyErr_SetString(PyExc_ValueError, "parse_lines(): start is outside the text");
+        return NULL;
+    }
+    PyObject *mounts = PyList_New(0);
+    if (mounts == NULL)
+        return NULL;
+    while (start < length) {
+        Py_ssize_t end = PyUnicode_FindChar(text, '\n', start, length, 1);
+        if (end == -2)
+            goto error;
+        if (end == -1)
+            break; /* not ended: the next chunk ends it */
+        PyObject *number = PyLong_FromSsize_t(lineno);
+        if (number == NULL)
+            goto error;
+        PyObject *mount = read_line(text, start, end, number);
+        Py_DECREF(number);
+        if (mount == NULL)
+            goto error;
+        if (mount == Py_None) {
+            Py_DECREF(mount);
+            break;
+        }
+        int appended = PyList_Append(mounts, mount);
+        Py_DECREF(mount);
+        if (appended < 0)
+            goto error;
+        start = end + 1;
+        lineno++;
+    }
+    return Py_BuildValue("(Nn)", mounts, start);
+error:
+    Py_DECREF(mounts);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(mount_type, shared, shared_id, merge_options): what parse_line() builds with."},
     {"parse_line", (PyCFunction)(void (*)(void))parse_line, METH_FASTCALL,
      "parse_line(line, lineno): the Mount of a plain mountinfo line, or None."},
+    {"parse_lines", (PyCFunction)(void (*)(void))parse_lines, METH_FASTCALL,
+     "parse_lines(text, start, lineno): the Mounts of the plain, ended lines from start on, "
+     "and where the first other line starts."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -162,10 +162,14 @@ try:
     from mountscope.parsers import _mountinfo
 except ImportError:  # not built: the Python reader reads every line
     read_plain_line = None
+    read_plain_lines = None
 else:
     _mountinfo.configure(Mount, _shared, _shared_id, merge_options)
     # The Mount of a plain line (the fields write it back exactly), or None.
     read_plain_line = _mountinfo.parse_line
+    # The Mounts of a text's plain lines from a position on, and where the
+    # first other line (or an unended one) starts.
+    read_plain_lines = _mountinfo.parse_lines
 
 
 def parse_line(line: str, lineno: int) -> Mount | str:

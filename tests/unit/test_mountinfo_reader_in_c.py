@@ -118,9 +118,62 @@ def test_without_the_module_the_tables_are_the_same(monkeypatch):
     chunks = [text[i : i + 4096] for i in range(0, len(text), 4096)]
     with_c = parsers.whole_mountinfo_of_chunks(chunks, "t")
     (parsed_with_c,) = parsers.parse_text(text, "t")
+    monkeypatch.setattr(mountinfo, "read_plain_lines", None)
+    one_at_a_time = parsers.whole_mountinfo_of_chunks(chunks, "t")
     monkeypatch.setattr(mountinfo, "read_plain_line", None)
     without = parsers.whole_mountinfo_of_chunks(chunks, "t")
     (parsed_without,) = parsers.parse_text(text, "t")
     assert with_c is not None and without is not None
     assert with_c.mounts == without.mounts == parsed_with_c.mounts == parsed_without.mounts
-    assert with_c == without
+    assert with_c == one_at_a_time == without
+
+
+read_lines_in_c = mountinfo.read_plain_lines
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "36 35 98:0 /a /b rw - ext3 /dev/root rw",
+                "37 36 0:5 / /c rw shared:2 - tmpfs t rw,size=1k",
+                "38 36 0:5 / /d\\040e rw - tmpfs t rw",  # an escape: Python's
+                "",
+                "not mountinfo",
+                "39 36 0:7 / /f\u00e9 rw - tmpfs \udcff rw",
+            ]
+        ),
+        max_size=8,
+    ),
+    st.booleans(),
+    st.integers(1, 10**6),
+)
+def test_the_lines_of_a_text_read_as_each_line_reads(lines, ended, first_number):
+    """parse_lines() reads the plain lines from a position on, each ended by a
+    newline, up to the first other line: each as parse_line() reads it, and
+    where that line starts."""
+    assert read_lines_in_c is not None
+    text = "\n".join(lines) + ("\n" if ended and lines else "")
+    for start in sorted({0, *(i + 1 for i, c in enumerate(text) if c == "\n")}):
+        mounts, stop = read_lines_in_c(text, start, first_number)
+        expected = []
+        at = start
+        while (end := text.find("\n", at)) >= 0:
+            mount = _same(text[at:end], first_number + len(expected))
+            if mount is None:
+                break
+            expected.append(mount)
+            at = end + 1
+        assert mounts == expected and stop == at
+        assert [m.line for m in mounts] == list(range(first_number, first_number + len(mounts)))
+
+
+def test_parse_lines_refuses_a_start_outside_the_text():
+    assert read_lines_in_c is not None
+    for start in (-1, 4):
+        with pytest.raises(ValueError):
+            read_lines_in_c("abc", start, 1)
+    with pytest.raises(TypeError):
+        read_lines_in_c(b"abc", 0, 1)
+    assert read_lines_in_c("abc", 3, 1) == ([], 3)
