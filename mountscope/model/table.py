@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 from itertools import compress, islice, repeat
@@ -155,16 +155,17 @@ class MountTree:
     @classmethod
     def build(cls, capture: MountTable) -> MountTree:
         mounts = capture.mounts
-        if mounts and None not in map(_MOUNT_ID, mounts) and "parent_id" in capture.fields:
-            return cls._by_ids(mounts)
+        if mounts and "parent_id" in capture.fields:
+            ids = list(map(_MOUNT_ID, mounts))
+            if None not in ids:
+                return cls._by_ids(mounts, ids)  # type: ignore[arg-type]  # (no None)
         if capture.layout_parents is not None and len(capture.layout_parents) == len(mounts):
             return cls._finish(mounts, list(capture.layout_parents), "layout", [])
         return cls._by_prefix(mounts)
 
     @classmethod
-    def _by_ids(cls, mounts: Sequence[Mount]) -> MountTree:
+    def _by_ids(cls, mounts: Sequence[Mount], ids: list[int]) -> MountTree:
         problems: list[tuple[int, str]] = []
-        ids = list(map(_MOUNT_ID, mounts))
         # Each id's first mount: built from the end, the first one stays.
         index_of = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
         if len(index_of) < len(ids):
@@ -177,9 +178,12 @@ class MountTree:
                 seen.add(mount_id)
         # (A parent id of None finds nothing: every mount here has an id.)
         parent = list(map(index_of.get, map(_PARENT_ID, mounts), repeat(-1)))
-        for i in compress(range(len(parent)), map(eq, parent, range(len(parent)))):
-            parent[i] = -1  # its own parent: a root
-        _break_cycles(parent, problems)
+        # Where every parent comes before its child (most tables), no mount
+        # is its own parent and there is no cycle to break.
+        if not all(map(lt, parent, range(len(parent)))):
+            for i in compress(range(len(parent)), map(eq, parent, range(len(parent)))):
+                parent[i] = -1  # its own parent: a root
+            _break_cycles(parent, problems)
         return cls._finish(mounts, parent, "ids", problems, sort_by=ids)
 
     @classmethod
@@ -228,14 +232,10 @@ class MountTree:
         sort_by: Sequence[int] | None = None,
     ) -> MountTree:
         n = len(mounts)
-        kids_of: dict[int, list[int]] = {}
+        kids_of: defaultdict[int, list[int]] = defaultdict(list)
         for i, p in enumerate(parent):
-            if p >= 0:
-                kids = kids_of.get(p)
-                if kids is None:
-                    kids_of[p] = [i]
-                else:
-                    kids.append(i)
+            kids_of[p].append(i)
+        roots = kids_of.pop(-1, [])  # (the mounts of no parent)
         # findmnt lists siblings by mount id (``sort_by``), not in file order
         # (a stable sort keeps duplicate ids in file order). Where the ids
         # grow down the file, as the kernel mostly writes them, every family
@@ -247,7 +247,6 @@ class MountTree:
         children: list[tuple[int, ...]] = [()] * n
         for p, kids in kids_of.items():
             children[p] = tuple(kids)
-        roots = [i for i in range(n) if parent[i] < 0]
         if built_from == "ids" and roots:
             # findmnt's root: the entry with the smallest parent id, walked up.
             primary = min(
@@ -336,8 +335,6 @@ def _break_cycles(parent: list[int], problems: list[tuple[int, str]]) -> None:
     A 2-cycle makes findmnt 2.38.1 loop forever; here the first mount of the
     cycle in input order becomes a root and the cycle is reported.
     """
-    if all(map(lt, parent, range(len(parent)))):
-        return  # every parent comes before its child (most tables): no cycle
     state = [0] * len(parent)  # 0 unseen, 1 on the current path, 2 done
     for start in range(len(parent)):
         if state[start]:
