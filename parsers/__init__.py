@@ -610,9 +610,9 @@ def whole_mountinfo_of_chunks(
     looks_like = FORMATS["mountinfo"].code.looks_like
     parse_line = mountinfo.parse_line
     # The C reader of plain lines: most lines are read by it alone, a
-    # chunk's run of them at a time (None where it is not built). Lines
-    # looked up in ``known`` go one at a time, as strings.
-    read_plain_lines = mountinfo.read_plain_lines if known is None else None
+    # chunk's run of them at a time, looked up in ``known`` and added to
+    # it as below (None where it is not built).
+    read_plain_lines = mountinfo.read_plain_lines
     read_plain = mountinfo.read_plain_line
     # The lines read so far, looked up first; None for the first capture,
     # whose lines cannot be there (the lookup would only cost).
@@ -631,7 +631,7 @@ def whole_mountinfo_of_chunks(
             start = 0
             while True:
                 if read_plain_lines is not None:
-                    read, start = read_plain_lines(text, start, lineno + 1)
+                    read, start = read_plain_lines(text, start, lineno + 1, known)
                     mounts += read
                     lineno += len(read)
                 end = text.find("\n", start)

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mountscope.model import Mount
+from mountscope.model.mount import on_line
 from mountscope.parsers import mountinfo, split_lines
 
 read_in_c = mountinfo.read_plain_line
@@ -148,32 +149,66 @@ read_lines_in_c = mountinfo.read_plain_lines
     ),
     st.booleans(),
     st.integers(1, 10**6),
+    st.sampled_from([None, "empty", "read before"]),
 )
-def test_the_lines_of_a_text_read_as_each_line_reads(lines, ended, first_number):
+def test_the_lines_of_a_text_read_as_each_line_reads(lines, ended, first_number, known_kind):
     """parse_lines() reads the plain lines from a position on, each ended by a
     newline, up to the first other line: each as parse_line() reads it, and
-    where that line starts."""
+    where that line starts. With ``known`` (the mounts of lines read before,
+    by text), a line found there is that mount (on this line number) and
+    each line read is added."""
     assert read_lines_in_c is not None
     text = "\n".join(lines) + ("\n" if ended and lines else "")
+    before = {line: mountinfo.parse_line(line, 3) for line in lines if line.startswith("3")}
     for start in sorted({0, *(i + 1 for i, c in enumerate(text) if c == "\n")}):
-        mounts, stop = read_lines_in_c(text, start, first_number)
+        known = None if known_kind is None else {} if known_kind == "empty" else dict(before)
+        mounts, stop = read_lines_in_c(text, start, first_number, known)
         expected = []
         at = start
         while (end := text.find("\n", at)) >= 0:
-            mount = _same(text[at:end], first_number + len(expected))
-            if mount is None:
+            line, number = text[at:end], first_number + len(expected)
+            mount = _same(line, number) if known is None or line not in before else before[line]
+            if mount is None or (known_kind == "empty" and _same(line, number) is None):
                 break
             expected.append(mount)
             at = end + 1
-        assert mounts == expected and stop == at
+        assert mounts == [on_line(m, n) for n, m in enumerate(expected, first_number)]
+        assert stop == at
         assert [m.line for m in mounts] == list(range(first_number, first_number + len(mounts)))
+        if known is not None:
+            for mount, line in zip(mounts, text[start:stop].split("\n"), strict=False):
+                assert known[line] == on_line(mount, known[line].line)
+                if (
+                    known_kind == "read before"
+                    and line in before
+                    and before[line].line == mount.line
+                ):
+                    assert mount is before[line]  # shared, not read again
+
+
+def test_a_known_line_that_is_not_a_mount_is_left_to_python():
+    assert read_lines_in_c is not None
+    line = "36 35 98:0 /a /b rw - ext3 /dev/root rw"
+    assert read_lines_in_c(line + "\n", 0, 1, {line: "not a mount"}) == ([], 0)
 
 
 def test_parse_lines_refuses_a_start_outside_the_text():
     assert read_lines_in_c is not None
     for start in (-1, 4):
         with pytest.raises(ValueError):
-            read_lines_in_c("abc", start, 1)
+            read_lines_in_c("abc", start, 1, None)
     with pytest.raises(TypeError):
-        read_lines_in_c(b"abc", 0, 1)
-    assert read_lines_in_c("abc", 3, 1) == ([], 3)
+        read_lines_in_c(b"abc", 0, 1, None)
+    with pytest.raises(TypeError):
+        read_lines_in_c("abc", 0, 1, [])
+    assert read_lines_in_c("abc", 3, 1, None) == ([], 3)
+
+
+def test_a_known_line_is_shared_on_its_own_number_and_copied_on_another():
+    assert read_lines_in_c is not None
+    line = "36 35 98:0 /a /b rw - ext3 /dev/root rw"
+    read = mountinfo.parse_line(line, 1)
+    (same,), _ = read_lines_in_c(line + "\n", 0, 1, {line: read})
+    (moved,), _ = read_lines_in_c(line + "\n", 0, 2, {line: read})
+    assert same is read
+    assert moved is not read and moved == on_line(read, 2) and moved.line == 2
