@@ -590,7 +590,10 @@ def whole_mountinfo(text: str, first_line: int, origin: str) -> MountTable | Non
 
 
 def whole_mountinfo_of_chunks(
-    chunks: Iterable[str], origin: str, known: dict[str, Mount] | None = None
+    chunks: Iterable[str],
+    origin: str,
+    known: dict[str, Mount] | None = None,
+    max_lines: int | None = None,
 ) -> MountTable | None:
     """whole_mountinfo() of the text that ``chunks`` make up, read a chunk at
     a time, so that the text never exists whole beside its table (16 MB at
@@ -603,7 +606,10 @@ def whole_mountinfo_of_chunks(
     ``known``: the mounts of lines read before, by the line's text (two
     captures of one machine share most of their lines). A line found there
     is not parsed again: its mount is shared, or copied where the line has
-    another number; each line parsed here is added."""
+    another number; each line parsed here is added.
+
+    ``max_lines``: None too for a text of more lines than that, found
+    after the chunk that goes past it (the usual way refuses it)."""
     from mountscope.model.mount import on_line
     from mountscope.parsers import mountinfo
 
@@ -657,6 +663,8 @@ def whole_mountinfo_of_chunks(
                     known[line] = mount
                 mounts.append(mount)
             pending = text[start:]
+            if max_lines is not None and lineno > max_lines:
+                return None
     if pending or not mounts:
         return None
     return MountTable(

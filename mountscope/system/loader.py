@@ -171,17 +171,18 @@ def _streamed_mountinfo(
         def chunks() -> Iterator[str]:
             nonlocal within
             decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
-            read = lines = 0
+            read = 0
             while data := os.read(fd, CHUNK):
                 read += len(data)
-                lines += data.count(b"\n")
-                if read > limits.max_bytes or lines > limits.max_lines:
+                if read > limits.max_bytes:
                     within = False  # (the usual way refuses it, saying why)
                     return
                 yield decoder.decode(data)
             yield decoder.decode(b"", final=True)
 
-        table = whole_mountinfo_of_chunks(chunks(), path, known)
+        # (The lines are counted as they are read: counting them in the
+        # bytes as well took 8 ms of a 50 000-line file.)
+        table = whole_mountinfo_of_chunks(chunks(), path, known, max_lines=limits.max_lines)
         return table if within else None
     except OSError:
         return None
