@@ -57,14 +57,15 @@ static Py_ssize_t offsets[FIELD_COUNT];
 static PyObject *shared = NULL;    /* one copy of a repeated text */
 static PyObject *shared_id = NULL; /* one int object per parent id text */
 static PyObject *merge = NULL;     /* findmnt's OPTIONS of (vfs, fs) */
+static PyObject *reference_merge = NULL; /* mount.merge_options(), for what merge_options() is not */
 static PyObject *empty_tuple = NULL;
 
 static PyObject *
 configure(PyObject *module, PyObject *args)
 {
-    PyObject *type, *shared_arg, *shared_id_arg, *merge_arg;
-    if (!PyArg_ParseTuple(args, "O!OOO", &PyType_Type, &type, &shared_arg, &shared_id_arg,
-                          &merge_arg))
+    PyObject *type, *shared_arg, *shared_id_arg, *merge_arg, *reference_arg;
+    if (!PyArg_ParseTuple(args, "O!OOOO", &PyType_Type, &type, &shared_arg, &shared_id_arg,
+                          &merge_arg, &reference_arg))
         return NULL;
     PyObject *slots = PyObject_GetAttrString(type, "__slots__");
     if (slots == NULL)
@@ -103,6 +104,8 @@ configure(PyObject *module, PyObject *args)
     Py_XSETREF(shared_id, shared_id_arg);
     Py_INCREF(merge_arg);
     Py_XSETREF(merge, merge_arg);
+    Py_INCREF(reference_arg);
+    Py_XSETREF(reference_merge, reference_arg);
     if (empty_tuple == NULL && (empty_tuple = PyTuple_New(0)) == NULL)
         return NULL;
     Py_RETURN_NONE;
@@ -410,14 +413,132 @@ error:
     return NULL;
 }
 
+/* --- findmnt's OPTIONS ------------------------------------------------------- */
+
+/* An item of an option string: text[start:end]. */
+typedef struct {
+    Py_ssize_t start, end;
+} Item;
+
+/* The index of the first item called ``name`` (``name`` or ``name=...``)
+   among the n items, or -1. */
+static Py_ssize_t
+first_named(const char *text, const Item *items, Py_ssize_t n, const char *name)
+{
+    size_t length = strlen(name);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t size = items[i].end - items[i].start;
+        const char *item = text + items[i].start;
+        if ((size_t)size >= length && memcmp(item, name, length) == 0 &&
+            ((size_t)size == length || item[length] == '='))
+            return i;
+    }
+    return -1;
+}
+
+/* Remove the first item called ``name``: 1 when there was one. */
+static int
+remove_first(const char *text, Item *items, Py_ssize_t *n, const char *name)
+{
+    Py_ssize_t i = first_named(text, items, *n, name);
+    if (i < 0)
+        return 0;
+    memmove(items + i, items + i + 1, (*n - i - 1) * sizeof(Item));
+    (*n)--;
+    return 1;
+}
+
+/* merge_options(vfs, fs): mount.merge_options() (libmount's
+   merge_optstr()), the reference it is tested against, for two ASCII
+   strings; any other arguments are passed to that reference. Both are
+   joined with a comma and split on commas outside double quotes (empty
+   items dropped); up to two "rw" are removed, and "ro" as many times as
+   needed to make two with them; "ro" goes in front if one was removed,
+   else "rw". */
+static PyObject *
+merge_options(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "merge_options(vfs, fs)");
+        return NULL;
+    }
+    PyObject *vfs = args[0], *fs = args[1];
+    if (!PyUnicode_Check(vfs) || !PyUnicode_Check(fs) || !PyUnicode_IS_ASCII(vfs) ||
+        !PyUnicode_IS_ASCII(fs)) {
+        if (reference_merge == NULL) {
+            PyErr_SetString(PyExc_RuntimeError, "configure() was not called");
+            return NULL;
+        }
+        return PyObject_Vectorcall(reference_merge, args, 2, NULL);
+    }
+    int same = PyUnicode_Compare(vfs, fs) == 0;
+    if (same)
+        return Py_NewRef(vfs);
+    Py_ssize_t vfs_length = PyUnicode_GET_LENGTH(vfs), fs_length = PyUnicode_GET_LENGTH(fs);
+    Py_ssize_t length = vfs_length + 1 + fs_length;
+    char *text = PyMem_Malloc(length + 1);
+    /* at most one item a character, and one more */
+    Item *items = PyMem_Malloc((length + 1) * sizeof(Item));
+    PyObject *result = NULL;
+    if (text == NULL || items == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memcpy(text, PyUnicode_1BYTE_DATA(vfs), vfs_length);
+    text[vfs_length] = ',';
+    memcpy(text + vfs_length + 1, PyUnicode_1BYTE_DATA(fs), fs_length);
+
+    Py_ssize_t n = 0, start = 0;
+    int quoted = 0;
+    for (Py_ssize_t i = 0; i <= length; i++) {
+        if (i < length && text[i] == '"')
+            quoted = !quoted;
+        if (i == length || (text[i] == ',' && !quoted)) {
+            if (i > start)
+                items[n++] = (Item){start, i};
+            start = i + 1;
+        }
+    }
+    int rw = remove_first(text, items, &n, "rw");
+    rw += remove_first(text, items, &n, "rw");
+    int ro = 0;
+    if (rw != 2) {
+        ro = remove_first(text, items, &n, "ro");
+        if (ro + rw < 2)
+            ro += remove_first(text, items, &n, "ro");
+    }
+
+    Py_ssize_t size = 2;
+    for (Py_ssize_t i = 0; i < n; i++)
+        size += 1 + items[i].end - items[i].start;
+    result = PyUnicode_New(size, 127);
+    if (result == NULL)
+        goto done;
+    char *to = (char *)PyUnicode_1BYTE_DATA(result);
+    memcpy(to, ro ? "ro" : "rw", 2);
+    to += 2;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        *to++ = ',';
+        memcpy(to, text + items[i].start, items[i].end - items[i].start);
+        to += items[i].end - items[i].start;
+    }
+done:
+    PyMem_Free(text);
+    PyMem_Free(items);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
-     "configure(mount_type, shared, shared_id, merge_options): what parse_line() builds with."},
+     "configure(mount_type, shared, shared_id, merge, reference_merge): what parse_line() "
+     "builds with, and what merge_options() leaves to Python."},
     {"parse_line", (PyCFunction)(void (*)(void))parse_line, METH_FASTCALL,
      "parse_line(line, lineno): the Mount of a plain mountinfo line, or None."},
     {"parse_lines", (PyCFunction)(void (*)(void))parse_lines, METH_FASTCALL,
      "parse_lines(text, start, lineno, known): the Mounts of the plain (or known), ended "
      "lines from start on, and where the first other line starts."},
+    {"merge_options", (PyCFunction)(void (*)(void))merge_options, METH_FASTCALL,
+     "merge_options(vfs, fs): findmnt's OPTIONS, as mount.merge_options() makes it."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -8,7 +8,9 @@ def configure(
     shared: Callable[[str], str],
     shared_id: Callable[[str], int],
     merge: Callable[[str, str], str],
+    reference_merge: Callable[[str | None, str | None], str],
 ) -> None: ...
+def merge_options(vfs: str | None, fs: str | None) -> str: ...
 def parse_line(line: str, lineno: int) -> Mount | None: ...
 def parse_lines(
     text: str, start: int, lineno: int, known: dict[str, Mount] | None

@@ -212,3 +212,29 @@ def test_a_known_line_is_shared_on_its_own_number_and_copied_on_another():
     (moved,), _ = read_lines_in_c(line + "\n", 0, 2, {line: read})
     assert same is read
     assert moved is not read and moved == on_line(read, 2) and moved.line == 2
+
+
+_option = st.sampled_from(["rw", "ro", "rw=1", "ro=x", "rwx", "a", "b=1", '"', '"x,rw"', ",", ""])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(st.none(), st.lists(_option, max_size=6).map("".join), st.text(max_size=6)),
+    st.one_of(st.none(), st.lists(_option, max_size=6).map("".join), st.text(max_size=6)),
+)
+def test_options_are_merged_in_c_as_the_model_merges_them(vfs, fs):
+    """findmnt's OPTIONS made in C (ASCII options; any others are passed to
+    the model's merge_options, the reference)."""
+    from mountscope.model.mount import merge_options
+    from mountscope.parsers import _mountinfo
+
+    merged = _mountinfo.merge_options(vfs, fs)
+    assert merged == merge_options.__wrapped__(vfs, fs) and type(merged) is str
+
+
+def test_plain_lines_take_their_options_from_the_c_merge():
+    assert read_in_c is not None
+    line = "36 35 98:0 / /a rw,noatime,rw - ext3 /dev/root ro,rw=1,errors=continue"
+    mount = _same(line)
+    # The two first "rw" go (the second in the per-mount options), "ro" stays.
+    assert mount is not None and mount.options == "rw,noatime,ro,rw=1,errors=continue"
