@@ -332,12 +332,16 @@ def _field_outcome(
 def _outcomes(
     a: Mount, b: Mount, compared: _Compared, exact: bool
 ) -> Iterator[tuple[str, str, str | None, str | None]]:
-    """(field, outcome, old, new) for each compared field that is not equal."""
-    if compared.split and _plainly_same(a, b):
-        return
+    """(field, outcome, old, new) for each compared field that is not equal.
+    (Its callers have found the pair not _plainly_same(), where that applies.)"""
     for name in compared.one_sided:
         yield name, _NOT_COMPARABLE, None, None
+    same_optional_fields = (
+        a.optional_fields == b.optional_fields and a.propagation_text == b.propagation_text
+    )
     for name, read in compared.read:
+        if name == "propagation" and same_optional_fields:
+            continue  # read from the same fields: equal, without reading them twice
         old, new = read(a), read(b)
         if old != new:
             outcome = _field_outcome(name, old, new, a, b, exact)

@@ -38,6 +38,11 @@ def _marks(mount: Mount | None) -> str:
     return ", ".join(words)
 
 
+def _mark_values(mount: Mount | None) -> tuple[str, bool] | None:
+    """What _marks() writes, compared without writing it (most changed pairs keep theirs)."""
+    return None if mount is None else (mount.kind, mount.is_bind)
+
+
 def diff_lines(comparison: Comparison, color: bool = False) -> Iterator[str]:
     """The comparison for people: a summary, then each difference in tree order."""
 
@@ -84,10 +89,8 @@ def diff_lines(comparison: Comparison, color: bool = False) -> Iterator[str]:
                     f"{new if new is not None else '(none)'}"
                 ),
             )
-        if pair.kind == "changed":
-            marks_a, marks_b = _marks(pair.a), _marks(pair.b)
-            if marks_a != marks_b:
-                yield safe(f"    A: {marks_a}; B: {marks_b}")
+        if pair.kind == "changed" and _mark_values(pair.a) != _mark_values(pair.b):
+            yield safe(f"    A: {_marks(pair.a)}; B: {_marks(pair.b)}")
     if not_comparable:
         yield safe(
             f"not comparable (one format cannot carry them): {', '.join(sorted(not_comparable))}"
