@@ -54,8 +54,6 @@ static const char *const FIELD_NAMES[FIELD_COUNT] = {
 /* Set once by configure(); the module holds references to all of them. */
 static PyTypeObject *mount_type = NULL;
 static Py_ssize_t offsets[FIELD_COUNT];
-static PyObject *shared = NULL;    /* one copy of a repeated text */
-static PyObject *shared_id = NULL; /* one int object per parent id text */
 static PyObject *merge = NULL;     /* findmnt's OPTIONS of (vfs, fs) */
 static PyObject *reference_merge = NULL; /* mount.merge_options(), for what merge_options() is not */
 static PyObject *empty_tuple = NULL;
@@ -63,9 +61,8 @@ static PyObject *empty_tuple = NULL;
 static PyObject *
 configure(PyObject *module, PyObject *args)
 {
-    PyObject *type, *shared_arg, *shared_id_arg, *merge_arg, *reference_arg;
-    if (!PyArg_ParseTuple(args, "O!OOOO", &PyType_Type, &type, &shared_arg, &shared_id_arg,
-                          &merge_arg, &reference_arg))
+    PyObject *type, *merge_arg, *reference_arg;
+    if (!PyArg_ParseTuple(args, "O!OO", &PyType_Type, &type, &merge_arg, &reference_arg))
         return NULL;
     PyObject *slots = PyObject_GetAttrString(type, "__slots__");
     if (slots == NULL)
@@ -98,10 +95,6 @@ configure(PyObject *module, PyObject *args)
     }
     Py_INCREF(type);
     Py_XSETREF(mount_type, (PyTypeObject *)type);
-    Py_INCREF(shared_arg);
-    Py_XSETREF(shared, shared_arg);
-    Py_INCREF(shared_id_arg);
-    Py_XSETREF(shared_id, shared_id_arg);
     Py_INCREF(merge_arg);
     Py_XSETREF(merge, merge_arg);
     Py_INCREF(reference_arg);
@@ -210,16 +203,91 @@ text(PyObject *line, Span s)
     return PyUnicode_Substring(line, s.start, s.end);
 }
 
-/* shared(text of s) */
+/* --- values kept once -------------------------------------------------------- */
+
+/* The values the lines of a table repeat (filesystem types, sources,
+   per-mount and super options, parent ids) are kept once: each mount
+   refers to the first equal value read, in this table or an earlier one
+   (the two captures of a diff share most of theirs), whichever reader read
+   it (the Python reader asks shared() and shared_id()). Each cache is a
+   dict by the value's text, emptied when it reaches its bound, so that a
+   process that reads many tables does not keep them all. */
+#define KEPT_TEXTS (1 << 16)
+#define KEPT_IDS (1 << 12)
+static PyObject *kept_texts = NULL; /* text -> itself */
+static PyObject *kept_ids = NULL;   /* parent id text -> int */
+
+/* The kept value of ``key`` (a str): the cached one, or a new one
+   (``key`` itself, or its int) that is kept from now on. */
 static PyObject *
-shared_text(PyObject *cache, PyObject *line, Span s)
+kept(PyObject *cache, Py_ssize_t bound, PyObject *key, int as_int)
+{
+    PyObject *value = PyDict_GetItemWithError(cache, key); /* borrowed */
+    if (value != NULL)
+        return Py_NewRef(value);
+    if (PyErr_Occurred())
+        return NULL;
+    value = as_int ? PyLong_FromUnicodeObject(key, 10) : Py_NewRef(key);
+    if (value == NULL)
+        return NULL;
+    if (PyDict_GET_SIZE(cache) >= bound)
+        PyDict_Clear(cache);
+    if (PyDict_SetItem(cache, key, value) < 0)
+        Py_CLEAR(value);
+    return value;
+}
+
+/* kept() of the text of s */
+static PyObject *
+kept_piece(PyObject *cache, Py_ssize_t bound, PyObject *line, Span s, int as_int)
 {
     PyObject *piece = text(line, s);
     if (piece == NULL)
         return NULL;
-    PyObject *kept = PyObject_CallOneArg(cache, piece);
+    PyObject *value = kept(cache, bound, piece, as_int);
     Py_DECREF(piece);
-    return kept;
+    return value;
+}
+
+static PyObject *
+shared(PyObject *module, PyObject *value)
+{
+    if (!PyUnicode_Check(value)) {
+        PyErr_SetString(PyExc_TypeError, "shared(text: str)");
+        return NULL;
+    }
+    return kept(kept_texts, KEPT_TEXTS, value, 0);
+}
+
+static PyObject *
+shared_id(PyObject *module, PyObject *value)
+{
+    if (!PyUnicode_Check(value)) {
+        PyErr_SetString(PyExc_TypeError, "shared_id(text: str)");
+        return NULL;
+    }
+    return kept(kept_ids, KEPT_IDS, value, 1);
+}
+
+/* The int of the digits of s (a plain number: is_plain_number()), made
+   without a string when it fits a long long. */
+static PyObject *
+number(PyObject *line, Span s)
+{
+    if (s.end - s.start > 18) {
+        PyObject *digits = text(line, s);
+        if (digits == NULL)
+            return NULL;
+        PyObject *value = PyLong_FromUnicodeObject(digits, 10);
+        Py_DECREF(digits);
+        return value;
+    }
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    long long value = 0;
+    for (Py_ssize_t i = s.start; i < s.end; i++)
+        value = value * 10 + (PyUnicode_READ(kind, data, i) - '0');
+    return PyLong_FromLongLong(value);
 }
 
 /* The Mount of the plain line text[first:end] (line number ``lineno``),
@@ -237,18 +305,17 @@ read_line(PyObject *line, Py_ssize_t first, Py_ssize_t end, PyObject *lineno)
     /* Each value is made only while no error is pending: the first that
        fails ends the line with its error. */
     PyObject *values[FIELD_COUNT] = {NULL};
-    PyObject *id_text = NULL, *mount = NULL;
+    PyObject *mount = NULL;
     if ((values[TARGET] = text(line, head[4])) == NULL ||
-        (values[SOURCE] = shared_text(shared, line, tail[1])) == NULL ||
-        (values[FSTYPE] = shared_text(shared, line, tail[0])) == NULL ||
-        (values[VFS_OPTIONS] = shared_text(shared, line, head[5])) == NULL ||
-        (values[FS_OPTIONS] = shared_text(shared, line, tail[2])) == NULL ||
+        (values[SOURCE] = kept_piece(kept_texts, KEPT_TEXTS, line, tail[1], 0)) == NULL ||
+        (values[FSTYPE] = kept_piece(kept_texts, KEPT_TEXTS, line, tail[0], 0)) == NULL ||
+        (values[VFS_OPTIONS] = kept_piece(kept_texts, KEPT_TEXTS, line, head[5], 0)) == NULL ||
+        (values[FS_OPTIONS] = kept_piece(kept_texts, KEPT_TEXTS, line, tail[2], 0)) == NULL ||
         (values[OPTIONS] = PyObject_CallFunctionObjArgs(merge, values[VFS_OPTIONS],
                                                         values[FS_OPTIONS], NULL)) == NULL ||
         (values[FSROOT] = text(line, head[3])) == NULL ||
-        (id_text = text(line, head[0])) == NULL ||
-        (values[MOUNT_ID] = PyLong_FromUnicodeObject(id_text, 10)) == NULL ||
-        (values[PARENT_ID] = shared_text(shared_id, line, head[1])) == NULL ||
+        (values[MOUNT_ID] = number(line, head[0])) == NULL ||
+        (values[PARENT_ID] = kept_piece(kept_ids, KEPT_IDS, line, head[1], 1)) == NULL ||
         (values[DEVNO] = text(line, head[2])) == NULL ||
         (values[OPTIONAL_FIELDS] = optional.start < 0 ? PyUnicode_New(0, 0)
                                                        : text(line, optional)) == NULL)
@@ -262,12 +329,10 @@ read_line(PyObject *line, Py_ssize_t first, Py_ssize_t end, PyObject *lineno)
     values[EXTRA] = Py_NewRef(empty_tuple);
     if ((mount = mount_type->tp_alloc(mount_type, 0)) == NULL)
         goto error;
-    Py_DECREF(id_text);
     for (int i = 0; i < FIELD_COUNT; i++)
         *(PyObject **)((char *)mount + offsets[i]) = values[i]; /* the slot owns it */
     return mount;
 error:
-    Py_XDECREF(id_text);
     for (int i = 0; i < FIELD_COUNT; i++)
         Py_XDECREF(values[i]);
     return NULL;
@@ -530,8 +595,10 @@ done:
 
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
-     "configure(mount_type, shared, shared_id, merge, reference_merge): what parse_line() "
-     "builds with, and what merge_options() leaves to Python."},
+     "configure(mount_type, merge, reference_merge): what parse_line() builds with, and "
+     "what merge_options() leaves to Python."},
+    {"shared", shared, METH_O, "shared(text): the kept text equal to text (text when new)."},
+    {"shared_id", shared_id, METH_O, "shared_id(text): the kept int of a parent id's text."},
     {"parse_line", (PyCFunction)(void (*)(void))parse_line, METH_FASTCALL,
      "parse_line(line, lineno): the Mount of a plain mountinfo line, or None."},
     {"parse_lines", (PyCFunction)(void (*)(void))parse_lines, METH_FASTCALL,
@@ -549,5 +616,8 @@ static struct PyModuleDef module_def = {
 PyMODINIT_FUNC
 PyInit__mountinfo(void)
 {
+    if ((kept_texts == NULL && (kept_texts = PyDict_New()) == NULL) ||
+        (kept_ids == NULL && (kept_ids = PyDict_New()) == NULL))
+        return NULL;
     return PyModule_Create(&module_def);
 }

@@ -100,7 +100,8 @@ def fields_of(line: str) -> tuple[str, ...] | str:
 # equal value read, in this table or an earlier one (the two captures of a
 # diff share most of theirs). Bounded, so that a process that reads many
 # tables does not keep them all; unique values (targets, device numbers,
-# mount ids) are not looked up.
+# mount ids) are not looked up. Where the C reader is built, its caches
+# (_mountinfo.shared and shared_id) take the place of these.
 _shared = lru_cache(maxsize=1 << 16)(str.__str__)
 _shared_id = lru_cache(maxsize=1 << 12)(int)
 
@@ -168,7 +169,10 @@ else:
     # reference), cached the same way: most of a large table's pairs of
     # option strings are new, and each took 1.4 us in Python.
     _merge = lru_cache(maxsize=1 << 16)(_mountinfo.merge_options)
-    _mountinfo.configure(Mount, _shared, _shared_id, _merge, merge_options)
+    _mountinfo.configure(Mount, _merge, merge_options)
+    # Both readers keep repeated values in the C reader's caches: a value
+    # is one object whichever reader read it.
+    _shared, _shared_id = _mountinfo.shared, _mountinfo.shared_id  # type: ignore[assignment]
     # The Mount of a plain line (the fields write it back exactly), or None.
     read_plain_line = _mountinfo.parse_line
     # The Mounts of a text's plain lines from a position on, and where the
