@@ -614,15 +614,15 @@ def whole_mountinfo_of_chunks(
     from mountscope.parsers import mountinfo
 
     looks_like = FORMATS["mountinfo"].code.looks_like
-    parse_line = mountinfo.parse_line
     # The C reader of plain lines: most lines are read by it alone, a
     # chunk's run of them at a time, looked up in ``known`` and added to
-    # it as below (None where it is not built).
+    # it as below (None where it is not built). A line it stops at is
+    # neither plain nor read before, and goes straight to the Python reader.
     read_plain_lines = mountinfo.read_plain_lines
-    read_plain = mountinfo.read_plain_line
     # The lines read so far, looked up first; None for the first capture,
-    # whose lines cannot be there (the lookup would only cost).
-    read_before = known or None
+    # whose lines cannot be there (the lookup would only cost), and with
+    # the C reader, which looked them up.
+    read_before = (known or None) if read_plain_lines is None else None
     mounts: list[Mount] = []
     pending = ""  # the start of a line the next chunk ends
     lineno = 0
@@ -651,14 +651,11 @@ def whole_mountinfo_of_chunks(
                     if shared is not None:
                         mounts.append(on_line(shared, lineno))
                         continue
-                mount = read_plain(line, lineno) if read_plain is not None else None
-                if mount is None:
-                    if not line or line.isspace():
-                        return None  # read, but kept as the whole text
-                    read_one = parse_line(line, lineno)
-                    if not isinstance(read_one, Mount):
-                        return None
-                    mount = read_one
+                if not line or line.isspace():
+                    return None  # read, but kept as the whole text
+                mount = mountinfo.parse_line_python(line, lineno)
+                if not isinstance(mount, Mount):
+                    return None
                 if known is not None:
                     known[line] = mount
                 mounts.append(mount)

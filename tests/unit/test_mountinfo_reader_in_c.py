@@ -4,11 +4,13 @@ line it accepts, and None (the Python reader takes over) for the others."""
 
 from __future__ import annotations
 
+import operator
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mountscope.model import Mount
+from mountscope.model import Mount, MountTable
 from mountscope.model.mount import on_line
 from mountscope.parsers import mountinfo, split_lines
 
@@ -118,6 +120,7 @@ def test_without_the_module_the_tables_are_the_same(monkeypatch):
     text = generate(1500, seed=9)
     chunks = [text[i : i + 4096] for i in range(0, len(text), 4096)]
     with_c = parsers.whole_mountinfo_of_chunks(chunks, "t")
+    assert _read_twice(chunks) == with_c
     (parsed_with_c,) = parsers.parse_text(text, "t")
     monkeypatch.setattr(mountinfo, "read_plain_lines", None)
     one_at_a_time = parsers.whole_mountinfo_of_chunks(chunks, "t")
@@ -127,6 +130,21 @@ def test_without_the_module_the_tables_are_the_same(monkeypatch):
     assert with_c is not None and without is not None
     assert with_c.mounts == without.mounts == parsed_with_c.mounts == parsed_without.mounts
     assert with_c == one_at_a_time == without
+    assert _read_twice(chunks) == without
+
+
+def _read_twice(chunks: list[str]) -> MountTable | None:
+    """The table of ``chunks``, read a second time as a diff's second
+    capture is, its lines looked up among the first's: the same table, its
+    mounts those of the first (the escaped lines too)."""
+    from mountscope import parsers
+
+    known: dict[str, Mount] = {}
+    first = parsers.whole_mountinfo_of_chunks(chunks, "t", known)
+    second = parsers.whole_mountinfo_of_chunks(chunks, "t", known)
+    assert first is not None and second is not None and first == second
+    assert all(map(operator.is_, first.mounts, second.mounts))
+    return second
 
 
 read_lines_in_c = mountinfo.read_plain_lines
