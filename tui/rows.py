@@ -20,7 +20,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from operator import add, attrgetter
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from rich.style import Style
 from rich.text import Text
@@ -207,6 +207,31 @@ def _find(texts: Sequence[str], terms: list[str], cancelled: Callable[[], bool] 
     return set(found)
 
 
+class SearchedTexts(Generic[T]):
+    """The texts a filter searches, made once: by the worker that the filter
+    box starts when it opens, pausing between steps (see ``texts_of``), or
+    by the first search. A search that comes while the worker is at it waits
+    for the texts, and the worker stops pausing: it is what the search waits
+    on now (at 200 000 mounts side by side the pauses doubled the wait of
+    the first query, 0.37 -> 0.74 s)."""
+
+    def __init__(self, make: Callable[[Callable[[], object] | None], T]) -> None:
+        self._make = make  # the texts, given the pause between steps (or None)
+        self._value: T | None = None
+        self._lock = threading.Lock()  # made by one thread, waited for by the others
+        self._awaited = threading.Event()
+
+    def get(self, pause: Callable[[], object] | None = None) -> T:
+        """The texts; ``pause``: the worker's, None for a search."""
+        if pause is None:
+            self._awaited.set()
+        with self._lock:
+            if self._value is None:
+                awaited = self._awaited.is_set
+                self._value = self._make(None if pause is None else (lambda: awaited() or pause()))
+            return self._value
+
+
 def texts_of(mounts: Sequence[Mount | None], pause: Callable[[], object] | None) -> list[str]:
     """Each mount's ``searched_text`` ("" for none), made TEXTS_STEP at a
     time with ``pause()`` between: the worker that makes them when the filter
@@ -280,8 +305,7 @@ class MountRows:
         self.matches: set[int] = set()
         self._natural: list[int] | None = None
         self._layouts: dict[int, Layout] = {}
-        self._texts: list[str] | None = None
-        self._texts_lock = threading.Lock()  # made by one worker, waited for by the others
+        self._texts = SearchedTexts(lambda pause: texts_of(capture.mounts, pause))
 
     def __len__(self) -> int:
         return len(self.capture.mounts)
@@ -405,10 +429,7 @@ class MountRows:
         """Every mount's ``searched_text``, made once (the first query, or the
         worker the filter box starts when it opens) for all the queries after;
         ``pause``: see ``texts_of``."""
-        with self._texts_lock:
-            if self._texts is None:
-                self._texts = texts_of(self.capture.mounts, pause)
-            return self._texts
+        return self._texts.get(pause)
 
     def is_difference(self, node: int) -> bool:
         return False
@@ -511,8 +532,13 @@ class PairRows:
         self._field_widths: list[tuple[int, int]] | None = None
         self._natural: list[int] | None = None
         self._layouts: dict[int, Layout] = {}
-        self._texts: tuple[list[str], list[str]] | None = None
-        self._texts_lock = threading.Lock()
+        self._texts = SearchedTexts(
+            lambda pause: (
+                texts_of([p.a for p in pairs], pause),
+                # (B's mount is often A's: a line both captures share.)
+                texts_of([None if p.b is p.a else p.b for p in pairs], pause),
+            )
+        )
         self._differences: list[int] | None = None
 
     @property
@@ -757,14 +783,10 @@ class PairRows:
         self, pause: Callable[[], object] | None = None
     ) -> tuple[list[str], list[str]]:
         """A's and B's ``searched_text`` of each pair ("" for a side it lacks,
-        where no term is found); see MountRows."""
-        with self._texts_lock:
-            if self._texts is None:
-                self._texts = (
-                    texts_of([p.a for p in self.pairs], pause),
-                    texts_of([p.b for p in self.pairs], pause),
-                )
-            return self._texts
+        where no term is found, and for B where its mount is A's: the pair
+        is found by A's text, and half the texts are made and searched
+        where little differs); see MountRows."""
+        return self._texts.get(pause)
 
     def is_difference(self, node: int) -> bool:
         from mountscope.diff import DIFFERENT  # (loaded: the comparison was made)

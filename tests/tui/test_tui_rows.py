@@ -162,6 +162,40 @@ def test_texts_made_in_steps_are_each_mounts_searched_text(tables: tuple[MountTa
     assert texts_of(mounts, None) == texts
 
 
+def test_a_search_that_waits_for_the_texts_ends_the_workers_pauses():
+    """The worker that the filter box starts pauses between its steps; once
+    a search waits for the texts, it pauses no more, and both get the same
+    texts, made once."""
+    import threading
+
+    from mountscope.tui.rows import SearchedTexts
+
+    made: list[int] = []
+    paused: list[int] = []
+
+    def make(pause):  # type: ignore[no-untyped-def]
+        made.append(1)
+        for _ in range(50):
+            if pause is not None:
+                pause()
+        return ["texts"]
+
+    texts: SearchedTexts[list[str]] = SearchedTexts(make)
+    searched: list[list[str]] = []
+    search = threading.Thread(target=lambda: searched.append(texts.get()))
+
+    def pause() -> None:  # the worker's: lets the search come, then waits for it
+        paused.append(1)
+        if len(paused) == 1:
+            search.start()
+            assert texts._awaited.wait(30)  # the search is waiting for the texts
+
+    worker_got = texts.get(pause)
+    search.join(30)
+    assert searched == [worker_got] and searched[0] is worker_got
+    assert made == [1] and paused == [1]
+
+
 async def test_lines_drawn_again_from_the_view_are_the_lines_drawn_afresh():
     """The tree view keeps the lines it drew: after each key, every line it
     gives (from what it kept, or drawn again) is the line drawn from nothing."""

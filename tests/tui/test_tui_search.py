@@ -62,6 +62,21 @@ def two(tables: tuple[MountTable, MountTable]) -> PairRows:
     return PairRows(compare(*tables))
 
 
+@pytest.fixture(scope="module")
+def two_sharing(tables: tuple[MountTable, MountTable]) -> PairRows:
+    """Loaded as the app loads two captures: the lines they share are one
+    mount, and B's text is not made again where B's mount is A's."""
+    from mountscope.session import Session
+
+    session = Session()
+    with session.loading_together():
+        a, b = (session.load(table.origin) for table in tables)
+    rows = PairRows(compare(a, b))
+    shared = sum(p.a is p.b for p in rows.pairs)
+    assert len(rows.pairs) // 2 < shared < len(rows.pairs)
+    return rows
+
+
 @pytest.mark.parametrize("query", QUERIES)
 def test_one_table_finds_what_the_matcher_finds(one: MountRows, query: str):
     found = one.search(query)
@@ -71,8 +86,11 @@ def test_one_table_finds_what_the_matcher_finds(one: MountRows, query: str):
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_two_tables_find_the_pairs_where_either_side_matches(two: PairRows, query: str):
-    rows = two
+@pytest.mark.parametrize("loaded", ["apart", "together"])
+def test_two_tables_find_the_pairs_where_either_side_matches(
+    two: PairRows, two_sharing: PairRows, loaded: str, query: str
+):
+    rows = two if loaded == "apart" else two_sharing
     matcher = make_matcher(query)
     wanted = {
         i
