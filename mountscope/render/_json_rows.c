@@ -94,18 +94,23 @@ rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             PyErr_SetString(PyExc_IndexError, "rows(): stop is past the rows");
             goto done;
         }
-        PyObject *row = PyList_GET_ITEM(row_list, i);
+        /* Held while the getters run: the list's reference is borrowed. */
+        PyObject *row = Py_NewRef(PyList_GET_ITEM(row_list, i));
         for (Py_ssize_t k = 0; k < columns; k++) {
             PyObject *cell = PyObject_CallOneArg(PyTuple_GET_ITEM(getters, k), row);
-            if (cell == NULL)
+            if (cell == NULL) {
+                Py_DECREF(row);
                 goto done;
+            }
             cells[made++] = cell;
             if (!is_plain(cell)) {
+                Py_DECREF(row);
                 result = Py_NewRef(Py_None); /* the general path writes this batch */
                 goto done;
             }
             size += PyUnicode_GET_LENGTH(cell);
         }
+        Py_DECREF(row);
     }
 
     /* What the rows' other pieces take. */
