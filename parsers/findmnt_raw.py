@@ -18,13 +18,15 @@ NAME = "findmnt-raw"
 
 def parse_header(line: str) -> list[str] | None:
     """Column names of a raw header (single spaces only), or None."""
-    tokens = line.rstrip(" ").split(" ")
-    names = [canonical(t) for t in tokens]
-    if not tokens or any(n is None for n in names) or len(set(names)) != len(names):
+    names = []
+    for token in line.rstrip(" ").split(" "):
+        name = canonical(token)
+        if name is None:
+            return None  # (at the first word that is not a column: most lines)
+        names.append(name)
+    if len(set(names)) != len(names) or ("TARGET" not in names and "SOURCE" not in names):
         return None
-    if "TARGET" not in names and "SOURCE" not in names:
-        return None
-    return [n for n in names if n is not None]
+    return names
 
 
 def detect(lines: list[str], start: int) -> bool:
