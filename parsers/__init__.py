@@ -137,9 +137,10 @@ class _JsonScan:
                 itertools.accumulate((len(x) + 1 for x in self.lines[:-1]), initial=0)
             )
         begin = self.offsets[start] + indent
-        size = _WINDOW
+        size = len(line) - indent
         while True:
-            # The document is read from a window of whole lines that doubles
+            # The document is read from a window of whole lines, its own line
+            # first (a log of JSON lines: one object a line), that doubles
             # while the decoder runs out of it: a decoding error costs as
             # much as the text read (the error counts the lines before it),
             # never the rest of the file. Strings cannot hold a raw newline,
@@ -178,7 +179,6 @@ def _decoder() -> json.JSONDecoder:
     return json.JSONDecoder()
 
 
-_WINDOW = 4096
 # Brackets outside strings (a JSON string never holds a raw newline).
 _BRACKET = re.compile(r'"(?:[^"\\\n]|\\.)*"?|[\[\]{}]')
 
