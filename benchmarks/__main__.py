@@ -568,8 +568,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
         "--app-sizes",
-        default="1000,50000",
-        help="sizes at which the app is measured (it is the slowest part to run)",
+        default="1000,50000,200000",
+        help="sizes at which the app is measured (it is the slowest part to run; "
+        "default: 1000,50000,200000)",
     )
     parser.add_argument("--no-app", action="store_true", help="skip the app (pty) measurements")
     parser.add_argument("--smoke", action="store_true", help="one size (300), one run")
