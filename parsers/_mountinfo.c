@@ -222,6 +222,10 @@ static PyObject *kept_ids = NULL;   /* parent id text -> int */
 static PyObject *
 kept(PyObject *cache, Py_ssize_t bound, PyObject *key, int as_int)
 {
+    if (!PyUnicode_Check(key)) {
+        PyErr_SetString(PyExc_TypeError, "shared() and shared_id() take a str");
+        return NULL;
+    }
     PyObject *value = PyDict_GetItemWithError(cache, key); /* borrowed */
     if (value != NULL)
         return Py_NewRef(value);
@@ -252,20 +256,12 @@ kept_piece(PyObject *cache, Py_ssize_t bound, PyObject *line, Span s, int as_int
 static PyObject *
 shared(PyObject *module, PyObject *value)
 {
-    if (!PyUnicode_Check(value)) {
-        PyErr_SetString(PyExc_TypeError, "shared(text: str)");
-        return NULL;
-    }
     return kept(kept_texts, KEPT_TEXTS, value, 0);
 }
 
 static PyObject *
 shared_id(PyObject *module, PyObject *value)
 {
-    if (!PyUnicode_Check(value)) {
-        PyErr_SetString(PyExc_TypeError, "shared_id(text: str)");
-        return NULL;
-    }
     return kept(kept_ids, KEPT_IDS, value, 1);
 }
 
